@@ -1,0 +1,29 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way: dicomfs (CLI) → feature modules → FileSet → DICOM.
+let package = Package(
+    name: "dicomfs",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "DICOM", targets: ["DICOM"]),
+        .executable(name: "dicomfs", targets: ["dicomfs"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        // zlib, for the Deflated Explicit VR Little Endian transfer syntax.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "DICOM", dependencies: ["CZlib"]),
+        // Deterministic sample files: bundled under samples/ and used as test fixtures.
+        .target(name: "Samples", dependencies: ["DICOM"]),
+        .executableTarget(name: "dicomfs-samples", dependencies: ["Samples"]),
+        .executableTarget(
+            name: "dicomfs",
+            dependencies: ["DICOM", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "DICOMTests", dependencies: ["DICOM", "Samples"]),
+        .testTarget(name: "dicomfsTests", dependencies: ["dicomfs", "Samples"]),
+    ]
+)

@@ -1,0 +1,43 @@
+/// A decoding failure that says where: file, byte offset, element, and what was expected.
+public struct DICOMError: Error, Sendable, CustomStringConvertible, Equatable {
+    public enum Kind: String, Sendable {
+        case notDICOM, truncated, invalidLength, invalidEncoding, tooDeep, io, unsupported
+    }
+
+    public var kind: Kind
+    public var file: String?
+    /// Offset of the element where decoding stopped, from byte 0 of the file
+    /// (for deflated data sets: of the inflated stream, see `inInflatedStream`).
+    public var offset: Int?
+    public var tag: Tag?
+    public var message: String
+    public var inInflatedStream = false
+
+    public init(_ kind: Kind, _ message: String, offset: Int? = nil, tag: Tag? = nil, file: String? = nil) {
+        self.kind = kind
+        self.message = message
+        self.offset = offset
+        self.tag = tag
+        self.file = file
+    }
+
+    public var description: String {
+        var parts: [String] = []
+        if let file { parts.append(file) }
+        if let offset {
+            parts.append(inInflatedStream ? "at byte \(offset) of the inflated data set" : "at byte \(offset)")
+        }
+        if let tag {
+            let keyword = DataDictionary.entry(for: tag)?.keyword ?? (tag.isPrivate ? "private" : "unknown")
+            parts.append("element \(tag) \(keyword)")
+        }
+        parts.append(message)
+        return parts.joined(separator: ": ")
+    }
+
+    func withFile(_ path: String) -> DICOMError {
+        var copy = self
+        copy.file = path
+        return copy
+    }
+}

@@ -1,0 +1,48 @@
+/// One UID of the PS3.6 registry.
+public struct UIDEntry: Sendable {
+    public let uid: String
+    public let keyword: String
+    public let name: String
+    /// "SOP Class", "Transfer Syntax", "Well-known SOP Instance" …
+    public let type: String
+    public let isRetired: Bool
+}
+
+/// The standard UID registry (transfer syntaxes, SOP classes and more), built on first use.
+public enum UIDRegistry {
+    private static let byUID: [String: UIDEntry] = {
+        var d: [String: UIDEntry] = [:]
+        for line in uidTable.split(separator: "\n") {
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard f.count >= 5 else { continue }
+            d[String(f[0])] = UIDEntry(uid: String(f[0]), keyword: String(f[1]), name: String(f[2]),
+                                       type: String(f[3]), isRetired: f[4] == "R")
+        }
+        return d
+    }()
+
+    public static func entry(for uid: String) -> UIDEntry? { byUID[uid] }
+
+    public static var all: [UIDEntry] { byUID.values.sorted { $0.uid < $1.uid } }
+
+    /// Whether a string is a syntactically valid UID (PS3.5 §9.1): ≤64 chars of digits and
+    /// dots, components without leading zeros.
+    public static func isValid(_ uid: String) -> Bool {
+        let bytes = Array(uid.utf8)
+        guard !bytes.isEmpty, bytes.count <= 64 else { return false }
+        var componentStart = true, componentLength = 0, leadingZero = false
+        for b in bytes {
+            if b == UInt8(ascii: ".") {
+                if componentStart { return false }
+                componentStart = true; componentLength = 0; leadingZero = false
+            } else if (0x30...0x39).contains(b) {
+                if leadingZero { return false }
+                if componentStart && b == 0x30 { leadingZero = true }
+                componentStart = false; componentLength += 1
+            } else {
+                return false
+            }
+        }
+        return !componentStart
+    }
+}

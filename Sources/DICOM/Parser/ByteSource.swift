@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Random-access bytes the reader pulls from on demand, so a header-only scan never touches
+/// what it does not need. Every source knows its size: lengths are checked before reading.
+public protocol ByteSource: AnyObject {
+    var size: Int { get }
+    /// Reads up to `buffer.count` bytes at `offset`; returns how many were read (0 at the end).
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws -> Int
+}
+
+/// A regular file read with `pread`, no Foundation on the hot path.
+public final class FileByteSource: ByteSource {
+    public let path: String
+    public let size: Int
+    private let fd: Int32
+
+    public init(path: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw DICOMError(.io, "cannot open: \(String(cString: strerror(errno)))", file: path)
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let message = String(cString: strerror(errno))
+            close(fd)
+            throw DICOMError(.io, "cannot stat: \(message)", file: path)
+        }
+        let type = st.st_mode & S_IFMT
+        guard type == S_IFREG else {
+            close(fd)
+            let what = type == S_IFDIR ? "a directory" : "not a regular file"
+            throw DICOMError(.io, "is \(what), expected a DICOM file", file: path)
+        }
+        self.path = path
+        self.fd = fd
+        size = Int(st.st_size)
+    }
+
+    deinit { close(fd) }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws -> Int {
+        var done = 0
+        while done < buffer.count {
+            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw DICOMError(.io, "read failed: \(String(cString: strerror(errno)))", offset: offset + done, file: path)
+            }
+            if n == 0 { break }
+            done += n
+        }
+        return done
+    }
+}
+
+/// Bytes already in memory (an inflated data set, a test vector, a fuzzer input).
+public final class MemoryByteSource: ByteSource {
+    public let bytes: [UInt8]
+    public var size: Int { bytes.count }
+
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws -> Int {
+        let n = max(0, min(buffer.count, bytes.count - offset))
+        guard n > 0 else { return 0 }
+        bytes.withUnsafeBytes { src in
+            buffer.baseAddress!.copyMemory(from: src.baseAddress! + offset, byteCount: n)
+        }
+        return n
+    }
+}

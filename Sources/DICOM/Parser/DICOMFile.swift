@@ -1,0 +1,192 @@
+/// A DICOM file as read: preamble, File Meta Information, data set, and what was tolerated.
+public struct DICOMFile: Sendable {
+    public var path: String?
+    /// The 128-byte preamble; nil for files without one (legacy ACR-NEMA style or bare data sets).
+    public var preamble: [UInt8]?
+    /// Group 0002; empty for files without meta information.
+    public var meta: DataSet
+    public var dataSet: DataSet
+    /// The syntax the data set was actually read with (after any correction, see warnings).
+    public var transferSyntax: TransferSyntax
+    public var warnings: [ReadWarning]
+    /// Where the data set starts in the file.
+    public var dataSetOffset: Int
+    /// Where a header-only read stopped (the stop element's first byte), if it stopped early.
+    public var stoppedAt: Int?
+    /// Bytes pulled from the file; shows what a header-only scan cost.
+    public var bytesRead: Int
+
+    public init(preamble: [UInt8]?, meta: DataSet, dataSet: DataSet, transferSyntax: TransferSyntax) {
+        self.preamble = preamble
+        self.meta = meta
+        self.dataSet = dataSet
+        self.transferSyntax = transferSyntax
+        warnings = []
+        dataSetOffset = 0
+        bytesRead = 0
+    }
+
+    public var hasMetaInformation: Bool { !meta.isEmpty }
+
+    /// Media Storage SOP Class UID from the meta information, else SOP Class UID of the data set.
+    public var sopClassUID: String? { meta.string(.mediaStorageSOPClassUID) ?? dataSet.string(.sopClassUID) }
+    public var sopInstanceUID: String? { meta.string(.mediaStorageSOPInstanceUID) ?? dataSet.string(.sopInstanceUID) }
+
+    // MARK: Reading
+
+    public static func read(path: String, options: ReadOptions = ReadOptions()) throws -> DICOMFile {
+        do {
+            let source = try FileByteSource(path: path)
+            var file = try read(source: source, options: options)
+            file.path = path
+            return file
+        } catch let e as DICOMError {
+            throw e.withFile(path)
+        }
+    }
+
+    public static func read(bytes: [UInt8], options: ReadOptions = ReadOptions()) throws -> DICOMFile {
+        try read(source: MemoryByteSource(bytes), options: options)
+    }
+
+    public static func read(source: ByteSource, options: ReadOptions = ReadOptions()) throws -> DICOMFile {
+        guard source.size > 0 else { throw DICOMError(.notDICOM, "empty file (0 bytes), not DICOM", offset: 0) }
+        let cursor = Cursor(source: source, readAhead: options.readAhead)
+        let parser = DataSetParser(cursor: cursor, options: options)
+        var preamble: [UInt8]?
+        var metaStart: Int?
+        var warnings: [ReadWarning] = []
+
+        let head = try cursor.bytes(min(132, source.size))
+        if head.count == 132 && head[128..<132].elementsEqual("DICM".utf8) {
+            preamble = Array(head[0..<128])
+            metaStart = 132
+        } else if head.count >= 4 && head[0..<4].elementsEqual("DICM".utf8) {
+            warnings.append(ReadWarning(offset: 0, tag: nil, message: "no 128-byte preamble before the DICM prefix"))
+            metaStart = 4
+        }
+
+        // Meta information: always Explicit VR Little Endian; tolerate implicit with a warning.
+        var meta = DataSet()
+        var dataSetStart: Int
+        var legacy: Syntax?
+        if metaStart == nil {
+            legacy = try inferLegacySyntax(head)
+            if let l = legacy, l.explicitVR, !l.bigEndian, head.count >= 2, head[0] == 0x02, head[1] == 0x00 {
+                warnings.append(ReadWarning(offset: 0, tag: nil, message: "no preamble and DICM prefix; File Meta Information starts at byte 0"))
+                metaStart = 0
+                legacy = nil
+            }
+        }
+        if let metaStart {
+            cursor.seek(metaStart)
+            var metaSyntax = Syntax.explicitLittle
+            if cursor.remaining >= 6, VR(try cursor.peekU8(at: 4), try cursor.peekU8(at: 5)) == nil {
+                metaSyntax = .implicitLittle
+                warnings.append(ReadWarning(offset: metaStart, tag: nil, message: "File Meta Information is not Explicit VR Little Endian; read as implicit"))
+            }
+            (meta, _) = try parser.parseDataSet(end: nil, depth: 0, syntax: metaSyntax, charset: .default, groupOnly: 0x0002)
+            dataSetStart = cursor.pos
+            if let gl = meta[.fileMetaInformationGroupLength], let v = meta.uint(.fileMetaInformationGroupLength), let off = gl.offset {
+                let declaredEnd = off + 12 + Int(v)
+                if declaredEnd != dataSetStart {
+                    warnings.append(ReadWarning(offset: off, tag: gl.tag,
+                        message: "group length says the meta information ends at byte \(declaredEnd), it ends at \(dataSetStart)"))
+                }
+            }
+            if meta.isEmpty {
+                warnings.append(ReadWarning(offset: metaStart, tag: nil, message: "DICM prefix present but no File Meta Information"))
+            }
+        } else {
+            dataSetStart = 0
+        }
+
+        // The transfer syntax: declared in the meta, checked against the first element's bytes.
+        var syntax: TransferSyntax
+        if let uid = meta.string(.transferSyntaxUID), !uid.isEmpty {
+            syntax = TransferSyntax(uid: uid)
+            if !syntax.isKnown {
+                warnings.append(ReadWarning(offset: meta[.transferSyntaxUID]?.offset, tag: .transferSyntaxUID,
+                    message: "unknown transfer syntax \(uid); read as encapsulated Explicit VR Little Endian"))
+            }
+        } else {
+            let inferred = try legacy ?? inferSyntax(cursor, at: dataSetStart, declared: nil) ?? .implicitLittle
+            syntax = inferred.explicitVR
+                ? (inferred.bigEndian ? .explicitVRBigEndian : .explicitVRLittleEndian) : .implicitVRLittleEndian
+            let why = metaStart == nil ? "no File Meta Information" : "no Transfer Syntax UID in the meta information"
+            warnings.append(ReadWarning(offset: dataSetStart, tag: nil, message: "\(why); read as \(syntax.name) by inference"))
+        }
+
+        var file = DICOMFile(preamble: preamble, meta: meta, dataSet: DataSet(), transferSyntax: syntax)
+        file.dataSetOffset = dataSetStart
+        if syntax.isDeflated {
+            cursor.seek(dataSetStart)
+            let compressed = try cursor.bytes(cursor.remaining)
+            do {
+                let inflated = try inflateRaw(compressed)
+                let inner = Cursor(source: MemoryByteSource(inflated), readAhead: 1 << 16)
+                let innerParser = DataSetParser(cursor: inner, options: options)
+                (file.dataSet, _) = try innerParser.parseDataSet(end: nil, depth: 0, syntax: .explicitLittle, charset: .default)
+                warnings += innerParser.warnings.map { var w = $0; w.message += " (in the inflated data set)"; return w }
+                file.stoppedAt = innerParser.stoppedAt
+            } catch var e as DICOMError {
+                if e.offset != nil { e.inInflatedStream = true } else { e.offset = dataSetStart }
+                throw e
+            }
+        } else {
+            var dataSyntax = Syntax(explicitVR: syntax.isExplicitVR, bigEndian: syntax.isBigEndian)
+            if let actual = try inferSyntax(cursor, at: dataSetStart, declared: dataSyntax), actual != dataSyntax {
+                warnings.append(ReadWarning(offset: dataSetStart, tag: nil,
+                    message: "transfer syntax says \(dataSyntax.explicitVR ? "explicit" : "implicit") VR but the data set is \(actual.explicitVR ? "explicit" : "implicit") VR; read as it is"))
+                dataSyntax = actual
+                if !syntax.isEncapsulated {
+                    file.transferSyntax = actual.explicitVR ? .explicitVRLittleEndian : .implicitVRLittleEndian
+                }
+            }
+            cursor.seek(dataSetStart)
+            (file.dataSet, _) = try parser.parseDataSet(end: nil, depth: 0, syntax: dataSyntax, charset: .default)
+            file.stoppedAt = parser.stoppedAt
+        }
+        file.warnings = warnings + parser.warnings
+        file.bytesRead = cursor.bytesRead
+        return file
+    }
+
+    /// Syntax of a file with neither preamble nor DICM prefix, from its first element.
+    private static func inferLegacySyntax(_ head: [UInt8]) throws -> Syntax {
+        guard head.count >= 8 else {
+            throw DICOMError(.notDICOM, "not a DICOM file: \(head.count) bytes, too short for a data element", offset: 0)
+        }
+        let le = UInt16(head[0]) | UInt16(head[1]) << 8
+        let be = UInt16(head[0]) << 8 | UInt16(head[1])
+        let hasVR = VR(head[4], head[5]) != nil
+        // Data sets start with a low, even group: 0002 (meta), 0004, 0008 (identification) or 0000.
+        let plausible: (UInt16) -> Bool = { $0 & 1 == 0 && $0 <= 0x0010 }
+        if plausible(le) && (le != 0 || head[2] != 0 || head[3] != 0) {
+            return Syntax(explicitVR: hasVR, bigEndian: false)
+        }
+        if plausible(be) && be != 0 && hasVR { return Syntax(explicitVR: true, bigEndian: true) }
+        throw DICOMError(.notDICOM, "not a DICOM file: no \"DICM\" prefix at byte 128 and no data element at byte 0", offset: 0)
+    }
+
+    /// Looks at the first data set element to tell explicit from implicit VR; nil if undecidable.
+    private static func inferSyntax(_ cursor: Cursor, at offset: Int, declared: Syntax?) throws -> Syntax? {
+        guard cursor.size - offset >= 8 else { return declared }
+        cursor.seek(offset)
+        let b = try cursor.bytes(8)
+        let bigEndian = declared?.bigEndian ?? false
+        let tag = bigEndian ? Tag(UInt16(b[0]) << 8 | UInt16(b[1]), UInt16(b[2]) << 8 | UInt16(b[3]))
+                            : Tag(UInt16(b[0]) | UInt16(b[1]) << 8, UInt16(b[2]) | UInt16(b[3]) << 8)
+        if tag.isDelimiter { return declared }
+        if let vr = VR(b[4], b[5]) {
+            // Implicit files can start with bytes that happen to be letters: require agreement
+            // with the dictionary (or a private/unknown tag) before overruling a declared implicit.
+            if declared?.explicitVR == false {
+                let dict = DataDictionary.entry(for: tag)
+                if let dict, !dict.vrText.contains(vr.rawValue) { return declared }
+            }
+            return Syntax(explicitVR: true, bigEndian: bigEndian)
+        }
+        return Syntax(explicitVR: false, bigEndian: bigEndian)
+    }
+}

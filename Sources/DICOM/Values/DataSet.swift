@@ -1,0 +1,55 @@
+/// An ordered collection of data elements: a file's data set, its meta information, or an item.
+///
+/// Elements are kept sorted by tag, as DICOM requires; a file whose elements are out of order
+/// is read as is and sorted, with a warning from the reader.
+public struct DataSet: Sendable, Equatable {
+    public private(set) var elements: [DataElement]
+    /// The character set in force for this data set: its own (0008,0005), or its parent's for
+    /// a sequence item without one (PS3.5 §6.1.2.5.3). Set by the reader and by `set(_:)`.
+    public var characterSet: SpecificCharacterSet
+
+    public init(_ elements: [DataElement] = [], characterSet: SpecificCharacterSet = .default) {
+        self.elements = elements.sorted { $0.tag < $1.tag }
+        self.characterSet = characterSet
+    }
+
+    /// Builds from elements already in ascending tag order (the reader's fast path).
+    init(sortedElements: [DataElement], characterSet: SpecificCharacterSet) {
+        elements = sortedElements
+        self.characterSet = characterSet
+    }
+
+    public var isEmpty: Bool { elements.isEmpty }
+    public var count: Int { elements.count }
+
+    private func index(of tag: Tag) -> (found: Bool, index: Int) {
+        var lo = 0, hi = elements.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if elements[mid].tag < tag { lo = mid + 1 } else { hi = mid }
+        }
+        return (lo < elements.count && elements[lo].tag == tag, lo)
+    }
+
+    public subscript(tag: Tag) -> DataElement? {
+        let (found, i) = index(of: tag)
+        return found ? elements[i] : nil
+    }
+
+    public func contains(_ tag: Tag) -> Bool { index(of: tag).found }
+
+    /// Inserts or replaces an element, keeping tag order.
+    public mutating func set(_ element: DataElement) {
+        let (found, i) = index(of: element.tag)
+        if found { elements[i] = element } else { elements.insert(element, at: i) }
+        if element.tag == .specificCharacterSet, let b = element.bytes {
+            characterSet = SpecificCharacterSet(String(decoding: b, as: UTF8.self))
+        }
+    }
+
+    @discardableResult
+    public mutating func remove(_ tag: Tag) -> DataElement? {
+        let (found, i) = index(of: tag)
+        return found ? elements.remove(at: i) : nil
+    }
+}

@@ -1,0 +1,23 @@
+/// An append-only little-endian byte buffer whose earlier 32-bit words can be patched:
+/// sequence and item lengths, and DICOMDIR record offsets, are known only after the fact.
+public struct ByteWriter: Sendable {
+    public private(set) var bytes: [UInt8] = []
+
+    public init(capacity: Int = 4096) { bytes.reserveCapacity(capacity) }
+
+    public var count: Int { bytes.count }
+
+    public mutating func append(_ b: [UInt8]) { bytes.append(contentsOf: b) }
+    public mutating func append(_ b: ArraySlice<UInt8>) { bytes.append(contentsOf: b) }
+    public mutating func u8(_ v: UInt8) { bytes.append(v) }
+    public mutating func u16(_ v: UInt16) { bytes.append(UInt8(v & 0xFF)); bytes.append(UInt8(v >> 8)) }
+    public mutating func u32(_ v: UInt32) { u16(UInt16(v & 0xFFFF)); u16(UInt16(v >> 16)) }
+    public mutating func tag(_ t: Tag) { u16(t.group); u16(t.element) }
+
+    public mutating func patchU32(at offset: Int, _ v: UInt32) {
+        bytes[offset] = UInt8(v & 0xFF)
+        bytes[offset + 1] = UInt8(v >> 8 & 0xFF)
+        bytes[offset + 2] = UInt8(v >> 16 & 0xFF)
+        bytes[offset + 3] = UInt8(v >> 24)
+    }
+}

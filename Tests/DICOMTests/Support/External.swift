@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+/// Finds and runs the independent tools the interop tests compare against. In CI (CI=true)
+/// a missing tool is a failure; on a developer machine the test is skipped with a note.
+enum External {
+    static let repoRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var inCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+    /// Runs a program and returns its exit status, stdout and stderr.
+    @discardableResult
+    static func run(_ program: String, _ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, stdout: Data, stderr: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = [program] + arguments
+        // stdout through a pipe, stderr through a file: neither can fill up and block the child.
+        let out = Pipe()
+        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("dicomfs-test-\(UUID().uuidString).err")
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let errHandle = try FileHandle(forWritingTo: errURL)
+        defer { try? FileManager.default.removeItem(at: errURL) }
+        p.standardOutput = out
+        p.standardError = errHandle
+        if let stdin {
+            let inPipe = Pipe()
+            p.standardInput = inPipe
+            try p.run()
+            inPipe.fileHandleForWriting.write(stdin)
+            try inPipe.fileHandleForWriting.close()
+        } else {
+            p.standardInput = FileHandle.nullDevice
+            try p.run()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        try? errHandle.close()
+        let errData = (try? Data(contentsOf: errURL)) ?? Data()
+        return (p.terminationStatus, outData, String(decoding: errData, as: UTF8.self))
+    }
+
+    static func available(_ program: String, probe: [String] = ["--version"]) -> Bool {
+        (try? run(program, probe))?.status != nil && (try? run("which", [program]))?.status == 0
+    }
+
+    /// Returns true when the tool is there; otherwise fails in CI or records a skip note.
+    static func require(_ program: String, because why: String) -> Bool {
+        if (try? run("which", [program]))?.status == 0 { return true }
+        if inCI { Issue.record("\(program) is required in CI (\(why)); scripts/setup installs it") }
+        return false
+    }
+
+    static var hasPydicom: Bool { (try? run("python3", ["-c", "import pydicom, data_store"]))?.status == 0 }
+
+    static func requirePydicom() -> Bool {
+        if hasPydicom { return true }
+        if inCI { Issue.record("pydicom 3.0.2 and pydicom-data are required in CI; scripts/setup installs them") }
+        return false
+    }
+}
