@@ -95,6 +95,8 @@ final class Cursor {
     func bytes(_ n: Int) throws -> [UInt8] {
         guard n <= size - pos else { throw EndOfData(needed: n, available: size - pos) }
         if n == 0 { return [] }
+        // Small values go through the window so that later reads nearby are served from it.
+        if n <= 4096 { try ensure(n) }
         if pos >= windowStart && pos + n <= windowStart + window.count {
             let from = pos - windowStart
             pos += n
