@@ -8,8 +8,10 @@ struct Dump: ParsableCommand {
         Values are decoded per Specific Character Set; long values are cut unless --full. \
         --json prints the PS3.18 DICOM JSON model (one object, or an array for several files); \
         bulk data is left out (with a BulkDataLength member) unless --inline-binary. \
-        A file that cannot be decoded is reported with the byte offset and element where \
-        decoding stopped, and the exit status is 2.
+        Decoding is strict: odd value lengths and VRs that contradict the data dictionary stop \
+        it. A file that cannot be decoded is reported with the byte offset and element where \
+        decoding stopped (exit status 2). With --lenient such irregularities become warnings \
+        and reading goes on (exit status 1 when there were warnings).
         """
     )
 
@@ -34,20 +36,21 @@ struct Dump: ParsableCommand {
     @Flag(help: "Show each element's byte offset.")
     var offsets = false
 
-    @Flag(help: "Treat odd lengths and VRs that contradict the dictionary as errors.")
-    var strict = false
+    @Flag(help: "Read on past odd lengths and VRs that contradict the dictionary, with warnings.")
+    var lenient = false
 
     @Flag(name: .shortAndLong, help: "Do not print warnings.")
     var quiet = false
 
     func run() throws {
         var options = headerOnly ? ReadOptions.headerOnly : ReadOptions()
-        options.strict = strict
-        var failed = false
+        options.strict = !lenient
+        var failed = false, warned = false
         var jsonObjects: [String] = []
         for path in files {
             do {
                 let file = try DICOMFile.read(path: path, options: options)
+                warned = warned || !file.warnings.isEmpty
                 if !quiet {
                     for w in file.warnings { FileHandle.standardError("dicomfs: warning: \(path): \(w)") }
                 }
@@ -66,5 +69,6 @@ struct Dump: ParsableCommand {
             FileHandle.standardOutput(body + "\n")
         }
         if failed { throw ExitCode(Exit.unusable) }
+        if warned { throw ExitCode(Exit.findings) }
     }
 }

@@ -1,0 +1,93 @@
+import Foundation
+import Samples
+import Testing
+
+@Suite struct CommandLineTests {
+    /// Every command answers --help with status 0.
+    @Test(arguments: [[String](), ["dump"]])
+    func helpOnEveryCommand(_ command: [String]) throws {
+        let r = try CLI.run(command + ["--help"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("USAGE:"))
+    }
+
+    @Test func usageErrorsExitWith2() throws {
+        #expect(try CLI.run(["no-such-command"]).status == 2)
+        #expect(try CLI.run(["dump"]).status == 2)
+        #expect(try CLI.run(["dump", "--no-such-option", CLI.sample("mr-knee.dcm")]).status == 2)
+    }
+
+    @Test func dumpsASample() throws {
+        let r = try CLI.run(["dump", CLI.sample("mr-knee.dcm")])
+        #expect(r.status == 0)
+        #expect(r.stderr.isEmpty)
+        #expect(r.stdout.contains("(0010,0010) PN [Müller^Jürgen]"))
+        #expect(r.stdout.contains("(0002,0010) UI [1.2.840.10008.1.2.1] = Explicit VR Little Endian"))
+        let japanese = try CLI.run(["dump", CLI.sample("ct-japanese.dcm")])
+        #expect(japanese.stdout.contains("Yamada^Tarou=山田^太郎=やまだ^たろう"))
+    }
+
+    @Test func unreadableInputExitsWith2AndSaysWhere() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dicomfs-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let ct = try SampleFactory.ct(instance: 1)
+        let truncated = dir.appendingPathComponent("truncated.dcm")
+        try Data(ct.prefix(ct.count - 100)).write(to: truncated)
+        let r = try CLI.run(["dump", CLI.sample("sr-report.dcm"), truncated.path])
+        #expect(r.status == 2)
+        #expect(r.stdout.contains("Basic Text SR"))  // the good file is still dumped
+        #expect(r.stderr.contains("\(truncated.path): at byte "))
+        #expect(r.stderr.contains("element (7FE0,0010) PixelData: declared length 8192 exceeds"))
+        #expect(try CLI.run(["dump", dir.path]).stderr.contains("is a directory"))
+    }
+
+    @Test func lenientReadingReportsFindingsWith1() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dicomfs-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        // A file with no preamble, no meta: a bare implicit VR data set.
+        let bare = dir.appendingPathComponent("bare.dcm")
+        try Data([0x10, 0x00, 0x20, 0x00, 0x04, 0x00, 0x00, 0x00] + Array("ID01".utf8)).write(to: bare)
+        let r = try CLI.run(["dump", "--lenient", bare.path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("no File Meta Information"))
+        #expect(r.stdout.contains("(0010,0020) LO [ID01]"))
+    }
+
+    @Test func headerOnlyStopsBeforePixelData() throws {
+        let r = try CLI.run(["dump", "--header-only", "--offsets", CLI.sample("ct-head-1.dcm")])
+        #expect(r.status == 0)
+        #expect(!r.stdout.contains("PixelData"))
+        #expect(r.stdout.contains("# Stopped before byte"))
+    }
+
+    /// pydicom's own JSON model reader accepts our --json output and finds the same values.
+    @Test func jsonIsReadByPydicom() throws {
+        guard try CLI.requirePydicom() else { return }
+        for name in ["mr-knee.dcm", "ct-japanese.dcm", "sr-report.dcm"] {
+            let json = try CLI.run(["dump", "--json", CLI.sample(name)])
+            #expect(json.status == 0)
+            let script = """
+            import sys, json, pydicom
+            ours = pydicom.Dataset.from_json(sys.stdin.read())
+            ref = pydicom.dcmread(sys.argv[1])
+            def norm(e):
+                v = e.value if isinstance(e.value, (list, pydicom.multival.MultiValue)) else [e.value]
+                return [float(x) for x in v] if e.VR in ("DS", "IS") else [str(x) for x in v]
+            bad = [str(e.tag) for e in ref if e.VR not in ("OB", "OW", "SQ") and ours.get(e.tag) is not None and norm(ours[e.tag]) != norm(e)]
+            missing = [str(e.tag) for e in ref if e.tag not in ours]
+            print(json.dumps({"bad": bad, "missing": missing, "name": str(ours.PatientName)}))
+            """
+            let r = try CLI.run(["python3", "-c", script, CLI.sample(name)], program: URL(fileURLWithPath: "/usr/bin/env"), stdin: json.stdout)
+            #expect(r.status == 0, Comment(rawValue: r.stderr))
+            let result = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+            #expect((result?["bad"] as? [String])?.isEmpty == true, Comment(rawValue: "\(name): \(r.stdout)"))
+            #expect((result?["missing"] as? [String])?.isEmpty == true, Comment(rawValue: "\(name): \(r.stdout)"))
+        }
+    }
+
+    @Test func jsonForSeveralFilesIsAnArray() throws {
+        let r = try CLI.run(["dump", "--json", CLI.sample("mr-knee.dcm"), CLI.sample("sr-report.dcm")])
+        let parsed = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8))
+        #expect((parsed as? [Any])?.count == 2)
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Samples
+import Testing
+
+/// What ships beside the binary stays true to it: completions, man page, bundled samples.
+@Suite struct DocumentationTests {
+    @Test(arguments: [("bash", "dicomfs.bash"), ("zsh", "_dicomfs"), ("fish", "dicomfs.fish")])
+    func completionsAreCurrent(_ shell: String, _ file: String) throws {
+        let generated = try CLI.run(["--generate-completion-script", shell])
+        #expect(generated.status == 0)
+        let committed = try String(contentsOf: CLI.repoRoot.appendingPathComponent("completions/\(file)"), encoding: .utf8)
+        #expect(generated.stdout == committed, "completions/\(file) is stale: run scripts/generate-completions")
+    }
+
+    /// Every subcommand and every option the parser knows is documented in man/dicomfs.1.
+    @Test func manPageCoversEveryCommandAndOption() throws {
+        let page = try String(contentsOf: CLI.repoRoot.appendingPathComponent("man/dicomfs.1"), encoding: .utf8)
+            .replacingOccurrences(of: "\\-", with: "-")
+        let dump = try CLI.run(["--experimental-dump-help"])
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(dump.stdout.utf8)) as? [String: Any])
+        var missing: [String] = []
+        func visit(_ command: [String: Any], path: [String]) {
+            let name = command["commandName"] as? String ?? ""
+            let full = path + [name]
+            if full.count > 1 && name != "help" && !page.contains(".SS \"" + full.joined(separator: " ")) {
+                missing.append("command " + full.joined(separator: " "))
+            }
+            for argument in command["arguments"] as? [[String: Any]] ?? [] {
+                for n in argument["names"] as? [[String: Any]] ?? [] {
+                    guard let kind = n["kind"] as? String, let value = n["name"] as? String else { continue }
+                    let spelled = kind == "short" ? "-" + value : "--" + value
+                    if !page.contains(spelled) { missing.append("\(full.joined(separator: " ")) \(spelled)") }
+                }
+            }
+            for sub in command["subcommands"] as? [[String: Any]] ?? [] { visit(sub, path: full) }
+        }
+        visit(try #require(root["command"] as? [String: Any]), path: [])
+        #expect(missing.isEmpty, Comment(rawValue: "undocumented in man/dicomfs.1: \(missing)"))
+        #expect(page.contains(".SH EXIT STATUS"))
+    }
+
+    /// samples/ holds exactly what the sample generator writes today.
+    @Test func bundledSamplesAreCurrent() throws {
+        for sample in try SampleFactory.all() {
+            let committed = try Data(contentsOf: CLI.repoRoot.appendingPathComponent("samples/\(sample.fileName)"))
+            #expect([UInt8](committed) == sample.bytes, "samples/\(sample.fileName) is stale: run swift run dicomfs-samples samples")
+        }
+    }
+}

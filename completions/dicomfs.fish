@@ -1,0 +1,97 @@
+function __dicomfs_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __dicomfs_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __dicomfs_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __dicomfs_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __dicomfs_parse_tokens -S
+    set -l unparsed_tokens (__dicomfs_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'dicomfs'
+        __dicomfs_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'dump'
+            __dicomfs_parse_subcommand -r 1 'json' 'inline-binary' 'meta' 'header-only' 'full' 'offsets' 'lenient' 'q/quiet' 'version' 'h/help'
+        case 'help'
+            __dicomfs_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __dicomfs_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __dicomfs_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __dicomfs_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __dicomfs_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__dicomfs_tokens -p)
+    if test -z "$(__dicomfs_tokens -t)"
+        set -l index (count (__dicomfs_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'dicomfs' -f
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs" version' -l 'version' -d 'Show the version.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs" -eq 1' -fa 'dump' -d 'Print the meta information and data set of DICOM files.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs dump" -ge 1' -F
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs dump" json' -l 'json' -d 'Print the DICOM JSON model instead of text.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs dump" inline-binary' -l 'inline-binary' -d 'With --json: include bulk data as base64 InlineBinary.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs dump" meta' -l 'meta' -d 'With --json: include the File Meta Information elements.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs dump" header-only' -l 'header-only' -d 'Stop before Pixel Data and skip large binary values (reads only the header).'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs dump" full' -l 'full' -d 'Do not cut long values.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs dump" offsets' -l 'offsets' -d 'Show each element\'s byte offset.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs dump" lenient' -l 'lenient' -d 'Read on past odd lengths and VRs that contradict the dictionary, with warnings.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs dump" q quiet' -l 'quiet' -s 'q' -d 'Do not print warnings.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs dump" version' -l 'version' -d 'Show the version.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs dump" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs help" version' -l 'version' -d 'Show the version.'
