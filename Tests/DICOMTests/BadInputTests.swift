@@ -206,3 +206,16 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+extension BadInputTests {
+    /// Found by the fuzzer: out of order, and the same element twice far apart.
+    @Test func duplicateElementOutOfOrder() throws {
+        let body = Fixtures.element(.patientID, "LO", Fixtures.ascii("A1")) + Fixtures.element(.patientName, "PN", Fixtures.ascii("X^"))
+            + Fixtures.element(.patientID, "LO", Fixtures.ascii("B2"))
+        let (e, _) = try failure(try Fixtures.part10(body: body))
+        #expect(e.kind == .invalidEncoding)
+        #expect(e.tag == .patientID)
+        #expect(e.offset == (try bodyStart()) + 20)
+        #expect(e.message.contains("appears twice"))
+    }
+}

@@ -78,17 +78,17 @@ final class DataSetParser {
                 if cursor.pos > limit {
                     throw error(.invalidLength, "element runs \(cursor.pos - limit) bytes past the end of its item", at: limit, elements.last?.tag)
                 }
-                return (finish(elements, sorted, charset), .endOfData)
+                return (try finish(elements, sorted, charset), .endOfData)
             }
             let start = cursor.pos
             if let groupOnly, try context(start, nil, { try cursor.peekU16() }) != groupOnly {
-                return (finish(elements, sorted, charset), .endOfData)
+                return (try finish(elements, sorted, charset), .endOfData)
             }
             let tag = try context(start, nil) { Tag(try cursor.u16(), try cursor.u16()) }
             if tag == .itemDelimitation {
                 let length = try context(start, tag) { try cursor.u32() }
                 if length != 0 { warn("item delimiter has length \(length), expected 0", offset: start, tag: tag) }
-                if inUndefinedItem { return (finish(elements, sorted, charset), .itemDelimiter) }
+                if inUndefinedItem { return (try finish(elements, sorted, charset), .itemDelimiter) }
                 throw error(.invalidEncoding, "item delimiter (FFFE,E00D) outside an item of undefined length", at: start, tag)
             }
             if tag.isDelimiter {
@@ -107,7 +107,7 @@ final class DataSetParser {
             if depth == 0, groupOnly == nil, let stop = options.stopBefore, tag >= stop {
                 cursor.seek(start)
                 stoppedAt = start
-                return (finish(elements, sorted, charset), .stop)
+                return (try finish(elements, sorted, charset), .stop)
             }
             if let last = elements.last?.tag, tag <= last {
                 if tag == last {
@@ -134,8 +134,15 @@ final class DataSetParser {
         }
     }
 
-    private func finish(_ elements: [DataElement], _ sorted: Bool, _ charset: SpecificCharacterSet) -> DataSet {
-        sorted ? DataSet(sortedElements: elements, characterSet: charset) : DataSet(elements, characterSet: charset)
+    /// Out-of-order elements are sorted; an element present twice is an error either way.
+    private func finish(_ elements: [DataElement], _ sorted: Bool, _ charset: SpecificCharacterSet) throws -> DataSet {
+        if sorted { return DataSet(sortedElements: elements, characterSet: charset) }
+        let ds = DataSet(elements, characterSet: charset)
+        for (a, b) in zip(ds.elements, ds.elements.dropFirst()) where a.tag == b.tag {
+            let second = max(a.offset ?? 0, b.offset ?? 0)
+            throw error(.invalidEncoding, "element \(a.tag) appears twice in the same data set", at: second, a.tag)
+        }
+        return ds
     }
 
     // MARK: Elements
