@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "DICOM", targets: ["DICOM"]),
+        .library(name: "FileSet", targets: ["FileSet"]),
         .executable(name: "dicomfs", targets: ["dicomfs"]),
     ],
     dependencies: [
@@ -16,14 +17,19 @@ let package = Package(
         // zlib, for the Deflated Explicit VR Little Endian transfer syntax.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "DICOM", dependencies: ["CZlib"]),
+        // File IDs, DICOMDIR model, reading and writing, record rules, profiles, FSC/FSR/FSU.
+        .target(name: "FileSet", dependencies: ["DICOM", "CSystem"]),
+        // copy_file_range and syncfs, which need _GNU_SOURCE.
+        .target(name: "CSystem"),
         // Deterministic sample files: bundled under samples/ and used as test fixtures.
         .target(name: "Samples", dependencies: ["DICOM"]),
         .executableTarget(name: "dicomfs-samples", dependencies: ["Samples"]),
         .executableTarget(
             name: "dicomfs",
-            dependencies: ["DICOM", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["DICOM", "FileSet", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "Samples"]),
+        .testTarget(name: "FileSetTests", dependencies: ["FileSet", "DICOM", "Samples"]),
         .testTarget(name: "dicomfsTests", dependencies: ["dicomfs", "Samples"]),
     ]
 )

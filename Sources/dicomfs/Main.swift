@@ -40,7 +40,7 @@ struct Dicomfs: ParsableCommand {
         2 usage error or input that cannot be read at all.
         """,
         version: "0.1.0",
-        subcommands: [Dump.self]
+        subcommands: [Create.self, Dump.self]
     )
 }
 
@@ -49,6 +49,8 @@ enum FileHandle {
     static func standardError(_ text: String) {
         writeAll(2, text.hasSuffix("\n") ? text : text + "\n")
     }
+
+    static func standardErrorRaw(_ text: String) { writeAll(2, text) }
 
     static func standardOutput(_ text: String) {
         writeAll(1, text)

@@ -6,8 +6,8 @@ public struct SpecificCharacterSet: Sendable, Equatable, CustomStringConvertible
     let initial: CodeElements
     /// True when the value uses ISO 2022 code extensions (escape sequences).
     let usesCodeExtensions: Bool
-    /// A problem with the value (unknown term), for the reader to report.
-    let problem: String?
+    /// A problem with the value (an unknown term), for readers to report.
+    public let problem: String?
 
     public static let `default` = SpecificCharacterSet(terms: [])
 

@@ -4,6 +4,12 @@ public struct ReadWarning: Sendable, Equatable, CustomStringConvertible {
     public var tag: Tag?
     public var message: String
 
+    public init(offset: Int?, tag: Tag?, message: String) {
+        self.offset = offset
+        self.tag = tag
+        self.message = message
+    }
+
     public var description: String {
         var s = ""
         if let offset { s += "at byte \(offset): " }
@@ -116,9 +122,12 @@ final class DataSetParser {
                 sorted = false
                 warn("elements out of ascending tag order (after \(last))", offset: start, tag: tag)
             }
+            let discard = depth == 0 && groupOnly == nil && tag != .specificCharacterSet && tag != .pixelRepresentation
+                && !(options.keepOnly?.contains(tag) ?? true)
             var element = try parseElement(tag: tag, start: start, limit: limit, depth: depth, syntax: syntax,
-                                           charset: charset, signedPixels: signedPixels)
+                                           charset: charset, signedPixels: signedPixels, discard: discard)
             cursor.bigEndian = syntax.bigEndian
+            if discard { continue }
             if tag == .specificCharacterSet, let b = element.bytes {
                 charset = SpecificCharacterSet(String(decoding: b, as: UTF8.self))
                 if let problem = charset.problem { warn(problem, offset: start, tag: tag) }
@@ -148,7 +157,7 @@ final class DataSetParser {
     // MARK: Elements
 
     private func parseElement(tag: Tag, start: Int, limit: Int, depth: Int, syntax: Syntax,
-                              charset: SpecificCharacterSet, signedPixels: Bool) throws -> DataElement {
+                              charset: SpecificCharacterSet, signedPixels: Bool, discard: Bool) throws -> DataElement {
         var vr: VR
         let length: UInt32
         if syntax.explicitVR {
@@ -163,7 +172,7 @@ final class DataSetParser {
                 try context(start, tag) { _ = try cursor.u16(); _ = try cursor.u16() }
                 let len = try context(start, tag) { try cursor.u32() }
                 return try parseValue(tag: tag, vr: vr, length: len, start: start, limit: limit, depth: depth,
-                                      syntax: syntax, charset: charset)
+                                      syntax: syntax, charset: charset, discard: discard)
             } else {
                 throw error(.invalidEncoding, "expected a two-letter VR, found bytes \(hex2(b0)) \(hex2(b1))", at: start, tag)
             }
@@ -181,11 +190,11 @@ final class DataSetParser {
             length = try context(start, tag) { try cursor.u32() }
         }
         return try parseValue(tag: tag, vr: vr, length: length, start: start, limit: limit, depth: depth,
-                              syntax: syntax, charset: charset)
+                              syntax: syntax, charset: charset, discard: discard)
     }
 
     private func parseValue(tag: Tag, vr: VR, length: UInt32, start: Int, limit: Int, depth: Int,
-                            syntax: Syntax, charset: SpecificCharacterSet) throws -> DataElement {
+                            syntax: Syntax, charset: SpecificCharacterSet, discard: Bool = false) throws -> DataElement {
         let valueStart = cursor.pos
         if length == Self.undefinedLength {
             if tag == .pixelData && (vr == .OB || vr == .OW || !syntax.explicitVR) {
@@ -212,12 +221,12 @@ final class DataSetParser {
             if options.strict { throw error(.invalidLength, "odd value length \(n); DICOM values have even length", at: start, tag) }
             warn("odd value length \(n); DICOM values have even length", offset: start, tag: tag)
         }
-        if vr == .SQ {
+        if vr == .SQ && !discard {
             let items = try parseSequence(tag: tag, end: valueStart + n, limit: limit, depth: depth + 1, syntax: syntax, charset: charset)
             cursor.bigEndian = syntax.bigEndian
             return DataElement(tag, .SQ, .sequence(items), offset: start, valueOffset: valueStart)
         }
-        if vr.isBulk, let threshold = options.bulkDataThreshold, n > threshold {
+        if discard || (vr.isBulk && n > (options.bulkDataThreshold ?? Int.max)) {
             try context(start, tag) { try cursor.skip(n) }
             return DataElement(tag, vr, .notLoaded(length: n), offset: start, valueOffset: valueStart)
         }

@@ -8,6 +8,9 @@ public struct ReadOptions: Sendable {
     public var maxDepth: Int
     /// Turn tolerated irregularities (odd lengths, VRs contradicting the dictionary) into errors.
     public var strict: Bool
+    /// Keep only these top-level elements; the others are skipped without being copied.
+    /// Specific Character Set and Pixel Representation are always kept (decoding needs them).
+    public var keepOnly: Set<Tag>?
     /// Bytes fetched per read from the source beyond what is needed (0: exactly what is needed).
     public var readAhead: Int
 

@@ -1,0 +1,256 @@
+import DICOM
+
+public struct CreateOptions: Sendable {
+    public var profile: ApplicationProfile = .stdGenCD
+    /// (0004,1130): 0–16 characters of A–Z, 0–9, _.
+    public var fileSetID = ""
+    /// The DICOMDIR's (0002,0003); generated (2.25 UUID form) when nil.
+    public var fileSetUID: String?
+    /// A text file copied to the file-set root and named in (0004,1141).
+    public var descriptorPath: String?
+    /// (0004,1142), a defined term of (0008,0005) such as "ISO_IR 100".
+    public var descriptorCharacterSet: String?
+    /// Fill missing Type 1 keys with documented, deterministic values instead of failing.
+    public var invent = false
+    /// Make inconsistencies between instances errors.
+    public var strict = false
+    /// The source folder already is the file-set: validate its paths as File IDs, write only the DICOMDIR.
+    public var inPlace = false
+    /// In place: replace an existing DICOMDIR.
+    public var replaceExistingDICOMDIR = false
+    public var dryRun = false
+    public var workers = max(1, min(8, sysconfCores()))
+
+    public init() {}
+}
+
+/// What a create did (or, for a dry run, would do).
+public struct CreateReport: Sendable, Codable {
+    public struct Note: Sendable, Codable, Equatable {
+        public let path: String
+        public let reason: String
+    }
+
+    public var fileSet = ""
+    public var fileSetID = ""
+    public var fileSetUID = ""
+    public var profile = ""
+    public var dryRun = false
+    public var instances = 0
+    /// Records by type, e.g. ["PATIENT": 2, "IMAGE": 40].
+    public var records: [String: Int] = [:]
+    /// Bytes of the DICOM files referenced, plus the DICOMDIR.
+    public var bytes = 0
+    public var dicomdirBytes = 0
+    public var nonDICOM: [Note] = []
+    /// DICOM-looking files that could not be used; each is a finding (exit status 1).
+    public var unusable: [Note] = []
+    /// Entries the walk did not follow (links outside, loops, devices); findings too.
+    public var skipped: [Note] = []
+    public var duplicates: [String] = []
+    public var inconsistencies: [String] = []
+    public var invented: [String] = []
+    public var warnings: [String] = []
+
+    public var hasFindings: Bool { !unusable.isEmpty || !skipped.isEmpty }
+}
+
+/// The File-set Creator (PS3.10 §8.3): a folder of Part 10 files becomes a file-set.
+public enum FileSetCreator {
+    public static func create(source: String, output: String?, options: CreateOptions,
+                              progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> CreateReport {
+        try validate(options, output: output)
+        let walker = try DirectoryWalker(root: source)
+        var report = CreateReport()
+        report.profile = options.profile.name
+        report.dryRun = options.dryRun
+        report.skipped = walker.skipped.map { CreateReport.Note(path: $0.path, reason: $0.reason) }
+
+        let total = walker.files.count
+        let results = InstanceScanner(workers: options.workers).scan(root: source, files: walker.files) { done in
+            progress?("scanning", done, total)
+        }
+        var instances: [ScannedInstance] = []
+        var errors: [String] = []
+        var existingDICOMDIR = false
+        for r in results {
+            switch r {
+            case .instance(let inst):
+                if inst.sopClassUID == DICOMDIR.sopClassUID {
+                    if inst.relativePath == "DICOMDIR" && options.inPlace { existingDICOMDIR = true; continue }
+                    report.nonDICOM.append(.init(path: inst.relativePath, reason: "a DICOMDIR of another file-set; not copied"))
+                    continue
+                }
+                instances.append(inst)
+                for w in inst.warnings { report.warnings.append("\(inst.relativePath): \(w)") }
+            case .notDICOM(let path, let reason):
+                report.nonDICOM.append(.init(path: path, reason: reason))
+            case .unusable(let path, let reason):
+                report.unusable.append(.init(path: path, reason: reason))
+            }
+        }
+        if existingDICOMDIR && !options.replaceExistingDICOMDIR && !options.dryRun {
+            throw FileSetError.unusableInput("\(source)/DICOMDIR exists: this folder already is a file-set (use --force to replace its DICOMDIR)")
+        }
+        instances = try removeDuplicates(instances, source: source, report: &report, errors: &errors)
+
+        for inst in instances where !options.profile.allows(transferSyntax: inst.transferSyntaxUID) {
+            let name = UIDRegistry.entry(for: inst.transferSyntaxUID)?.name ?? "unknown"
+            errors.append("\(inst.relativePath): transfer syntax \(inst.transferSyntaxUID) (\(name)) is not allowed by \(options.profile.name); dicomfs does not transcode")
+        }
+        if options.inPlace {
+            for inst in instances {
+                let components = inst.relativePath.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+                let violations = FileID.violations(of: components)
+                if !violations.isEmpty {
+                    errors.append("\(inst.relativePath): not a valid File ID: " + violations.map(\.description).joined(separator: "; "))
+                }
+            }
+        }
+
+        let built = RecordBuilder(profile: options.profile, invent: options.invent).build(instances)
+        errors += built.errors
+        report.invented = built.invented
+        if options.strict { errors += built.inconsistencies } else { report.inconsistencies = built.inconsistencies }
+        if built.leaves.isEmpty && errors.isEmpty {
+            throw FileSetError.unusableInput("\(source): no usable DICOM Part 10 files found (PS3.11 does not allow a DICOMDIR without records)")
+        }
+        guard errors.isEmpty else { throw FileSetError.rejected(errors) }
+
+        // File IDs: the paths themselves in place, a generated layout otherwise.
+        let layout = options.inPlace ? nil : Layout(roots: built.roots)
+        for (record, inst) in built.leaves {
+            let fileID = layout?.fileIDs[ObjectIdentifier(record)] ?? FileID(trusted: inst.relativePath.split(separator: "/").map(String.init))
+            record.reference = InstanceReference(fileID: fileID, sopClassUID: inst.sopClassUID, sopInstanceUID: inst.sopInstanceUID,
+                                                 transferSyntaxUID: inst.transferSyntaxUID,
+                                                 relatedGeneralSOPClassUID: nonEmpty(inst.header.string(.relatedGeneralSOPClassUID)))
+        }
+        var dir = DICOMDIR(fileSetID: options.fileSetID, fileSetUID: options.fileSetUID ?? UIDGenerator.make(), roots: built.roots)
+        if let descriptor = options.descriptorPath {
+            let used = Set(built.leaves.compactMap { $0.record.reference?.fileID.components.first })
+            dir.descriptorFileID = try descriptorFileID(for: descriptor, avoiding: used)
+            dir.descriptorCharacterSet = options.descriptorCharacterSet
+        }
+        let bytes = try DICOMDIRWriter().encode(dir)
+
+        report.fileSet = options.inPlace ? source : (output ?? "")
+        report.fileSetID = dir.fileSetID
+        report.fileSetUID = dir.fileSetUID
+        report.instances = built.leaves.count
+        for r in dir.allRecords { report.records[r.type.rawValue, default: 0] += 1 }
+        report.dicomdirBytes = bytes.count
+        report.bytes = built.leaves.reduce(bytes.count) { $0 + $1.instance.size }
+        if options.dryRun { return report }
+
+        if options.inPlace {
+            if let descriptor = options.descriptorPath, let id = dir.descriptorFileID {
+                let target = source + "/" + id.path
+                if !FileOps.exists(target) { try FileOps.copyFile(from: descriptor, to: target) }
+            }
+            try FileOps.writeAtomically(bytes, to: source + "/DICOMDIR")
+        } else if let output {
+            try commitCopy(source: source, output: output, leaves: built.leaves, dir: dir, dicomdir: bytes,
+                           descriptor: options.descriptorPath, progress: progress)
+        }
+        return report
+    }
+
+    private static func validate(_ options: CreateOptions, output: String?) throws {
+        if !FileID.isValidFileSetID(options.fileSetID) {
+            throw FileSetError.unusableInput("File-set ID \"\(options.fileSetID)\": at most 16 characters of A–Z, 0–9 and _ (PS3.10 §8.2)")
+        }
+        if let uid = options.fileSetUID, !UIDRegistry.isValid(uid) {
+            throw FileSetError.unusableInput("File-set UID \"\(uid)\" is not a valid UID (digits and dots, at most 64 characters, PS3.5 §9.1)")
+        }
+        if let cs = options.descriptorCharacterSet, SpecificCharacterSet(cs).problem != nil || cs.isEmpty {
+            throw FileSetError.unusableInput("descriptor character set \"\(cs)\" is not a defined term of Specific Character Set (e.g. ISO_IR 100, ISO_IR 192)")
+        }
+        if options.descriptorCharacterSet != nil && options.descriptorPath == nil {
+            throw FileSetError.unusableInput("--descriptor-charset needs --descriptor")
+        }
+        if let d = options.descriptorPath, FileOps.fileSize(d) == nil {
+            throw FileSetError.unusableInput("descriptor file \(d) cannot be read")
+        }
+        if !options.inPlace {
+            guard let output else { throw FileSetError.unusableInput("an output folder (-o) is needed unless --in-place") }
+            if FileOps.exists(output) && !FileOps.isEmptyDirectory(output) {
+                throw FileSetError.unusableInput("\(output) exists and is not an empty folder; dicomfs never writes over existing files")
+            }
+        }
+    }
+
+    /// Keeps one copy of byte-identical duplicates; different files sharing a SOP Instance UID are an error.
+    private static func removeDuplicates(_ instances: [ScannedInstance], source: String, report: inout CreateReport,
+                                         errors: inout [String]) throws -> [ScannedInstance] {
+        var firstByUID: [String: ScannedInstance] = [:]
+        var kept: [ScannedInstance] = []
+        for inst in instances {
+            guard let first = firstByUID[inst.sopInstanceUID] else {
+                firstByUID[inst.sopInstanceUID] = inst
+                kept.append(inst)
+                continue
+            }
+            let same = try inst.size == first.size
+                && FileOps.readAll(source + "/" + inst.relativePath) == FileOps.readAll(source + "/" + first.relativePath)
+            if same {
+                report.duplicates.append("\(inst.relativePath) is an identical copy of \(first.relativePath) (SOP Instance UID \(inst.sopInstanceUID)); one copy kept")
+            } else {
+                errors.append("\(first.relativePath) and \(inst.relativePath) have the same SOP Instance UID \(inst.sopInstanceUID) but different contents")
+            }
+        }
+        return kept
+    }
+
+    /// A File ID for the descriptor from its name: "readme.txt" → README.
+    static func descriptorFileID(for path: String, avoiding used: Set<String>) throws -> FileID {
+        var base = lastComponent(path).uppercased()
+        if let dot = base.firstIndex(of: ".") { base = String(base[..<dot]) }
+        var name = String(base.map { FileID.isFileIDCharacter($0) ? $0 : "_" }.prefix(8))
+        if name.isEmpty || name == "DICOMDIR" || used.contains(name) { name = "README" }
+        guard !used.contains(name), let id = FileID(components: [name]) else {
+            throw FileSetError.unusableInput("descriptor \(path): no free File ID for it")
+        }
+        return id
+    }
+
+    /// Copies into a temporary sibling folder, syncs it, and renames it into place: the output
+    /// folder appears complete or not at all.
+    private static func commitCopy(source: String, output: String, leaves: [(record: DirectoryRecord, instance: ScannedInstance)],
+                                   dir: DICOMDIR, dicomdir: [UInt8], descriptor: String?,
+                                   progress: (@Sendable (String, Int, Int) -> Void)?) throws {
+        let parent = directoryName(output)
+        let temp = parent + "/." + lastComponent(output) + ".dicomfs-partial"
+        FileOps.removeTree(temp)  // a stale one from a killed run
+        do {
+            try FileOps.makeDirectories(temp)
+            var made: Set<String> = []
+            for (i, leaf) in leaves.enumerated() {
+                guard let id = leaf.record.reference?.fileID else { continue }
+                let folder = temp + "/" + id.components.dropLast().joined(separator: "/")
+                if !made.contains(folder) { try FileOps.makeDirectories(folder); made.insert(folder) }
+                try FileOps.copyFile(from: source + "/" + leaf.instance.relativePath, to: temp + "/" + id.path)
+                if i % 256 == 0 { progress?("copying", i, leaves.count) }
+            }
+            if let descriptor, let id = dir.descriptorFileID {
+                try FileOps.copyFile(from: descriptor, to: temp + "/" + id.path)
+            }
+            try FileOps.writeAtomically(dicomdir, to: temp + "/DICOMDIR")
+            FileOps.syncFileSystem(of: temp)
+            if FileOps.exists(output) { _ = rmdirIfEmpty(output) }
+            guard renamePath(temp, output) else {
+                throw FileSetError.io("cannot move the finished file-set into place at \(output): \(FileOps.errorText())")
+            }
+            FileOps.syncDirectory(parent)
+        } catch {
+            FileOps.removeTree(temp)
+            throw error
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func rmdirIfEmpty(_ path: String) -> Bool { rmdir(path) == 0 }
+func renamePath(_ from: String, _ to: String) -> Bool { rename(from, to) == 0 }

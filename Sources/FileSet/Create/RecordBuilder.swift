@@ -1,0 +1,287 @@
+import DICOM
+
+/// Turns scanned instances into the record tree of a DICOMDIR: one PATIENT per Patient ID,
+/// one STUDY per Study Instance UID, one SERIES per Series Instance UID, and the leaf record
+/// the SOP class calls for (PS3.3 Annex F). Reports missing keys and inconsistencies.
+struct RecordBuilder {
+    let profile: ApplicationProfile
+    let invent: Bool
+
+    struct Result {
+        var roots: [DirectoryRecord] = []
+        /// Leaf record → the instance it references, in record order.
+        var leaves: [(record: DirectoryRecord, instance: ScannedInstance)] = []
+        var errors: [String] = []
+        var inconsistencies: [String] = []
+        var invented: [String] = []
+    }
+
+    /// A group of instances under construction (patient, study or series level).
+    private final class Group {
+        let key: String
+        var first: ScannedInstance
+        var children: [String: Group] = [:]
+        var order: [String] = []
+        var leaves: [ScannedInstance] = []
+        init(key: String, first: ScannedInstance) { self.key = key; self.first = first }
+        func child(_ key: String, _ instance: ScannedInstance) -> Group {
+            if let g = children[key] { return g }
+            let g = Group(key: key, first: instance)
+            children[key] = g
+            order.append(key)
+            return g
+        }
+    }
+
+    func build(_ instances: [ScannedInstance]) -> Result {
+        var result = Result()
+        var patients: [String: Group] = [:]
+        var rootLeaves: [ScannedInstance] = []
+        var studyOwner: [String: (patient: String, path: String)] = [:]
+        var seriesOwner: [String: (study: String, path: String)] = [:]
+
+        for var inst in instances {
+            let leafType = RecordType.leaf(forSOPClass: inst.sopClassUID)
+            if leafType.isRootLevel { rootLeaves.append(inst); continue }
+            guard let patientID = patientID(of: inst, &result) else { continue }
+            if inst.header.string(.patientID) != patientID { inst.header.set(.patientID, .LO, patientID) }
+            guard let studyUID = nonEmpty(inst.header.string(.studyInstanceUID)) else {
+                result.errors.append("\(inst.relativePath): no Study Instance UID (0020,000D); the STUDY record needs it (PS3.3 F.5-2)")
+                continue
+            }
+            guard let seriesUID = nonEmpty(inst.header.string(.seriesInstanceUID)) else {
+                result.errors.append("\(inst.relativePath): no Series Instance UID (0020,000E); the SERIES record needs it (PS3.3 F.5-3)")
+                continue
+            }
+            if let owner = studyOwner[studyUID], owner.patient != patientID {
+                result.errors.append("study \(studyUID) appears under Patient ID \"\(owner.patient)\" (\(owner.path)) and \"\(patientID)\" (\(inst.relativePath))")
+                continue
+            }
+            studyOwner[studyUID] = studyOwner[studyUID] ?? (patientID, inst.relativePath)
+            if let owner = seriesOwner[seriesUID], owner.study != studyUID {
+                result.errors.append("series \(seriesUID) appears in study \(owner.study) (\(owner.path)) and \(studyUID) (\(inst.relativePath))")
+                continue
+            }
+            seriesOwner[seriesUID] = seriesOwner[seriesUID] ?? (studyUID, inst.relativePath)
+            let patient = patients[patientID] ?? Group(key: patientID, first: inst)
+            patients[patientID] = patient
+            let study = patient.child(studyUID, inst)
+            let series = study.child(seriesUID, inst)
+            series.leaves.append(inst)
+            compare(patient.first, inst, [.patientName, .patientBirthDate, .patientSex], "Patient ID \(patientID)", &result)
+            compare(study.first, inst, [.studyDate, .studyTime, .studyID, .accessionNumber, .studyDescription], "study \(studyUID)", &result)
+            compare(series.first, inst, [.modality, .seriesNumber], "series \(seriesUID)", &result)
+        }
+
+        for patientID in patients.keys.sorted() {
+            let p = patients[patientID]!
+            guard let pKeys = keys(.patient, p.first, &result) else { continue }
+            let patientRecord = DirectoryRecord(type: .patient, keys: pKeys)
+            let studies = p.order.map { p.children[$0]! }.sorted { studySortKey($0.first) < studySortKey($1.first) }
+            for (si, s) in studies.enumerated() {
+                guard let sKeys = keys(.study, s.first, &result, index: si + 1) else { continue }
+                let studyRecord = DirectoryRecord(type: .study, keys: sKeys)
+                let seriesGroups = s.order.map { s.children[$0]! }
+                    .sorted { (number($0.first, .seriesNumber), $0.key) < (number($1.first, .seriesNumber), $1.key) }
+                for (ri, r) in seriesGroups.enumerated() {
+                    guard let rKeys = keys(.series, r.first, &result, index: ri + 1) else { continue }
+                    let seriesRecord = DirectoryRecord(type: .series, keys: rKeys)
+                    let leaves = r.leaves.sorted {
+                        (number($0, .instanceNumber), $0.sopInstanceUID) < (number($1, .instanceNumber), $1.sopInstanceUID)
+                    }
+                    for (li, inst) in leaves.enumerated() {
+                        let type = RecordType.leaf(forSOPClass: inst.sopClassUID)
+                        guard let lKeys = keys(type, inst, &result, index: li + 1) else { continue }
+                        let leaf = DirectoryRecord(type: type, keys: lKeys)
+                        seriesRecord.children.append(leaf)
+                        result.leaves.append((leaf, inst))
+                    }
+                    studyRecord.children.append(seriesRecord)
+                }
+                patientRecord.children.append(studyRecord)
+            }
+            result.roots.append(patientRecord)
+        }
+        for (i, inst) in rootLeaves.sorted(by: { $0.sopInstanceUID < $1.sopInstanceUID }).enumerated() {
+            let type = RecordType.leaf(forSOPClass: inst.sopClassUID)
+            guard let k = keys(type, inst, &result, index: i + 1) else { continue }
+            let leaf = DirectoryRecord(type: type, keys: k)
+            result.roots.append(leaf)
+            result.leaves.append((leaf, inst))
+        }
+        return result
+    }
+
+    // MARK: Keys
+
+    /// Patient ID, or with --invent a deterministic one from name and birth date.
+    private func patientID(of inst: ScannedInstance, _ result: inout Result) -> String? {
+        if let id = nonEmpty(inst.header.string(.patientID)) { return id }
+        guard invent else {
+            result.errors.append("\(inst.relativePath): missing Type 1 key (0010,0020) PatientID for the PATIENT record (PS3.3 F.5-1); --invent fills it")
+            return nil
+        }
+        let basis = (inst.header.string(.patientName) ?? "") + "|" + (inst.header.string(.patientBirthDate) ?? "")
+        let id = "DFS" + String(fnv1a(basis) & 0xFFFF_FFFF_FFFF, radix: 16, uppercase: true)
+        result.invented.append("\(inst.relativePath): PatientID \(id) (from name and birth date)")
+        return id
+    }
+
+    /// The keys of one record from the instance that represents it; nil (with errors) when a
+    /// Type 1 key is missing and may not be invented. `index` is the record's 1-based position
+    /// among its siblings, used for invented numbers.
+    private func keys(_ type: RecordType, _ inst: ScannedInstance, _ result: inout Result, index: Int = 1) -> DataSet? {
+        let h = inst.header
+        var keys = DataSet()
+        var ok = true
+        for spec in RecordKeys.keys(for: type) {
+            if let e = h[spec.tag], hasValue(e) {
+                keys.set(e)
+                continue
+            }
+            switch spec.type {
+            case .conditional:
+                continue
+            case .type2:
+                keys.set(empty(spec.tag))
+            case .type1:
+                if invent, let value = invented(spec.tag, inst, index: index) {
+                    keys.set(value)
+                    result.invented.append("\(inst.relativePath): \(DataDictionary.keyword(for: spec.tag)) = \(value.bytes.map { String(decoding: $0, as: UTF8.self).trimmingTrailingSpaces } ?? "") for the \(type.rawValue) record")
+                } else {
+                    let table = RecordKeys.tableName(type)
+                    result.errors.append("\(inst.relativePath): missing Type 1 key \(spec.tag) \(DataDictionary.keyword(for: spec.tag)) for the \(type.rawValue) record (PS3.3 \(table))\(invent ? "; it cannot be invented" : "; --invent fills it")")
+                    ok = false
+                }
+            }
+        }
+        switch type {
+        case .srDocument, .keyObjectDoc:
+            if let items = h.sequence(.contentSequence) {
+                let modifiers = items.filter { $0.string(.relationshipType) == "HAS CONCEPT MOD" }
+                if !modifiers.isEmpty { keys.set(.contentSequence, sequence: modifiers) }
+            }
+            if type == .srDocument, h.string(.verificationFlag) == "VERIFIED",
+               let observer = h.sequence(.verifyingObserverSequence)?.last, let e = observer[.verificationDateTime] {
+                keys.set(e)
+            }
+        default:
+            break
+        }
+        for tag in profile.extraKeys(for: type) {
+            if let e = h[tag], hasValue(e) { keys.set(e); continue }
+            if let e = fromSharedFunctionalGroups(tag, h) { keys.set(e) }
+        }
+        // (0008,0005) only where a key actually uses an extended or replacement repertoire.
+        if let cs = h[.specificCharacterSet], keys.elements.contains(where: needsCharacterSet) { keys.set(cs) }
+        return ok ? keys : nil
+    }
+
+    private func fromSharedFunctionalGroups(_ tag: Tag, _ h: DataSet) -> DataElement? {
+        guard let macro = ApplicationProfile.sharedFunctionalGroupKeys.first(where: { $0.0 == tag })?.macro,
+              let shared = h.sequence(.sharedFunctionalGroupsSequence)?.first,
+              let item = shared.sequence(macro)?.first, let e = item[tag], hasValue(e) else { return nil }
+        return e
+    }
+
+    /// Deterministic, documented stand-ins for missing Type 1 keys (man page: --invent).
+    private func invented(_ tag: Tag, _ inst: ScannedInstance, index: Int) -> DataElement? {
+        let h = inst.header
+        func string(_ vr: VR, _ value: String) -> DataElement {
+            var ds = DataSet()
+            ds.set(tag, vr, value)
+            return ds[tag]!
+        }
+        switch tag {
+        case .studyDate:
+            let d = [Tag.seriesDate, .acquisitionDate, .contentDate].lazy.compactMap { nonEmpty(h.string($0)) }.first
+            return string(.DA, d ?? "19000101")
+        case .studyTime:
+            let t = [Tag.seriesTime, .acquisitionTime, .contentTime].lazy.compactMap { nonEmpty(h.string($0)) }.first
+            return string(.TM, t ?? "000000")
+        case .studyID:
+            return string(.SH, nonEmpty(h.string(.accessionNumber)).map { String($0.prefix(16)) } ?? "DFS\(index)")
+        case .modality:
+            return string(.CS, "OT")
+        default:
+            break
+        }
+        let vr = DataDictionary.entry(for: tag)?.vr ?? .UN
+        switch vr {
+        case .IS: return string(.IS, String(index))
+        case .DA: return string(.DA, "19000101")
+        case .TM: return string(.TM, "000000")
+        case .DT: return string(.DT, "19000101000000")
+        case .CS: return string(.CS, "UNKNOWN")
+        case .LO, .SH, .LT, .ST, .UT, .PN: return string(vr, "UNKNOWN")
+        default: return nil  // UIDs, sequences and binary values are never made up
+        }
+    }
+
+    // MARK: Consistency
+
+    private func compare(_ first: ScannedInstance, _ other: ScannedInstance, _ tags: [Tag], _ what: String, _ result: inout Result) {
+        guard first.relativePath != other.relativePath else { return }
+        for tag in tags {
+            let a = first.header.string(tag) ?? "", b = other.header.string(tag) ?? ""
+            if a != b {
+                result.inconsistencies.append("\(what): \(DataDictionary.keyword(for: tag)) is \"\(a)\" in \(first.relativePath) but \"\(b)\" in \(other.relativePath)")
+            }
+        }
+    }
+
+    private func studySortKey(_ inst: ScannedInstance) -> String {
+        (inst.header.string(.studyDate) ?? "") + "|" + (inst.header.string(.studyTime) ?? "") + "|" + (inst.header.string(.studyInstanceUID) ?? "")
+    }
+
+    private func number(_ inst: ScannedInstance, _ tag: Tag) -> Int { inst.header.int(tag) ?? Int.max }
+}
+
+extension RecordKeys {
+    /// The PS3.3 table that lists a record type's keys, for error messages.
+    static func tableName(_ type: RecordType) -> String {
+        switch type {
+        case .patient: return "F.5-1"
+        case .study: return "F.5-2"
+        case .series: return "F.5-3"
+        case .image: return "F.5-4"
+        default: return "Annex F.5, \(type.rawValue) keys"
+        }
+    }
+}
+
+func hasValue(_ e: DataElement) -> Bool {
+    switch e.value {
+    case .bytes(let b): return b.contains { $0 != 0x20 && $0 != 0x00 }
+    case .sequence(let items): return !items.isEmpty
+    case .fragments, .notLoaded: return true
+    }
+}
+
+func empty(_ tag: Tag) -> DataElement {
+    let vr = DataDictionary.entry(for: tag)?.vr ?? .UN
+    return vr == .SQ ? DataElement(tag, .SQ, .sequence([])) : DataElement(tag, vr, bytes: [])
+}
+
+/// A key needs (0008,0005) when its bytes leave ASCII or switch code elements.
+func needsCharacterSet(_ e: DataElement) -> Bool {
+    switch e.value {
+    case .bytes(let b): return e.vr.usesSpecificCharacterSet && b.contains { $0 >= 0x80 || $0 == 0x1B }
+    case .sequence(let items): return items.contains { $0.elements.contains(where: needsCharacterSet) }
+    default: return false
+    }
+}
+
+func fnv1a(_ s: String) -> UInt64 {
+    var h: UInt64 = 0xCBF2_9CE4_8422_2325
+    for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+    return h
+}
+
+extension String {
+    var trimmingTrailingSpaces: String {
+        var s = Substring(self)
+        while s.last == " " || s.last == "\0" { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,73 @@
+/// A File ID (PS3.10 §8.2): 1–8 components of 1–8 characters from A–Z, 0–9 and "_",
+/// written as a relative path on media and as a multi-valued CS in (0004,1500).
+public struct FileID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public let components: [String]
+
+    /// Validates; use `violations(of:)` to learn every rule a candidate breaks.
+    public init?(components: [String]) {
+        guard FileID.violations(of: components).isEmpty else { return nil }
+        self.components = components
+    }
+
+    /// A relative path with "/" separators, e.g. "DICOM/P0000001/I0000001".
+    public init?(path: String) {
+        self.init(components: path.split(separator: "/", omittingEmptySubsequences: false).map(String.init))
+    }
+
+    /// Unchecked: for values already validated (or read from a DICOMDIR to be judged later).
+    init(trusted components: [String]) { self.components = components }
+
+    public var path: String { components.joined(separator: "/") }
+    /// The (0004,1500) value: components separated by backslashes.
+    public var dicomValue: String { components.joined(separator: "\\") }
+    public var description: String { path }
+
+    public static func < (a: FileID, b: FileID) -> Bool { a.components.lexicographicallyPrecedes(b.components) }
+
+    public enum Violation: Sendable, Equatable, CustomStringConvertible {
+        case noComponents
+        case tooManyComponents(Int)
+        case emptyComponent
+        case componentTooLong(String)
+        case lowercase(String)
+        case fileExtension(String)
+        case illegalCharacter(String, Character)
+
+        public var description: String {
+            switch self {
+            case .noComponents: return "File ID has no components"
+            case .tooManyComponents(let n): return "\(n) path components, at most 8 allowed (PS3.10 §8.2)"
+            case .emptyComponent: return "empty path component"
+            case .componentTooLong(let c): return "component \"\(c)\" is \(c.count) characters, at most 8 allowed"
+            case .lowercase(let c): return "component \"\(c)\" has lower-case letters; only A–Z, 0–9 and _ are allowed"
+            case .fileExtension(let c): return "component \"\(c)\" has an extension; File IDs have none"
+            case .illegalCharacter(let c, let ch): return "component \"\(c)\" has the character \"\(ch)\"; only A–Z, 0–9 and _ are allowed"
+            }
+        }
+    }
+
+    /// Every rule the components break, most specific reason per component.
+    public static func violations(of components: [String]) -> [Violation] {
+        if components.isEmpty { return [.noComponents] }
+        var found: [Violation] = []
+        if components.count > 8 { found.append(.tooManyComponents(components.count)) }
+        for c in components {
+            if c.isEmpty { found.append(.emptyComponent); continue }
+            if c.contains(".") { found.append(.fileExtension(c)) }
+            else if let bad = c.first(where: { !isFileIDCharacter($0) && !$0.isLowercase }) { found.append(.illegalCharacter(c, bad)) }
+            else if c.contains(where: { $0.isLowercase }) { found.append(.lowercase(c)) }
+            if c.count > 8 { found.append(.componentTooLong(c)) }
+        }
+        return found
+    }
+
+    static func isFileIDCharacter(_ ch: Character) -> Bool {
+        guard let a = ch.asciiValue else { return false }
+        return (0x41...0x5A).contains(a) || (0x30...0x39).contains(a) || a == 0x5F
+    }
+
+    /// File-set ID (0004,1130): 0–16 characters of the same set (PS3.10 §8.2, CS).
+    public static func isValidFileSetID(_ id: String) -> Bool {
+        id.count <= 16 && id.allSatisfy(isFileIDCharacter)
+    }
+}

@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Lists the regular files under a folder with readdir and d_type: no per-file stat, no
+/// Foundation. Symbolic links are followed only to regular files inside the folder; links
+/// to directories, outside the folder, dangling or looping are reported, never followed.
+public struct DirectoryWalker {
+    public struct Skipped: Sendable, Equatable {
+        public let path: String
+        public let reason: String
+    }
+
+    public private(set) var files: [String] = []      // paths relative to the root
+    public private(set) var skipped: [Skipped] = []
+    private let root: String
+    private let realRoot: String
+
+    public init(root: String) throws {
+        var rootStat = stat()
+        guard stat(root, &rootStat) == 0 else {
+            throw FileSetError.unusableInput("\(root): \(String(cString: strerror(errno)))")
+        }
+        guard rootStat.st_mode & S_IFMT == S_IFDIR else { throw FileSetError.unusableInput("\(root): not a folder") }
+        self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
+        realRoot = canonicalPath(root) ?? root
+        walk(relative: "")
+        files.sort()
+    }
+
+    private mutating func walk(relative: String) {
+        let dirPath = relative.isEmpty ? root : root + "/" + relative
+        guard let dir = opendir(dirPath) else {
+            skipped.append(Skipped(path: relative.isEmpty ? "." : relative, reason: "cannot open folder: \(String(cString: strerror(errno)))"))
+            return
+        }
+        defer { closedir(dir) }
+        var subdirectories: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            let rel = relative.isEmpty ? name : relative + "/" + name
+            var type = entry.pointee.d_type
+            if type == UInt8(DT_UNKNOWN) {
+                var st = stat()
+                guard lstat(root + "/" + rel, &st) == 0 else { continue }
+                switch st.st_mode & S_IFMT {
+                case S_IFDIR: type = UInt8(DT_DIR)
+                case S_IFREG: type = UInt8(DT_REG)
+                case S_IFLNK: type = UInt8(DT_LNK)
+                default: type = UInt8(DT_FIFO)
+                }
+            }
+            switch Int(type) {
+            case Int(DT_DIR): subdirectories.append(rel)
+            case Int(DT_REG): files.append(rel)
+            case Int(DT_LNK): followLink(rel)
+            default: skipped.append(Skipped(path: rel, reason: "not a regular file (device, pipe or socket)"))
+            }
+        }
+        for sub in subdirectories { walk(relative: sub) }
+    }
+
+    private mutating func followLink(_ rel: String) {
+        let full = root + "/" + rel
+        var st = stat()
+        guard stat(full, &st) == 0 else {
+            let why = errno == ELOOP ? "symbolic link loop" : "dangling symbolic link"
+            skipped.append(Skipped(path: rel, reason: why))
+            return
+        }
+        guard st.st_mode & S_IFMT == S_IFREG else {
+            skipped.append(Skipped(path: rel, reason: "symbolic link to a folder or special file, not followed"))
+            return
+        }
+        guard let target = canonicalPath(full), target.hasPrefix(realRoot + "/") else {
+            skipped.append(Skipped(path: rel, reason: "symbolic link pointing outside the source folder, not followed"))
+            return
+        }
+        files.append(rel)
+    }
+}
+
+func canonicalPath(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
+}

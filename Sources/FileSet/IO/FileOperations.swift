@@ -1,0 +1,193 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSystem
+
+/// Errors of the file-set operations; each says what, where, and (for input) why.
+public enum FileSetError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// Input that cannot be used at all (exit status 2).
+    case unusableInput(String)
+    /// Rules of the standard or the profile the input breaks; nothing was written (exit status 1).
+    case rejected([String])
+    /// A failure while writing (exit status 1).
+    case io(String)
+
+    public var description: String {
+        switch self {
+        case .unusableInput(let s), .io(let s): return s
+        case .rejected(let list): return list.joined(separator: "\n")
+        }
+    }
+}
+
+/// The few system calls file-set writing needs, each through one wrapper that says what failed.
+enum FileOps {
+    static func errorText() -> String { String(cString: strerror(errno)) }
+
+    static func makeDirectories(_ path: String) throws {
+        var current = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            current += "/" + part
+            if mkdir(current, 0o755) != 0 && errno != EEXIST {
+                throw FileSetError.io("cannot create folder \(current): \(errorText())")
+            }
+        }
+    }
+
+    /// Copies byte for byte with copy_file_range (reflinks where the file system can), falling
+    /// back to read/write; the copy is not fsynced here (the caller syncs the file system once).
+    static func copyFile(from source: String, to destination: String) throws {
+        let input = open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw FileSetError.io("cannot open \(source): \(errorText())") }
+        defer { close(input) }
+        let output = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard output >= 0 else { throw FileSetError.io("cannot create \(destination): \(errorText())") }
+        defer { close(output) }
+        var st = stat()
+        guard fstat(input, &st) == 0 else { throw FileSetError.io("cannot stat \(source): \(errorText())") }
+        var remaining = Int(st.st_size)
+        while remaining > 0 {
+            let n = dicomfs_copy_file_range(input, output, UInt(remaining))
+            if n > 0 { remaining -= Int(n); continue }
+            if n == 0 { break }
+            if errno == EINTR { continue }
+            if errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP {
+                try copyByReading(input, output, source, destination)
+                return
+            }
+            throw FileSetError.io("cannot copy \(source) to \(destination): \(errorText())")
+        }
+        guard remaining == 0 else { throw FileSetError.io("\(source) changed size while it was copied") }
+    }
+
+    private static func copyByReading(_ input: Int32, _ output: Int32, _ source: String, _ destination: String) throws {
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; throw FileSetError.io("cannot read \(source): \(errorText())") }
+            if n == 0 { return }
+            try buffer.withUnsafeBytes { try writeAll(output, UnsafeRawBufferPointer(rebasing: $0[0..<n]), destination) }
+        }
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, _ path: String) throws {
+        var done = 0
+        while done < bytes.count {
+            let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 { if errno == EINTR { continue }; throw FileSetError.io("cannot write \(path): \(errorText())") }
+            done += n
+        }
+    }
+
+    /// Writes a file so that it is either entirely there or not at all: a temporary file in the
+    /// same folder, fsync, rename over the target, fsync of the folder.
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        let dir = directoryName(path)
+        let temp = dir + "/.dicomfs-tmp-\(getpid())-\(lastComponent(path))"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw FileSetError.io("cannot create \(temp): \(errorText())") }
+        do {
+            try bytes.withUnsafeBytes { try writeAll(fd, $0, temp) }
+            guard fsync(fd) == 0 else { throw FileSetError.io("cannot fsync \(temp): \(errorText())") }
+            close(fd)
+        } catch {
+            close(fd)
+            unlink(temp)
+            throw error
+        }
+        guard rename(temp, path) == 0 else {
+            let why = errorText()
+            unlink(temp)
+            throw FileSetError.io("cannot rename \(temp) to \(path): \(why)")
+        }
+        syncDirectory(dir)
+    }
+
+    static func syncDirectory(_ path: String) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        fsync(fd)
+        close(fd)
+    }
+
+    /// Flushes everything written under a folder (one syncfs instead of an fsync per file).
+    static func syncFileSystem(of path: String) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = dicomfs_syncfs(fd)
+        close(fd)
+    }
+
+    static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    static func isEmptyDirectory(_ path: String) -> Bool {
+        guard let dir = opendir(path) else { return false }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { return false }
+        }
+        return true
+    }
+
+    /// Removes a folder tree (only trees dicomfs itself created).
+    static func removeTree(_ path: String) {
+        if let dir = opendir(path) {
+            var names: [String] = []
+            while let entry = readdir(dir) {
+                let name = withUnsafePointer(to: entry.pointee.d_name) {
+                    $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+                }
+                if name != "." && name != ".." { names.append(name) }
+            }
+            closedir(dir)
+            for n in names {
+                let child = path + "/" + n
+                var st = stat()
+                if lstat(child, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR { removeTree(child) } else { unlink(child) }
+            }
+        }
+        rmdir(path)
+    }
+
+    static func fileSize(_ path: String) -> Int? {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int(st.st_size) : nil
+    }
+
+    static func readAll(_ path: String) throws -> [UInt8] {
+        let source = try FileSourceReader(path: path)
+        return try source.readAll()
+    }
+}
+
+/// Whole-file reads for the rare cases that need every byte (duplicate comparison).
+struct FileSourceReader {
+    let path: String
+    init(path: String) throws { self.path = path }
+    func readAll() throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileSetError.io("cannot open \(path): \(FileOps.errorText())") }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; throw FileSetError.io("cannot read \(path): \(FileOps.errorText())") }
+            if n == 0 { return out }
+            out.append(contentsOf: buffer[0..<n])
+        }
+    }
+}
+
+func directoryName(_ path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    return slash == path.startIndex ? "/" : String(path[..<slash])
+}
+
+func lastComponent(_ path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return path }
+    return String(path[path.index(after: slash)...])
+}

@@ -1,0 +1,107 @@
+import DICOM
+
+/// A Basic Directory (PS3.3 Annex F) in memory: File-set identification and the record tree.
+public struct DICOMDIR {
+    public static let sopClassUID = "1.2.840.10008.1.3.10"
+
+    /// (0004,1130), 0–16 characters; Type 2, so written even when empty.
+    public var fileSetID: String
+    /// The DICOMDIR's (0002,0003); assigned once by the creator, never changed by updaters.
+    public var fileSetUID: String
+    public var descriptorFileID: FileID?
+    public var descriptorCharacterSet: String?
+    public var roots: [DirectoryRecord]
+
+    public init(fileSetID: String, fileSetUID: String, roots: [DirectoryRecord] = []) {
+        self.fileSetID = fileSetID
+        self.fileSetUID = fileSetUID
+        self.roots = roots
+    }
+
+    public var allRecords: [DirectoryRecord] { roots.flatMap { $0.preorder() } }
+}
+
+/// Encodes a DICOMDIR: records in depth-first order, each item beginning with (0004,1400),
+/// (0004,1410), (0004,1420), every offset counted from byte 0 of the file, defined lengths.
+public struct DICOMDIRWriter {
+    public var encoder = DataSetEncoder()
+
+    public init() {}
+
+    public func encode(_ dir: DICOMDIR) throws -> [UInt8] {
+        let meta = Part10Writer.meta(sopClassUID: DICOMDIR.sopClassUID, sopInstanceUID: dir.fileSetUID,
+                                     transferSyntax: .explicitVRLittleEndian)
+        let header = try Part10Writer.encode(DataSet(), meta: meta, transferSyntax: .explicitVRLittleEndian)
+        let base = header.count
+
+        var top = DataSet()
+        top.set(.fileSetID, .CS, dir.fileSetID.isEmpty ? [String]() : [dir.fileSetID])
+        if let d = dir.descriptorFileID { top.set(.fileSetDescriptorFileID, .CS, d.components) }
+        if let c = dir.descriptorCharacterSet { top.set(.specificCharacterSetOfFileSetDescriptorFile, .CS, c) }
+        top.set(.offsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity, .UL, numbers: [0])
+        top.set(.offsetOfTheLastDirectoryRecordOfTheRootDirectoryEntity, .UL, numbers: [0])
+        top.set(.fileSetConsistencyFlag, .US, numbers: [0])
+
+        var w = ByteWriter(capacity: 1 << 16)
+        w.append(header)
+        try encoder.encode(top, into: &w)
+        // The first/last root offsets are the 4-byte values of the two UL elements written above.
+        let firstRootAt = base + (top.elements.firstIndex { $0.tag == .offsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity }
+            .map { i in top.elements[..<i].reduce(0) { $0 + encodedSize($1) } } ?? 0) + 8
+        let lastRootAt = firstRootAt + 12
+
+        // Directory Record Sequence, defined length patched at the end.
+        w.tag(.directoryRecordSequence); w.append(Array("SQ".utf8)); w.u16(0); w.u32(0)
+        let sequenceLengthAt = w.count - 4
+        let sequenceStart = w.count
+        var itemOffset: [ObjectIdentifier: Int] = [:]
+        let records = dir.allRecords
+        for record in records {
+            itemOffset[ObjectIdentifier(record)] = w.count
+            try encoder.encodeItem(try item(for: record), into: &w)
+        }
+        w.patchU32(at: sequenceLengthAt, UInt32(w.count - sequenceStart))
+
+        // Item layout: item header (8), (0004,1400) UL header (8) + value (4), (0004,1410) US (8 + 2),
+        // (0004,1420) UL header (8) + value: the two offset values sit at +16 and +38.
+        func offset(_ r: DirectoryRecord?) -> UInt32 { r.flatMap { itemOffset[ObjectIdentifier($0)] }.map(UInt32.init) ?? 0 }
+        func link(_ siblings: [DirectoryRecord]) {
+            for (i, r) in siblings.enumerated() {
+                let at = itemOffset[ObjectIdentifier(r)]!
+                w.patchU32(at: at + 16, offset(i + 1 < siblings.count ? siblings[i + 1] : nil))   // (0004,1400)
+                w.patchU32(at: at + 38, offset(r.children.first))                                 // (0004,1420)
+                link(r.children)
+            }
+        }
+        link(dir.roots)
+        w.patchU32(at: firstRootAt, offset(dir.roots.first))
+        w.patchU32(at: lastRootAt, offset(dir.roots.last))
+        return w.bytes
+    }
+
+    /// The record's item: structure elements first (fixed layout the offsets rely on), then keys.
+    func item(for record: DirectoryRecord) throws -> DataSet {
+        var ds = record.keys
+        for e in ds.elements where e.tag.group <= 0x0004 { ds.remove(e.tag) }
+        ds.set(.offsetOfTheNextDirectoryRecord, .UL, numbers: [0])
+        ds.set(.recordInUseFlag, .US, numbers: [record.inUse ? 0xFFFF : 0])
+        ds.set(.offsetOfReferencedLowerLevelDirectoryEntity, .UL, numbers: [0])
+        ds.set(.directoryRecordType, .CS, record.typeText)
+        if let uid = record.privateRecordUID { ds.set(.privateRecordUID, .UI, uid) }
+        if let ref = record.reference {
+            ds.set(.referencedFileID, .CS, ref.fileID.components)
+            ds.set(.referencedSOPClassUIDInFile, .UI, ref.sopClassUID)
+            ds.set(.referencedSOPInstanceUIDInFile, .UI, ref.sopInstanceUID)
+            ds.set(.referencedTransferSyntaxUIDInFile, .UI, ref.transferSyntaxUID)
+            if let related = ref.relatedGeneralSOPClassUID {
+                ds.set(.referencedRelatedGeneralSOPClassUIDInFile, .UI, related)
+            }
+        }
+        return ds
+    }
+
+    private func encodedSize(_ e: DataElement) -> Int {
+        let n = e.valueLength + (e.valueLength & 1)
+        return (e.vr.hasLongLength ? 12 : 8) + n
+    }
+}

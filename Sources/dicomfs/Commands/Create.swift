@@ -1,0 +1,152 @@
+import ArgumentParser
+import FileSet
+import Foundation
+
+extension ApplicationProfile: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let p = ApplicationProfile.named(argument) else { return nil }
+        self = p
+    }
+    public static var allValueStrings: [String] { all.map(\.name) }
+    public var defaultValueDescription: String { name }
+}
+
+struct Create: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make a file-set with a DICOMDIR from a folder of DICOM Part 10 files (File-set Creator).",
+        discussion: """
+        SOURCE is scanned recursively; files that are not DICOM are left out and listed. By default \
+        every instance is copied byte for byte into OUTPUT under generated File IDs \
+        (DICOM/P0000001/S0000001/R0000001/I0000001). With --in-place, SOURCE already is the \
+        file-set: every path must be a valid File ID and only the DICOMDIR is written. Nothing is \
+        written when an instance breaks the profile or lacks a Type 1 key (see --invent).
+        """
+    )
+
+    @Argument(help: "Folder of DICOM files (any names, any depth).", completion: .directory)
+    var source: String
+
+    @Option(name: .shortAndLong, help: "Folder to create; must not exist or be empty.", completion: .directory)
+    var output: String?
+
+    @Flag(help: "SOURCE is the file-set: validate its paths as File IDs and write only SOURCE/DICOMDIR.")
+    var inPlace = false
+
+    @Flag(help: "With --in-place: replace an existing DICOMDIR.")
+    var force = false
+
+    @Option(help: "PS3.11 application profile.")
+    var profile: ApplicationProfile = .stdGenCD
+
+    @Option(name: .customLong("fileset-id"), help: "File-set ID, 0–16 characters of A–Z, 0–9, _.")
+    var fileSetID = ""
+
+    @Option(name: .customLong("fileset-uid"), help: "File-set UID (default: a new UID).")
+    var fileSetUID: String?
+
+    @Option(help: "A text file to copy into the file-set as its descriptor (e.g. README).", completion: .file())
+    var descriptor: String?
+
+    @Option(help: "Character set of the descriptor file, e.g. ISO_IR 100 or ISO_IR 192.")
+    var descriptorCharset: String?
+
+    @Flag(help: "Fill missing Type 1 keys with documented, deterministic values (each is reported).")
+    var invent = false
+
+    @Flag(help: "Make inconsistencies between instances (same patient or study, different attributes) errors.")
+    var strict = false
+
+    @Flag(help: "Scan and check, print what would be created, write nothing.")
+    var dryRun = false
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    func validate() throws {
+        if inPlace && output != nil { throw ValidationError("--in-place writes into SOURCE; do not give -o") }
+        if !inPlace && output == nil { throw ValidationError("give the folder to create with -o, or use --in-place") }
+        if force && !inPlace { throw ValidationError("--force only applies with --in-place") }
+    }
+
+    func run() throws {
+        var options = CreateOptions()
+        options.profile = profile
+        options.fileSetID = fileSetID
+        options.fileSetUID = fileSetUID
+        options.descriptorPath = descriptor
+        options.descriptorCharacterSet = descriptorCharset
+        options.invent = invent
+        options.strict = strict
+        options.inPlace = inPlace
+        options.replaceExistingDICOMDIR = force
+        options.dryRun = dryRun
+        let bar = ProgressBar()
+        let report: CreateReport
+        do {
+            report = try FileSetCreator.create(source: source, output: output, options: options) { stage, done, total in
+                bar.update(stage, done, total)
+            }
+            bar.finish()
+        } catch let e as FileSetError {
+            bar.finish()
+            throw failure(e)
+        }
+        if json {
+            Output.json(report)
+        } else {
+            Output.text(CreateSummary.render(report))
+        }
+        if report.hasFindings { throw ExitCode(Exit.findings) }
+    }
+}
+
+/// Maps a file-set error to the documented exit status after printing it.
+func failure(_ e: FileSetError) -> ExitCode {
+    switch e {
+    case .unusableInput(let message):
+        FileHandle.standardError("dicomfs: error: \(message)")
+        return ExitCode(Exit.unusable)
+    case .rejected(let problems):
+        FileHandle.standardError("dicomfs: error: nothing was written; \(problems.count) problem\(problems.count == 1 ? "" : "s"):")
+        for p in problems { FileHandle.standardError("  \(p)") }
+        return ExitCode(Exit.findings)
+    case .io(let message):
+        FileHandle.standardError("dicomfs: error: \(message)")
+        return ExitCode(Exit.findings)
+    }
+}
+
+enum CreateSummary {
+    static func render(_ r: CreateReport) -> String {
+        var out = r.dryRun ? "Would create file-set \(r.fileSet) (dry run, nothing written)\n" : "Created file-set \(r.fileSet)\n"
+        out += "  Profile:      \(r.profile)\n"
+        out += "  File-set ID:  \(r.fileSetID.isEmpty ? "(empty)" : r.fileSetID)\n"
+        out += "  File-set UID: \(r.fileSetUID)\n"
+        out += "  Instances:    \(r.instances), \(formatBytes(r.bytes)) with a DICOMDIR of \(formatBytes(r.dicomdirBytes))\n"
+        let order = ["PATIENT", "STUDY", "SERIES"]
+        let names = order.filter { r.records[$0] != nil } + r.records.keys.filter { !order.contains($0) }.sorted()
+        out += "  Records:      " + names.map { "\($0) \(r.records[$0]!)" }.joined(separator: ", ") + "\n"
+        section(&out, "Not DICOM, left out", r.nonDICOM.map { "\($0.path): \($0.reason)" })
+        section(&out, "Unusable DICOM files, left out", r.unusable.map { "\($0.path): \($0.reason)" })
+        section(&out, "Not followed", r.skipped.map { "\($0.path): \($0.reason)" })
+        section(&out, "Duplicates", r.duplicates)
+        section(&out, "Inconsistencies (--strict makes them errors)", r.inconsistencies)
+        section(&out, "Invented values", r.invented)
+        section(&out, "Warnings", r.warnings)
+        return out
+    }
+
+    private static func section(_ out: inout String, _ title: String, _ lines: [String]) {
+        guard !lines.isEmpty else { return }
+        out += "  \(title): \(lines.count)\n"
+        for l in lines.prefix(50) { out += "    \(l)\n" }
+        if lines.count > 50 { out += "    … and \(lines.count - 50) more (--json lists all)\n" }
+    }
+}
+
+func formatBytes(_ n: Int) -> String {
+    let units = ["bytes", "KB", "MB", "GB", "TB"]
+    var v = Double(n), i = 0
+    while v >= 1000 && i < units.count - 1 { v /= 1000; i += 1 }
+    return i == 0 ? "\(n) bytes" : String(format: "%.1f %@", v, units[i])
+}
