@@ -28,8 +28,10 @@ let package = Package(
             name: "dicomfs",
             dependencies: ["DICOM", "FileSet", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "DICOMTests", dependencies: ["DICOM", "Samples"]),
-        .testTarget(name: "FileSetTests", dependencies: ["FileSet", "DICOM", "Samples"]),
-        .testTarget(name: "dicomfsTests", dependencies: ["dicomfs", "Samples"]),
+        // Helpers shared by the test targets: running external tools, temp folders, fixtures.
+        .target(name: "TestSupport", dependencies: ["DICOM", "Samples"], path: "Tests/TestSupport"),
+        .testTarget(name: "DICOMTests", dependencies: ["DICOM", "Samples", "TestSupport"]),
+        .testTarget(name: "FileSetTests", dependencies: ["FileSet", "DICOM", "Samples", "TestSupport"]),
+        .testTarget(name: "dicomfsTests", dependencies: ["dicomfs", "Samples", "TestSupport"]),
     ]
 )

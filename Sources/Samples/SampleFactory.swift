@@ -4,7 +4,7 @@ import DICOM
 /// under `samples/` and fixtures for tests. Same code, same bytes, every time.
 public enum SampleFactory {
     /// UIDs below dicomfs's root, arc 1 for samples: fixed so the files never change.
-    static func uid(_ parts: Int...) -> String { Part10Writer.uidRoot + ".1." + parts.map(String.init).joined(separator: ".") }
+    public static func uid(_ parts: Int...) -> String { Part10Writer.uidRoot + ".1." + parts.map(String.init).joined(separator: ".") }
 
     public struct Sample: Sendable {
         public let fileName: String
@@ -142,7 +142,7 @@ public enum SampleFactory {
 
     // MARK: Building blocks
 
-    static func patient(name: String, id: String, birth: String, sex: String, charset: String? = nil) -> DataSet {
+    public static func patient(name: String, id: String, birth: String, sex: String, charset: String? = nil) -> DataSet {
         var ds = DataSet()
         if let charset {
             ds.set(.specificCharacterSet, .CS, charset.split(separator: "\\", omittingEmptySubsequences: false).map(String.init))
@@ -162,7 +162,7 @@ public enum SampleFactory {
         return ds
     }
 
-    static func study(_ ds: inout DataSet, uid: String, date: String, time: String, id: String, description: String, accession: String) {
+    public static func study(_ ds: inout DataSet, uid: String, date: String, time: String, id: String, description: String, accession: String) {
         ds.set(.studyInstanceUID, .UI, uid)
         ds.set(.studyDate, .DA, date)
         ds.set(.studyTime, .TM, time)
@@ -171,7 +171,7 @@ public enum SampleFactory {
         ds.set(.accessionNumber, .SH, accession)
     }
 
-    static func series(_ ds: inout DataSet, uid: String, modality: String, number: Int, description: String) {
+    public static func series(_ ds: inout DataSet, uid: String, modality: String, number: Int, description: String) {
         ds.set(.seriesInstanceUID, .UI, uid)
         ds.set(.modality, .CS, modality)
         ds.set(.seriesNumber, .IS, String(number))
@@ -189,7 +189,7 @@ public enum SampleFactory {
         }
     }
 
-    static func image(_ ds: inout DataSet, rows: Int, columns: Int, bits: Int, signed: Bool, photometric: String, pixels: [UInt16]) {
+    public static func image(_ ds: inout DataSet, rows: Int, columns: Int, bits: Int, signed: Bool, photometric: String, pixels: [UInt16]) {
         ds.set(.samplesPerPixel, .US, numbers: [1])
         ds.set(.photometricInterpretation, .CS, photometric)
         ds.set(.rows, .US, numbers: [Double(rows)])
@@ -205,7 +205,7 @@ public enum SampleFactory {
     }
 
     /// Image Plane module plus the acquisition basics CT and MR IODs require.
-    static func plane(_ ds: inout DataSet, z: Int, spacing: String) {
+    public static func plane(_ ds: inout DataSet, z: Int, spacing: String) {
         ds.set(.imagePositionPatient, .DS, ["-120", "-120", String(z)])
         ds.set(.imageOrientationPatient, .DS, ["1", "0", "0", "0", "1", "0"])
         ds.set(.pixelSpacing, .DS, [spacing, spacing])
@@ -213,7 +213,7 @@ public enum SampleFactory {
         ds.set(.acquisitionNumber, .IS, "1")
     }
 
-    static func code(_ value: String, _ scheme: String, _ meaning: String) -> DataSet {
+    public static func code(_ value: String, _ scheme: String, _ meaning: String) -> DataSet {
         var c = DataSet()
         c.set(.codeValue, .SH, value)
         c.set(.codingSchemeDesignator, .SH, scheme)
@@ -235,7 +235,7 @@ public enum SampleFactory {
         return out
     }
 
-    static func instanceFile(_ ds: DataSet, sopClass: String, sopInstance: String) throws -> [UInt8] {
+    public static func instanceFile(_ ds: DataSet, sopClass: String, sopInstance: String) throws -> [UInt8] {
         var ds = ds
         ds.set(.sopClassUID, .UI, sopClass)
         ds.set(.sopInstanceUID, .UI, sopInstance)

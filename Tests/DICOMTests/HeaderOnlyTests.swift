@@ -39,9 +39,10 @@ final class CountingSource: ByteSource {
         #expect(file.stoppedAt == pixelOffset)
         #expect(file.dataSet[.pixelData] == nil)
         #expect(file.dataSet.int(.rows) == 512)
-        // Only the stop element's 4 tag bytes are read beyond its offset, and each byte once.
-        #expect(source.highestByte <= pixelOffset + 4)
-        #expect(source.bytesRead <= pixelOffset + 4)
+        // Only the stop element's header (tag, VR, length: 12 bytes) is read beyond its offset,
+        // to check that its value fits the file; each byte is read once.
+        #expect(source.highestByte <= pixelOffset + 12)
+        #expect(source.bytesRead <= pixelOffset + 12)
         #expect(file.bytesRead == source.bytesRead)
     }
 
@@ -50,7 +51,7 @@ final class CountingSource: ByteSource {
         let source = CountingSource(bytes)
         let file = try DICOMFile.read(source: source, options: .headerOnly)
         #expect(file.stoppedAt == pixelOffset)
-        #expect(source.bytesRead <= max(pixelOffset + 4, ReadOptions.headerOnly.readAhead))
+        #expect(source.bytesRead <= max(pixelOffset + 12, ReadOptions.headerOnly.readAhead))
         #expect(bytes.count > 500_000)
     }
 
@@ -69,5 +70,17 @@ final class CountingSource: ByteSource {
         let pixels = try #require(file.dataSet[.pixelData])
         #expect(pixels.value == .notLoaded(length: 512 * 512 * 2))
         #expect(pixels.valueOffset == pixelOffset + 12)
+    }
+}
+
+extension HeaderOnlyTests {
+    @Test func truncationInsideTheStopElementIsCaught() throws {
+        let (bytes, pixelOffset) = try bigCT()
+        let cut = Array(bytes[0..<(pixelOffset + 1000)])
+        #expect {
+            _ = try DICOMFile.read(bytes: cut, options: .headerOnly)
+        } throws: { error in
+            (error as? DICOMError)?.offset == pixelOffset && (error as? DICOMError)?.tag == .pixelData
+        }
     }
 }

@@ -1,6 +1,7 @@
 import DICOM
 import Foundation
 import Testing
+import TestSupport
 
 /// Reads every file of pydicom 3.0.2's test data and pydicom-data 1.0.0 and compares with
 /// pydicom, an independent reader: same top-level tags, VRs, string values, SOP Instance UID

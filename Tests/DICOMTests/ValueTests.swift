@@ -40,6 +40,9 @@ import Testing
         #expect(!UIDRegistry.isValid("1.02.3"))
         #expect(!UIDRegistry.isValid("1.2."))
         #expect(!UIDRegistry.isValid("1.2.a"))
+        #expect(!UIDRegistry.isValid("999.999.2.19941105"))
+        #expect(!UIDRegistry.isValid("12.3"))
+        #expect(UIDRegistry.isValid("2.25.1"))
         #expect(!UIDRegistry.isValid(String(repeating: "1", count: 65)))
         for _ in 0..<100 {
             let uid = UIDGenerator.make()

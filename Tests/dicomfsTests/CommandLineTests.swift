@@ -1,6 +1,7 @@
 import Foundation
 import Samples
 import Testing
+import TestSupport
 
 @Suite struct CommandLineTests {
     /// Every command answers --help with status 0.
@@ -62,7 +63,7 @@ import Testing
 
     /// pydicom's own JSON model reader accepts our --json output and finds the same values.
     @Test func jsonIsReadByPydicom() throws {
-        guard try CLI.requirePydicom() else { return }
+        guard External.requirePydicom() else { return }
         for name in ["mr-knee.dcm", "ct-japanese.dcm", "sr-report.dcm"] {
             let json = try CLI.run(["dump", "--json", CLI.sample(name)])
             #expect(json.status == 0)
@@ -77,7 +78,7 @@ import Testing
             missing = [str(e.tag) for e in ref if e.tag not in ours]
             print(json.dumps({"bad": bad, "missing": missing, "name": str(ours.PatientName)}))
             """
-            let r = try CLI.run(["python3", "-c", script, CLI.sample(name)], program: URL(fileURLWithPath: "/usr/bin/env"), stdin: json.stdout)
+            let r = try External.python(script, [CLI.sample(name)], stdin: Data(json.stdout.utf8))
             #expect(r.status == 0, Comment(rawValue: r.stderr))
             let result = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
             #expect((result?["bad"] as? [String])?.isEmpty == true, Comment(rawValue: "\(name): \(r.stdout)"))

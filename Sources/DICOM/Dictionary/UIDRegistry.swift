@@ -26,7 +26,7 @@ public enum UIDRegistry {
     public static var all: [UIDEntry] { byUID.values.sorted { $0.uid < $1.uid } }
 
     /// Whether a string is a syntactically valid UID (PS3.5 §9.1): ≤64 chars of digits and
-    /// dots, components without leading zeros.
+    /// dots, components without leading zeros, a first arc of 0, 1 or 2.
     public static func isValid(_ uid: String) -> Bool {
         let bytes = Array(uid.utf8)
         guard !bytes.isEmpty, bytes.count <= 64 else { return false }
@@ -43,6 +43,7 @@ public enum UIDRegistry {
                 return false
             }
         }
-        return !componentStart
+        // The first arc of an OID is 0 (ITU-T), 1 (ISO) or 2 (joint).
+        return !componentStart && (bytes.count == 1 || bytes[1] == UInt8(ascii: ".")) && (0x30...0x32).contains(bytes[0])
     }
 }

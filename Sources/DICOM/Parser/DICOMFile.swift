@@ -28,9 +28,10 @@ public struct DICOMFile: Sendable {
 
     public var hasMetaInformation: Bool { !meta.isEmpty }
 
-    /// Media Storage SOP Class UID from the meta information, else SOP Class UID of the data set.
-    public var sopClassUID: String? { meta.string(.mediaStorageSOPClassUID) ?? dataSet.string(.sopClassUID) }
-    public var sopInstanceUID: String? { meta.string(.mediaStorageSOPInstanceUID) ?? dataSet.string(.sopInstanceUID) }
+    /// SOP Class UID of the data set, else the meta information's Media Storage SOP Class UID
+    /// (the data set's is what DICOMDIR records reference; the two should agree).
+    public var sopClassUID: String? { nonEmptyString(dataSet.string(.sopClassUID)) ?? meta.string(.mediaStorageSOPClassUID) }
+    public var sopInstanceUID: String? { nonEmptyString(dataSet.string(.sopInstanceUID)) ?? meta.string(.mediaStorageSOPInstanceUID) }
 
     // MARK: Reading
 
@@ -189,4 +190,9 @@ public struct DICOMFile: Sendable {
         }
         return Syntax(explicitVR: false, bigEndian: bigEndian)
     }
+}
+
+func nonEmptyString(_ s: String?) -> String? {
+    guard let s, !s.isEmpty else { return nil }
+    return s
 }

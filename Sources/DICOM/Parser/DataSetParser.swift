@@ -111,6 +111,7 @@ final class DataSetParser {
                 continue
             }
             if depth == 0, groupOnly == nil, let stop = options.stopBefore, tag >= stop {
+                try checkStopElementFits(tag: tag, start: start, syntax: syntax)
                 cursor.seek(start)
                 stoppedAt = start
                 return (try finish(elements, sorted, charset), .stop)
@@ -144,6 +145,23 @@ final class DataSetParser {
     }
 
     /// Out-of-order elements are sorted; an element present twice is an error either way.
+    /// A header-only read does not read the element it stops at, but checks that its declared
+    /// length fits the file: a file truncated inside its pixel data is caught for 8 more bytes.
+    private func checkStopElementFits(tag: Tag, start: Int, syntax: Syntax) throws {
+        var length: UInt32
+        if syntax.explicitVR {
+            let (b0, b1) = try context(start, tag) { (try cursor.u8(), try cursor.u8()) }
+            guard let vr = VR(b0, b1) else { return }
+            length = vr.hasLongLength ? try context(start, tag) { _ = try cursor.u16(); return try cursor.u32() }
+                                      : UInt32(try context(start, tag) { try cursor.u16() })
+        } else {
+            length = try context(start, tag) { try cursor.u32() }
+        }
+        if length != Self.undefinedLength && Int(length) > cursor.remaining {
+            throw error(.invalidLength, "declared length \(length) exceeds the \(cursor.remaining) bytes left in the file", at: start, tag)
+        }
+    }
+
     private func finish(_ elements: [DataElement], _ sorted: Bool, _ charset: SpecificCharacterSet) throws -> DataSet {
         if sorted { return DataSet(sortedElements: elements, characterSet: charset) }
         let ds = DataSet(elements, characterSet: charset)

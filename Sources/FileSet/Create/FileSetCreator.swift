@@ -111,6 +111,7 @@ public enum FileSetCreator {
         let built = RecordBuilder(profile: options.profile, invent: options.invent).build(instances)
         errors += built.errors
         report.invented = built.invented
+        report.warnings += built.normalized
         if options.strict { errors += built.inconsistencies } else { report.inconsistencies = built.inconsistencies }
         if built.leaves.isEmpty && errors.isEmpty {
             throw FileSetError.unusableInput("\(source): no usable DICOM Part 10 files found (PS3.11 does not allow a DICOMDIR without records)")

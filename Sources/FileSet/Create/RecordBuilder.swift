@@ -14,6 +14,8 @@ struct RecordBuilder {
         var errors: [String] = []
         var inconsistencies: [String] = []
         var invented: [String] = []
+        /// Key values rewritten to a standard form or length (see KeyValues).
+        var normalized: [String] = []
     }
 
     /// A group of instances under construction (patient, study or series level).
@@ -53,6 +55,10 @@ struct RecordBuilder {
                 result.errors.append("\(inst.relativePath): no Series Instance UID (0020,000E); the SERIES record needs it (PS3.3 F.5-3)")
                 continue
             }
+            if let bad = [studyUID, seriesUID, inst.sopInstanceUID, inst.sopClassUID].first(where: { !UIDRegistry.isValid($0) }) {
+                result.errors.append("\(inst.relativePath): \"\(bad)\" is not a valid UID (PS3.5 §9.1); the DICOMDIR cannot reference it")
+                continue
+            }
             if let owner = studyOwner[studyUID], owner.patient != patientID {
                 result.errors.append("study \(studyUID) appears under Patient ID \"\(owner.patient)\" (\(owner.path)) and \"\(patientID)\" (\(inst.relativePath))")
                 continue
@@ -75,24 +81,20 @@ struct RecordBuilder {
 
         for patientID in patients.keys.sorted() {
             let p = patients[patientID]!
-            guard let pKeys = keys(.patient, p.first, &result) else { continue }
-            let patientRecord = DirectoryRecord(type: .patient, keys: pKeys)
+            let patientRecord = DirectoryRecord(type: .patient, keys: keys(.patient, p.first, &result))
             let studies = p.order.map { p.children[$0]! }.sorted { studySortKey($0.first) < studySortKey($1.first) }
             for (si, s) in studies.enumerated() {
-                guard let sKeys = keys(.study, s.first, &result, index: si + 1) else { continue }
-                let studyRecord = DirectoryRecord(type: .study, keys: sKeys)
+                let studyRecord = DirectoryRecord(type: .study, keys: keys(.study, s.first, &result, index: si + 1))
                 let seriesGroups = s.order.map { s.children[$0]! }
                     .sorted { (number($0.first, .seriesNumber), $0.key) < (number($1.first, .seriesNumber), $1.key) }
                 for (ri, r) in seriesGroups.enumerated() {
-                    guard let rKeys = keys(.series, r.first, &result, index: ri + 1) else { continue }
-                    let seriesRecord = DirectoryRecord(type: .series, keys: rKeys)
+                    let seriesRecord = DirectoryRecord(type: .series, keys: keys(.series, r.first, &result, index: ri + 1))
                     let leaves = r.leaves.sorted {
                         (number($0, .instanceNumber), $0.sopInstanceUID) < (number($1, .instanceNumber), $1.sopInstanceUID)
                     }
                     for (li, inst) in leaves.enumerated() {
                         let type = RecordType.leaf(forSOPClass: inst.sopClassUID)
-                        guard let lKeys = keys(type, inst, &result, index: li + 1) else { continue }
-                        let leaf = DirectoryRecord(type: type, keys: lKeys)
+                        let leaf = DirectoryRecord(type: type, keys: keys(type, inst, &result, index: li + 1))
                         seriesRecord.children.append(leaf)
                         result.leaves.append((leaf, inst))
                     }
@@ -104,8 +106,7 @@ struct RecordBuilder {
         }
         for (i, inst) in rootLeaves.sorted(by: { $0.sopInstanceUID < $1.sopInstanceUID }).enumerated() {
             let type = RecordType.leaf(forSOPClass: inst.sopClassUID)
-            guard let k = keys(type, inst, &result, index: i + 1) else { continue }
-            let leaf = DirectoryRecord(type: type, keys: k)
+            let leaf = DirectoryRecord(type: type, keys: keys(type, inst, &result, index: i + 1))
             result.roots.append(leaf)
             result.leaves.append((leaf, inst))
         }
@@ -127,16 +128,22 @@ struct RecordBuilder {
         return id
     }
 
-    /// The keys of one record from the instance that represents it; nil (with errors) when a
-    /// Type 1 key is missing and may not be invented. `index` is the record's 1-based position
-    /// among its siblings, used for invented numbers.
-    private func keys(_ type: RecordType, _ inst: ScannedInstance, _ result: inout Result, index: Int = 1) -> DataSet? {
+    /// The keys of one record from the instance that represents it. A Type 1 key that is missing
+    /// (and may not be invented) or invalid is added to `result.errors`, and building goes on so
+    /// that every problem is reported at once. `index` is the record's 1-based position among its
+    /// siblings, used for invented numbers.
+    private func keys(_ type: RecordType, _ inst: ScannedInstance, _ result: inout Result, index: Int = 1) -> DataSet {
         let h = inst.header
         var keys = DataSet()
-        var ok = true
         for spec in RecordKeys.keys(for: type) {
             if let e = h[spec.tag], hasValue(e) {
-                keys.set(e)
+                if e.vr == .UI, let uid = h.string(spec.tag), !UIDRegistry.isValid(uid) {
+                    result.errors.append("\(inst.relativePath): \(spec.tag) \(DataDictionary.keyword(for: spec.tag)) \"\(uid)\" is not a valid UID (PS3.5 §9.1)")
+                    continue
+                }
+                let (value, note) = KeyValues.normalize(e, in: h)
+                if let note { result.normalized.append("\(inst.relativePath): \(note)") }
+                keys.set(value)
                 continue
             }
             switch spec.type {
@@ -151,7 +158,6 @@ struct RecordBuilder {
                 } else {
                     let table = RecordKeys.tableName(type)
                     result.errors.append("\(inst.relativePath): missing Type 1 key \(spec.tag) \(DataDictionary.keyword(for: spec.tag)) for the \(type.rawValue) record (PS3.3 \(table))\(invent ? "; it cannot be invented" : "; --invent fills it")")
-                    ok = false
                 }
             }
         }
@@ -174,7 +180,7 @@ struct RecordBuilder {
         }
         // (0008,0005) only where a key actually uses an extended or replacement repertoire.
         if let cs = h[.specificCharacterSet], keys.elements.contains(where: needsCharacterSet) { keys.set(cs) }
-        return ok ? keys : nil
+        return keys
     }
 
     private func fromSharedFunctionalGroups(_ tag: Tag, _ h: DataSet) -> DataElement? {

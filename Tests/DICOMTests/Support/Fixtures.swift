@@ -1,14 +1,11 @@
 @testable import DICOM
 import Foundation
 import Samples
+import TestSupport
 
 /// Builders for test inputs: raw element bytes, temp files, and the samples.
 enum Fixtures {
-    static func tempDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dicomfs-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    static func tempDirectory() throws -> URL { try External.tempDirectory() }
 
     static func write(_ bytes: [UInt8], name: String = "file.dcm", in dir: URL? = nil) throws -> String {
         let dir = try dir ?? tempDirectory()

@@ -3,15 +3,15 @@ import Testing
 
 /// Finds and runs the independent tools the interop tests compare against. In CI (CI=true)
 /// a missing tool is a failure; on a developer machine the test is skipped with a note.
-enum External {
-    static let repoRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+public enum External {
+    public static let repoRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static var inCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+    public static var inCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 
     /// Runs a program and returns its exit status, stdout and stderr.
     @discardableResult
-    static func run(_ program: String, _ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, stdout: Data, stderr: String) {
+    public static func run(_ program: String, _ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, stdout: Data, stderr: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = [program] + arguments
@@ -40,20 +40,33 @@ enum External {
         return (p.terminationStatus, outData, String(decoding: errData, as: UTF8.self))
     }
 
-    static func available(_ program: String, probe: [String] = ["--version"]) -> Bool {
+    public static func available(_ program: String, probe: [String] = ["--version"]) -> Bool {
         (try? run(program, probe))?.status != nil && (try? run("which", [program]))?.status == 0
     }
 
     /// Returns true when the tool is there; otherwise fails in CI or records a skip note.
-    static func require(_ program: String, because why: String) -> Bool {
+    public static func require(_ program: String, because why: String) -> Bool {
         if (try? run("which", [program]))?.status == 0 { return true }
         if inCI { Issue.record("\(program) is required in CI (\(why)); scripts/setup installs it") }
         return false
     }
 
-    static var hasPydicom: Bool { (try? run("python3", ["-c", "import pydicom, data_store"]))?.status == 0 }
+    public static var hasPydicom: Bool { (try? run("python3", ["-c", "import pydicom, data_store"]))?.status == 0 }
 
-    static func requirePydicom() -> Bool {
+    /// A fresh empty folder under the system temporary directory.
+    public static func tempDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dicomfs-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Runs a Python snippet with arguments; stdout is returned as text.
+    public static func python(_ script: String, _ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+        let r = try run("python3", ["-c", script] + arguments, stdin: stdin)
+        return (r.status, String(decoding: r.stdout, as: UTF8.self), r.stderr)
+    }
+
+    public static func requirePydicom() -> Bool {
         if hasPydicom { return true }
         if inCI { Issue.record("pydicom 3.0.2 and pydicom-data are required in CI; scripts/setup installs them") }
         return false

@@ -1,0 +1,30 @@
+import DICOM
+
+/// Makes a key value copied from an instance fit for a directory record: the standard forms of
+/// DA and TM (PS3.5 Table 6.2-1) for the pre-1993 "YYYY.MM.DD" and "HH:MM:SS", and values cut
+/// to their VR's maximum length. Each change is described for the report.
+enum KeyValues {
+    /// Maximum value lengths in characters (PS3.5 Table 6.2-1), for the VRs keys use.
+    static let maxLength: [VR: Int] = [.AE: 16, .AS: 4, .CS: 16, .DA: 8, .DS: 16, .IS: 12, .LO: 64, .SH: 16, .TM: 14]
+
+    static func normalize(_ e: DataElement, in ds: DataSet) -> (DataElement, note: String?) {
+        guard case .bytes = e.value, let values = ds.strings(e.tag) else { return (e, nil) }
+        var changed = values
+        switch e.vr {
+        case .DA:
+            changed = values.map { v in DICOMDate(parsing: v)?.description ?? v }
+        case .TM:
+            changed = values.map { v in v.contains(":") ? (DICOMTime(parsing: v)?.description ?? v) : v }
+        default:
+            break
+        }
+        if let max = maxLength[e.vr], !e.vr.usesSpecificCharacterSet || changed.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) {
+            changed = changed.map { $0.count > max ? String($0.prefix(max)) : $0 }
+        }
+        guard changed != values else { return (e, nil) }
+        var out = DataSet()
+        out.set(e.tag, e.vr, changed)
+        let note = "\(DataDictionary.keyword(for: e.tag)) \"\(values.joined(separator: "\\"))\" written as \"\(changed.joined(separator: "\\"))\" in the directory record"
+        return (out[e.tag] ?? e, note)
+    }
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""What independent readers see in a DICOMDIR, as JSON on stdout.
+
+  fileset_reference.py instances DICOMDIR   pydicom FileSet: every instance's SOP Instance UID,
+                                            File ID path and the UID read from the file itself
+  fileset_reference.py tree DICOMDIR        the record tree (type, key values, File ID), with
+                                            siblings in a canonical order, for comparing writers
+  fileset_reference.py admissible DIR OUT   copies pydicom's test files that can form a file-set
+                                            (one per SOP Instance UID, valid UIDs) into OUT
+"""
+import json
+import os
+import re
+import shutil
+import sys
+import warnings
+
+warnings.simplefilter("ignore")
+import pydicom  # noqa: E402
+from pydicom.fileset import FileSet  # noqa: E402
+
+UID = re.compile(r"^[0-2](\.(0|[1-9][0-9]*))*$")
+
+# Keys compared between writers: the PS3.3 F.5 keys of the common record types.
+TREE_KEYS = ["PatientID", "PatientName", "StudyInstanceUID", "StudyDate", "StudyTime", "StudyID",
+             "AccessionNumber", "StudyDescription", "SeriesInstanceUID", "Modality", "SeriesNumber",
+             "InstanceNumber", "ContentDate", "ContentTime", "CompletionFlag", "VerificationFlag",
+             "ContentLabel", "PresentationCreationDate", "PresentationCreationTime",
+             "MIMETypeOfEncapsulatedDocument", "ReferencedSOPInstanceUIDInFile",
+             "ReferencedSOPClassUIDInFile", "ReferencedTransferSyntaxUIDInFile"]
+
+
+def instances(path):
+    fs = FileSet(pydicom.dcmread(path))
+    out = []
+    for inst in fs:
+        ds = pydicom.dcmread(inst.path, stop_before_pixels=True)
+        out.append({"uid": inst.SOPInstanceUID, "path": os.path.relpath(inst.path, os.path.dirname(path)),
+                    "file_uid": str(ds.SOPInstanceUID)})
+    return {"id": fs.ID, "uid": fs.UID, "instances": out}
+
+
+def tree(path):
+    ds = pydicom.dcmread(path)
+    by_offset = {rec.seq_item_tell: rec for rec in ds.DirectoryRecordSequence}
+
+    def node(rec):
+        keys = {k: str(rec.get(k, "")) for k in TREE_KEYS if k in rec}
+        fid = rec.get("ReferencedFileID")
+        if fid is not None:
+            keys["ReferencedFileID"] = "/".join(fid) if isinstance(fid, (list, pydicom.multival.MultiValue)) else str(fid)
+        children = []
+        child = by_offset.get(rec.OffsetOfReferencedLowerLevelDirectoryEntity)
+        while child is not None:
+            children.append(node(child))
+            child = by_offset.get(child.OffsetOfTheNextDirectoryRecord)
+        children.sort(key=lambda n: json.dumps(n, sort_keys=True))
+        return {"type": rec.DirectoryRecordType, "keys": keys, "children": children}
+
+    roots = []
+    rec = by_offset.get(ds.OffsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity)
+    while rec is not None:
+        roots.append(node(rec))
+        rec = by_offset.get(rec.OffsetOfTheNextDirectoryRecord)
+    roots.sort(key=lambda n: json.dumps(n, sort_keys=True))
+    return roots
+
+
+def admissible(files, out):
+    seen = set()
+    os.makedirs(out, exist_ok=True)
+    for path in sorted(files, key=os.path.basename):
+        try:
+            ds = pydicom.dcmread(path, stop_before_pixels=True)
+        except Exception:  # noqa: BLE001 - not readable: not admissible
+            continue
+        uids = [str(ds.get(k, "")) for k in ("SOPInstanceUID", "StudyInstanceUID", "SeriesInstanceUID", "SOPClassUID")]
+        if not all(UID.match(u) and len(u) <= 64 for u in uids) or uids[0] in seen:
+            continue
+        seen.add(uids[0])
+        shutil.copy(path, os.path.join(out, os.path.basename(path)))
+    return sorted(os.listdir(out))
+
+
+def main():
+    cmd = sys.argv[1]
+    if cmd == "instances":
+        result = instances(sys.argv[2])
+    elif cmd == "tree":
+        result = tree(sys.argv[2])
+    else:
+        import pydicom_reference
+        result = admissible([p for p in pydicom_reference.test_files()], sys.argv[3])
+    json.dump(result, sys.stdout, sort_keys=True)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    main()
