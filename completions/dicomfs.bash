@@ -173,13 +173,53 @@ _dicomfs() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    dump|help)
+    create|dump|help)
         # Offer subcommand argument completions
         "_dicomfs_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'dump help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'create dump help' -- "${cur}"))
+        ;;
+    esac
+}
+
+_dicomfs_create() {
+    repeating_flags=()
+    non_repeating_flags=(--in-place --force --invent --strict --dry-run --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--output -o --profile --fileset-id --fileset-uid --descriptor --descriptor-charset)
+    __dicomfs_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--output'|'-o')
+        __dicomfs_add_completions -d
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--fileset-id')
+        return
+        ;;
+    '--fileset-uid')
+        return
+        ;;
+    '--descriptor')
+        __dicomfs_add_completions -f
+        return
+        ;;
+    '--descriptor-charset')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __dicomfs_add_completions -d
+        return
         ;;
     esac
 }

@@ -22,6 +22,8 @@ function __dicomfs_parse_tokens -S
     case 'dicomfs'
         __dicomfs_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
+        case 'create'
+            __dicomfs_parse_subcommand 1 'o/output=' 'in-place' 'force' 'profile=' 'fileset-id=' 'fileset-uid=' 'descriptor=' 'descriptor-charset=' 'invent' 'strict' 'dry-run' 'json' 'version' 'h/help'
         case 'dump'
             __dicomfs_parse_subcommand -r 1 'json' 'inline-binary' 'meta' 'header-only' 'full' 'offsets' 'lenient' 'q/quiet' 'version' 'h/help'
         case 'help'
@@ -81,8 +83,24 @@ end
 complete -c 'dicomfs' -f
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs" version' -l 'version' -d 'Show the version.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs" -eq 1' -fa 'create' -d 'Make a file-set with a DICOMDIR from a folder of DICOM Part 10 files (File-set Creator).'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs" -eq 1' -fa 'dump' -d 'Print the meta information and data set of DICOM files.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs create" -eq 1' -fa '(__dicomfs_complete_directories)'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" o output' -l 'output' -s 'o' -d 'Folder to create; must not exist or be empty.' -rfa '(__dicomfs_complete_directories)'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" in-place' -l 'in-place' -d 'SOURCE is the file-set: validate its paths as File IDs and write only SOURCE/DICOMDIR.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" force' -l 'force' -d 'With --in-place: replace an existing DICOMDIR.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" profile' -l 'profile' -d 'PS3.11 application profile.' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" fileset-id' -l 'fileset-id' -d 'File-set ID, 0–16 characters of A–Z, 0–9, _.' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" fileset-uid' -l 'fileset-uid' -d 'File-set UID (default: a new UID).' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" descriptor' -l 'descriptor' -d 'A text file to copy into the file-set as its descriptor (e.g. README).' -rF
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" descriptor-charset' -l 'descriptor-charset' -d 'Character set of the descriptor file, e.g. ISO_IR 100 or ISO_IR 192.' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" invent' -l 'invent' -d 'Fill missing Type 1 keys with documented, deterministic values (each is reported).'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" strict' -l 'strict' -d 'Make inconsistencies between instances (same patient or study, different attributes) errors.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" dry-run' -l 'dry-run' -d 'Scan and check, print what would be created, write nothing.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" json' -l 'json' -d 'Print the report as JSON.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" version' -l 'version' -d 'Show the version.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs dump" -ge 1' -F
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs dump" json' -l 'json' -d 'Print the DICOM JSON model instead of text.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs dump" inline-binary' -l 'inline-binary' -d 'With --json: include bulk data as base64 InlineBinary.'

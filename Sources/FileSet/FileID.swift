@@ -49,6 +49,10 @@ public struct FileID: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Every rule the components break, most specific reason per component.
     public static func violations(of components: [String]) -> [Violation] {
         if components.isEmpty { return [.noComponents] }
+        // Fast path on bytes: a valid File ID needs no Character-level work.
+        if components.count <= 8 && components.allSatisfy({ c in
+            c.utf8.count >= 1 && c.utf8.count <= 8 && c.utf8.allSatisfy { (0x41...0x5A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F }
+        }) { return [] }
         var found: [Violation] = []
         if components.count > 8 { found.append(.tooManyComponents(components.count)) }
         for c in components {

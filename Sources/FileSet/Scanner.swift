@@ -15,6 +15,16 @@ public struct ScannedInstance: Sendable {
     /// The top-level elements a directory record may need (see `InstanceScanner.keptTags`).
     public internal(set) var header: DataSet
     public let warnings: [ReadWarning]
+    /// Grouping keys, decoded once by the scan workers: Patient ID, Study and Series UIDs.
+    public internal(set) var patientID: String?
+    public let studyUID: String?
+    public let seriesUID: String?
+
+    /// Drops every header element but `tags` (and the character set needed to decode them).
+    mutating func reduceHeader(to tags: Set<Tag>) {
+        header = DataSet(sortedElements: header.elements.filter { tags.contains($0.tag) || $0.tag == .specificCharacterSet },
+                         characterSet: header.characterSet)
+    }
 }
 
 /// What became of each file a scan looked at.
@@ -60,18 +70,33 @@ public struct InstanceScanner: Sendable {
 
     /// Scans the files (paths relative to `root`) in parallel; results come back in input order.
     public func scan(root: String, files: [String], progress: (@Sendable (Int) -> Void)? = nil) -> [ScanResult] {
-        let results = ResultBuffer(count: files.count)
-        let next = Counter()
-        let workerCount = min(workers, max(1, files.count))
-        DispatchQueue.concurrentPerform(iterations: workerCount) { _ in
-            while true {
-                let i = next.increment()
-                guard i < files.count else { break }
-                results.set(i, Self.scanOne(root: root, relative: files[i]))
-                if let progress, i % 256 == 0 { progress(i) }
+        var all: [ScanResult] = []
+        all.reserveCapacity(files.count)
+        scan(root: root, files: files, progress: progress) { all += $0 }
+        return all
+    }
+
+    /// Scans in batches and hands each batch, in input order, to `consume` on the calling thread,
+    /// so that callers can reduce results as they come and memory stays bounded by the batch.
+    public func scan(root: String, files: [String], batchSize: Int = 4096, progress: (@Sendable (Int) -> Void)? = nil,
+                     consume: ([ScanResult]) throws -> Void) rethrows {
+        var start = 0
+        while start < files.count {
+            let end = min(files.count, start + batchSize)
+            let results = ResultBuffer(count: end - start)
+            let next = Counter()
+            let base = start
+            DispatchQueue.concurrentPerform(iterations: min(workers, end - start)) { _ in
+                while true {
+                    let i = next.increment()
+                    guard base + i < end else { break }
+                    results.set(i, Self.scanOne(root: root, relative: files[base + i]))
+                }
             }
+            progress?(end)
+            try consume(results.values)
+            start = end
         }
-        return results.values
     }
 
     static func scanOne(root: String, relative: String) -> ScanResult {
@@ -98,10 +123,12 @@ public struct InstanceScanner: Sendable {
             warnings.append(ReadWarning(offset: nil, tag: .mediaStorageSOPInstanceUID,
                                         message: "meta SOP Instance UID \(metaInstance) differs from the data set's \(sopInstance)"))
         }
-        let size = FileOps.fileSize(path) ?? 0
+        let size = file.fileSize
         return .instance(ScannedInstance(relativePath: relative, size: size, sopClassUID: sopClass, sopInstanceUID: sopInstance,
                                          transferSyntaxUID: file.meta.string(.transferSyntaxUID) ?? file.transferSyntax.uid,
-                                         header: ds, warnings: warnings))
+                                         header: ds, warnings: warnings, patientID: nonEmpty(ds.string(.patientID)),
+                                         studyUID: nonEmpty(ds.string(.studyInstanceUID)),
+                                         seriesUID: nonEmpty(ds.string(.seriesInstanceUID))))
     }
 }
 

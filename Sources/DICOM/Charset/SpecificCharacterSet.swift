@@ -39,6 +39,14 @@ public struct SpecificCharacterSet: Sendable, Equatable, CustomStringConvertible
             : "unknown Specific Character Set term\(unknown.count > 1 ? "s" : "") \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")); decoded as ASCII/Latin-1"
     }
 
+    /// Whether 0x5C can only be the value delimiter: true for single-byte sets and UTF-8; false
+    /// for GBK/GB18030 (0x5C may be a trailing byte) and ISO 2022 code extensions.
+    var delimitersAreBytes: Bool {
+        if usesCodeExtensions { return false }
+        if case .iconvWhole? = initial.g1 { return false }
+        return true
+    }
+
     public var isDefault: Bool { terms.isEmpty || terms == ["ISO_IR 6"] || terms == ["ISO 2022 IR 6"] }
     public var isUTF8: Bool { terms.first == "ISO_IR 192" }
 

@@ -3,11 +3,23 @@ public enum VR: String, Sendable, CaseIterable {
     case AE, AS, AT, CS, DA, DS, DT, FD, FL, IS, LO, LT, OB, OD, OF, OL, OV, OW
     case PN, SH, SL, SQ, SS, ST, SV, TM, UC, UI, UL, UN, UR, US, UT, UV
 
-    /// Decodes the two VR bytes of an explicit-VR element header.
+    /// Decodes the two VR bytes of an explicit-VR element header (a table lookup: this runs
+    /// once per element of every file scanned).
     @inlinable public init?(_ b0: UInt8, _ b1: UInt8) {
         guard (0x41...0x5A).contains(b0), (0x41...0x5A).contains(b1) else { return nil }
-        self.init(rawValue: String(decoding: [b0, b1], as: UTF8.self))
+        guard let vr = VR.byLetters[Int(b0 - 0x41) * 26 + Int(b1 - 0x41)] else { return nil }
+        self = vr
     }
+
+    /// VRs indexed by (first letter − 'A') × 26 + (second letter − 'A').
+    @usableFromInline static let byLetters: [VR?] = {
+        var table = [VR?](repeating: nil, count: 26 * 26)
+        for vr in VR.allCases {
+            let u = Array(vr.rawValue.utf8)
+            table[Int(u[0] - 0x41) * 26 + Int(u[1] - 0x41)] = vr
+        }
+        return table
+    }()
 
     /// Explicit-VR headers of these VRs have 2 reserved bytes and a 32-bit length (PS3.5 Table 7.1-1).
     public var hasLongLength: Bool {

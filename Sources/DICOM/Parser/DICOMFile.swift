@@ -15,6 +15,8 @@ public struct DICOMFile: Sendable {
     public var stoppedAt: Int?
     /// Bytes pulled from the file; shows what a header-only scan cost.
     public var bytesRead: Int
+    /// Size of the whole file (or byte source) in bytes.
+    public var fileSize = 0
 
     public init(preamble: [UInt8]?, meta: DataSet, dataSet: DataSet, transferSyntax: TransferSyntax) {
         self.preamble = preamble
@@ -150,6 +152,7 @@ public struct DICOMFile: Sendable {
         }
         file.warnings = warnings + parser.warnings
         file.bytesRead = cursor.bytesRead
+        file.fileSize = source.size
         return file
     }
 

@@ -124,7 +124,7 @@ final class DataSetParser {
                 warn("elements out of ascending tag order (after \(last))", offset: start, tag: tag)
             }
             let discard = depth == 0 && groupOnly == nil && tag != .specificCharacterSet && tag != .pixelRepresentation
-                && !(options.keepOnly?.contains(tag) ?? true)
+                && !options.keeps(tag)
             var element = try parseElement(tag: tag, start: start, limit: limit, depth: depth, syntax: syntax,
                                            charset: charset, signedPixels: signedPixels, discard: discard)
             cursor.bigEndian = syntax.bigEndian

@@ -10,7 +10,11 @@ public struct ReadOptions: Sendable {
     public var strict: Bool
     /// Keep only these top-level elements; the others are skipped without being copied.
     /// Specific Character Set and Pixel Representation are always kept (decoding needs them).
-    public var keepOnly: Set<Tag>?
+    public var keepOnly: Set<Tag>? {
+        didSet { keepOnlySorted = keepOnly.map { $0.map(\.rawValue).sorted() } }
+    }
+    /// The same tags sorted, for a hash-free test on the per-element path.
+    private(set) var keepOnlySorted: [UInt32]?
     /// Bytes fetched per read from the source beyond what is needed (0: exactly what is needed).
     public var readAhead: Int
 
@@ -21,6 +25,17 @@ public struct ReadOptions: Sendable {
         self.maxDepth = maxDepth
         self.strict = strict
         self.readAhead = readAhead
+    }
+
+    /// Whether a top-level element is to be kept under `keepOnly`.
+    @inline(__always) func keeps(_ tag: Tag) -> Bool {
+        guard let sorted = keepOnlySorted else { return true }
+        var lo = 0, hi = sorted.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if sorted[mid] < tag.rawValue { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < sorted.count && sorted[lo] == tag.rawValue
     }
 
     /// Everything up to Pixel Data, in one or two reads for a typical file.

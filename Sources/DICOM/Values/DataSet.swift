@@ -14,7 +14,7 @@ public struct DataSet: Sendable, Equatable {
     }
 
     /// Builds from elements already in ascending tag order (the reader's fast path).
-    init(sortedElements: [DataElement], characterSet: SpecificCharacterSet) {
+    public init(sortedElements: [DataElement], characterSet: SpecificCharacterSet) {
         elements = sortedElements
         self.characterSet = characterSet
     }

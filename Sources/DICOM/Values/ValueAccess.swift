@@ -14,19 +14,39 @@ extension DataSet {
     }
 
     func decodeStrings(_ bytes: [UInt8], vr: VR) -> [String] {
-        if bytes.isEmpty { return [] }
-        let text: String
-        if vr.usesSpecificCharacterSet {
-            text = characterSet.decode(bytes, vr: vr)
-        } else if vr.isString {
-            text = decodeDefaultRepertoire(bytes)
-        } else {
-            return []
+        if bytes.isEmpty || !vr.isString { return [] }
+        let charsetApplies = vr.usesSpecificCharacterSet
+        // Split and trim on bytes unless a multi-byte set could hide 0x5C inside a character.
+        guard !charsetApplies || characterSet.delimitersAreBytes else {
+            let text = characterSet.decode(bytes, vr: vr)
+            let values: [Substring] = vr.isSingleValuedText ? [Substring(text)] : text.split(separator: "\\", omittingEmptySubsequences: false)
+            return values.map { trimValue($0, vr: vr) }
         }
-        let values: [Substring] = vr.isSingleValuedText
-            ? [Substring(text)]
-            : text.split(separator: "\\", omittingEmptySubsequences: false)
-        return values.map { trimValue($0, vr: vr) }
+        return bytes.withUnsafeBufferPointer { buf in
+            var out: [String] = []
+            var start = 0
+            func emit(_ end: Int) {
+                var lo = start, hi = end
+                while hi > lo && (buf[hi - 1] == 0x20 || buf[hi - 1] == 0x00) { hi -= 1 }
+                if !vr.isSingleValuedText && vr != .UC { while lo < hi && buf[lo] == 0x20 { lo += 1 } }
+                let slice = UnsafeBufferPointer(rebasing: buf[lo..<hi])
+                if !slice.contains(where: { $0 >= 0x80 || $0 == 0x1B }) {
+                    out.append(String(decoding: slice, as: UTF8.self))
+                } else if charsetApplies {
+                    out.append(characterSet.decode(Array(slice), vr: vr))
+                } else {
+                    out.append(decodeLatin1(Array(slice)))
+                }
+            }
+            if !vr.isSingleValuedText {
+                for i in 0..<buf.count where buf[i] == 0x5C {
+                    emit(i)
+                    start = i + 1
+                }
+            }
+            emit(buf.count)
+            return out
+        }
     }
 
     /// Numbers of a binary (US, SS, UL, SL, SV, UV) or string (IS) integer element.
@@ -143,13 +163,12 @@ func formatNumber(_ n: Double) -> String {
 /// Leading and trailing spaces are insignificant except leading ones in LT, ST, UT and UR;
 /// UI values are padded with NUL (PS3.5 §6.2).
 func trimValue(_ s: Substring, vr: VR) -> String {
-    var view = s.unicodeScalars[...]
-    let pad: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\0" }
-    while let last = view.last, pad(last) { view = view.dropLast() }
+    var view = s.utf8[...]
+    while let last = view.last, last == 0x20 || last == 0x00 { view = view.dropLast() }
     if !vr.isSingleValuedText && vr != .UC {
-        while let first = view.first, pad(first) { view = view.dropFirst() }
+        while let first = view.first, first == 0x20 { view = view.dropFirst() }
     }
-    return String(String.UnicodeScalarView(view))
+    return String(Substring(view)) ?? String(s)
 }
 
 /// Default-repertoire VRs are ASCII; stray high bytes are read as Latin-1 rather than lost.

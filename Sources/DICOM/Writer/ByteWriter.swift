@@ -7,6 +7,8 @@ public struct ByteWriter: Sendable {
 
     public var count: Int { bytes.count }
 
+    public mutating func reserve(additional n: Int) { bytes.reserveCapacity(bytes.count + n) }
+
     public mutating func append(_ b: [UInt8]) { bytes.append(contentsOf: b) }
     public mutating func append(_ b: ArraySlice<UInt8>) { bytes.append(contentsOf: b) }
     public mutating func u8(_ v: UInt8) { bytes.append(v) }

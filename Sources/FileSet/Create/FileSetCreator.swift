@@ -60,55 +60,64 @@ public enum FileSetCreator {
     public static func create(source: String, output: String?, options: CreateOptions,
                               progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> CreateReport {
         try validate(options, output: output)
+        var timer = PhaseTimer()
         let walker = try DirectoryWalker(root: source)
+        timer.mark("walk")
         var report = CreateReport()
         report.profile = options.profile.name
         report.dryRun = options.dryRun
         report.skipped = walker.skipped.map { CreateReport.Note(path: $0.path, reason: $0.reason) }
 
         let total = walker.files.count
-        let results = InstanceScanner(workers: options.workers).scan(root: source, files: walker.files) { done in
-            progress?("scanning", done, total)
-        }
-        var instances: [ScannedInstance] = []
         var errors: [String] = []
         var existingDICOMDIR = false
-        for r in results {
-            switch r {
-            case .instance(let inst):
-                if inst.sopClassUID == DICOMDIR.sopClassUID {
-                    if inst.relativePath == "DICOMDIR" && options.inPlace { existingDICOMDIR = true; continue }
-                    report.nonDICOM.append(.init(path: inst.relativePath, reason: "a DICOMDIR of another file-set; not copied"))
-                    continue
+        var seen: [String: (path: String, size: Int)] = [:]   // SOP Instance UID → first file
+        let builder = RecordBuilder(profile: options.profile, invent: options.invent)
+        var foldSeconds = 0.0
+        // Batches are checked and folded into the builder as they come: memory grows with the
+        // records, not with the headers of every file.
+        try InstanceScanner(workers: options.workers).scan(root: source, files: walker.files,
+                                                           progress: { progress?("scanning", $0, total) }) { batch in
+            let foldStart = PhaseTimer.now()
+            defer { foldSeconds += PhaseTimer.now() - foldStart }
+            for r in batch {
+                switch r {
+                case .instance(let inst):
+                    if inst.sopClassUID == DICOMDIR.sopClassUID {
+                        if inst.relativePath == "DICOMDIR" && options.inPlace { existingDICOMDIR = true; continue }
+                        report.nonDICOM.append(.init(path: inst.relativePath, reason: "a DICOMDIR of another file-set; not copied"))
+                        continue
+                    }
+                    for w in inst.warnings { report.warnings.append("\(inst.relativePath): \(w)") }
+                    if let first = seen[inst.sopInstanceUID] {
+                        try checkDuplicate(inst, first: first, source: source, report: &report, errors: &errors)
+                        continue
+                    }
+                    seen[inst.sopInstanceUID] = (inst.relativePath, inst.size)
+                    if !options.profile.allows(transferSyntax: inst.transferSyntaxUID) {
+                        let name = UIDRegistry.entry(for: inst.transferSyntaxUID)?.name ?? "unknown"
+                        errors.append("\(inst.relativePath): transfer syntax \(inst.transferSyntaxUID) (\(name)) is not allowed by \(options.profile.name); dicomfs does not transcode")
+                    }
+                    if options.inPlace {
+                        let violations = FileID.violations(of: pathComponents(inst.relativePath))
+                        if !violations.isEmpty {
+                            errors.append("\(inst.relativePath): not a valid File ID: " + violations.map(\.description).joined(separator: "; "))
+                        }
+                    }
+                    builder.add(inst)
+                case .notDICOM(let path, let reason):
+                    report.nonDICOM.append(.init(path: path, reason: reason))
+                case .unusable(let path, let reason):
+                    report.unusable.append(.init(path: path, reason: reason))
                 }
-                instances.append(inst)
-                for w in inst.warnings { report.warnings.append("\(inst.relativePath): \(w)") }
-            case .notDICOM(let path, let reason):
-                report.nonDICOM.append(.init(path: path, reason: reason))
-            case .unusable(let path, let reason):
-                report.unusable.append(.init(path: path, reason: reason))
             }
         }
+        timer.mark("scan and check (of which \(Int(foldSeconds * 1000)) ms folding into records)")
         if existingDICOMDIR && !options.replaceExistingDICOMDIR && !options.dryRun {
             throw FileSetError.unusableInput("\(source)/DICOMDIR exists: this folder already is a file-set (use --force to replace its DICOMDIR)")
         }
-        instances = try removeDuplicates(instances, source: source, report: &report, errors: &errors)
-
-        for inst in instances where !options.profile.allows(transferSyntax: inst.transferSyntaxUID) {
-            let name = UIDRegistry.entry(for: inst.transferSyntaxUID)?.name ?? "unknown"
-            errors.append("\(inst.relativePath): transfer syntax \(inst.transferSyntaxUID) (\(name)) is not allowed by \(options.profile.name); dicomfs does not transcode")
-        }
-        if options.inPlace {
-            for inst in instances {
-                let components = inst.relativePath.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-                let violations = FileID.violations(of: components)
-                if !violations.isEmpty {
-                    errors.append("\(inst.relativePath): not a valid File ID: " + violations.map(\.description).joined(separator: "; "))
-                }
-            }
-        }
-
-        let built = RecordBuilder(profile: options.profile, invent: options.invent).build(instances)
+        let built = builder.finish()
+        timer.mark("records")
         errors += built.errors
         report.invented = built.invented
         report.warnings += built.normalized
@@ -121,7 +130,7 @@ public enum FileSetCreator {
         // File IDs: the paths themselves in place, a generated layout otherwise.
         let layout = options.inPlace ? nil : Layout(roots: built.roots)
         for (record, inst) in built.leaves {
-            let fileID = layout?.fileIDs[ObjectIdentifier(record)] ?? FileID(trusted: inst.relativePath.split(separator: "/").map(String.init))
+            let fileID = layout?.fileIDs[ObjectIdentifier(record)] ?? FileID(trusted: pathComponents(inst.relativePath))
             record.reference = InstanceReference(fileID: fileID, sopClassUID: inst.sopClassUID, sopInstanceUID: inst.sopInstanceUID,
                                                  transferSyntaxUID: inst.transferSyntaxUID,
                                                  relatedGeneralSOPClassUID: nonEmpty(inst.header.string(.relatedGeneralSOPClassUID)))
@@ -133,6 +142,7 @@ public enum FileSetCreator {
             dir.descriptorCharacterSet = options.descriptorCharacterSet
         }
         let bytes = try DICOMDIRWriter().encode(dir)
+        timer.mark("encode")
 
         report.fileSet = options.inPlace ? source : (output ?? "")
         report.fileSetID = dir.fileSetID
@@ -149,6 +159,7 @@ public enum FileSetCreator {
                 if !FileOps.exists(target) { try FileOps.copyFile(from: descriptor, to: target) }
             }
             try FileOps.writeAtomically(bytes, to: source + "/DICOMDIR")
+            timer.mark("write")
         } else if let output {
             try commitCopy(source: source, output: output, leaves: built.leaves, dir: dir, dicomdir: bytes,
                            descriptor: options.descriptorPath, progress: progress)
@@ -180,26 +191,17 @@ public enum FileSetCreator {
         }
     }
 
-    /// Keeps one copy of byte-identical duplicates; different files sharing a SOP Instance UID are an error.
-    private static func removeDuplicates(_ instances: [ScannedInstance], source: String, report: inout CreateReport,
-                                         errors: inout [String]) throws -> [ScannedInstance] {
-        var firstByUID: [String: ScannedInstance] = [:]
-        var kept: [ScannedInstance] = []
-        for inst in instances {
-            guard let first = firstByUID[inst.sopInstanceUID] else {
-                firstByUID[inst.sopInstanceUID] = inst
-                kept.append(inst)
-                continue
-            }
-            let same = try inst.size == first.size
-                && FileOps.readAll(source + "/" + inst.relativePath) == FileOps.readAll(source + "/" + first.relativePath)
-            if same {
-                report.duplicates.append("\(inst.relativePath) is an identical copy of \(first.relativePath) (SOP Instance UID \(inst.sopInstanceUID)); one copy kept")
-            } else {
-                errors.append("\(first.relativePath) and \(inst.relativePath) have the same SOP Instance UID \(inst.sopInstanceUID) but different contents")
-            }
+    /// A second file with a SOP Instance UID already seen: an identical copy is left out and
+    /// reported; different contents under one UID are an error.
+    private static func checkDuplicate(_ inst: ScannedInstance, first: (path: String, size: Int), source: String,
+                                       report: inout CreateReport, errors: inout [String]) throws {
+        let same = try inst.size == first.size
+            && FileOps.readAll(source + "/" + inst.relativePath) == FileOps.readAll(source + "/" + first.path)
+        if same {
+            report.duplicates.append("\(inst.relativePath) is an identical copy of \(first.path) (SOP Instance UID \(inst.sopInstanceUID)); one copy kept")
+        } else {
+            errors.append("\(first.path) and \(inst.relativePath) have the same SOP Instance UID \(inst.sopInstanceUID) but different contents")
         }
-        return kept
     }
 
     /// A File ID for the descriptor from its name: "readme.txt" → README.
@@ -255,3 +257,8 @@ import Glibc
 
 func rmdirIfEmpty(_ path: String) -> Bool { rmdir(path) == 0 }
 func renamePath(_ from: String, _ to: String) -> Bool { rename(from, to) == 0 }
+
+/// "/"-separated components, split on bytes (paths here are long lists of short ASCII names).
+func pathComponents(_ path: String) -> [String] {
+    path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { String(Substring($0)) ?? "" }
+}

@@ -8,7 +8,11 @@ enum KeyValues {
     static let maxLength: [VR: Int] = [.AE: 16, .AS: 4, .CS: 16, .DA: 8, .DS: 16, .IS: 12, .LO: 64, .SH: 16, .TM: 14]
 
     static func normalize(_ e: DataElement, in ds: DataSet) -> (DataElement, note: String?) {
-        guard case .bytes = e.value, let values = ds.strings(e.tag) else { return (e, nil) }
+        guard case .bytes(let raw) = e.value else { return (e, nil) }
+        // The common case, decided on bytes: nothing to rewrite.
+        let legacy = (e.vr == .DA && raw.contains(0x2E)) || (e.vr == .TM && raw.contains(0x3A))
+        if !legacy && raw.count <= (maxLength[e.vr] ?? Int.max) { return (e, nil) }
+        guard let values = ds.strings(e.tag) else { return (e, nil) }
         var changed = values
         switch e.vr {
         case .DA:

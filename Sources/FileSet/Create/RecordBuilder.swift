@@ -3,7 +3,7 @@ import DICOM
 /// Turns scanned instances into the record tree of a DICOMDIR: one PATIENT per Patient ID,
 /// one STUDY per Study Instance UID, one SERIES per Series Instance UID, and the leaf record
 /// the SOP class calls for (PS3.3 Annex F). Reports missing keys and inconsistencies.
-struct RecordBuilder {
+final class RecordBuilder {
     let profile: ApplicationProfile
     let invent: Bool
 
@@ -18,7 +18,8 @@ struct RecordBuilder {
         var normalized: [String] = []
     }
 
-    /// A group of instances under construction (patient, study or series level).
+    /// A group of instances under construction (patient, study or series level). Only the
+    /// first instance keeps its whole header: the group's record takes its keys from it.
     private final class Group {
         let key: String
         var first: ScannedInstance
@@ -35,63 +36,96 @@ struct RecordBuilder {
         }
     }
 
+    private var result = Result()
+    private var patients: [String: Group] = [:]
+    private var rootLeaves: [ScannedInstance] = []
+    private var studyOwner: [String: (patient: String, path: String)] = [:]
+    private var seriesOwner: [String: (study: String, path: String)] = [:]
+    private var leafTagCache: [RecordType: Set<Tag>] = [:]
+
+    init(profile: ApplicationProfile, invent: Bool) {
+        self.profile = profile
+        self.invent = invent
+    }
+
     func build(_ instances: [ScannedInstance]) -> Result {
-        var result = Result()
-        var patients: [String: Group] = [:]
-        var rootLeaves: [ScannedInstance] = []
-        var studyOwner: [String: (patient: String, path: String)] = [:]
-        var seriesOwner: [String: (study: String, path: String)] = [:]
+        for inst in instances { add(inst) }
+        return finish()
+    }
 
-        for var inst in instances {
-            let leafType = RecordType.leaf(forSOPClass: inst.sopClassUID)
-            if leafType.isRootLevel { rootLeaves.append(inst); continue }
-            guard let patientID = patientID(of: inst, &result) else { continue }
-            if inst.header.string(.patientID) != patientID { inst.header.set(.patientID, .LO, patientID) }
-            guard let studyUID = nonEmpty(inst.header.string(.studyInstanceUID)) else {
-                result.errors.append("\(inst.relativePath): no Study Instance UID (0020,000D); the STUDY record needs it (PS3.3 F.5-2)")
-                continue
-            }
-            guard let seriesUID = nonEmpty(inst.header.string(.seriesInstanceUID)) else {
-                result.errors.append("\(inst.relativePath): no Series Instance UID (0020,000E); the SERIES record needs it (PS3.3 F.5-3)")
-                continue
-            }
-            if let bad = [studyUID, seriesUID, inst.sopInstanceUID, inst.sopClassUID].first(where: { !UIDRegistry.isValid($0) }) {
-                result.errors.append("\(inst.relativePath): \"\(bad)\" is not a valid UID (PS3.5 §9.1); the DICOMDIR cannot reference it")
-                continue
-            }
-            if let owner = studyOwner[studyUID], owner.patient != patientID {
-                result.errors.append("study \(studyUID) appears under Patient ID \"\(owner.patient)\" (\(owner.path)) and \"\(patientID)\" (\(inst.relativePath))")
-                continue
-            }
-            studyOwner[studyUID] = studyOwner[studyUID] ?? (patientID, inst.relativePath)
-            if let owner = seriesOwner[seriesUID], owner.study != studyUID {
-                result.errors.append("series \(seriesUID) appears in study \(owner.study) (\(owner.path)) and \(studyUID) (\(inst.relativePath))")
-                continue
-            }
-            seriesOwner[seriesUID] = seriesOwner[seriesUID] ?? (studyUID, inst.relativePath)
-            let patient = patients[patientID] ?? Group(key: patientID, first: inst)
-            patients[patientID] = patient
-            let study = patient.child(studyUID, inst)
-            let series = study.child(seriesUID, inst)
-            series.leaves.append(inst)
-            compare(patient.first, inst, [.patientName, .patientBirthDate, .patientSex], "Patient ID \(patientID)", &result)
-            compare(study.first, inst, [.studyDate, .studyTime, .studyID, .accessionNumber, .studyDescription], "study \(studyUID)", &result)
-            compare(series.first, inst, [.modality, .seriesNumber], "series \(seriesUID)", &result)
+    /// Files one instance under its patient, study and series, checks it against the
+    /// group's first instance, and keeps of it only what its own leaf record needs.
+    func add(_ instance: ScannedInstance) {
+        var inst = instance
+        let leafType = RecordType.leaf(forSOPClass: inst.sopClassUID)
+        if leafType.isRootLevel {
+            inst.reduceHeader(to: leafTags(leafType))
+            rootLeaves.append(inst)
+            return
         }
+        guard let patientID = patientID(of: inst, &result) else { return }
+        if inst.patientID != patientID {
+            inst.header.set(.patientID, .LO, patientID)
+            inst.patientID = patientID
+        }
+        guard let studyUID = inst.studyUID else {
+            result.errors.append("\(inst.relativePath): no Study Instance UID (0020,000D); the STUDY record needs it (PS3.3 F.5-2)")
+            return
+        }
+        guard let seriesUID = inst.seriesUID else {
+            result.errors.append("\(inst.relativePath): no Series Instance UID (0020,000E); the SERIES record needs it (PS3.3 F.5-3)")
+            return
+        }
+        if let bad = [studyUID, seriesUID, inst.sopInstanceUID, inst.sopClassUID].first(where: { !UIDRegistry.isValid($0) }) {
+            result.errors.append("\(inst.relativePath): \"\(bad)\" is not a valid UID (PS3.5 §9.1); the DICOMDIR cannot reference it")
+            return
+        }
+        if let owner = studyOwner[studyUID], owner.patient != patientID {
+            result.errors.append("study \(studyUID) appears under Patient ID \"\(owner.patient)\" (\(owner.path)) and \"\(patientID)\" (\(inst.relativePath))")
+            return
+        }
+        if studyOwner[studyUID] == nil { studyOwner[studyUID] = (patientID, inst.relativePath) }
+        if let owner = seriesOwner[seriesUID], owner.study != studyUID {
+            result.errors.append("series \(seriesUID) appears in study \(owner.study) (\(owner.path)) and \(studyUID) (\(inst.relativePath))")
+            return
+        }
+        if seriesOwner[seriesUID] == nil { seriesOwner[seriesUID] = (studyUID, inst.relativePath) }
+        let patient = patients[patientID] ?? Group(key: patientID, first: inst)
+        patients[patientID] = patient
+        let study = patient.child(studyUID, inst)
+        let series = study.child(seriesUID, inst)
+        compare(patient.first, inst, [.patientName, .patientBirthDate, .patientSex], "Patient ID \(patientID)", &result)
+        compare(study.first, inst, [.studyDate, .studyTime, .studyID, .accessionNumber, .studyDescription], "study \(studyUID)", &result)
+        compare(series.first, inst, [.modality, .seriesNumber], "series \(seriesUID)", &result)
+        inst.reduceHeader(to: leafTags(leafType))
+        series.leaves.append(inst)
+    }
 
+    /// What a leaf record of this type reads from its instance.
+    private func leafTags(_ type: RecordType) -> Set<Tag> {
+        if let cached = leafTagCache[type] { return cached }
+        var tags = Set(RecordKeys.keys(for: type).map(\.tag)).union(profile.extraKeys(for: type))
+        tags.formUnion([.instanceNumber, .contentSequence, .verificationFlag, .verifyingObserverSequence,
+                        .sharedFunctionalGroupsSequence, .relatedGeneralSOPClassUID])
+        leafTagCache[type] = tags
+        return tags
+    }
+
+    /// Builds the record tree from everything added, in record order.
+    func finish() -> Result {
         for patientID in patients.keys.sorted() {
             let p = patients[patientID]!
             let patientRecord = DirectoryRecord(type: .patient, keys: keys(.patient, p.first, &result))
-            let studies = p.order.map { p.children[$0]! }.sorted { studySortKey($0.first) < studySortKey($1.first) }
+            let studies = p.order.map { p.children[$0]! }.map { ($0, studySortKey($0.first)) }.sorted { $0.1 < $1.1 }.map(\.0)
             for (si, s) in studies.enumerated() {
                 let studyRecord = DirectoryRecord(type: .study, keys: keys(.study, s.first, &result, index: si + 1))
-                let seriesGroups = s.order.map { s.children[$0]! }
-                    .sorted { (number($0.first, .seriesNumber), $0.key) < (number($1.first, .seriesNumber), $1.key) }
+                let seriesGroups = s.order.map { s.children[$0]! }.map { ($0, number($0.first, .seriesNumber)) }
+                    .sorted { ($0.1, $0.0.key) < ($1.1, $1.0.key) }.map(\.0)
                 for (ri, r) in seriesGroups.enumerated() {
                     let seriesRecord = DirectoryRecord(type: .series, keys: keys(.series, r.first, &result, index: ri + 1))
-                    let leaves = r.leaves.sorted {
-                        (number($0, .instanceNumber), $0.sopInstanceUID) < (number($1, .instanceNumber), $1.sopInstanceUID)
-                    }
+                    // Sort keys computed once per instance, not once per comparison.
+                    let leaves = r.leaves.map { ($0, number($0, .instanceNumber)) }
+                        .sorted { ($0.1, $0.0.sopInstanceUID) < ($1.1, $1.0.sopInstanceUID) }.map(\.0)
                     for (li, inst) in leaves.enumerated() {
                         let type = RecordType.leaf(forSOPClass: inst.sopClassUID)
                         let leaf = DirectoryRecord(type: type, keys: keys(type, inst, &result, index: li + 1))
@@ -117,7 +151,7 @@ struct RecordBuilder {
 
     /// Patient ID, or with --invent a deterministic one from name and birth date.
     private func patientID(of inst: ScannedInstance, _ result: inout Result) -> String? {
-        if let id = nonEmpty(inst.header.string(.patientID)) { return id }
+        if let id = inst.patientID { return id }
         guard invent else {
             result.errors.append("\(inst.relativePath): missing Type 1 key (0010,0020) PatientID for the PATIENT record (PS3.3 F.5-1); --invent fills it")
             return nil
@@ -229,6 +263,8 @@ struct RecordBuilder {
     private func compare(_ first: ScannedInstance, _ other: ScannedInstance, _ tags: [Tag], _ what: String, _ result: inout Result) {
         guard first.relativePath != other.relativePath else { return }
         for tag in tags {
+            // Equal bytes are equal values; only differing bytes are decoded (padding may differ).
+            if first.header[tag]?.value == other.header[tag]?.value { continue }
             let a = first.header.string(tag) ?? "", b = other.header.string(tag) ?? ""
             if a != b {
                 result.inconsistencies.append("\(what): \(DataDictionary.keyword(for: tag)) is \"\(a)\" in \(first.relativePath) but \"\(b)\" in \(other.relativePath)")

@@ -56,9 +56,11 @@ public struct DICOMDIRWriter {
         let sequenceStart = w.count
         var itemOffset: [ObjectIdentifier: Int] = [:]
         let records = dir.allRecords
+        itemOffset.reserveCapacity(records.count)
+        w.reserve(additional: records.count * 320)
         for record in records {
             itemOffset[ObjectIdentifier(record)] = w.count
-            try encoder.encodeItem(try item(for: record), into: &w)
+            try writeItem(record, into: &w)
         }
         w.patchU32(at: sequenceLengthAt, UInt32(w.count - sequenceStart))
 
@@ -79,7 +81,41 @@ public struct DICOMDIRWriter {
         return w.bytes
     }
 
-    /// The record's item: structure elements first (fixed layout the offsets rely on), then keys.
+    /// Writes a record's item: structure elements first, in the fixed layout the offsets rely
+    /// on, written directly (this runs once per record of a possibly huge directory), then keys.
+    func writeItem(_ record: DirectoryRecord, into w: inout ByteWriter) throws {
+        w.tag(.item)
+        w.u32(0)
+        let lengthAt = w.count - 4
+        let start = w.count
+        func short(_ tag: Tag, _ vr: String, _ value: [UInt8]) {
+            w.tag(tag)
+            w.append(Array(vr.utf8))
+            w.u16(UInt16(value.count))
+            w.append(value)
+        }
+        func text(_ tag: Tag, _ vr: String, _ s: String) {
+            var bytes = Array(s.utf8)
+            if bytes.count & 1 == 1 { bytes.append(vr == "UI" ? 0 : 0x20) }
+            short(tag, vr, bytes)
+        }
+        short(.offsetOfTheNextDirectoryRecord, "UL", [0, 0, 0, 0])
+        short(.recordInUseFlag, "US", record.inUse ? [0xFF, 0xFF] : [0, 0])
+        short(.offsetOfReferencedLowerLevelDirectoryEntity, "UL", [0, 0, 0, 0])
+        text(.directoryRecordType, "CS", record.typeText)
+        if let uid = record.privateRecordUID { text(.privateRecordUID, "UI", uid) }
+        if let ref = record.reference {
+            text(.referencedFileID, "CS", ref.fileID.dicomValue)
+            text(.referencedSOPClassUIDInFile, "UI", ref.sopClassUID)
+            text(.referencedSOPInstanceUIDInFile, "UI", ref.sopInstanceUID)
+            text(.referencedTransferSyntaxUIDInFile, "UI", ref.transferSyntaxUID)
+            if let related = ref.relatedGeneralSOPClassUID { text(.referencedRelatedGeneralSOPClassUIDInFile, "UI", related) }
+        }
+        for e in record.keys.elements where e.tag.group > 0x0004 { try encoder.encode(e, into: &w) }
+        w.patchU32(at: lengthAt, UInt32(w.count - start))
+    }
+
+    /// The record's item as a data set: structure elements first, then keys.
     func item(for record: DirectoryRecord) throws -> DataSet {
         var ds = record.keys
         for e in ds.elements where e.tag.group <= 0x0004 { ds.remove(e.tag) }
