@@ -19,11 +19,29 @@ public struct ScannedInstance: Sendable {
     public internal(set) var patientID: String?
     public let studyUID: String?
     public let seriesUID: String?
+    /// The leaf record type its SOP class calls for.
+    public let leafType: RecordType
+    /// The patient-, study- and series-level values (record keys, consistency and fallback
+    /// values) as small Explicit VR LE data sets: compared as bytes, decoded only when needed.
+    var levelBlobs: LevelBlobs
+
+    struct LevelBlobs: Sendable {
+        var patient: [UInt8] = []
+        var study: [UInt8] = []
+        var series: [UInt8] = []
+    }
 
     /// Drops every header element but `tags` (and the character set needed to decode them).
     mutating func reduceHeader(to tags: Set<Tag>) {
         header = DataSet(sortedElements: header.elements.filter { tags.contains($0.tag) || $0.tag == .specificCharacterSet },
                          characterSet: header.characterSet)
+    }
+
+    /// The instance as seen from one level: a header holding that level's values.
+    func atLevel(_ blob: [UInt8]) -> ScannedInstance {
+        var copy = self
+        copy.header = (try? DataSet.decode(explicitLittleEndian: blob)) ?? DataSet()
+        return copy
     }
 }
 
@@ -40,8 +58,35 @@ public enum ScanResult: Sendable {
 /// and copying only the elements directory records use.
 public struct InstanceScanner: Sendable {
     public var workers: Int
+    /// The profile whose extra keys the records will carry (what to keep of each header).
+    public var profile: ApplicationProfile
 
-    public init(workers: Int = max(1, min(8, sysconfCores()))) { self.workers = workers }
+    public init(workers: Int = max(1, min(8, sysconfCores())), profile: ApplicationProfile = .stdGenCD) {
+        self.workers = workers
+        self.profile = profile
+    }
+
+    /// Per level, the tags kept in the level blobs.
+    struct LevelTags: Sendable {
+        let patient: Set<Tag>, study: Set<Tag>, series: Set<Tag>
+        var leaf: [RecordType: Set<Tag>]
+
+        init(profile: ApplicationProfile) {
+            func level(_ t: RecordType, _ more: [Tag]) -> Set<Tag> {
+                Set(RecordKeys.keys(for: t).map(\.tag)).union(profile.extraKeys(for: t)).union(more).union([.specificCharacterSet])
+            }
+            patient = level(.patient, [.patientBirthDate, .patientSex])
+            study = level(.study, [.seriesDate, .seriesTime, .acquisitionDate, .acquisitionTime, .contentDate, .contentTime])
+            series = level(.series, [])
+            var leaf: [RecordType: Set<Tag>] = [:]
+            for t in RecordType.allCases where t.isLeaf {
+                leaf[t] = Set(RecordKeys.keys(for: t).map(\.tag)).union(profile.extraKeys(for: t)).union([
+                    .instanceNumber, .contentSequence, .verificationFlag, .verifyingObserverSequence,
+                    .sharedFunctionalGroupsSequence, .relatedGeneralSOPClassUID, .specificCharacterSet])
+            }
+            self.leaf = leaf
+        }
+    }
 
     /// Every element any record type, profile or consistency check reads.
     public static let keptTags: Set<Tag> = {
@@ -86,11 +131,12 @@ public struct InstanceScanner: Sendable {
             let results = ResultBuffer(count: end - start)
             let next = Counter()
             let base = start
+            let levels = LevelTags(profile: profile)
             DispatchQueue.concurrentPerform(iterations: min(workers, end - start)) { _ in
                 while true {
                     let i = next.increment()
                     guard base + i < end else { break }
-                    results.set(i, Self.scanOne(root: root, relative: files[base + i]))
+                    results.set(i, Self.scanOne(root: root, relative: files[base + i], levels: levels))
                 }
             }
             progress?(end)
@@ -99,7 +145,9 @@ public struct InstanceScanner: Sendable {
         }
     }
 
-    static func scanOne(root: String, relative: String) -> ScanResult {
+    /// Reads one header and reduces it, on the worker's thread: three level blobs and the
+    /// leaf's own elements remain; the rest is released here, in parallel.
+    static func scanOne(root: String, relative: String, levels: LevelTags) -> ScanResult {
         let path = root + "/" + relative
         let file: DICOMFile
         do {
@@ -124,11 +172,20 @@ public struct InstanceScanner: Sendable {
                                         message: "meta SOP Instance UID \(metaInstance) differs from the data set's \(sopInstance)"))
         }
         let size = file.fileSize
+        let leafType = RecordType.leaf(forSOPClass: sopClass)
+        func blob(_ tags: Set<Tag>) -> [UInt8] {
+            let subset = DataSet(sortedElements: ds.elements.filter { tags.contains($0.tag) }, characterSet: ds.characterSet)
+            return (try? DataSetEncoder().encode(subset)) ?? []
+        }
+        let blobs = ScannedInstance.LevelBlobs(patient: blob(levels.patient), study: blob(levels.study), series: blob(levels.series))
+        let leafTags = levels.leaf[leafType] ?? []
+        let leafHeader = DataSet(sortedElements: ds.elements.filter { leafTags.contains($0.tag) }, characterSet: ds.characterSet)
         return .instance(ScannedInstance(relativePath: relative, size: size, sopClassUID: sopClass, sopInstanceUID: sopInstance,
                                          transferSyntaxUID: file.meta.string(.transferSyntaxUID) ?? file.transferSyntax.uid,
-                                         header: ds, warnings: warnings, patientID: nonEmpty(ds.string(.patientID)),
+                                         header: leafHeader, warnings: warnings, patientID: nonEmpty(ds.string(.patientID)),
                                          studyUID: nonEmpty(ds.string(.studyInstanceUID)),
-                                         seriesUID: nonEmpty(ds.string(.seriesInstanceUID))))
+                                         seriesUID: nonEmpty(ds.string(.seriesInstanceUID)),
+                                         leafType: leafType, levelBlobs: blobs))
     }
 }
 

@@ -53,3 +53,12 @@ public struct DataSet: Sendable, Equatable {
         return found ? elements.remove(at: i) : nil
     }
 }
+
+extension DataSet {
+    /// Reads a bare data set (no preamble, no meta) in Explicit VR Little Endian: the form
+    /// `DataSetEncoder` writes, used to keep small groups of elements compactly.
+    public static func decode(explicitLittleEndian bytes: [UInt8]) throws -> DataSet {
+        let parser = DataSetParser(cursor: Cursor(source: MemoryByteSource(bytes), readAhead: 0), options: ReadOptions())
+        return try parser.parseDataSet(end: nil, depth: 0, syntax: .explicitLittle, charset: .default).0
+    }
+}

@@ -14,10 +14,11 @@ public struct DataSetEncoder: Sendable {
         self.itemLength = itemLength
     }
 
+    /// The encoded bytes, in an array no larger than they are (callers may keep many).
     public func encode(_ dataSet: DataSet) throws -> [UInt8] {
-        var w = ByteWriter()
+        var w = ByteWriter(capacity: 256)
         try encode(dataSet, into: &w)
-        return w.bytes
+        return Array(w.bytes[...])  // a copy sized to its contents
     }
 
     public func encode(_ dataSet: DataSet, into w: inout ByteWriter) throws {

@@ -72,11 +72,11 @@ public enum FileSetCreator {
         var errors: [String] = []
         var existingDICOMDIR = false
         var seen: [String: (path: String, size: Int)] = [:]   // SOP Instance UID → first file
-        let builder = RecordBuilder(profile: options.profile, invent: options.invent)
+        var builder: RecordBuilder? = RecordBuilder(profile: options.profile, invent: options.invent)
         var foldSeconds = 0.0
         // Batches are checked and folded into the builder as they come: memory grows with the
         // records, not with the headers of every file.
-        try InstanceScanner(workers: options.workers).scan(root: source, files: walker.files,
+        try InstanceScanner(workers: options.workers, profile: options.profile).scan(root: source, files: walker.files,
                                                            progress: { progress?("scanning", $0, total) }) { batch in
             let foldStart = PhaseTimer.now()
             defer { foldSeconds += PhaseTimer.now() - foldStart }
@@ -104,7 +104,7 @@ public enum FileSetCreator {
                             errors.append("\(inst.relativePath): not a valid File ID: " + violations.map(\.description).joined(separator: "; "))
                         }
                     }
-                    builder.add(inst)
+                    builder?.add(inst)
                 case .notDICOM(let path, let reason):
                     report.nonDICOM.append(.init(path: path, reason: reason))
                 case .unusable(let path, let reason):
@@ -116,7 +116,8 @@ public enum FileSetCreator {
         if existingDICOMDIR && !options.replaceExistingDICOMDIR && !options.dryRun {
             throw FileSetError.unusableInput("\(source)/DICOMDIR exists: this folder already is a file-set (use --force to replace its DICOMDIR)")
         }
-        let built = builder.finish()
+        guard var built = builder?.finish() else { return report }
+        builder = nil  // the groups and their instances are no longer needed
         timer.mark("records")
         errors += built.errors
         report.invented = built.invented
@@ -135,10 +136,18 @@ public enum FileSetCreator {
                                                  transferSyntaxUID: inst.transferSyntaxUID,
                                                  relatedGeneralSOPClassUID: nonEmpty(inst.header.string(.relatedGeneralSOPClassUID)))
         }
+        // What copying needs of each instance; the instances themselves are released before
+        // the DICOMDIR is encoded, so the two never occupy memory together.
+        let copies = options.inPlace ? [] : built.leaves.compactMap { leaf in
+            leaf.record.reference.map { (fileID: $0.fileID, source: leaf.instance.relativePath) }
+        }
+        let instanceCount = built.leaves.count
+        let instanceBytes = built.leaves.reduce(0) { $0 + $1.instance.size }
+        let firstComponents = Set(built.leaves.compactMap { $0.record.reference?.fileID.components.first })
+        built.leaves = []
         var dir = DICOMDIR(fileSetID: options.fileSetID, fileSetUID: options.fileSetUID ?? UIDGenerator.make(), roots: built.roots)
         if let descriptor = options.descriptorPath {
-            let used = Set(built.leaves.compactMap { $0.record.reference?.fileID.components.first })
-            dir.descriptorFileID = try descriptorFileID(for: descriptor, avoiding: used)
+            dir.descriptorFileID = try descriptorFileID(for: descriptor, avoiding: firstComponents)
             dir.descriptorCharacterSet = options.descriptorCharacterSet
         }
         let bytes = try DICOMDIRWriter().encode(dir)
@@ -147,10 +156,10 @@ public enum FileSetCreator {
         report.fileSet = options.inPlace ? source : (output ?? "")
         report.fileSetID = dir.fileSetID
         report.fileSetUID = dir.fileSetUID
-        report.instances = built.leaves.count
+        report.instances = instanceCount
         for r in dir.allRecords { report.records[r.type.rawValue, default: 0] += 1 }
         report.dicomdirBytes = bytes.count
-        report.bytes = built.leaves.reduce(bytes.count) { $0 + $1.instance.size }
+        report.bytes = instanceBytes + bytes.count
         if options.dryRun { return report }
 
         if options.inPlace {
@@ -161,7 +170,7 @@ public enum FileSetCreator {
             try FileOps.writeAtomically(bytes, to: source + "/DICOMDIR")
             timer.mark("write")
         } else if let output {
-            try commitCopy(source: source, output: output, leaves: built.leaves, dir: dir, dicomdir: bytes,
+            try commitCopy(source: source, output: output, copies: copies, dir: dir, dicomdir: bytes,
                            descriptor: options.descriptorPath, progress: progress)
         }
         return report
@@ -218,7 +227,7 @@ public enum FileSetCreator {
 
     /// Copies into a temporary sibling folder, syncs it, and renames it into place: the output
     /// folder appears complete or not at all.
-    private static func commitCopy(source: String, output: String, leaves: [(record: DirectoryRecord, instance: ScannedInstance)],
+    private static func commitCopy(source: String, output: String, copies: [(fileID: FileID, source: String)],
                                    dir: DICOMDIR, dicomdir: [UInt8], descriptor: String?,
                                    progress: (@Sendable (String, Int, Int) -> Void)?) throws {
         let parent = directoryName(output)
@@ -227,12 +236,11 @@ public enum FileSetCreator {
         do {
             try FileOps.makeDirectories(temp)
             var made: Set<String> = []
-            for (i, leaf) in leaves.enumerated() {
-                guard let id = leaf.record.reference?.fileID else { continue }
-                let folder = temp + "/" + id.components.dropLast().joined(separator: "/")
+            for (i, copy) in copies.enumerated() {
+                let folder = temp + "/" + copy.fileID.components.dropLast().joined(separator: "/")
                 if !made.contains(folder) { try FileOps.makeDirectories(folder); made.insert(folder) }
-                try FileOps.copyFile(from: source + "/" + leaf.instance.relativePath, to: temp + "/" + id.path)
-                if i % 256 == 0 { progress?("copying", i, leaves.count) }
+                try FileOps.copyFile(from: source + "/" + copy.source, to: temp + "/" + copy.fileID.path)
+                if i % 256 == 0 { progress?("copying", i, copies.count) }
             }
             if let descriptor, let id = dir.descriptorFileID {
                 try FileOps.copyFile(from: descriptor, to: temp + "/" + id.path)

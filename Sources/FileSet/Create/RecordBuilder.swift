@@ -41,7 +41,6 @@ final class RecordBuilder {
     private var rootLeaves: [ScannedInstance] = []
     private var studyOwner: [String: (patient: String, path: String)] = [:]
     private var seriesOwner: [String: (study: String, path: String)] = [:]
-    private var leafTagCache: [RecordType: Set<Tag>] = [:]
 
     init(profile: ApplicationProfile, invent: Bool) {
         self.profile = profile
@@ -57,17 +56,12 @@ final class RecordBuilder {
     /// group's first instance, and keeps of it only what its own leaf record needs.
     func add(_ instance: ScannedInstance) {
         var inst = instance
-        let leafType = RecordType.leaf(forSOPClass: inst.sopClassUID)
-        if leafType.isRootLevel {
-            inst.reduceHeader(to: leafTags(leafType))
+        if inst.leafType.isRootLevel {
             rootLeaves.append(inst)
             return
         }
-        guard let patientID = patientID(of: inst, &result) else { return }
-        if inst.patientID != patientID {
-            inst.header.set(.patientID, .LO, patientID)
-            inst.patientID = patientID
-        }
+        guard let patientID = inst.patientID ?? inventedPatientID(inst) else { return }
+        inst.patientID = patientID
         guard let studyUID = inst.studyUID else {
             result.errors.append("\(inst.relativePath): no Study Instance UID (0020,000D); the STUDY record needs it (PS3.3 F.5-2)")
             return
@@ -94,40 +88,42 @@ final class RecordBuilder {
         patients[patientID] = patient
         let study = patient.child(studyUID, inst)
         let series = study.child(seriesUID, inst)
-        compare(patient.first, inst, [.patientName, .patientBirthDate, .patientSex], "Patient ID \(patientID)", &result)
-        compare(study.first, inst, [.studyDate, .studyTime, .studyID, .accessionNumber, .studyDescription], "study \(studyUID)", &result)
-        compare(series.first, inst, [.modality, .seriesNumber], "series \(seriesUID)", &result)
-        inst.reduceHeader(to: leafTags(leafType))
+        compare(patient.first, inst, \.patient, [.patientName, .patientBirthDate, .patientSex], "Patient ID \(patientID)")
+        compare(study.first, inst, \.study, [.studyDate, .studyTime, .studyID, .accessionNumber, .studyDescription], "study \(studyUID)")
+        compare(series.first, inst, \.series, [.modality, .seriesNumber], "series \(seriesUID)")
+        inst.levelBlobs = .init()  // groups keep their first instance's; a leaf needs none
         series.leaves.append(inst)
     }
 
-    /// What a leaf record of this type reads from its instance.
-    private func leafTags(_ type: RecordType) -> Set<Tag> {
-        if let cached = leafTagCache[type] { return cached }
-        var tags = Set(RecordKeys.keys(for: type).map(\.tag)).union(profile.extraKeys(for: type))
-        tags.formUnion([.instanceNumber, .contentSequence, .verificationFlag, .verifyingObserverSequence,
-                        .sharedFunctionalGroupsSequence, .relatedGeneralSOPClassUID])
-        leafTagCache[type] = tags
-        return tags
+    /// With --invent, a Patient ID from name and birth date (decoded from the patient blob).
+    private func inventedPatientID(_ inst: ScannedInstance) -> String? {
+        patientID(of: inst.atLevel(inst.levelBlobs.patient), &result)
     }
 
     /// Builds the record tree from everything added, in record order.
     func finish() -> Result {
         for patientID in patients.keys.sorted() {
             let p = patients[patientID]!
-            let patientRecord = DirectoryRecord(type: .patient, keys: keys(.patient, p.first, &result))
-            let studies = p.order.map { p.children[$0]! }.map { ($0, studySortKey($0.first)) }.sorted { $0.1 < $1.1 }.map(\.0)
-            for (si, s) in studies.enumerated() {
-                let studyRecord = DirectoryRecord(type: .study, keys: keys(.study, s.first, &result, index: si + 1))
-                let seriesGroups = s.order.map { s.children[$0]! }.map { ($0, number($0.first, .seriesNumber)) }
-                    .sorted { ($0.1, $0.0.key) < ($1.1, $1.0.key) }.map(\.0)
-                for (ri, r) in seriesGroups.enumerated() {
-                    let seriesRecord = DirectoryRecord(type: .series, keys: keys(.series, r.first, &result, index: ri + 1))
+            var patientView = p.first.atLevel(p.first.levelBlobs.patient)
+            if patientView.header.string(.patientID) != patientID { patientView.header.set(.patientID, .LO, patientID) }
+            let patientRecord = DirectoryRecord(type: .patient, keys: keys(.patient, patientView, &result))
+            let studies = p.order.map { p.children[$0]! }.map { g -> (Group, ScannedInstance, String) in
+                let view = g.first.atLevel(g.first.levelBlobs.study)
+                return (g, view, studySortKey(view))
+            }.sorted { $0.2 < $1.2 }
+            for (si, (s, studyView, _)) in studies.enumerated() {
+                let studyRecord = DirectoryRecord(type: .study, keys: keys(.study, studyView, &result, index: si + 1))
+                let seriesGroups = s.order.map { s.children[$0]! }.map { g -> (Group, ScannedInstance, Int) in
+                    let view = g.first.atLevel(g.first.levelBlobs.series)
+                    return (g, view, number(view, .seriesNumber))
+                }.sorted { ($0.2, $0.0.key) < ($1.2, $1.0.key) }
+                for (ri, (r, seriesView, _)) in seriesGroups.enumerated() {
+                    let seriesRecord = DirectoryRecord(type: .series, keys: keys(.series, seriesView, &result, index: ri + 1))
                     // Sort keys computed once per instance, not once per comparison.
                     let leaves = r.leaves.map { ($0, number($0, .instanceNumber)) }
                         .sorted { ($0.1, $0.0.sopInstanceUID) < ($1.1, $1.0.sopInstanceUID) }.map(\.0)
                     for (li, inst) in leaves.enumerated() {
-                        let type = RecordType.leaf(forSOPClass: inst.sopClassUID)
+                        let type = inst.leafType
                         let leaf = DirectoryRecord(type: type, keys: keys(type, inst, &result, index: li + 1))
                         seriesRecord.children.append(leaf)
                         result.leaves.append((leaf, inst))
@@ -139,7 +135,7 @@ final class RecordBuilder {
             result.roots.append(patientRecord)
         }
         for (i, inst) in rootLeaves.sorted(by: { $0.sopInstanceUID < $1.sopInstanceUID }).enumerated() {
-            let type = RecordType.leaf(forSOPClass: inst.sopClassUID)
+            let type = inst.leafType
             let leaf = DirectoryRecord(type: type, keys: keys(type, inst, &result, index: i + 1))
             result.roots.append(leaf)
             result.leaves.append((leaf, inst))
@@ -260,14 +256,18 @@ final class RecordBuilder {
 
     // MARK: Consistency
 
-    private func compare(_ first: ScannedInstance, _ other: ScannedInstance, _ tags: [Tag], _ what: String, _ result: inout Result) {
+    /// Same bytes, same values: the common case costs one comparison. Otherwise the two
+    /// level blobs are decoded and the consistency-checked values compared one by one.
+    private func compare(_ first: ScannedInstance, _ other: ScannedInstance, _ level: KeyPath<ScannedInstance.LevelBlobs, [UInt8]>,
+                         _ tags: [Tag], _ what: String) {
         guard first.relativePath != other.relativePath else { return }
+        let a = first.levelBlobs[keyPath: level], b = other.levelBlobs[keyPath: level]
+        if a == b { return }
+        let x = first.atLevel(a).header, y = other.atLevel(b).header
         for tag in tags {
-            // Equal bytes are equal values; only differing bytes are decoded (padding may differ).
-            if first.header[tag]?.value == other.header[tag]?.value { continue }
-            let a = first.header.string(tag) ?? "", b = other.header.string(tag) ?? ""
-            if a != b {
-                result.inconsistencies.append("\(what): \(DataDictionary.keyword(for: tag)) is \"\(a)\" in \(first.relativePath) but \"\(b)\" in \(other.relativePath)")
+            let u = x.string(tag) ?? "", v = y.string(tag) ?? ""
+            if u != v {
+                result.inconsistencies.append("\(what): \(DataDictionary.keyword(for: tag)) is \"\(u)\" in \(first.relativePath) but \"\(v)\" in \(other.relativePath)")
             }
         }
     }

@@ -57,7 +57,7 @@ public struct DICOMDIRWriter {
         var itemOffset: [ObjectIdentifier: Int] = [:]
         let records = dir.allRecords
         itemOffset.reserveCapacity(records.count)
-        w.reserve(additional: records.count * 320)
+        w.reserve(additional: records.count * 280)
         for record in records {
             itemOffset[ObjectIdentifier(record)] = w.count
             try writeItem(record, into: &w)
