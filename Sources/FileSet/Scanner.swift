@@ -85,11 +85,31 @@ public struct InstanceScanner: Sendable {
                     .sharedFunctionalGroupsSequence, .relatedGeneralSOPClassUID, .specificCharacterSet])
             }
             self.leaf = leaf
+            patientSorted = patient.map(\.rawValue).sorted()
+            studySorted = study.map(\.rawValue).sorted()
+            seriesSorted = series.map(\.rawValue).sorted()
+            leafSorted = leaf.mapValues { $0.map(\.rawValue).sorted() }
+        }
+
+        /// The same sets as sorted raw tags: membership by binary search, no hashing per element.
+        let patientSorted: [UInt32], studySorted: [UInt32], seriesSorted: [UInt32]
+        let leafSorted: [RecordType: [UInt32]]
+
+        @inline(__always) static func has(_ sorted: [UInt32], _ t: UInt32) -> Bool {
+            var lo = 0, hi = sorted.count
+            while lo < hi {
+                let mid = (lo + hi) >> 1
+                if sorted[mid] < t { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < sorted.count && sorted[lo] == t
         }
     }
 
     /// Every element any record type, profile or consistency check reads.
-    public static let keptTags: Set<Tag> = {
+    public static var keptTags: Set<Tag> { keptTags(for: nil) }
+
+    /// The elements kept for one profile (nil: for every profile).
+    static func keptTags(for only: ApplicationProfile?) -> Set<Tag> {
         var tags: Set<Tag> = [
             .sopClassUID, .sopInstanceUID, .relatedGeneralSOPClassUID, .specificCharacterSet,
             .patientName, .patientID, .patientBirthDate, .patientSex,
@@ -100,18 +120,21 @@ public struct InstanceScanner: Sendable {
             .encapsulatedDocument,
         ]
         for type in RecordType.allCases { for k in RecordKeys.keys(for: type) { tags.insert(k.tag) } }
-        for profile in ApplicationProfile.all {
+        for profile in only.map({ [$0] }) ?? ApplicationProfile.all {
             for type in RecordType.allCases { tags.formUnion(profile.extraKeys(for: type)) }
         }
         tags.remove(.encapsulatedDocument)  // large; only its presence matters, never read
+        // File Meta Information the scan reads (the group length is checked by the reader).
+        tags.formUnion([.fileMetaInformationGroupLength, .mediaStorageSOPClassUID, .mediaStorageSOPInstanceUID, .transferSyntaxUID])
         return tags
-    }()
+    }
 
-    static let readOptions: ReadOptions = {
+    static func readOptions(for profile: ApplicationProfile) -> ReadOptions {
         var o = ReadOptions.headerOnly
-        o.keepOnly = keptTags
+        o.keepOnly = keptTags(for: profile)
+        o.keepOnlyAppliesToMeta = true
         return o
-    }()
+    }
 
     /// Scans the files (paths relative to `root`) in parallel; results come back in input order.
     public func scan(root: String, files: [String], progress: (@Sendable (Int) -> Void)? = nil) -> [ScanResult] {
@@ -132,11 +155,12 @@ public struct InstanceScanner: Sendable {
             let next = Counter()
             let base = start
             let levels = LevelTags(profile: profile)
+            let options = Self.readOptions(for: profile)
             DispatchQueue.concurrentPerform(iterations: min(workers, end - start)) { _ in
                 while true {
                     let i = next.increment()
                     guard base + i < end else { break }
-                    results.set(i, Self.scanOne(root: root, relative: files[base + i], levels: levels))
+                    results.set(i, Self.scanOne(root: root, relative: files[base + i], levels: levels, options: options))
                 }
             }
             progress?(end)
@@ -147,11 +171,11 @@ public struct InstanceScanner: Sendable {
 
     /// Reads one header and reduces it, on the worker's thread: three level blobs and the
     /// leaf's own elements remain; the rest is released here, in parallel.
-    static func scanOne(root: String, relative: String, levels: LevelTags) -> ScanResult {
+    static func scanOne(root: String, relative: String, levels: LevelTags, options: ReadOptions) -> ScanResult {
         let path = root + "/" + relative
         let file: DICOMFile
         do {
-            file = try DICOMFile.read(path: path, options: readOptions)
+            file = try DICOMFile.read(path: path, options: options)
         } catch let e as DICOMError {
             if e.kind == .notDICOM { return .notDICOM(path: relative, reason: e.message) }
             return .unusable(path: relative, reason: e.description)
@@ -173,13 +197,21 @@ public struct InstanceScanner: Sendable {
         }
         let size = file.fileSize
         let leafType = RecordType.leaf(forSOPClass: sopClass)
-        func blob(_ tags: Set<Tag>) -> [UInt8] {
-            let subset = DataSet(sortedElements: ds.elements.filter { tags.contains($0.tag) }, characterSet: ds.characterSet)
-            return (try? DataSetEncoder().encode(subset)) ?? []
+        // One pass over the (sorted) elements sorts each into the levels that use it.
+        let encoder = DataSetEncoder()
+        var patient = ByteWriter(capacity: 128), study = ByteWriter(capacity: 256), series = ByteWriter(capacity: 128)
+        var leafElements: [DataElement] = []
+        let leafTags = levels.leafSorted[leafType] ?? []
+        for e in ds.elements {
+            let t = e.tag.rawValue
+            if LevelTags.has(levels.patientSorted, t) { try? encoder.encode(e, into: &patient) }
+            if LevelTags.has(levels.studySorted, t) { try? encoder.encode(e, into: &study) }
+            if LevelTags.has(levels.seriesSorted, t) { try? encoder.encode(e, into: &series) }
+            if LevelTags.has(leafTags, t) || e.tag == .specificCharacterSet { leafElements.append(e) }
         }
-        let blobs = ScannedInstance.LevelBlobs(patient: blob(levels.patient), study: blob(levels.study), series: blob(levels.series))
-        let leafTags = levels.leaf[leafType] ?? []
-        let leafHeader = DataSet(sortedElements: ds.elements.filter { leafTags.contains($0.tag) }, characterSet: ds.characterSet)
+        let blobs = ScannedInstance.LevelBlobs(patient: Array(patient.bytes[...]), study: Array(study.bytes[...]),
+                                               series: Array(series.bytes[...]))
+        let leafHeader = DataSet(sortedElements: leafElements, characterSet: ds.characterSet)
         return .instance(ScannedInstance(relativePath: relative, size: size, sopClassUID: sopClass, sopInstanceUID: sopInstance,
                                          transferSyntaxUID: file.meta.string(.transferSyntaxUID) ?? file.transferSyntax.uid,
                                          header: leafHeader, warnings: warnings, patientID: nonEmpty(ds.string(.patientID)),

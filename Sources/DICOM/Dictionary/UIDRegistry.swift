@@ -28,22 +28,28 @@ public enum UIDRegistry {
     /// Whether a string is a syntactically valid UID (PS3.5 §9.1): ≤64 chars of digits and
     /// dots, components without leading zeros, a first arc of 0, 1 or 2.
     public static func isValid(_ uid: String) -> Bool {
-        let bytes = Array(uid.utf8)
-        guard !bytes.isEmpty, bytes.count <= 64 else { return false }
-        var componentStart = true, componentLength = 0, leadingZero = false
+        var uid = uid
+        return uid.withUTF8 { isValid(bytes: $0) }
+    }
+
+    public static func isValid(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var count = 0, componentStart = true, leadingZero = false, first: UInt8 = 0, second: UInt8 = 0
         for b in bytes {
+            count += 1
+            if count == 1 { first = b } else if count == 2 { second = b }
             if b == UInt8(ascii: ".") {
                 if componentStart { return false }
-                componentStart = true; componentLength = 0; leadingZero = false
+                componentStart = true; leadingZero = false
             } else if (0x30...0x39).contains(b) {
                 if leadingZero { return false }
                 if componentStart && b == 0x30 { leadingZero = true }
-                componentStart = false; componentLength += 1
+                componentStart = false
             } else {
                 return false
             }
         }
         // The first arc of an OID is 0 (ITU-T), 1 (ISO) or 2 (joint).
-        return !componentStart && (bytes.count == 1 || bytes[1] == UInt8(ascii: ".")) && (0x30...0x32).contains(bytes[0])
+        return count > 0 && count <= 64 && !componentStart && (count == 1 || second == UInt8(ascii: "."))
+            && (0x30...0x32).contains(first)
     }
 }

@@ -123,8 +123,8 @@ final class DataSetParser {
                 sorted = false
                 warn("elements out of ascending tag order (after \(last))", offset: start, tag: tag)
             }
-            let discard = depth == 0 && groupOnly == nil && tag != .specificCharacterSet && tag != .pixelRepresentation
-                && !options.keeps(tag)
+            let discard = depth == 0 && (groupOnly == nil || options.keepOnlyAppliesToMeta)
+                && tag != .specificCharacterSet && tag != .pixelRepresentation && !options.keeps(tag)
             var element = try parseElement(tag: tag, start: start, limit: limit, depth: depth, syntax: syntax,
                                            charset: charset, signedPixels: signedPixels, discard: discard)
             cursor.bigEndian = syntax.bigEndian

@@ -13,6 +13,9 @@ public struct ReadOptions: Sendable {
     public var keepOnly: Set<Tag>? {
         didSet { keepOnlySorted = keepOnly.map { $0.map(\.rawValue).sorted() } }
     }
+    /// Apply `keepOnly` to the File Meta Information too (a scan that needs only a few of its
+    /// elements); by default the whole meta group is kept.
+    public var keepOnlyAppliesToMeta = false
     /// The same tags sorted, for a hash-free test on the per-element path.
     private(set) var keepOnlySorted: [UInt32]?
     /// Bytes fetched per read from the source beyond what is needed (0: exactly what is needed).

@@ -88,9 +88,12 @@ final class RecordBuilder {
         patients[patientID] = patient
         let study = patient.child(studyUID, inst)
         let series = study.child(seriesUID, inst)
-        compare(patient.first, inst, \.patient, [.patientName, .patientBirthDate, .patientSex], "Patient ID \(patientID)")
-        compare(study.first, inst, \.study, [.studyDate, .studyTime, .studyID, .accessionNumber, .studyDescription], "study \(studyUID)")
-        compare(series.first, inst, \.series, [.modality, .seriesNumber], "series \(seriesUID)")
+        compare(patient.first.levelBlobs.patient, inst.levelBlobs.patient, patient.first, inst,
+                [.patientName, .patientBirthDate, .patientSex], "Patient ID \(patientID)")
+        compare(study.first.levelBlobs.study, inst.levelBlobs.study, study.first, inst,
+                [.studyDate, .studyTime, .studyID, .accessionNumber, .studyDescription], "study \(studyUID)")
+        compare(series.first.levelBlobs.series, inst.levelBlobs.series, series.first, inst,
+                [.modality, .seriesNumber], "series \(seriesUID)")
         inst.levelBlobs = .init()  // groups keep their first instance's; a leaf needs none
         series.leaves.append(inst)
     }
@@ -258,16 +261,14 @@ final class RecordBuilder {
 
     /// Same bytes, same values: the common case costs one comparison. Otherwise the two
     /// level blobs are decoded and the consistency-checked values compared one by one.
-    private func compare(_ first: ScannedInstance, _ other: ScannedInstance, _ level: KeyPath<ScannedInstance.LevelBlobs, [UInt8]>,
-                         _ tags: [Tag], _ what: String) {
-        guard first.relativePath != other.relativePath else { return }
-        let a = first.levelBlobs[keyPath: level], b = other.levelBlobs[keyPath: level]
-        if a == b { return }
+    private func compare(_ a: [UInt8], _ b: [UInt8], _ first: ScannedInstance, _ other: ScannedInstance,
+                         _ tags: [Tag], _ what: @autoclosure () -> String) {
+        if a == b || first.relativePath == other.relativePath { return }
         let x = first.atLevel(a).header, y = other.atLevel(b).header
         for tag in tags {
             let u = x.string(tag) ?? "", v = y.string(tag) ?? ""
             if u != v {
-                result.inconsistencies.append("\(what): \(DataDictionary.keyword(for: tag)) is \"\(u)\" in \(first.relativePath) but \"\(v)\" in \(other.relativePath)")
+                result.inconsistencies.append("\(what()): \(DataDictionary.keyword(for: tag)) is \"\(u)\" in \(first.relativePath) but \"\(v)\" in \(other.relativePath)")
             }
         }
     }
