@@ -37,7 +37,10 @@ public struct TransferSyntax: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Whether this UID is one the standard defines (rather than private or garbage).
-    public var isKnown: Bool { UIDRegistry.entry(for: uid)?.type == "Transfer Syntax" }
+    public var isKnown: Bool { Self.registered.contains(uid) }
+
+    /// Every transfer syntax UID of the registry, looked up once per file read.
+    private static let registered: Set<String> = Set(UIDRegistry.all.filter { $0.type == "Transfer Syntax" }.map(\.uid))
 
     public var name: String { UIDRegistry.entry(for: uid)?.name ?? "Unknown transfer syntax" }
 

@@ -11,6 +11,14 @@ public enum VR: String, Sendable, CaseIterable {
         self = vr
     }
 
+    /// The two ASCII letters, for writers (no String work per element).
+    @inlinable public var letters: (UInt8, UInt8) { VR.lettersByVR[self] ?? (0x55, 0x4E) }
+
+    @usableFromInline static let lettersByVR: [VR: (UInt8, UInt8)] = Dictionary(uniqueKeysWithValues: allCases.map { vr in
+        let u = Array(vr.rawValue.utf8)
+        return (vr, (u[0], u[1]))
+    })
+
     /// VRs indexed by (first letter − 'A') × 26 + (second letter − 'A').
     @usableFromInline static let byLetters: [VR?] = {
         var table = [VR?](repeating: nil, count: 26 * 26)

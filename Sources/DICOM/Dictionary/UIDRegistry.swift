@@ -40,7 +40,7 @@ public enum UIDRegistry {
             if b == UInt8(ascii: ".") {
                 if componentStart { return false }
                 componentStart = true; leadingZero = false
-            } else if (0x30...0x39).contains(b) {
+            } else if b &- 0x30 < 10 {
                 if leadingZero { return false }
                 if componentStart && b == 0x30 { leadingZero = true }
                 componentStart = false
@@ -50,6 +50,6 @@ public enum UIDRegistry {
         }
         // The first arc of an OID is 0 (ITU-T), 1 (ISO) or 2 (joint).
         return count > 0 && count <= 64 && !componentStart && (count == 1 || second == UInt8(ascii: "."))
-            && (0x30...0x32).contains(first)
+            && first &- 0x30 < 3
     }
 }

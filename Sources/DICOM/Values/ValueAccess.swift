@@ -25,26 +25,26 @@ extension DataSet {
         return bytes.withUnsafeBufferPointer { buf in
             var out: [String] = []
             var start = 0
-            func emit(_ end: Int) {
+            let multiValued = !vr.isSingleValuedText
+            let trimLeading = multiValued && vr != .UC
+            while start <= buf.count {
+                var end = start
+                if multiValued { while end < buf.count && buf[end] != 0x5C { end += 1 } } else { end = buf.count }
                 var lo = start, hi = end
                 while hi > lo && (buf[hi - 1] == 0x20 || buf[hi - 1] == 0x00) { hi -= 1 }
-                if !vr.isSingleValuedText && vr != .UC { while lo < hi && buf[lo] == 0x20 { lo += 1 } }
+                if trimLeading { while lo < hi && buf[lo] == 0x20 { lo += 1 } }
                 let slice = UnsafeBufferPointer(rebasing: buf[lo..<hi])
-                if !slice.contains(where: { $0 >= 0x80 || $0 == 0x1B }) {
+                var plain = true
+                for b in slice where b >= 0x80 || b == 0x1B { plain = false; break }
+                if plain {
                     out.append(String(decoding: slice, as: UTF8.self))
                 } else if charsetApplies {
                     out.append(characterSet.decode(Array(slice), vr: vr))
                 } else {
                     out.append(decodeLatin1(Array(slice)))
                 }
+                start = end + 1
             }
-            if !vr.isSingleValuedText {
-                for i in 0..<buf.count where buf[i] == 0x5C {
-                    emit(i)
-                    start = i + 1
-                }
-            }
-            emit(buf.count)
             return out
         }
     }

@@ -11,6 +11,13 @@ public struct ByteWriter: Sendable {
 
     public mutating func append(_ b: [UInt8]) { bytes.append(contentsOf: b) }
     public mutating func append(_ b: ArraySlice<UInt8>) { bytes.append(contentsOf: b) }
+    public mutating func append(_ b: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: b) }
+
+    /// A string's UTF-8 bytes, without an intermediate array.
+    public mutating func append(utf8 s: String) {
+        var s = s
+        s.withUTF8 { bytes.append(contentsOf: $0) }
+    }
     public mutating func u8(_ v: UInt8) { bytes.append(v) }
     public mutating func u16(_ v: UInt16) { bytes.append(UInt8(v & 0xFF)); bytes.append(UInt8(v >> 8)) }
     public mutating func u32(_ v: UInt32) { u16(UInt16(v & 0xFFFF)); u16(UInt16(v >> 16)) }

@@ -28,9 +28,10 @@ public struct DataSetEncoder: Sendable {
     public func encode(_ e: DataElement, into w: inout ByteWriter) throws {
         switch e.value {
         case .bytes(let raw):
-            let padded = raw.count & 1 == 1 ? raw + [e.vr.paddingByte] : raw
-            try header(e.tag, e.vr, length: padded.count, into: &w)
-            w.append(padded)
+            let odd = raw.count & 1 == 1
+            try header(e.tag, e.vr, length: raw.count + (odd ? 1 : 0), into: &w)
+            w.append(raw)
+            if odd { w.u8(e.vr.paddingByte) }
         case .sequence(let items):
             try header(e.tag, .SQ, length: nil, into: &w)
             let lengthAt = w.count - 4
@@ -72,8 +73,9 @@ public struct DataSetEncoder: Sendable {
         w.tag(tag)
         let undefined: UInt32 = 0xFFFF_FFFF
         if explicitVR {
-            w.u8(UInt8(ascii: vr.rawValue.unicodeScalars.first!))
-            w.u8(UInt8(ascii: vr.rawValue.unicodeScalars.last!))
+            let (a, b) = vr.letters
+            w.u8(a)
+            w.u8(b)
             if vr.hasLongLength {
                 w.u16(0)
                 w.u32(try length.map { try checkedLength($0, tag) } ?? undefined)

@@ -39,8 +39,10 @@ final class RecordBuilder {
     private var result = Result()
     private var patients: [String: Group] = [:]
     private var rootLeaves: [ScannedInstance] = []
-    private var studyOwner: [String: (patient: String, path: String)] = [:]
-    private var seriesOwner: [String: (study: String, path: String)] = [:]
+    /// Every study and series by UID, with the group it belongs to: one lookup per level per
+    /// instance finds the group and checks the hierarchy at once.
+    private var studies: [String: (patient: String, path: String, group: Group)] = [:]
+    private var seriesByUID: [String: (study: String, path: String, group: Group)] = [:]
 
     init(profile: ApplicationProfile, invent: Bool) {
         self.profile = profile
@@ -74,20 +76,30 @@ final class RecordBuilder {
             result.errors.append("\(inst.relativePath): \"\(bad)\" is not a valid UID (PS3.5 §9.1); the DICOMDIR cannot reference it")
             return
         }
-        if let owner = studyOwner[studyUID], owner.patient != patientID {
-            result.errors.append("study \(studyUID) appears under Patient ID \"\(owner.patient)\" (\(owner.path)) and \"\(patientID)\" (\(inst.relativePath))")
-            return
+        let patient: Group
+        if let p = patients[patientID] { patient = p } else { patient = Group(key: patientID, first: inst); patients[patientID] = patient }
+        let study: Group
+        if let known = studies[studyUID] {
+            guard known.patient == patientID else {
+                result.errors.append("study \(studyUID) appears under Patient ID \"\(known.patient)\" (\(known.path)) and \"\(patientID)\" (\(inst.relativePath))")
+                return
+            }
+            study = known.group
+        } else {
+            study = patient.child(studyUID, inst)
+            studies[studyUID] = (patientID, inst.relativePath, study)
         }
-        if studyOwner[studyUID] == nil { studyOwner[studyUID] = (patientID, inst.relativePath) }
-        if let owner = seriesOwner[seriesUID], owner.study != studyUID {
-            result.errors.append("series \(seriesUID) appears in study \(owner.study) (\(owner.path)) and \(studyUID) (\(inst.relativePath))")
-            return
+        let series: Group
+        if let known = seriesByUID[seriesUID] {
+            guard known.study == studyUID else {
+                result.errors.append("series \(seriesUID) appears in study \(known.study) (\(known.path)) and \(studyUID) (\(inst.relativePath))")
+                return
+            }
+            series = known.group
+        } else {
+            series = study.child(seriesUID, inst)
+            seriesByUID[seriesUID] = (studyUID, inst.relativePath, series)
         }
-        if seriesOwner[seriesUID] == nil { seriesOwner[seriesUID] = (studyUID, inst.relativePath) }
-        let patient = patients[patientID] ?? Group(key: patientID, first: inst)
-        patients[patientID] = patient
-        let study = patient.child(studyUID, inst)
-        let series = study.child(seriesUID, inst)
         compare(patient.first.levelBlobs.patient, inst.levelBlobs.patient, patient.first, inst,
                 [.patientName, .patientBirthDate, .patientSex], "Patient ID \(patientID)")
         compare(study.first.levelBlobs.study, inst.levelBlobs.study, study.first, inst,

@@ -88,28 +88,29 @@ public struct DICOMDIRWriter {
         w.u32(0)
         let lengthAt = w.count - 4
         let start = w.count
-        func short(_ tag: Tag, _ vr: String, _ value: [UInt8]) {
+        func header(_ tag: Tag, _ vr: VR, _ length: Int) {
             w.tag(tag)
-            w.append(Array(vr.utf8))
-            w.u16(UInt16(value.count))
-            w.append(value)
+            let (a, b) = vr.letters
+            w.u8(a); w.u8(b)
+            w.u16(UInt16(length))
         }
-        func text(_ tag: Tag, _ vr: String, _ s: String) {
-            var bytes = Array(s.utf8)
-            if bytes.count & 1 == 1 { bytes.append(vr == "UI" ? 0 : 0x20) }
-            short(tag, vr, bytes)
+        func text(_ tag: Tag, _ vr: VR, _ s: String) {
+            let n = s.utf8.count
+            header(tag, vr, n + (n & 1))
+            w.append(utf8: s)
+            if n & 1 == 1 { w.u8(vr.paddingByte) }
         }
-        short(.offsetOfTheNextDirectoryRecord, "UL", [0, 0, 0, 0])
-        short(.recordInUseFlag, "US", record.inUse ? [0xFF, 0xFF] : [0, 0])
-        short(.offsetOfReferencedLowerLevelDirectoryEntity, "UL", [0, 0, 0, 0])
-        text(.directoryRecordType, "CS", record.typeText)
-        if let uid = record.privateRecordUID { text(.privateRecordUID, "UI", uid) }
+        header(.offsetOfTheNextDirectoryRecord, .UL, 4); w.u32(0)
+        header(.recordInUseFlag, .US, 2); w.u16(record.inUse ? 0xFFFF : 0)
+        header(.offsetOfReferencedLowerLevelDirectoryEntity, .UL, 4); w.u32(0)
+        text(.directoryRecordType, .CS, record.typeText)
+        if let uid = record.privateRecordUID { text(.privateRecordUID, .UI, uid) }
         if let ref = record.reference {
-            text(.referencedFileID, "CS", ref.fileID.dicomValue)
-            text(.referencedSOPClassUIDInFile, "UI", ref.sopClassUID)
-            text(.referencedSOPInstanceUIDInFile, "UI", ref.sopInstanceUID)
-            text(.referencedTransferSyntaxUIDInFile, "UI", ref.transferSyntaxUID)
-            if let related = ref.relatedGeneralSOPClassUID { text(.referencedRelatedGeneralSOPClassUIDInFile, "UI", related) }
+            text(.referencedFileID, .CS, ref.fileID.dicomValue)
+            text(.referencedSOPClassUIDInFile, .UI, ref.sopClassUID)
+            text(.referencedSOPInstanceUIDInFile, .UI, ref.sopInstanceUID)
+            text(.referencedTransferSyntaxUIDInFile, .UI, ref.transferSyntaxUID)
+            if let related = ref.relatedGeneralSOPClassUID { text(.referencedRelatedGeneralSOPClassUIDInFile, .UI, related) }
         }
         for e in record.keys.elements where e.tag.group > 0x0004 { try encoder.encode(e, into: &w) }
         w.patchU32(at: lengthAt, UInt32(w.count - start))
