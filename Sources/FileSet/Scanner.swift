@@ -243,7 +243,7 @@ final class ResultBuffer: @unchecked Sendable {
     }
     deinit { storage.deinitialize(); storage.deallocate() }
     func set(_ i: Int, _ value: ScanResult) { storage[i] = value }
-    var values: [ScanResult] { storage.map { $0! } }
+    var values: [ScanResult] { storage.compactMap { $0 } }
 }
 
 /// A shared work counter for the scan workers.

@@ -59,9 +59,10 @@ enum FileHandle {
     private static func writeAll(_ fd: Int32, _ text: String) {
         var text = text
         text.withUTF8 { buf in
+            guard let base = buf.baseAddress else { return }
             var done = 0
             while done < buf.count {
-                let n = write(fd, buf.baseAddress! + done, buf.count - done)
+                let n = write(fd, base + done, buf.count - done)
                 if n < 0 { if errno == EINTR { continue }; return }
                 done += n
             }

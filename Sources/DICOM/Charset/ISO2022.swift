@@ -110,7 +110,7 @@ struct TextRuns {
             var s = String.UnicodeScalarView()
             for b in run {
                 // JIS X 0201 Katakana 0xA1–0xDF are the half-width forms U+FF61–U+FF9F.
-                s.append((0xA1...0xDF).contains(b) ? Unicode.Scalar(0xFF61 + UInt32(b) - 0xA1)! : "\u{FFFD}")
+                s.append((0xA1...0xDF).contains(b) ? Unicode.Scalar(0xFF61 + UInt32(b) - 0xA1) ?? "\u{FFFD}" : "\u{FFFD}")
             }
             text += String(s)
         case .iconv(let name), .iconvWhole(let name): text += Iconv.decode(run, from: name)

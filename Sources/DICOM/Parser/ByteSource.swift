@@ -43,9 +43,10 @@ public final class FileByteSource: ByteSource {
     deinit { close(fd) }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws -> Int {
+        guard let base = buffer.baseAddress else { return 0 }
         var done = 0
         while done < buffer.count {
-            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+            let n = pread(fd, base + done, buffer.count - done, off_t(offset + done))
             if n < 0 {
                 if errno == EINTR { continue }
                 throw DICOMError(.io, "read failed: \(String(cString: strerror(errno)))", offset: offset + done, file: path)
@@ -68,7 +69,7 @@ public final class MemoryByteSource: ByteSource {
         let n = max(0, min(buffer.count, bytes.count - offset))
         guard n > 0 else { return 0 }
         bytes.withUnsafeBytes { src in
-            buffer.baseAddress!.copyMemory(from: src.baseAddress! + offset, byteCount: n)
+            if let to = buffer.baseAddress, let from = src.baseAddress { to.copyMemory(from: from + offset, byteCount: n) }
         }
         return n
     }

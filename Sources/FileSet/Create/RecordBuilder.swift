@@ -122,13 +122,13 @@ final class RecordBuilder {
             var patientView = p.first.atLevel(p.first.levelBlobs.patient)
             if patientView.header.string(.patientID) != patientID { patientView.header.set(.patientID, .LO, patientID) }
             let patientRecord = DirectoryRecord(type: .patient, keys: keys(.patient, patientView, &result))
-            let studies = p.order.map { p.children[$0]! }.map { g -> (Group, ScannedInstance, String) in
+            let studies = p.order.compactMap { p.children[$0] }.map { g -> (Group, ScannedInstance, String) in
                 let view = g.first.atLevel(g.first.levelBlobs.study)
                 return (g, view, studySortKey(view))
             }.sorted { $0.2 < $1.2 }
             for (si, (s, studyView, _)) in studies.enumerated() {
                 let studyRecord = DirectoryRecord(type: .study, keys: keys(.study, studyView, &result, index: si + 1))
-                let seriesGroups = s.order.map { s.children[$0]! }.map { g -> (Group, ScannedInstance, Int) in
+                let seriesGroups = s.order.compactMap { s.children[$0] }.map { g -> (Group, ScannedInstance, Int) in
                     let view = g.first.atLevel(g.first.levelBlobs.series)
                     return (g, view, number(view, .seriesNumber))
                 }.sorted { ($0.2, $0.0.key) < ($1.2, $1.0.key) }

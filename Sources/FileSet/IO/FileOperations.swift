@@ -71,9 +71,10 @@ enum FileOps {
     }
 
     static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, _ path: String) throws {
+        guard let base = bytes.baseAddress else { return }
         var done = 0
         while done < bytes.count {
-            let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
+            let n = write(fd, base + done, bytes.count - done)
             if n < 0 { if errno == EINTR { continue }; throw FileSetError.io("cannot write \(path): \(errorText())") }
             done += n
         }

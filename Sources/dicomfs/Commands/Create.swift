@@ -125,7 +125,7 @@ enum CreateSummary {
         out += "  Instances:    \(r.instances), \(formatBytes(r.bytes)) with a DICOMDIR of \(formatBytes(r.dicomdirBytes))\n"
         let order = ["PATIENT", "STUDY", "SERIES"]
         let names = order.filter { r.records[$0] != nil } + r.records.keys.filter { !order.contains($0) }.sorted()
-        out += "  Records:      " + names.map { "\($0) \(r.records[$0]!)" }.joined(separator: ", ") + "\n"
+        out += "  Records:      " + names.map { "\($0) \(r.records[$0] ?? 0)" }.joined(separator: ", ") + "\n"
         section(&out, "Not DICOM, left out", r.nonDICOM.map { "\($0.path): \($0.reason)" })
         section(&out, "Unusable DICOM files, left out", r.unusable.map { "\($0.path): \($0.reason)" })
         section(&out, "Not followed", r.skipped.map { "\($0.path): \($0.reason)" })
