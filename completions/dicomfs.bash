@@ -173,13 +173,13 @@ _dicomfs() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    create|dump|help)
+    create|ls|dump|help)
         # Offer subcommand argument completions
         "_dicomfs_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'create dump help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'create ls dump help' -- "${cur}"))
         ;;
     esac
 }
@@ -219,6 +219,38 @@ _dicomfs_create() {
     case "${positional_number}" in
     1)
         __dicomfs_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_dicomfs_ls() {
+    repeating_flags=()
+    non_repeating_flags=(--flat --json --version -h --help)
+    repeating_options=(--patient-id --study-uid --series-uid --modality)
+    non_repeating_options=()
+    __dicomfs_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--patient-id')
+        return
+        ;;
+    '--study-uid')
+        return
+        ;;
+    '--series-uid')
+        return
+        ;;
+    '--modality')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __dicomfs_add_completions -f
         return
         ;;
     esac

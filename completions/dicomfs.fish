@@ -24,6 +24,8 @@ function __dicomfs_parse_tokens -S
         switch $unparsed_tokens[1]
         case 'create'
             __dicomfs_parse_subcommand 1 'o/output=' 'in-place' 'force' 'profile=' 'fileset-id=' 'fileset-uid=' 'descriptor=' 'descriptor-charset=' 'invent' 'strict' 'dry-run' 'json' 'version' 'h/help'
+        case 'ls'
+            __dicomfs_parse_subcommand 1 'patient-id=+' 'study-uid=+' 'series-uid=+' 'modality=+' 'flat' 'json' 'version' 'h/help'
         case 'dump'
             __dicomfs_parse_subcommand -r 1 'json' 'inline-binary' 'meta' 'header-only' 'full' 'offsets' 'lenient' 'q/quiet' 'version' 'h/help'
         case 'help'
@@ -84,6 +86,7 @@ complete -c 'dicomfs' -f
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs" version' -l 'version' -d 'Show the version.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs" -eq 1' -fa 'create' -d 'Make a file-set with a DICOMDIR from a folder of DICOM Part 10 files (File-set Creator).'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs" -eq 1' -fa 'ls' -d 'List the patients, studies, series and instances of a file-set (File-set Reader).'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs" -eq 1' -fa 'dump' -d 'Print the meta information and data set of DICOM files.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs create" -eq 1' -fa '(__dicomfs_complete_directories)'
@@ -101,6 +104,15 @@ complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_option
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" json' -l 'json' -d 'Print the report as JSON.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" version' -l 'version' -d 'Show the version.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs ls" -eq 1' -F
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs ls"' -l 'patient-id' -d 'Only this patient (repeatable).' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs ls"' -l 'study-uid' -d 'Only this study (repeatable).' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs ls"' -l 'series-uid' -d 'Only this series (repeatable).' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs ls"' -l 'modality' -d 'Only series of this modality (repeatable), e.g. CT.' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs ls" flat' -l 'flat' -d 'One tab-separated line per instance, with a header line (for scripts).'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs ls" json' -l 'json' -d 'Print the records as JSON.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs ls" version' -l 'version' -d 'Show the version.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs ls" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs dump" -ge 1' -F
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs dump" json' -l 'json' -d 'Print the DICOM JSON model instead of text.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs dump" inline-binary' -l 'inline-binary' -d 'With --json: include bulk data as base64 InlineBinary.'

@@ -297,7 +297,9 @@ final class DataSetParser {
                 cursor.seek(itemEnd)
             }
             cursor.bigEndian = syntax.bigEndian
-            items.append(item)
+            var placed = item
+            placed.itemOffset = start
+            items.append(placed)
         }
         return items
     }

@@ -7,6 +7,9 @@ public struct DataSet: Sendable, Equatable {
     /// The character set in force for this data set: its own (0008,0005), or its parent's for
     /// a sequence item without one (PS3.5 §6.1.2.5.3). Set by the reader and by `set(_:)`.
     public var characterSet: SpecificCharacterSet
+    /// For a sequence item read from a file: where its item tag (FFFE,E000) starts. DICOMDIR
+    /// offsets point there.
+    public var itemOffset: Int?
 
     public init(_ elements: [DataElement] = [], characterSet: SpecificCharacterSet = .default) {
         self.elements = elements.sorted { $0.tag < $1.tag }
@@ -17,6 +20,11 @@ public struct DataSet: Sendable, Equatable {
     public init(sortedElements: [DataElement], characterSet: SpecificCharacterSet) {
         elements = sortedElements
         self.characterSet = characterSet
+    }
+
+    /// Same elements and character set; where an item sat in a file does not matter.
+    public static func == (a: DataSet, b: DataSet) -> Bool {
+        a.elements == b.elements && a.characterSet == b.characterSet
     }
 
     public var isEmpty: Bool { elements.isEmpty }

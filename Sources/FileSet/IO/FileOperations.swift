@@ -121,6 +121,11 @@ enum FileOps {
 
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
+    static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR
+    }
+
     static func isEmptyDirectory(_ path: String) -> Bool {
         guard let dir = opendir(path) else { return false }
         defer { closedir(dir) }

@@ -1,0 +1,146 @@
+import DICOM
+
+/// File-set Reader (PS3.10 §8.3): reads any DICOMDIR, ours or another writer's, and rebuilds its
+/// record tree by following the offsets, tolerantly. Everything irregular becomes a finding;
+/// reading goes on wherever the tree can still be recovered. Never writes.
+public enum DICOMDIRReader {
+    public struct Result {
+        public var dicomdir: DICOMDIR
+        public var findings: [Finding]
+        /// Records marked inactive ((0004,1410) = 0000H), skipped.
+        public var inactiveRecords: Int
+        /// The DICOMDIR as read, for checks that need its meta information or elements.
+        public var file: DICOMFile
+    }
+
+    /// Reads `path`: a DICOMDIR file, or a folder holding one.
+    public static func read(path: String) throws -> Result {
+        let dicomdirPath = FileOps.isDirectory(path) ? path + "/DICOMDIR" : path
+        guard FileOps.exists(dicomdirPath) else {
+            throw FileSetError.unusableInput("\(path): no DICOMDIR (a file-set has one, at its root)")
+        }
+        let file: DICOMFile
+        do {
+            file = try DICOMFile.read(path: dicomdirPath, options: ReadOptions(bulkDataThreshold: 1 << 16))
+        } catch {
+            throw FileSetError.unusableInput("\(error)")
+        }
+        return try read(file)
+    }
+
+    public static func read(_ file: DICOMFile) throws -> Result {
+        var findings: [Finding] = file.warnings.map { Finding(.warning, "DICOMDIR", $0.description) }
+        let ds = file.dataSet
+        guard let items = ds.sequence(.directoryRecordSequence) else {
+            throw FileSetError.unusableInput("\(file.path ?? "DICOMDIR"): not a DICOMDIR: no Directory Record Sequence (0004,1220)")
+        }
+        var byOffset: [Int: DataSet] = [:]
+        for item in items { if let o = item.itemOffset { byOffset[o] = item } }
+
+        var inactive = 0
+        var visited: Set<Int> = []
+        /// Follows a chain of sibling records from `offset`, recursing into children.
+        func chain(from offset: Int, parent: RecordType?, depth: Int) -> [DirectoryRecord] {
+            var out: [DirectoryRecord] = []
+            var next = offset
+            while next != 0 {
+                guard let item = byOffset[next] else {
+                    findings.append(Finding(.error, "offset \(next)", "points at no directory record (PS3.3 F.3.2.2: offsets point at the first byte of a record's item)"))
+                    break
+                }
+                guard visited.insert(next).inserted else {
+                    findings.append(Finding(.error, "record at byte \(next)", "reached twice: the offsets form a cycle"))
+                    break
+                }
+                let record = makeRecord(item, offset: next)
+                if item.int(.recordInUseFlag) == 0 {
+                    inactive += 1
+                } else {
+                    if depth > 16 {
+                        findings.append(Finding(.error, "record at byte \(next)", "records nested deeper than 16 levels"))
+                        break
+                    }
+                    if !RecordType.allowedChildren(of: parent).contains(record.type) && RecordType(rawValue: record.typeText) != nil {
+                        findings.append(Finding(.error, describe(record), "a \(record.typeText) record may not be \(parent.map { "under a \($0.rawValue) record" } ?? "at the root") (PS3.3 Table F.4-1)"))
+                    }
+                    let lower = item.int(.offsetOfReferencedLowerLevelDirectoryEntity) ?? 0
+                    if lower != 0 { record.children = chain(from: lower, parent: record.type, depth: depth + 1) }
+                    out.append(record)
+                }
+                next = item.int(.offsetOfTheNextDirectoryRecord) ?? 0
+            }
+            return out
+        }
+
+        let first = ds.int(.offsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity) ?? 0
+        var roots = first == 0 && items.isEmpty ? [] : chain(from: first, parent: nil, depth: 0)
+        if first == 0 && !items.isEmpty {
+            findings.append(Finding(.error, "DICOMDIR", "(0004,1200) is 0 but there are \(items.count) records"))
+        }
+        if let last = ds.int(.offsetOfTheLastDirectoryRecordOfTheRootDirectoryEntity), let lastRoot = lastRootOffset(first, byOffset),
+           last != lastRoot {
+            findings.append(Finding(.warning, "DICOMDIR", "(0004,1202) is \(last) but the last root record is at byte \(lastRoot) (as some writers, e.g. GDCM, get wrong)"))
+        }
+        let unreached = items.compactMap(\.itemOffset).filter { !visited.contains($0) }
+        if !unreached.isEmpty {
+            findings.append(Finding(.error, "DICOMDIR", "\(unreached.count) record\(unreached.count == 1 ? " is" : "s are") not reachable from the root (first at byte \(unreached[0]))"))
+            // Recover what the links lose: rebuild those records by their order in the sequence.
+            if roots.isEmpty { roots = rebuildBySequence(items) }
+        }
+        var dir = DICOMDIR(fileSetID: ds.string(.fileSetID) ?? "", fileSetUID: file.meta.string(.mediaStorageSOPInstanceUID) ?? "", roots: roots)
+        if let d = ds.strings(.fileSetDescriptorFileID), !d.isEmpty { dir.descriptorFileID = FileID(trusted: d) }
+        dir.descriptorCharacterSet = ds.string(.specificCharacterSetOfFileSetDescriptorFile)
+        return Result(dicomdir: dir, findings: findings, inactiveRecords: inactive, file: file)
+    }
+
+    static func makeRecord(_ item: DataSet, offset: Int) -> DirectoryRecord {
+        let typeText = item.string(.directoryRecordType) ?? ""
+        var keys = DataSet(sortedElements: item.elements.filter { $0.tag.group != 0x0004 }, characterSet: item.characterSet)
+        keys.characterSet = item.characterSet
+        let record = DirectoryRecord(type: RecordType(rawValue: typeText) ?? .private, keys: keys)
+        record.typeText = typeText
+        record.offset = offset
+        record.privateRecordUID = item.string(.privateRecordUID)
+        if let components = item.strings(.referencedFileID), !components.isEmpty {
+            record.reference = InstanceReference(fileID: FileID(trusted: components),
+                                                 sopClassUID: item.string(.referencedSOPClassUIDInFile) ?? "",
+                                                 sopInstanceUID: item.string(.referencedSOPInstanceUIDInFile) ?? "",
+                                                 transferSyntaxUID: item.string(.referencedTransferSyntaxUIDInFile) ?? "",
+                                                 relatedGeneralSOPClassUID: item.string(.referencedRelatedGeneralSOPClassUIDInFile))
+        }
+        record.inUse = item.int(.recordInUseFlag) != 0
+        return record
+    }
+
+    private static func lastRootOffset(_ first: Int, _ byOffset: [Int: DataSet]) -> Int? {
+        var current = first, seen: Set<Int> = []
+        while let item = byOffset[current], seen.insert(current).inserted {
+            let next = item.int(.offsetOfTheNextDirectoryRecord) ?? 0
+            if next == 0 { return current }
+            current = next
+        }
+        return nil
+    }
+
+    /// Last resort when the offsets lead nowhere: the order of the records in the sequence
+    /// (PATIENT, then its STUDY, SERIES and leaves) as writers lay them out depth-first.
+    static func rebuildBySequence(_ items: [DataSet]) -> [DirectoryRecord] {
+        var roots: [DirectoryRecord] = []
+        var patient: DirectoryRecord?, study: DirectoryRecord?, series: DirectoryRecord?
+        for item in items where item.int(.recordInUseFlag) != 0 {
+            let r = makeRecord(item, offset: item.itemOffset ?? 0)
+            switch r.type {
+            case .patient: roots.append(r); patient = r; study = nil; series = nil
+            case .study: patient?.children.append(r); study = r; series = nil
+            case .series: study?.children.append(r); series = r
+            default:
+                if r.type.isRootLevel { roots.append(r) } else { series?.children.append(r) }
+            }
+        }
+        return roots
+    }
+
+    static func describe(_ r: DirectoryRecord) -> String {
+        "\(r.typeText) record" + (r.offset.map { " at byte \($0)" } ?? "")
+    }
+}
