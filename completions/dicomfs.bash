@@ -173,13 +173,13 @@ _dicomfs() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    create|ls|dump|help)
+    create|ls|verify|dump|help)
         # Offer subcommand argument completions
         "_dicomfs_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'create ls dump help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'create ls verify dump help' -- "${cur}"))
         ;;
     esac
 }
@@ -243,6 +243,29 @@ _dicomfs_ls() {
         return
         ;;
     '--modality')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __dicomfs_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_dicomfs_verify() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--profile)
+    __dicomfs_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--profile')
         return
         ;;
     esac

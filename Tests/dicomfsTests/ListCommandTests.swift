@@ -92,3 +92,19 @@ import TestSupport
         throw CocoaError(.fileReadCorruptFile)
     }
 }
+
+extension ListCommandTests {
+    @Test func verifyExitCodes() throws {
+        let fs = try fileSet()
+        let clean = try CLI.run(["verify", fs])
+        #expect(clean.status == 0)
+        #expect(clean.stdout.contains("0 errors, 0 warnings"))
+        try FileManager.default.removeItem(atPath: fs + "/DICOM/P0000001/S0000001/R0000001/I0000002")
+        let broken = try CLI.run(["verify", fs, "--json"])
+        #expect(broken.status == 1)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(broken.stdout.utf8)) as? [String: Any])
+        let findings = try #require(report["findings"] as? [[String: String]])
+        #expect(findings.contains { $0["severity"] == "error" && $0["message"] == "referenced file does not exist" })
+        #expect(try CLI.run(["verify", try External.tempDirectory().path]).status == 2)
+    }
+}

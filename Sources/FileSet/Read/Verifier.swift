@@ -1,0 +1,195 @@
+import DICOM
+
+/// A read-only check of a received file-set: the DICOMDIR itself, its record graph, its keys,
+/// and every file it references (or fails to reference). Each problem is a `Finding` that
+/// says what the standard expects. Opens everything read-only; writes nothing.
+public struct Verifier {
+    public var profile: ApplicationProfile?
+
+    public init(profile: ApplicationProfile? = nil) { self.profile = profile }
+
+    public struct Report: Sendable, Codable {
+        public var fileSet: String
+        public var records: Int
+        public var inactiveRecords: Int
+        public var referencedFiles: Int
+        public var findings: [Finding]
+        public var errors: Int { findings.filter { $0.severity == .error }.count }
+        public var warnings: Int { findings.filter { $0.severity == .warning }.count }
+    }
+
+    /// Throws only when PATH cannot be read as a file-set at all (no DICOMDIR, not DICOM).
+    public func verify(path: String) throws -> Report {
+        let root = FileOps.isDirectory(path) ? path : directoryName(path)
+        let read = try DICOMDIRReader.read(path: path)
+        var findings = read.findings
+        checkDICOMDIRFile(read.file, read.dicomdir, root: root, &findings)
+        let records = read.dicomdir.allRecords
+        for r in records { checkKeys(r, &findings) }
+
+        // References: valid, inside, present, unique, and the file agrees with its record.
+        var referenced: [String: String] = [:]   // File ID path (upper case) → record description
+        for r in records {
+            guard let ref = r.reference else { continue }
+            let subject = "\(DICOMDIRReader.describe(r)) → \(ref.fileID.path)"
+            let violations = FileID.violations(of: ref.fileID.components)
+            if !violations.isEmpty {
+                findings.append(Finding(.error, subject, "Referenced File ID is not valid: " + violations.map(\.description).joined(separator: "; ") + " (PS3.10 §8.2)"))
+            }
+            if ref.fileID.components.contains("..") || ref.fileID.components.contains(".") {
+                findings.append(Finding(.error, subject, "Referenced File ID leaves the file-set (PS3.10 §8.6: a DICOMDIR references only files inside its file-set)"))
+                continue
+            }
+            let key = ref.fileID.path.uppercased()
+            if let other = referenced[key] {
+                findings.append(Finding(.error, subject, "file already referenced by the \(other); a file is referenced by at most one record (PS3.3 F.3.2.2)"))
+                continue
+            }
+            referenced[key] = DICOMDIRReader.describe(r)
+            guard let actual = locate(ref.fileID, in: root, subject: subject, &findings) else { continue }
+            checkReferencedFile(actual, ref, record: r, subject: subject, &findings)
+        }
+
+        // Every DICOM file in the file-set is referenced (PS3.11); other files are listed.
+        if let walker = try? DirectoryWalker(root: root) {
+            for rel in walker.files where rel != "DICOMDIR" && referenced[rel.uppercased()] == nil {
+                // DICOM if its meta information (or a first element, for legacy files) reads.
+                if (try? DICOMFile.read(path: root + "/" + rel, options: ReadOptions(stopBefore: Tag(0x0000, 0x0001)))) != nil {
+                    findings.append(Finding(.error, rel, "DICOM file not referenced by the DICOMDIR (PS3.11: every DICOM file of the file-set is referenced)"))
+                } else {
+                    findings.append(Finding(.info, rel, "non-DICOM file (allowed; not referenced)"))
+                }
+            }
+        }
+        return Report(fileSet: root, records: records.count, inactiveRecords: read.inactiveRecords,
+                      referencedFiles: referenced.count, findings: findings)
+    }
+
+    // MARK: The DICOMDIR file
+
+    private func checkDICOMDIRFile(_ file: DICOMFile, _ dir: DICOMDIR, root: String, _ f: inout [Finding]) {
+        let s = "DICOMDIR"
+        if file.preamble == nil || !file.hasMetaInformation {
+            f.append(Finding(.error, s, "not a DICOM Part 10 file: it needs a preamble, \"DICM\" and File Meta Information (PS3.10 §7.1)"))
+        }
+        if file.meta.string(.transferSyntaxUID) != TransferSyntax.explicitVRLittleEndian.uid {
+            f.append(Finding(.error, s, "transfer syntax is \(file.meta.string(.transferSyntaxUID) ?? "missing"); a DICOMDIR is Explicit VR Little Endian (PS3.10 §8.6)"))
+        }
+        if file.meta.string(.mediaStorageSOPClassUID) != DICOMDIR.sopClassUID {
+            f.append(Finding(.error, s, "Media Storage SOP Class UID is \(file.meta.string(.mediaStorageSOPClassUID) ?? "missing"), expected \(DICOMDIR.sopClassUID) (PS3.10 §8.6)"))
+        }
+        if dir.fileSetUID.isEmpty || !UIDRegistry.isValid(dir.fileSetUID) {
+            f.append(Finding(.error, s, "File-set UID (0002,0003) \"\(dir.fileSetUID)\" is not a valid UID"))
+        }
+        if !file.dataSet.contains(.fileSetID) {
+            f.append(Finding(.error, s, "File-set ID (0004,1130) is missing; it is Type 2 (PS3.3 Table F.3-2)"))
+        } else if !FileID.isValidFileSetID(dir.fileSetID) {
+            f.append(Finding(.error, s, "File-set ID \"\(dir.fileSetID)\" is not 0–16 characters of A–Z, 0–9 and _ (PS3.10 §8.2)"))
+        }
+        if let flag = file.dataSet.int(.fileSetConsistencyFlag), flag != 0 {
+            f.append(Finding(.error, s, "File-set Consistency Flag (0004,1212) is \(flag); it must be 0000H (PS3.3 Table F.3-3)"))
+        }
+        if let d = dir.descriptorFileID {
+            if !FileID.violations(of: d.components).isEmpty {
+                f.append(Finding(.error, s, "descriptor File ID \(d.path) is not a valid File ID"))
+            } else {
+                _ = locate(d, in: root, subject: "descriptor \(d.path)", &f)  // reports a missing file
+            }
+        }
+        if let p = file.preamble {
+            let (kind, what) = Preamble.classify(p)
+            if kind == .executable { f.append(Finding(.error, s, "preamble holds executable content (\(what)); PS3.10 §7.5")) }
+        }
+    }
+
+    // MARK: Keys
+
+    private func checkKeys(_ r: DirectoryRecord, _ f: inout [Finding]) {
+        guard RecordType(rawValue: r.typeText) != nil else {
+            f.append(Finding(.warning, DICOMDIRReader.describe(r), "record type \"\(r.typeText)\" is retired or unknown; it is not checked"))
+            return
+        }
+        for spec in RecordKeys.keys(for: r.type) {
+            let e = r.keys[spec.tag]
+            switch spec.type {
+            case .type1 where !(e.map(hasValue) ?? false):
+                f.append(Finding(.error, DICOMDIRReader.describe(r), "Type 1 key \(spec.tag) \(DataDictionary.keyword(for: spec.tag)) is \(e == nil ? "missing" : "empty") (PS3.3 \(RecordKeys.tableName(r.type)))"))
+            case .type2 where e == nil:
+                f.append(Finding(.error, DICOMDIRReader.describe(r), "Type 2 key \(spec.tag) \(DataDictionary.keyword(for: spec.tag)) is missing (PS3.3 \(RecordKeys.tableName(r.type)))"))
+            default:
+                break
+            }
+        }
+        if r.type.isLeaf && r.type != .private && r.reference == nil {
+            f.append(Finding(.error, DICOMDIRReader.describe(r), "leaf record without Referenced File ID (0004,1500)"))
+        }
+    }
+
+    // MARK: Referenced files
+
+    /// The path of a referenced file, tolerating case differences (discs mounted on Linux often
+    /// show lower case) with a warning.
+    private func locate(_ id: FileID, in root: String, subject: String, _ f: inout [Finding]) -> String? {
+        let exact = root + "/" + id.path
+        if FileOps.exists(exact) { return exact }
+        var current = root
+        for component in id.components {
+            guard let match = FileOps.entries(of: current).first(where: { $0.uppercased() == component.uppercased() }) else {
+                f.append(Finding(.error, subject, "referenced file does not exist"))
+                return nil
+            }
+            current += "/" + match
+        }
+        f.append(Finding(.warning, subject, "found only as \(current.dropFirst(root.count + 1)) (case differs, common on discs mounted on Linux)"))
+        return current
+    }
+
+    private func checkReferencedFile(_ path: String, _ ref: InstanceReference, record: DirectoryRecord, subject: String, _ f: inout [Finding]) {
+        let file: DICOMFile
+        do {
+            // Read to the end, bulk data skipped: lengths are still checked against the file.
+            file = try DICOMFile.read(path: path, options: ReadOptions(bulkDataThreshold: 256))
+        } catch {
+            f.append(Finding(.error, subject, "referenced file does not parse: \(error)"))
+            return
+        }
+        if let p = file.preamble {
+            let (kind, what) = Preamble.classify(p)
+            if kind == .executable { f.append(Finding(.error, subject, "preamble holds executable content (\(what)); PS3.10 §7.5 asks that it be all zero or a known safe format")) }
+            if kind == .tiff { f.append(Finding(.info, subject, "preamble holds a \(what) (dual-format file)")) }
+        }
+        if !file.hasMetaInformation { f.append(Finding(.error, subject, "not a Part 10 file (no File Meta Information)")) }
+        let ts = file.meta.string(.transferSyntaxUID) ?? ""
+        let checks: [(String, String?, String)] = [
+            ("SOP Class UID", file.sopClassUID, ref.sopClassUID),
+            ("SOP Instance UID", file.sopInstanceUID, ref.sopInstanceUID),
+            ("Transfer Syntax UID", ts, ref.transferSyntaxUID),
+        ]
+        for (what, actual, recorded) in checks where actual != recorded {
+            f.append(Finding(.error, subject, "file's \(what) is \(actual ?? "missing") but the record says \(recorded) (PS3.3 F.3.2.2)"))
+        }
+        if let profile, !profile.allows(transferSyntax: ts) {
+            f.append(Finding(.error, subject, "transfer syntax \(ts) is not allowed by \(profile.name)"))
+        }
+        checkPixelLength(file, subject: subject, &f)
+        if record.type == .image || !record.type.isLeaf {
+            if let n = record.keys.string(.instanceNumber), let m = file.dataSet.string(.instanceNumber), n != m {
+                f.append(Finding(.warning, subject, "Instance Number is \(m) in the file but \(n) in the record"))
+            }
+        }
+    }
+
+    /// Native pixel data must hold Rows × Columns × Frames × Samples × Bits Allocated / 8 bytes.
+    private func checkPixelLength(_ file: DICOMFile, subject: String, _ f: inout [Finding]) {
+        let ds = file.dataSet
+        guard !file.transferSyntax.isEncapsulated, let pixels = ds[.pixelData], !pixels.hadUndefinedLength,
+              let rows = ds.int(.rows), let cols = ds.int(.columns), let bits = ds.int(.bitsAllocated) else { return }
+        let frames = ds.int(.numberOfFrames) ?? 1, samples = ds.int(.samplesPerPixel) ?? 1
+        let bitsTotal = rows * cols * max(frames, 1) * max(samples, 1) * bits
+        let expected = (bitsTotal + 7) / 8
+        let actual = pixels.valueLength
+        if actual != expected && actual != expected + 1 {
+            f.append(Finding(.error, subject, "Pixel Data holds \(actual) bytes; Rows × Columns × Frames × Samples × Bits Allocated says \(expected)"))
+        }
+    }
+}

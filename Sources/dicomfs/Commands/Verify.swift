@@ -1,0 +1,50 @@
+import ArgumentParser
+import FileSet
+
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a received file-set thoroughly, read-only (File-set Reader).",
+        discussion: """
+        Checks the DICOMDIR (Part 10, Explicit VR Little Endian, Media Storage Directory SOP \
+        Class, File-set ID, consistency flag, descriptor), its record graph (offsets, cycles, \
+        unreachable records, parent/child types, inactive records), the keys of every record, \
+        and every referenced file (valid File ID inside the file-set, present, referenced once, \
+        SOP Class/Instance and Transfer Syntax as recorded, parses to its end, pixel data \
+        length, no executable preamble), and that every DICOM file is referenced. Exit status: \
+        0 no errors, 1 errors found, 2 not readable as a file-set at all.
+        """
+    )
+
+    @Argument(help: "A file-set folder or its DICOMDIR.", completion: .file())
+    var path: String
+
+    @Option(help: "Also check transfer syntaxes against this PS3.11 profile.")
+    var profile: ApplicationProfile?
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    @Flag(name: .shortAndLong, help: "Print errors only.")
+    var quiet = false
+
+    func run() throws {
+        let report: Verifier.Report
+        do {
+            report = try Verifier(profile: profile).verify(path: path)
+        } catch let e as FileSetError {
+            throw failure(e)
+        }
+        if json {
+            Output.json(report)
+        } else {
+            var out = ""
+            for f in report.findings.sorted(by: { $0.severity < $1.severity }) where !quiet || f.severity == .error {
+                out += "\(f)\n"
+            }
+            out += "\(report.fileSet): \(report.records) records (\(report.inactiveRecords) inactive), \(report.referencedFiles) files referenced; "
+            out += "\(report.errors) error\(report.errors == 1 ? "" : "s"), \(report.warnings) warning\(report.warnings == 1 ? "" : "s")\n"
+            Output.text(out)
+        }
+        if report.errors > 0 { throw ExitCode(Exit.findings) }
+    }
+}

@@ -1,0 +1,166 @@
+@testable import FileSet
+import DICOM
+import Foundation
+import Samples
+import Testing
+import TestSupport
+
+/// One deliberately broken file-set per fault; each test asserts the finding it must produce.
+@Suite struct VerifyTests {
+    /// A good file-set of the samples, and its DICOMDIR's bytes.
+    func good() throws -> String {
+        let (_, out) = try Folders.create(try Folders.samples())
+        return out
+    }
+
+    func dicomdir(_ fs: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: URL(fileURLWithPath: fs + "/DICOMDIR"))) }
+
+    func write(_ bytes: [UInt8], _ path: String) throws { try Data(bytes).write(to: URL(fileURLWithPath: path)) }
+
+    /// Replaces the first occurrence of an ASCII string with another of the same length.
+    func patch(_ fs: String, _ from: String, _ to: String, occurrence: Int = 0) throws {
+        var bytes = try dicomdir(fs)
+        let a = Array(from.utf8), b = Array(to.utf8)
+        precondition(a.count == b.count)
+        var seen = 0
+        for i in 0...(bytes.count - a.count) where Array(bytes[i..<i + a.count]) == a {
+            if seen == occurrence {
+                bytes.replaceSubrange(i..<i + a.count, with: b)
+                try write(bytes, fs + "/DICOMDIR")
+                return
+            }
+            seen += 1
+        }
+        Issue.record("\(from) not found")
+    }
+
+    func records(_ fs: String) throws -> [DataSet] {
+        try #require(try DICOMFile.read(path: fs + "/DICOMDIR").dataSet.sequence(.directoryRecordSequence))
+    }
+
+    func patchU32(_ fs: String, at offset: Int, _ value: Int) throws {
+        var bytes = try dicomdir(fs)
+        for i in 0..<4 { bytes[offset + i] = UInt8((value >> (8 * i)) & 0xFF) }
+        try write(bytes, fs + "/DICOMDIR")
+    }
+
+    func verify(_ fs: String) throws -> Verifier.Report { try Verifier().verify(path: fs) }
+
+    func has(_ r: Verifier.Report, _ severity: Finding.Severity, _ text: String) -> Bool {
+        r.findings.contains { $0.severity == severity && ($0.message.contains(text) || $0.subject.contains(text)) }
+    }
+
+    @Test func goodFileSetIsClean() throws {
+        let r = try verify(try good())
+        #expect(r.findings.isEmpty, Comment(rawValue: "\(r.findings)"))
+        #expect(r.records == 18 && r.referencedFiles == 6)
+    }
+
+    @Test func wrongOffset() throws {
+        let fs = try good()
+        let first = try #require(try records(fs).first?.itemOffset)
+        try patchU32(fs, at: first + 38, first + 2)   // PATIENT's lower-level offset, 2 bytes into an item
+        let r = try verify(fs)
+        #expect(has(r, .error, "offset \(first + 2)") && has(r, .error, "points at no directory record"))
+        #expect(has(r, .error, "not reachable from the root"))
+    }
+
+    @Test func cycle() throws {
+        let fs = try good()
+        let first = try #require(try records(fs).first?.itemOffset)
+        try patchU32(fs, at: first + 16, first)       // PATIENT's next record is itself
+        #expect(has(try verify(fs), .error, "reached twice: the offsets form a cycle"))
+    }
+
+    @Test func missingFile() throws {
+        let fs = try good()
+        try FileManager.default.removeItem(atPath: fs + "/DICOM/P0000002/S0000001/R0000001/I0000001")
+        let r = try verify(fs)
+        #expect(r.findings.contains { $0.subject.hasSuffix("DICOM/P0000002/S0000001/R0000001/I0000001") && $0.message == "referenced file does not exist" })
+    }
+
+    @Test func wrongUIDInRecord() throws {
+        let fs = try good()
+        // The CT's SOP Instance UID ends in .1.1.1.1; change that record's copy only.
+        let uid = "2.25.174100579610077768568485947674039138581.1.1.1.1.1"
+        try patch(fs, uid, "2.25.174100579610077768568485947674039138581.1.1.1.1.9")
+        #expect(has(try verify(fs), .error, "file's SOP Instance UID is \(uid) but the record says 2.25.174100579610077768568485947674039138581.1.1.1.1.9"))
+    }
+
+    @Test func unreferencedFile() throws {
+        let fs = try good()
+        try write(try SampleFactory.ct(instance: 7), fs + "/DICOM/EXTRA")
+        try write(Array("notes".utf8), fs + "/NOTES")
+        let r = try verify(fs)
+        #expect(r.findings.contains { $0.subject == "DICOM/EXTRA" && $0.severity == .error && $0.message.contains("not referenced") })
+        #expect(r.findings.contains { $0.subject == "NOTES" && $0.severity == .info })
+    }
+
+    @Test func truncatedInstance() throws {
+        let fs = try good()
+        let path = fs + "/DICOM/P0000002/S0000001/R0000001/I0000001"
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        try write(Array(bytes.prefix(bytes.count - 500)), path)
+        let r = try verify(fs)
+        #expect(has(r, .error, "referenced file does not parse") && has(r, .error, "(7FE0,0010) PixelData: declared length"))
+    }
+
+    @Test func executablePreamble() throws {
+        let fs = try good()
+        let path = fs + "/DICOM/P0000001/S0000001/R0000001/I0000001"
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[0] = 0x4D; bytes[1] = 0x5A
+        try write(bytes, path)
+        #expect(has(try verify(fs), .error, "preamble holds executable content (Windows executable (MZ))"))
+    }
+
+    @Test func badFileID() throws {
+        let fs = try good()
+        try FileManager.default.moveItem(atPath: fs + "/DICOM/P0000003", toPath: fs + "/DICOM/p0000003")
+        try patch(fs, "DICOM\\P0000003", "DICOM\\p0000003")
+        #expect(has(try verify(fs), .error, "Referenced File ID is not valid: component \"p0000003\" has lower-case letters"))
+    }
+
+    @Test func duplicateReference() throws {
+        let fs = try good()
+        try patch(fs, "R0000001\\I0000002", "R0000001\\I0000001")
+        let r = try verify(fs)
+        #expect(has(r, .error, "file already referenced by the IMAGE record"))
+        #expect(r.findings.contains { $0.subject == "DICOM/P0000001/S0000001/R0000001/I0000002" && $0.message.contains("not referenced") })
+    }
+
+    @Test func caseDifferentNameIsAWarning() throws {
+        let fs = try good()
+        try FileManager.default.moveItem(atPath: fs + "/DICOM/P0000003/S0000001/R0000001/I0000001",
+                                         toPath: fs + "/DICOM/P0000003/S0000001/R0000001/i0000001")
+        let r = try verify(fs)
+        #expect(has(r, .warning, "case differs"))
+        #expect(r.errors == 0, Comment(rawValue: "\(r.findings)"))
+    }
+
+    @Test func missingRequiredKey() throws {
+        let fs = try good()
+        // Rename the SERIES records' Modality tag (0008,0060) to an unknown (0008,0061) in place.
+        var bytes = try dicomdir(fs)
+        for i in 0..<(bytes.count - 6) where bytes[i] == 0x08 && bytes[i + 1] == 0 && bytes[i + 2] == 0x60 && bytes[i + 3] == 0
+            && bytes[i + 4] == 0x43 && bytes[i + 5] == 0x53 {
+            bytes[i + 2] = 0x61
+            break
+        }
+        try write(bytes, fs + "/DICOMDIR")
+        #expect(has(try verify(fs), .error, "Type 1 key (0008,0060) Modality is missing (PS3.3 F.5-3)"))
+    }
+
+    @Test func readsNothingIntoWriting() throws {
+        let fs = try good()
+        let before = Folders.files(fs).map { ($0, try? FileManager.default.attributesOfItem(atPath: fs + "/" + $0)[.modificationDate] as? Date) }
+        _ = try verify(fs)
+        let after = Folders.files(fs).map { ($0, try? FileManager.default.attributesOfItem(atPath: fs + "/" + $0)[.modificationDate] as? Date) }
+        #expect(before.map(\.0) == after.map(\.0))
+        #expect(zip(before, after).allSatisfy { $0.1 == $1.1 })
+    }
+
+    @Test func notAFileSet() throws {
+        #expect(throws: FileSetError.self) { try Verifier().verify(path: try Folders.temp()) }
+    }
+}
