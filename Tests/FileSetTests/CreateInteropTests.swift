@@ -98,6 +98,10 @@ import TestSupport
         var expected = try sourceUIDs(source)
         expected.insert(try #require(try DICOMFile.read(path: out + "/EXTRA/MR1").sopInstanceUID))
         try checkWithPydicom(out + "/DICOMDIR", expectedUIDs: expected)
+        // And our own reader still judges the updated file-set clean.
+        let report = try Verifier().verify(path: out)
+        #expect(report.errors == 0, Comment(rawValue: "\(report.findings)"))
+        #expect(report.referencedFiles == expected.count)
     }
 
     /// For the same in-place folder, our record tree equals dcmmkdir's (keys of PS3.3 F.5).

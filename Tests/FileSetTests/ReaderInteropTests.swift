@@ -38,6 +38,8 @@ import TestSupport
         #expect(ours == (try pydicomUIDs(source + "/DICOMDIR")))
         #expect(ours.count == 2 * 1 * 2 * 3 + 2 * 4)
         #expect(findings.isEmpty, Comment(rawValue: "\(findings)"))
+        let report = try Verifier().verify(path: source)
+        #expect(report.errors == 0, Comment(rawValue: "\(report.findings)"))
     }
 
     @Test func ourOwnRoundTrip() throws {
