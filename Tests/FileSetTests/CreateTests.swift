@@ -248,3 +248,20 @@ import TestSupport
         #expect(Folders.files(out).count == 3)
     }
 }
+
+extension CreateTests {
+    /// One record per Study Instance UID (PS3.3 F.5-2): a study under two patients is refused.
+    @Test func studyUnderTwoPatientsIsRefused() throws {
+        let source = try Folders.temp()
+        try Folders.write(try SampleFactory.ct(instance: 1), "a.dcm", in: source)
+        var other = try DICOMFile.read(bytes: try SampleFactory.ct(instance: 2)).dataSet
+        other.set(.patientID, .LO, "SOMEONE_ELSE")
+        try Folders.write(try Part10Writer.encode(other, sopClassUID: "1.2.840.10008.5.1.4.1.1.2", sopInstanceUID: "1.2.3.11"), "b.dcm", in: source)
+        #expect {
+            _ = try Folders.create(source)
+        } throws: { error in
+            guard case .rejected(let problems) = error as? FileSetError else { return false }
+            return problems.count == 1 && problems[0].hasPrefix("study ") && problems[0].contains("appears under \"DCMFS001\" (a.dcm) and under \"SOMEONE_ELSE\" (b.dcm)")
+        }
+    }
+}

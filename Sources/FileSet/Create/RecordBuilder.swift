@@ -39,10 +39,17 @@ final class RecordBuilder {
     private var result = Result()
     private var patients: [String: Group] = [:]
     private var rootLeaves: [ScannedInstance] = []
-    /// Every study and series by UID, with the group it belongs to: one lookup per level per
-    /// instance finds the group and checks the hierarchy at once.
-    private var studies: [String: (patient: String, path: String, group: Group)] = [:]
-    private var seriesByUID: [String: (study: String, path: String, group: Group)] = [:]
+    /// A study or series by UID: its group, its parent's key, and the first file seen in it.
+    private struct Owned {
+        let parent: String
+        let path: String
+        let group: Group
+    }
+
+    /// Every study and series by UID: one lookup per level per instance finds the group and
+    /// checks the hierarchy at once.
+    private var studies: [String: Owned] = [:]
+    private var seriesByUID: [String: Owned] = [:]
 
     init(profile: ApplicationProfile, invent: Bool) {
         self.profile = profile
@@ -78,28 +85,8 @@ final class RecordBuilder {
         }
         let patient: Group
         if let p = patients[patientID] { patient = p } else { patient = Group(key: patientID, first: inst); patients[patientID] = patient }
-        let study: Group
-        if let known = studies[studyUID] {
-            guard known.patient == patientID else {
-                result.errors.append("study \(studyUID) appears under Patient ID \"\(known.patient)\" (\(known.path)) and \"\(patientID)\" (\(inst.relativePath))")
-                return
-            }
-            study = known.group
-        } else {
-            study = patient.child(studyUID, inst)
-            studies[studyUID] = (patientID, inst.relativePath, study)
-        }
-        let series: Group
-        if let known = seriesByUID[seriesUID] {
-            guard known.study == studyUID else {
-                result.errors.append("series \(seriesUID) appears in study \(known.study) (\(known.path)) and \(studyUID) (\(inst.relativePath))")
-                return
-            }
-            series = known.group
-        } else {
-            series = study.child(seriesUID, inst)
-            seriesByUID[seriesUID] = (studyUID, inst.relativePath, series)
-        }
+        guard let study = child(studyUID, "study", of: patient, key: patientID, in: &studies, inst),
+              let series = child(seriesUID, "series", of: study, key: studyUID, in: &seriesByUID, inst) else { return }
         compare(patient.first.levelBlobs.patient, inst.levelBlobs.patient, patient.first, inst,
                 [.patientName, .patientBirthDate, .patientSex], "Patient ID \(patientID)")
         compare(study.first.levelBlobs.study, inst.levelBlobs.study, study.first, inst,
@@ -108,6 +95,22 @@ final class RecordBuilder {
                 [.modality, .seriesNumber], "series \(seriesUID)")
         inst.levelBlobs = .init()  // groups keep their first instance's; a leaf needs none
         series.leaves.append(inst)
+    }
+
+    /// The study or series `uid` under `parent`; nil (with an error) when the same UID was
+    /// already seen under a different parent (one record per UID, PS3.3 F.5).
+    private func child(_ uid: String, _ what: String, of parent: Group, key: String, in map: inout [String: Owned],
+                       _ inst: ScannedInstance) -> Group? {
+        if let known = map[uid] {
+            guard known.parent == key else {
+                result.errors.append("\(what) \(uid) appears under \"\(known.parent)\" (\(known.path)) and under \"\(key)\" (\(inst.relativePath))")
+                return nil
+            }
+            return known.group
+        }
+        let group = parent.child(uid, inst)
+        map[uid] = Owned(parent: key, path: inst.relativePath, group: group)
+        return group
     }
 
     /// With --invent, a Patient ID from name and birth date (decoded from the patient blob).
