@@ -151,20 +151,14 @@ public struct InstanceScanner: Sendable {
         var start = 0
         while start < files.count {
             let end = min(files.count, start + batchSize)
-            let results = ResultBuffer(count: end - start)
-            let next = Counter()
             let base = start
             let levels = LevelTags(profile: profile)
             let options = Self.readOptions(for: profile)
-            DispatchQueue.concurrentPerform(iterations: min(workers, end - start)) { _ in
-                while true {
-                    let i = next.increment()
-                    guard base + i < end else { break }
-                    results.set(i, Self.scanOne(root: root, relative: files[base + i], levels: levels, options: options))
-                }
+            let results = parallelMap(end - start, workers: workers) { i in
+                Self.scanOne(root: root, relative: files[base + i], levels: levels, options: options)
             }
             progress?(end)
-            try consume(results.values)
+            try consume(results)
             start = end
         }
     }
@@ -232,18 +226,6 @@ public func sysconfCores() -> Int {
     #else
     return 2
     #endif
-}
-
-/// Slots written once each by concurrent workers (distinct indices, so no two writers meet).
-final class ResultBuffer: @unchecked Sendable {
-    private let storage: UnsafeMutableBufferPointer<ScanResult?>
-    init(count: Int) {
-        storage = .allocate(capacity: count)
-        storage.initialize(repeating: nil)
-    }
-    deinit { storage.deinitialize(); storage.deallocate() }
-    func set(_ i: Int, _ value: ScanResult) { storage[i] = value }
-    var values: [ScanResult] { storage.compactMap { $0 } }
 }
 
 /// A shared work counter for the scan workers.

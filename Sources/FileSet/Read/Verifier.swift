@@ -27,8 +27,10 @@ public struct Verifier {
         let records = read.dicomdir.allRecords
         for r in records { checkKeys(r, &findings) }
 
-        // References: valid, inside, present, unique, and the file agrees with its record.
+        // References: valid, inside, present, unique (in record order, serially), then each
+        // file opened and checked (independent of each other, in parallel).
         var referenced: [String: String] = [:]   // File ID path (upper case) → record description
+        var toCheck: [(ref: InstanceReference, record: DirectoryRecord, subject: String)] = []
         for r in records {
             guard let ref = r.reference else { continue }
             let subject = "\(DICOMDIRReader.describe(r)) → \(ref.fileID.path)"
@@ -46,19 +48,29 @@ public struct Verifier {
                 continue
             }
             referenced[key] = DICOMDIRReader.describe(r)
-            guard let actual = locate(ref.fileID, in: root, subject: subject, &findings) else { continue }
-            checkReferencedFile(actual, ref, record: r, subject: subject, &findings)
+            toCheck.append((ref, r, subject))
         }
+        let workers = max(1, min(8, sysconfCores()))
+        let checker = self
+        findings += parallelMap(toCheck.count, workers: workers) { i -> [Finding] in
+            var f: [Finding] = []
+            let c = toCheck[i]
+            if let actual = checker.locate(c.ref.fileID, in: root, subject: c.subject, &f) {
+                checker.checkReferencedFile(actual, c.ref, record: c.record, subject: c.subject, &f)
+            }
+            return f
+        }.flatMap { $0 }
 
         // Every DICOM file in the file-set is referenced (PS3.11); other files are listed.
         if let walker = try? DirectoryWalker(root: root) {
-            for rel in walker.files where rel != "DICOMDIR" && referenced[rel.uppercased()] == nil {
+            let unreferenced = walker.files.filter { $0 != "DICOMDIR" && referenced[$0.uppercased()] == nil }
+            findings += parallelMap(unreferenced.count, workers: workers) { i -> Finding in
+                let rel = unreferenced[i]
                 // DICOM if its meta information (or a first element, for legacy files) reads.
                 if (try? DICOMFile.read(path: root + "/" + rel, options: ReadOptions(stopBefore: Tag(0x0000, 0x0001)))) != nil {
-                    findings.append(Finding(.error, rel, "DICOM file not referenced by the DICOMDIR (PS3.11: every DICOM file of the file-set is referenced)"))
-                } else {
-                    findings.append(Finding(.info, rel, "non-DICOM file (allowed; not referenced)"))
+                    return Finding(.error, rel, "DICOM file not referenced by the DICOMDIR (PS3.11: every DICOM file of the file-set is referenced)")
                 }
+                return Finding(.info, rel, "non-DICOM file (allowed; not referenced)")
             }
         }
         return Report(fileSet: root, records: records.count, inactiveRecords: read.inactiveRecords,
