@@ -173,13 +173,13 @@ _dicomfs() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    create|ls|verify|dump|help)
+    create|ls|verify|add|remove|dump|help)
         # Offer subcommand argument completions
         "_dicomfs_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'create ls verify dump help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'create ls verify add remove dump help' -- "${cur}"))
         ;;
     esac
 }
@@ -274,6 +274,68 @@ _dicomfs_verify() {
     case "${positional_number}" in
     1)
         __dicomfs_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_dicomfs_add() {
+    repeating_flags=()
+    non_repeating_flags=(--skip-existing --invent --strict --dry-run --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--profile)
+    __dicomfs_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--profile')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __dicomfs_add_completions -d
+        return
+        ;;
+    *)
+        __dicomfs_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_dicomfs_remove() {
+    repeating_flags=()
+    non_repeating_flags=(--dry-run --json --version -h --help)
+    repeating_options=(--sop-instance-uid --file-id --series-uid --study-uid --patient-id)
+    non_repeating_options=()
+    __dicomfs_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--sop-instance-uid')
+        return
+        ;;
+    '--file-id')
+        return
+        ;;
+    '--series-uid')
+        return
+        ;;
+    '--study-uid')
+        return
+        ;;
+    '--patient-id')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __dicomfs_add_completions -d
         return
         ;;
     esac

@@ -7,7 +7,7 @@ import Glibc
 /// One DICOM instance found by a scan: where it is and the header elements records need.
 public struct ScannedInstance: Sendable {
     /// Path relative to the scanned folder, "/"-separated.
-    public let relativePath: String
+    public internal(set) var relativePath: String
     public let size: Int
     public let sopClassUID: String
     public let sopInstanceUID: String

@@ -121,6 +121,29 @@ enum FileOps {
 
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
+    static func unlinkIfPresent(_ path: String) { unlink(path) }
+
+    /// Removes the folders of these relative paths that became empty, deepest first.
+    static func removeEmptyParents(of paths: [String], in root: String) {
+        var folders: Set<String> = []
+        for p in paths {
+            var parts = p.split(separator: "/").dropLast()
+            while !parts.isEmpty { folders.insert(parts.joined(separator: "/")); parts = parts.dropLast() }
+        }
+        for f in folders.sorted(by: { $0.count > $1.count }) where isEmptyDirectory(root + "/" + f) {
+            rmdir(root + "/" + f)
+        }
+    }
+
+    /// Copies a file and syncs it before returning (updates must not commit before their data).
+    static func copyFileDurably(from source: String, to destination: String) throws {
+        try copyFile(from: source, to: destination)
+        let fd = open(destination, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileSetError.io("cannot reopen \(destination): \(errorText())") }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw FileSetError.io("cannot fsync \(destination): \(errorText())") }
+    }
+
     static func isDirectory(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR

@@ -63,9 +63,16 @@ public struct Verifier {
 
         // Every DICOM file in the file-set is referenced (PS3.11); other files are listed.
         if let walker = try? DirectoryWalker(root: root) {
+            let journaled = Set(Journal.read(in: root)?.paths.map { $0.uppercased() } ?? [])
             let unreferenced = walker.files.filter { $0 != "DICOMDIR" && referenced[$0.uppercased()] == nil }
             findings += parallelMap(unreferenced.count, workers: workers) { i -> Finding in
                 let rel = unreferenced[i]
+                if rel == Journal.name || lastComponent(rel).hasPrefix(".dicomfs-tmp-") {
+                    return Finding(.info, rel, "left by an interrupted dicomfs run; the next add or remove cleans it up")
+                }
+                if journaled.contains(rel.uppercased()) {
+                    return Finding(.info, rel, "written by an interrupted dicomfs add (listed in its journal); the next add or remove deletes it")
+                }
                 // DICOM if its meta information (or a first element, for legacy files) reads.
                 if (try? DICOMFile.read(path: root + "/" + rel, options: ReadOptions(stopBefore: Tag(0x0000, 0x0001)))) != nil {
                     return Finding(.error, rel, "DICOM file not referenced by the DICOMDIR (PS3.11: every DICOM file of the file-set is referenced)")

@@ -1,0 +1,258 @@
+import DICOM
+
+public struct UpdateOptions: Sendable {
+    /// Profile the added files' transfer syntaxes are checked against.
+    public var profile: ApplicationProfile = .stdGenCD
+    public var invent = false
+    public var strict = false
+    /// Leave out instances whose SOP Instance UID the file-set already holds, instead of refusing.
+    public var skipExisting = false
+    public var dryRun = false
+    public var workers = max(1, min(8, sysconfCores()))
+
+    public init() {}
+}
+
+public struct UpdateReport: Sendable, Codable {
+    public var fileSet = ""
+    public var fileSetUID = ""
+    public var dryRun = false
+    public var added: [String] = []
+    public var removed: [String] = []
+    public var skippedExisting: [String] = []
+    /// Files an interrupted earlier update left, deleted before this one.
+    public var recovered: [String] = []
+    public var nonDICOM: [CreateReport.Note] = []
+    public var unusable: [CreateReport.Note] = []
+    public var inconsistencies: [String] = []
+    public var invented: [String] = []
+    public var warnings: [String] = []
+    public var hasFindings: Bool { !unusable.isEmpty }
+}
+
+/// Which instances `remove` takes out: any that matches one of the values.
+public struct RemoveSelector: Sendable {
+    public var sopInstanceUIDs: Set<String> = []
+    public var fileIDs: Set<String> = []
+    public var seriesUIDs: Set<String> = []
+    public var studyUIDs: Set<String> = []
+    public var patientIDs: Set<String> = []
+
+    public init() {}
+
+    public var isEmpty: Bool {
+        sopInstanceUIDs.isEmpty && fileIDs.isEmpty && seriesUIDs.isEmpty && studyUIDs.isEmpty && patientIDs.isEmpty
+    }
+}
+
+/// The File-set Updater (PS3.10 §8.3): adds and removes instances, rewriting only the
+/// DICOMDIR among existing files. Order of a commit: journal, new files written and synced,
+/// DICOMDIR to a temporary file, synced and renamed over the old one, then removed files
+/// deleted, then the journal. File-set UID, ID and descriptor are kept.
+public enum FileSetUpdater {
+    // MARK: add
+
+    public static func add(fileSet root: String, inputs: [String], options: UpdateOptions,
+                           progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> UpdateReport {
+        var (dir, referenced, report) = try open(root, dryRun: options.dryRun)
+
+        // Index the existing tree: records by key, instances by UID, File IDs in use.
+        var patients: [String: DirectoryRecord] = [:], studies: [String: DirectoryRecord] = [:], series: [String: DirectoryRecord] = [:]
+        var studyParent: [String: String] = [:], seriesParent: [String: String] = [:]
+        var existingSOP: Set<String> = []
+        for p in dir.roots where p.type == .patient {
+            let pid = p.keys.string(.patientID) ?? ""
+            patients[pid] = p
+            for s in p.children where s.type == .study {
+                let suid = s.keys.string(.studyInstanceUID) ?? ""
+                studies[suid] = s; studyParent[suid] = pid
+                for r in s.children where r.type == .series {
+                    let ruid = r.keys.string(.seriesInstanceUID) ?? ""
+                    series[ruid] = r; seriesParent[ruid] = suid
+                }
+            }
+        }
+        for r in dir.allRecords { if let uid = r.reference?.sopInstanceUID { existingSOP.insert(uid) } }
+
+        // Scan the inputs as create does, and check them the same way.
+        var errors: [String] = []
+        var seen: [String: (path: String, size: Int)] = [:]
+        let builder = RecordBuilder(profile: options.profile, invent: options.invent)
+        var sources: [ObjectIdentifier: String] = [:]
+        var pending: [ScannedInstance] = []
+        for (base, files) in try collect(inputs) {
+            InstanceScanner(workers: options.workers, profile: options.profile).scan(root: base, files: files) { batch in
+                for r in batch {
+                    switch r {
+                    case .instance(var inst):
+                        if inst.sopClassUID == DICOMDIR.sopClassUID { continue }
+                        if existingSOP.contains(inst.sopInstanceUID) {
+                            if options.skipExisting { report.skippedExisting.append(base + "/" + inst.relativePath) } else {
+                                errors.append("\(base)/\(inst.relativePath): SOP Instance UID \(inst.sopInstanceUID) is already in the file-set (--skip-existing leaves such files out)")
+                            }
+                            continue
+                        }
+                        if let first = seen[inst.sopInstanceUID] {
+                            errors.append("\(first.path) and \(base)/\(inst.relativePath) have the same SOP Instance UID \(inst.sopInstanceUID)")
+                            continue
+                        }
+                        inst.relativePath = base + "/" + inst.relativePath   // absolute from here on
+                        seen[inst.sopInstanceUID] = (inst.relativePath, inst.size)
+                        if !options.profile.allows(transferSyntax: inst.transferSyntaxUID) {
+                            errors.append("\(inst.relativePath): transfer syntax \(inst.transferSyntaxUID) is not allowed by \(options.profile.name); dicomfs does not transcode")
+                        }
+                        for w in inst.warnings { report.warnings.append("\(inst.relativePath): \(w)") }
+                        pending.append(inst)
+                    case .notDICOM(let path, let reason): report.nonDICOM.append(.init(path: base + "/" + path, reason: reason))
+                    case .unusable(let path, let reason): report.unusable.append(.init(path: base + "/" + path, reason: reason))
+                    }
+                }
+            }
+        }
+        for inst in pending { builder.add(inst) }
+        var built = builder.finish()
+        errors += built.errors
+        report.invented = built.invented
+        report.warnings += built.normalized
+        for (record, inst) in built.leaves { sources[ObjectIdentifier(record)] = inst.relativePath }
+
+        // Merge the new records under the existing ones with the same keys.
+        var inconsistencies = built.inconsistencies
+        for p in built.roots {
+            guard p.type == .patient, let pid = p.keys.string(.patientID) else { dir.roots.append(p); continue }
+            guard let existing = patients[pid] else { dir.roots.append(p); continue }
+            inconsistencies += differences(existing, p, [.patientName, .patientBirthDate, .patientSex], "Patient ID \(pid)")
+            for s in p.children {
+                let suid = s.keys.string(.studyInstanceUID) ?? ""
+                guard let es = studies[suid] else {
+                    if studyParent[suid] != nil { errors.append("study \(suid) is already in the file-set under another patient") }
+                    existing.children.append(s)
+                    continue
+                }
+                if studyParent[suid] != pid { errors.append("study \(suid) is in the file-set under Patient ID \(studyParent[suid] ?? "?"), not \(pid)"); continue }
+                inconsistencies += differences(es, s, [.studyDate, .studyTime, .studyID, .accessionNumber, .studyDescription], "study \(suid)")
+                for r in s.children {
+                    let ruid = r.keys.string(.seriesInstanceUID) ?? ""
+                    guard let er = series[ruid] else { es.children.append(r); continue }
+                    if seriesParent[ruid] != suid { errors.append("series \(ruid) is in the file-set under study \(seriesParent[ruid] ?? "?"), not \(suid)"); continue }
+                    inconsistencies += differences(er, r, [.modality, .seriesNumber], "series \(ruid)")
+                    er.children += r.children
+                }
+            }
+        }
+        if options.strict { errors += inconsistencies } else { report.inconsistencies = inconsistencies }
+        guard errors.isEmpty else { throw FileSetError.rejected(errors) }
+        guard !built.leaves.isEmpty else {
+            throw FileSetError.unusableInput("no DICOM Part 10 files to add in \(inputs.joined(separator: ", "))")
+        }
+
+        // File IDs for the new instances, in the folders the existing layout already uses.
+        var layout = UpdateLayout(referenced: referenced, root: root)
+        var copies: [(source: String, fileID: FileID)] = []
+        for (record, inst) in built.leaves {
+            let fileID = layout.place(record, in: dir)
+            record.reference = InstanceReference(fileID: fileID, sopClassUID: inst.sopClassUID, sopInstanceUID: inst.sopInstanceUID,
+                                                 transferSyntaxUID: inst.transferSyntaxUID,
+                                                 relatedGeneralSOPClassUID: nonEmpty(inst.header.string(.relatedGeneralSOPClassUID)))
+            copies.append((sources[ObjectIdentifier(record)] ?? inst.relativePath, fileID))
+        }
+        built.leaves = []
+        report.added = copies.map(\.fileID.path)
+        if options.dryRun { return report }
+
+        let bytes = try DICOMDIRWriter().encode(dir)
+        try Journal(paths: report.added).write(in: root)
+        for (i, c) in copies.enumerated() {
+            try FileOps.makeDirectories(root + "/" + c.fileID.components.dropLast().joined(separator: "/"))
+            try FileOps.copyFileDurably(from: c.source, to: root + "/" + c.fileID.path)
+            if i % 256 == 0 { progress?("copying", i, copies.count) }
+        }
+        FileOps.syncDirectory(root)
+        try FileOps.writeAtomically(bytes, to: root + "/DICOMDIR")
+        Journal.remove(in: root)
+        return report
+    }
+
+    // MARK: remove
+
+    public static func remove(fileSet root: String, selector: RemoveSelector, options: UpdateOptions) throws -> UpdateReport {
+        guard !selector.isEmpty else { throw FileSetError.unusableInput("say what to remove (--sop-instance-uid, --file-id, --series-uid, --study-uid, --patient-id)") }
+        var (dir, _, report) = try open(root, dryRun: options.dryRun)
+        let fileIDs = Set(selector.fileIDs.map { String($0.map { $0 == "\\" ? "/" : $0 }).uppercased() })
+        var removed: [String] = []
+        /// Prunes selected leaves; a record whose subtree became empty goes too.
+        func prune(_ records: [DirectoryRecord], selected: Bool) -> [DirectoryRecord] {
+            records.compactMap { r in
+                let k = r.keys
+                let here = selected
+                    || (r.type == .patient && selector.patientIDs.contains(k.string(.patientID) ?? ""))
+                    || (r.type == .study && selector.studyUIDs.contains(k.string(.studyInstanceUID) ?? ""))
+                    || (r.type == .series && selector.seriesUIDs.contains(k.string(.seriesInstanceUID) ?? ""))
+                if let ref = r.reference, here || selector.sopInstanceUIDs.contains(ref.sopInstanceUID)
+                    || fileIDs.contains(ref.fileID.path.uppercased()) {
+                    removed.append(ref.fileID.path)
+                    return nil
+                }
+                let hadChildren = !r.children.isEmpty
+                r.children = prune(r.children, selected: here)
+                return hadChildren && r.children.isEmpty ? nil : r
+            }
+        }
+        dir.roots = prune(dir.roots, selected: false)
+        guard !removed.isEmpty else { throw FileSetError.rejected(["no instance of the file-set matches what was to be removed"]) }
+        report.removed = removed
+        if options.dryRun { return report }
+
+        let bytes = try DICOMDIRWriter().encode(dir)
+        try Journal(paths: removed).write(in: root)
+        try FileOps.writeAtomically(bytes, to: root + "/DICOMDIR")
+        for p in removed { FileOps.unlinkIfPresent(root + "/" + p) }
+        FileOps.removeEmptyParents(of: removed, in: root)
+        FileOps.syncDirectory(root)
+        Journal.remove(in: root)
+        return report
+    }
+
+    // MARK: Shared
+
+    /// Reads the file-set to update; refuses one whose DICOMDIR has errors; cleans up after an
+    /// interrupted earlier update.
+    private static func open(_ root: String, dryRun: Bool) throws -> (DICOMDIR, Set<String>, UpdateReport) {
+        guard FileOps.isDirectory(root) else { throw FileSetError.unusableInput("\(root): not a file-set folder") }
+        let read = try DICOMDIRReader.read(path: root)
+        let errors = read.findings.filter { $0.severity == .error }
+        guard errors.isEmpty else {
+            throw FileSetError.rejected(["the DICOMDIR has errors; nothing was changed (dicomfs verify shows them):"] + errors.map(\.description))
+        }
+        let referenced = Set(read.dicomdir.allRecords.compactMap { $0.reference?.fileID.path.uppercased() })
+        var report = UpdateReport()
+        report.fileSet = root
+        report.fileSetUID = read.dicomdir.fileSetUID
+        report.dryRun = dryRun
+        if !dryRun { report.recovered = Journal.recover(in: root, referenced: referenced) }
+        return (read.dicomdir, referenced, report)
+    }
+
+    /// Input files and folders, grouped by the folder their paths are relative to.
+    private static func collect(_ inputs: [String]) throws -> [(String, [String])] {
+        var groups: [(String, [String])] = []
+        var loose: [String: [String]] = [:]
+        for input in inputs {
+            if FileOps.isDirectory(input) {
+                groups.append((input, try DirectoryWalker(root: input).files))
+            } else if FileOps.exists(input) {
+                loose[directoryName(input), default: []].append(lastComponent(input))
+            } else {
+                throw FileSetError.unusableInput("\(input): no such file or folder")
+            }
+        }
+        return groups + loose.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    private static func differences(_ a: DirectoryRecord, _ b: DirectoryRecord, _ tags: [Tag], _ what: String) -> [String] {
+        tags.compactMap { tag in
+            let x = a.keys.string(tag) ?? "", y = b.keys.string(tag) ?? ""
+            return x == y ? nil : "\(what): \(DataDictionary.keyword(for: tag)) is \"\(x)\" in the file-set but \"\(y)\" in the added files"
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import ArgumentParser
+import FileSet
+
+/// Options shared by add and remove.
+struct UpdateFlags: ParsableArguments {
+    @Flag(help: "Check and show what would change, write nothing.")
+    var dryRun = false
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+}
+
+struct Add: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Add DICOM files to an existing file-set (File-set Updater).",
+        discussion: """
+        New instances get File IDs in the folders their patient, study or series already use \
+        (new folders otherwise) and records under the existing PATIENT/STUDY/SERIES records, \
+        with the same checks as create. Existing files are never modified; the File-set UID and \
+        ID are kept; existing instances are not re-scanned. The new files are written and synced \
+        first, then the DICOMDIR is replaced atomically.
+        """
+    )
+
+    @Argument(help: "The file-set folder.", completion: .directory)
+    var fileSet: String
+
+    @Argument(help: "DICOM files or folders to add.", completion: .file())
+    var inputs: [String]
+
+    @Option(help: "PS3.11 profile the added files are checked against.")
+    var profile: ApplicationProfile = .stdGenCD
+
+    @Flag(help: "Leave out files whose SOP Instance UID the file-set already holds, instead of refusing.")
+    var skipExisting = false
+
+    @Flag(help: "Fill missing Type 1 keys (as create --invent).")
+    var invent = false
+
+    @Flag(help: "Make inconsistencies with the file-set's records errors.")
+    var strict = false
+
+    @OptionGroup var flags: UpdateFlags
+
+    func run() throws {
+        var options = UpdateOptions()
+        options.profile = profile
+        options.skipExisting = skipExisting
+        options.invent = invent
+        options.strict = strict
+        options.dryRun = flags.dryRun
+        let bar = ProgressBar()
+        let report: UpdateReport
+        do {
+            report = try FileSetUpdater.add(fileSet: fileSet, inputs: inputs, options: options) { bar.update($0, $1, $2) }
+            bar.finish()
+        } catch let e as FileSetError {
+            bar.finish()
+            throw failure(e)
+        }
+        UpdateSummary.print(report, json: flags.json)
+        if report.hasFindings { throw ExitCode(Exit.findings) }
+    }
+}
+
+struct Remove: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Remove instances from a file-set (File-set Updater).",
+        discussion: """
+        Removes the selected instances' records, then records left without children, writes a \
+        compact DICOMDIR atomically, and only then deletes the files and empty folders.
+        """
+    )
+
+    @Argument(help: "The file-set folder.", completion: .directory)
+    var fileSet: String
+
+    @Option(help: "Remove this instance (repeatable).")
+    var sopInstanceUID: [String] = []
+
+    @Option(help: "Remove the instance at this File ID, e.g. DICOM/P0000001/S0000001/R0000001/I0000001 (repeatable).")
+    var fileID: [String] = []
+
+    @Option(help: "Remove this series (repeatable).")
+    var seriesUID: [String] = []
+
+    @Option(help: "Remove this study (repeatable).")
+    var studyUID: [String] = []
+
+    @Option(help: "Remove this patient (repeatable).")
+    var patientID: [String] = []
+
+    @OptionGroup var flags: UpdateFlags
+
+    func run() throws {
+        var selector = RemoveSelector()
+        selector.sopInstanceUIDs = Set(sopInstanceUID)
+        selector.fileIDs = Set(fileID)
+        selector.seriesUIDs = Set(seriesUID)
+        selector.studyUIDs = Set(studyUID)
+        selector.patientIDs = Set(patientID)
+        var options = UpdateOptions()
+        options.dryRun = flags.dryRun
+        let report: UpdateReport
+        do {
+            report = try FileSetUpdater.remove(fileSet: fileSet, selector: selector, options: options)
+        } catch let e as FileSetError {
+            throw failure(e)
+        }
+        UpdateSummary.print(report, json: flags.json)
+    }
+}
+
+enum UpdateSummary {
+    static func print(_ r: UpdateReport, json: Bool) {
+        if json { Output.json(r); return }
+        var out = r.dryRun ? "Would update \(r.fileSet) (dry run, nothing written)\n" : "Updated \(r.fileSet)  UID \(r.fileSetUID)\n"
+        if !r.added.isEmpty { out += "  Added: \(r.added.count)\n" + r.added.prefix(20).map { "    \($0)\n" }.joined() }
+        if !r.removed.isEmpty { out += "  Removed: \(r.removed.count)\n" + r.removed.prefix(20).map { "    \($0)\n" }.joined() }
+        for (title, lines) in [("Already in the file-set, left out", r.skippedExisting),
+                               ("Left by an interrupted update, cleaned up", r.recovered),
+                               ("Not DICOM, left out", r.nonDICOM.map { "\($0.path): \($0.reason)" }),
+                               ("Unusable DICOM files, left out", r.unusable.map { "\($0.path): \($0.reason)" }),
+                               ("Inconsistencies (--strict makes them errors)", r.inconsistencies),
+                               ("Invented values", r.invented), ("Warnings", r.warnings)] where !lines.isEmpty {
+            out += "  \(title): \(lines.count)\n" + lines.prefix(50).map { "    \($0)\n" }.joined()
+        }
+        Output.text(out)
+    }
+}
