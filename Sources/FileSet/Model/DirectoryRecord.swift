@@ -4,7 +4,8 @@ import DICOM
 /// references (leaf records), and the records one level below it.
 public final class DirectoryRecord {
     public var type: RecordType
-    /// The record's keys: every element except the (0004,xxxx) structure elements.
+    /// The record's keys. Records read from a DICOMDIR also hold their (0004,xxxx) structure
+    /// elements here; they are not keys, and the writer always rebuilds them.
     public var keys: DataSet
     public var reference: InstanceReference?
     /// (0004,1432), for PRIVATE records.

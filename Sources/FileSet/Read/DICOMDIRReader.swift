@@ -95,9 +95,9 @@ public enum DICOMDIRReader {
 
     static func makeRecord(_ item: DataSet, offset: Int) -> DirectoryRecord {
         let typeText = item.string(.directoryRecordType) ?? ""
-        var keys = DataSet(sortedElements: item.elements.filter { $0.tag.group != 0x0004 }, characterSet: item.characterSet)
-        keys.characterSet = item.characterSet
-        let record = DirectoryRecord(type: RecordType(rawValue: typeText) ?? .private, keys: keys)
+        // The item itself serves as the keys: its (0004,xxxx) structure elements are skipped by
+        // everything that reads keys, and the writer rebuilds them.
+        let record = DirectoryRecord(type: RecordType(rawValue: typeText) ?? .private, keys: item)
         record.typeText = typeText
         record.offset = offset
         record.privateRecordUID = item.string(.privateRecordUID)

@@ -43,7 +43,7 @@ public struct ListedRecord: Sendable, Codable, Equatable {
     public init(_ r: DirectoryRecord) {
         type = r.typeText
         var k: [String: String] = [:]
-        for e in r.keys.elements where e.vr != .SQ && e.tag != .specificCharacterSet {
+        for e in r.keys.elements where e.vr != .SQ && e.tag != .specificCharacterSet && e.tag.group != 0x0004 {
             guard let values = r.keys.strings(e.tag) ?? r.keys.ints(e.tag)?.map(String.init) else { continue }
             k[DataDictionary.keyword(for: e.tag)] = values.joined(separator: "\\")
         }

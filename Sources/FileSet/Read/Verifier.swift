@@ -8,6 +8,13 @@ public struct Verifier {
 
     public init(profile: ApplicationProfile? = nil) { self.profile = profile }
 
+    static let fileCheckOptions: ReadOptions = {
+        var o = ReadOptions(bulkDataThreshold: 256)
+        o.keepOnly = [.sopClassUID, .sopInstanceUID, .instanceNumber, .rows, .columns, .bitsAllocated, .numberOfFrames,
+                      .samplesPerPixel, .pixelData]
+        return o
+    }()
+
     public struct Report: Sendable, Codable {
         public var fileSet: String
         public var records: Int
@@ -21,7 +28,9 @@ public struct Verifier {
     /// Throws only when PATH cannot be read as a file-set at all (no DICOMDIR, not DICOM).
     public func verify(path: String) throws -> Report {
         let root = FileOps.isDirectory(path) ? path : directoryName(path)
+        var timer = PhaseTimer()
         let read = try DICOMDIRReader.read(path: path)
+        timer.mark("read DICOMDIR")
         var findings = read.findings
         checkDICOMDIRFile(read.file, read.dicomdir, root: root, &findings)
         let records = read.dicomdir.allRecords
@@ -29,42 +38,45 @@ public struct Verifier {
 
         // References: valid, inside, present, unique (in record order, serially), then each
         // file opened and checked (independent of each other, in parallel).
-        var referenced: [String: String] = [:]   // File ID path (upper case) → record description
-        var toCheck: [(ref: InstanceReference, record: DirectoryRecord, subject: String)] = []
+        var referenced: [String: DirectoryRecord] = [:]   // File ID path (upper case) → its record
+        var toCheck: [(ref: InstanceReference, record: DirectoryRecord)] = []
         for r in records {
             guard let ref = r.reference else { continue }
-            let subject = "\(DICOMDIRReader.describe(r)) → \(ref.fileID.path)"
+            let subject = { "\(DICOMDIRReader.describe(r)) → \(ref.fileID.path)" }
             let violations = FileID.violations(of: ref.fileID.components)
             if !violations.isEmpty {
-                findings.append(Finding(.error, subject, "Referenced File ID is not valid: " + violations.map(\.description).joined(separator: "; ") + " (PS3.10 §8.2)"))
+                findings.append(Finding(.error, subject(), "Referenced File ID is not valid: " + violations.map(\.description).joined(separator: "; ") + " (PS3.10 §8.2)"))
             }
             if ref.fileID.components.contains("..") || ref.fileID.components.contains(".") {
-                findings.append(Finding(.error, subject, "Referenced File ID leaves the file-set (PS3.10 §8.6: a DICOMDIR references only files inside its file-set)"))
+                findings.append(Finding(.error, subject(), "Referenced File ID leaves the file-set (PS3.10 §8.6: a DICOMDIR references only files inside its file-set)"))
                 continue
             }
-            let key = ref.fileID.path.uppercased()
+            let key = asciiUppercased(ref.fileID.path)
             if let other = referenced[key] {
-                findings.append(Finding(.error, subject, "file already referenced by the \(other); a file is referenced by at most one record (PS3.3 F.3.2.2)"))
+                findings.append(Finding(.error, subject(), "file already referenced by the \(DICOMDIRReader.describe(other)); a file is referenced by at most one record (PS3.3 F.3.2.2)"))
                 continue
             }
-            referenced[key] = DICOMDIRReader.describe(r)
-            toCheck.append((ref, r, subject))
+            referenced[key] = r
+            toCheck.append((ref, r))
         }
+        timer.mark("record checks")
         let workers = max(1, min(8, sysconfCores()))
         let checker = self
         findings += parallelMap(toCheck.count, workers: workers) { i -> [Finding] in
             var f: [Finding] = []
             let c = toCheck[i]
-            if let actual = checker.locate(c.ref.fileID, in: root, subject: c.subject, &f) {
-                checker.checkReferencedFile(actual, c.ref, record: c.record, subject: c.subject, &f)
+            let subject = "\(DICOMDIRReader.describe(c.record)) → \(c.ref.fileID.path)"
+            if let actual = checker.locate(c.ref.fileID, in: root, subject: subject, &f) {
+                checker.checkReferencedFile(actual, c.ref, record: c.record, subject: subject, &f)
             }
             return f
         }.flatMap { $0 }
+        timer.mark("referenced files")
 
         // Every DICOM file in the file-set is referenced (PS3.11); other files are listed.
         if let walker = try? DirectoryWalker(root: root) {
             let journaled = Set(Journal.read(in: root)?.paths.map { $0.uppercased() } ?? [])
-            let unreferenced = walker.files.filter { $0 != "DICOMDIR" && referenced[$0.uppercased()] == nil }
+            let unreferenced = walker.files.filter { $0 != "DICOMDIR" && referenced[asciiUppercased($0)] == nil }
             findings += parallelMap(unreferenced.count, workers: workers) { i -> Finding in
                 let rel = unreferenced[i]
                 if rel == Journal.name || lastComponent(rel).hasPrefix(".dicomfs-tmp-") {
@@ -80,6 +92,7 @@ public struct Verifier {
                 return Finding(.info, rel, "non-DICOM file (allowed; not referenced)")
             }
         }
+        timer.mark("unreferenced files")
         return Report(fileSet: root, records: records.count, inactiveRecords: read.inactiveRecords,
                       referencedFiles: referenced.count, findings: findings)
     }
@@ -166,8 +179,9 @@ public struct Verifier {
     private func checkReferencedFile(_ path: String, _ ref: InstanceReference, record: DirectoryRecord, subject: String, _ f: inout [Finding]) {
         let file: DICOMFile
         do {
-            // Read to the end, bulk data skipped: lengths are still checked against the file.
-            file = try DICOMFile.read(path: path, options: ReadOptions(bulkDataThreshold: 256))
+            // Read to the end: every element's length is checked against the file, but only the
+            // elements the checks use are copied, and bulk data stays on disk.
+            file = try DICOMFile.read(path: path, options: Self.fileCheckOptions)
         } catch {
             f.append(Finding(.error, subject, "referenced file does not parse: \(error)"))
             return
@@ -211,4 +225,10 @@ public struct Verifier {
             f.append(Finding(.error, subject, "Pixel Data holds \(actual) bytes; Rows × Columns × Frames × Samples × Bits Allocated says \(expected)"))
         }
     }
+}
+
+/// Upper case for the ASCII paths File IDs are; other text through the full Unicode rules.
+func asciiUppercased(_ s: String) -> String {
+    guard s.utf8.allSatisfy({ $0 < 0x80 }) else { return s.uppercased() }
+    return String(decoding: s.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
 }

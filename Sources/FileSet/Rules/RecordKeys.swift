@@ -20,7 +20,13 @@ public enum RecordKeys {
     ]
     private static let contentDateTime: [KeySpec] = [KeySpec(.contentDate, .type1), KeySpec(.contentTime, .type1)]
 
-    public static func keys(for type: RecordType) -> [KeySpec] {
+    /// The keys of a record type (computed once per type).
+    public static func keys(for type: RecordType) -> [KeySpec] { byType[type] ?? [] }
+
+    private static let byType: [RecordType: [KeySpec]] =
+        Dictionary(uniqueKeysWithValues: RecordType.allCases.map { ($0, computeKeys(for: $0)) })
+
+    private static func computeKeys(for type: RecordType) -> [KeySpec] {
         switch type {
         case .patient:
             return [KeySpec(.patientName, .type2), KeySpec(.patientID, .type1)]

@@ -20,6 +20,14 @@ public enum RecordType: String, Sendable, CaseIterable, Comparable {
 
     /// Which record types may be children of this one (PS3.3 Table F.4-1); nil parent = root.
     public static func allowedChildren(of parent: RecordType?) -> Set<RecordType> {
+        parent.map { childrenByParent[$0] ?? [] } ?? rootChildren
+    }
+
+    private static let rootChildren = computeAllowedChildren(of: nil)
+    private static let childrenByParent: [RecordType: Set<RecordType>] =
+        Dictionary(uniqueKeysWithValues: allCases.map { ($0, computeAllowedChildren(of: $0)) })
+
+    private static func computeAllowedChildren(of parent: RecordType?) -> Set<RecordType> {
         switch parent {
         case nil: return rootLevel.union([.patient, .private])
         case .patient?: return [.study, .private]
