@@ -52,3 +52,74 @@ import TestSupport
         #expect(rows.allSatisfy { FileManager.default.fileExists(atPath: out + "/" + $0.fileID) })
     }
 }
+
+extension ReaderInteropTests {
+    /// GDCM's gdcmgendir points (0004,1202) at the last record of the sequence: a warning only.
+    @Test func gdcmDICOMDIR() throws {
+        guard External.require("gdcmgendir", because: "GDCM's DICOMDIR writer"), External.requirePydicom() else { return }
+        let fs = try Folders.corpus(naming: .ids, patients: 2, studies: 1)
+        for f in Folders.files(fs) where !f.hasPrefix("PAT") { try FileManager.default.removeItem(atPath: fs + "/" + f) }
+        let made = try External.run("sh", ["-c", "cd '\(fs)' && gdcmgendir -i . -o '\(fs)/DICOMDIR' -r"])
+        #expect(made.status == 0, Comment(rawValue: made.stderr))
+        let (ours, findings) = try ourUIDs(fs + "/DICOMDIR")
+        #expect(ours == (try pydicomUIDs(fs + "/DICOMDIR")))
+        #expect(findings.contains { $0.severity == .warning && $0.message.contains("(0004,1202)") })
+        #expect(try Verifier().verify(path: fs).errors == 0)
+    }
+
+    /// dcm4che style: undefined lengths everywhere, a deleted patient left as inactive records.
+    @Test func dcm4cheStyleDICOMDIR() throws {
+        guard External.requirePydicom() else { return }
+        let (_, fs) = try Folders.create(try Folders.corpus(patients: 2, studies: 1))
+        var read = try DICOMDIRReader.read(path: fs)
+        for r in read.dicomdir.roots[0].preorder() { r.inUse = false }
+        let bytes = try DICOMDIRWriter(undefinedLengths: true).encode(read.dicomdir)
+        try Data(bytes).write(to: URL(fileURLWithPath: fs + "/DICOMDIR"))
+        read = try DICOMDIRReader.read(path: fs)
+        let sequence = try #require(read.file.dataSet[.directoryRecordSequence])
+        #expect(sequence.hadUndefinedLength)
+        #expect(read.inactiveRecords == 1 + 1 + 6 + 10)  // PATIENT, STUDY, 6 SERIES, 10 leaves
+        #expect(read.dicomdir.roots.count == 1)
+        let report = try Verifier().verify(path: fs)
+        #expect(report.errors == 0, Comment(rawValue: "\(report.findings.filter { $0.severity == .error })"))
+        #expect(report.findings.filter { $0.message.contains("inactive (deleted) record") }.count == 10)
+        // pydicom reads it too (it revives inactive records, so only the count of records is compared).
+        let r = try External.python("import sys, pydicom\nds = pydicom.dcmread(sys.argv[1])\nprint(len(ds.DirectoryRecordSequence))", [fs + "/DICOMDIR"])
+        #expect(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "\(read.dicomdir.allRecords.count + read.inactiveRecords)")
+    }
+
+    /// A file-set pydicom wrote: listed, verified, and added to in its own layout.
+    @Test func pydicomWrittenFileSet() throws {
+        guard External.requirePydicom() else { return }
+        let source = try Folders.corpus(naming: .ids, patients: 1, studies: 1)
+        let out = try Folders.temp() + "/pyfs"
+        let script = """
+        import sys, os, pydicom
+        from pydicom.fileset import FileSet
+        fs = FileSet()
+        for d, _, names in os.walk(sys.argv[1]):
+            for n in sorted(names):
+                fs.add(pydicom.dcmread(os.path.join(d, n)))
+        fs.write(sys.argv[2])
+        """
+        let w = try External.python(script, [source, out])
+        #expect(w.status == 0, Comment(rawValue: w.stderr))
+        let (ours, findings) = try ourUIDs(out + "/DICOMDIR")
+        #expect(ours == (try pydicomUIDs(out + "/DICOMDIR")))
+        #expect(findings.isEmpty, Comment(rawValue: "\(findings)"))
+        #expect(try Verifier().verify(path: out).errors == 0)
+        // Add one more image of an existing series: it goes into that series' folder.
+        let read = try DICOMDIRReader.read(path: out)
+        let series = try #require(read.dicomdir.roots.first?.children.first?.children.first(where: { $0.children.first?.type == .image }))
+        let existing = try #require(series.children.first?.reference?.fileID)
+        var ds = try DICOMFile.read(path: out + "/" + existing.path).dataSet
+        ds.set(.sopInstanceUID, .UI, "1.2.826.0.1.3680043.10.543.90")
+        ds.set(.instanceNumber, .IS, "9")
+        let src = try Folders.temp()
+        try Folders.write(try Part10Writer.encode(ds, sopClassUID: ds.string(.sopClassUID) ?? "", sopInstanceUID: "1.2.826.0.1.3680043.10.543.90"), "x.dcm", in: src)
+        let report = try FileSetUpdater.add(fileSet: out, inputs: [src], options: UpdateOptions())
+        #expect(report.added.first?.hasPrefix(existing.components.dropLast().joined(separator: "/") + "/") == true)
+        #expect(try Verifier().verify(path: out).errors == 0)
+        #expect(try pydicomUIDs(out + "/DICOMDIR").count == ours.count + 1)
+    }
+}

@@ -102,6 +102,10 @@ import TestSupport
         #expect(count.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "11")  // 6 images + SR, KO, PR, PDF + the one added
         _ = try FileSetUpdater.remove(fileSet: fs, selector: { var s = RemoveSelector(); s.fileIDs = ["PAT00001\\STU00001\\SER00001\\IMG00002"]; return s }(), options: UpdateOptions())
         #expect(try Verifier().verify(path: fs).errors == 0)
+        let afterRemove = try External.run("dciodvfy", [fs + "/DICOMDIR"]).stderr.split(separator: "\n").filter { $0.hasPrefix("Error") }
+        #expect(afterRemove.isEmpty, Comment(rawValue: afterRemove.joined(separator: "\n")))
+        let left = try External.python("import sys, pydicom\nfrom pydicom.fileset import FileSet\nprint(len(FileSet(pydicom.dcmread(sys.argv[1]))))", [fs + "/DICOMDIR"])
+        #expect(left.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "10")
     }
 
     /// A journal left by an interrupted add: verify calls its files leftovers, the next update deletes them.

@@ -25,8 +25,14 @@ public struct DICOMDIR {
 /// (0004,1410), (0004,1420), every offset counted from byte 0 of the file, defined lengths.
 public struct DICOMDIRWriter {
     public var encoder = DataSetEncoder()
+    /// Write the record sequence and its items with undefined lengths and delimiters, as
+    /// dcm4che does (defined lengths are the default and what most readers expect).
+    public var undefinedLengths = false
 
-    public init() {}
+    public init(undefinedLengths: Bool = false) {
+        self.undefinedLengths = undefinedLengths
+        if undefinedLengths { encoder = DataSetEncoder(sequenceLength: .undefined, itemLength: .undefined) }
+    }
 
     public func encode(_ dir: DICOMDIR) throws -> [UInt8] {
         let meta = Part10Writer.meta(sopClassUID: DICOMDIR.sopClassUID, sopInstanceUID: dir.fileSetUID,
@@ -62,7 +68,12 @@ public struct DICOMDIRWriter {
             itemOffset[ObjectIdentifier(record)] = w.count
             try writeItem(record, into: &w)
         }
-        w.patchU32(at: sequenceLengthAt, UInt32(w.count - sequenceStart))
+        if undefinedLengths {
+            w.patchU32(at: sequenceLengthAt, 0xFFFF_FFFF)
+            w.tag(.sequenceDelimitationItem); w.u32(0)
+        } else {
+            w.patchU32(at: sequenceLengthAt, UInt32(w.count - sequenceStart))
+        }
 
         // Item layout: item header (8), (0004,1400) UL header (8) + value (4), (0004,1410) US (8 + 2),
         // (0004,1420) UL header (8) + value: the two offset values sit at +16 and +38.
@@ -113,7 +124,12 @@ public struct DICOMDIRWriter {
             if let related = ref.relatedGeneralSOPClassUID { text(.referencedRelatedGeneralSOPClassUIDInFile, .UI, related) }
         }
         for e in record.keys.elements where e.tag.group > 0x0004 { try encoder.encode(e, into: &w) }
-        w.patchU32(at: lengthAt, UInt32(w.count - start))
+        if undefinedLengths {
+            w.patchU32(at: lengthAt, 0xFFFF_FFFF)
+            w.tag(.itemDelimitationItem); w.u32(0)
+        } else {
+            w.patchU32(at: lengthAt, UInt32(w.count - start))
+        }
     }
 
     /// The record's item as a data set: structure elements first, then keys.

@@ -7,10 +7,20 @@ public enum DICOMDIRReader {
     public struct Result {
         public var dicomdir: DICOMDIR
         public var findings: [Finding]
-        /// Records marked inactive ((0004,1410) = 0000H), skipped.
+        /// Records marked inactive ((0004,1410) = 0000H, and everything below them), skipped.
         public var inactiveRecords: Int
+        /// Files referenced only by inactive records (dcm4che deactivates instead of deleting).
+        public var inactiveFileIDs: [FileID] = []
         /// The DICOMDIR as read, for checks that need its meta information or elements.
         public var file: DICOMFile
+
+        public init(dicomdir: DICOMDIR, findings: [Finding], inactiveRecords: Int, inactiveFileIDs: [FileID], file: DICOMFile) {
+            self.dicomdir = dicomdir
+            self.findings = findings
+            self.inactiveRecords = inactiveRecords
+            self.inactiveFileIDs = inactiveFileIDs
+            self.file = file
+        }
     }
 
     /// Reads `path`: a DICOMDIR file, or a folder holding one.
@@ -38,9 +48,11 @@ public enum DICOMDIRReader {
         for item in items { if let o = item.itemOffset { byOffset[o] = item } }
 
         var inactive = 0
+        var inactiveFiles: [FileID] = []
         var visited: Set<Int> = []
-        /// Follows a chain of sibling records from `offset`, recursing into children.
-        func chain(from offset: Int, parent: RecordType?, depth: Int) -> [DirectoryRecord] {
+        /// Follows a chain of sibling records from `offset`, recursing into children. Records
+        /// below an inactive one count as inactive too (dcm4che deactivates whole subtrees).
+        func chain(from offset: Int, parent: RecordType?, depth: Int, active: Bool = true) -> [DirectoryRecord] {
             var out: [DirectoryRecord] = []
             var next = offset
             while next != 0 {
@@ -53,8 +65,11 @@ public enum DICOMDIRReader {
                     break
                 }
                 let record = makeRecord(item, offset: next)
-                if item.int(.recordInUseFlag) == 0 {
+                if !active || item.int(.recordInUseFlag) == 0 {
                     inactive += 1
+                    if let ref = record.reference { inactiveFiles.append(ref.fileID) }
+                    let lower = item.int(.offsetOfReferencedLowerLevelDirectoryEntity) ?? 0
+                    if lower != 0 && depth <= 16 { _ = chain(from: lower, parent: record.type, depth: depth + 1, active: false) }
                 } else {
                     if depth > 16 {
                         findings.append(Finding(.error, "record at byte \(next)", "records nested deeper than 16 levels"))
@@ -90,7 +105,7 @@ public enum DICOMDIRReader {
         var dir = DICOMDIR(fileSetID: ds.string(.fileSetID) ?? "", fileSetUID: file.meta.string(.mediaStorageSOPInstanceUID) ?? "", roots: roots)
         if let d = ds.strings(.fileSetDescriptorFileID), !d.isEmpty { dir.descriptorFileID = FileID(trusted: d) }
         dir.descriptorCharacterSet = ds.string(.specificCharacterSetOfFileSetDescriptorFile)
-        return Result(dicomdir: dir, findings: findings, inactiveRecords: inactive, file: file)
+        return Result(dicomdir: dir, findings: findings, inactiveRecords: inactive, inactiveFileIDs: inactiveFiles, file: file)
     }
 
     static func makeRecord(_ item: DataSet, offset: Int) -> DirectoryRecord {

@@ -76,11 +76,15 @@ public struct Verifier {
         // Every DICOM file in the file-set is referenced (PS3.11); other files are listed.
         if let walker = try? DirectoryWalker(root: root) {
             let journaled = Set(Journal.read(in: root)?.paths.map { $0.uppercased() } ?? [])
+            let inactive = Set(read.inactiveFileIDs.map { asciiUppercased($0.path) })
             let unreferenced = walker.files.filter { $0 != "DICOMDIR" && referenced[asciiUppercased($0)] == nil }
             findings += parallelMap(unreferenced.count, workers: workers) { i -> Finding in
                 let rel = unreferenced[i]
                 if rel == Journal.name || lastComponent(rel).hasPrefix(".dicomfs-tmp-") {
                     return Finding(.info, rel, "left by an interrupted dicomfs run; the next add or remove cleans it up")
+                }
+                if inactive.contains(asciiUppercased(rel)) {
+                    return Finding(.info, rel, "referenced only by an inactive (deleted) record")
                 }
                 if journaled.contains(rel.uppercased()) {
                     return Finding(.info, rel, "written by an interrupted dicomfs add (listed in its journal); the next add or remove deletes it")
