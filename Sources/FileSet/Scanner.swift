@@ -12,7 +12,7 @@ public struct ScannedInstance: Sendable {
     public let sopClassUID: String
     public let sopInstanceUID: String
     public let transferSyntaxUID: String
-    /// The top-level elements a directory record may need (see `InstanceScanner.keptTags`).
+    /// The top-level elements a directory record may need (see `InstanceScanner.keptTags(for:)`).
     public internal(set) var header: DataSet
     public let warnings: [ReadWarning]
     /// Grouping keys, decoded once by the scan workers: Patient ID, Study and Series UIDs.
@@ -29,12 +29,6 @@ public struct ScannedInstance: Sendable {
         var patient: [UInt8] = []
         var study: [UInt8] = []
         var series: [UInt8] = []
-    }
-
-    /// Drops every header element but `tags` (and the character set needed to decode them).
-    mutating func reduceHeader(to tags: Set<Tag>) {
-        header = DataSet(sortedElements: header.elements.filter { tags.contains($0.tag) || $0.tag == .specificCharacterSet },
-                         characterSet: header.characterSet)
     }
 
     /// The instance as seen from one level: a header holding that level's values.
@@ -105,10 +99,7 @@ public struct InstanceScanner: Sendable {
         }
     }
 
-    /// Every element any record type, profile or consistency check reads.
-    public static var keptTags: Set<Tag> { keptTags(for: nil) }
-
-    /// The elements kept for one profile (nil: for every profile).
+    /// Every element a record type, the profile or a consistency check reads (nil: any profile).
     static func keptTags(for only: ApplicationProfile?) -> Set<Tag> {
         var tags: Set<Tag> = [
             .sopClassUID, .sopInstanceUID, .relatedGeneralSOPClassUID, .specificCharacterSet,
@@ -134,14 +125,6 @@ public struct InstanceScanner: Sendable {
         o.keepOnly = keptTags(for: profile)
         o.keepOnlyAppliesToMeta = true
         return o
-    }
-
-    /// Scans the files (paths relative to `root`) in parallel; results come back in input order.
-    public func scan(root: String, files: [String], progress: (@Sendable (Int) -> Void)? = nil) -> [ScanResult] {
-        var all: [ScanResult] = []
-        all.reserveCapacity(files.count)
-        scan(root: root, files: files, progress: progress) { all += $0 }
-        return all
     }
 
     /// Scans in batches and hands each batch, in input order, to `consume` on the calling thread,

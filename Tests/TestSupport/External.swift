@@ -40,10 +40,6 @@ public enum External {
         return (p.terminationStatus, outData, String(decoding: errData, as: UTF8.self))
     }
 
-    public static func available(_ program: String, probe: [String] = ["--version"]) -> Bool {
-        (try? run(program, probe))?.status != nil && (try? run("which", [program]))?.status == 0
-    }
-
     /// Returns true when the tool is there; otherwise fails in CI or records a skip note.
     public static func require(_ program: String, because why: String) -> Bool {
         if (try? run("which", [program]))?.status == 0 { return true }

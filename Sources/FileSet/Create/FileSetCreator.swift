@@ -268,5 +268,5 @@ func renamePath(_ from: String, _ to: String) -> Bool { rename(from, to) == 0 }
 
 /// "/"-separated components, split on bytes (paths here are long lists of short ASCII names).
 func pathComponents(_ path: String) -> [String] {
-    path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { String(Substring($0)) ?? "" }
+    path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { String(Substring($0)) }
 }

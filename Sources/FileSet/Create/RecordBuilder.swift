@@ -56,11 +56,6 @@ final class RecordBuilder {
         self.invent = invent
     }
 
-    func build(_ instances: [ScannedInstance]) -> Result {
-        for inst in instances { add(inst) }
-        return finish()
-    }
-
     /// Files one instance under its patient, study and series, checks it against the
     /// group's first instance, and keeps of it only what its own leaf record needs.
     func add(_ instance: ScannedInstance) {

@@ -132,27 +132,6 @@ public struct DICOMDIRWriter {
         }
     }
 
-    /// The record's item as a data set: structure elements first, then keys.
-    func item(for record: DirectoryRecord) throws -> DataSet {
-        var ds = record.keys
-        for e in ds.elements where e.tag.group <= 0x0004 { ds.remove(e.tag) }
-        ds.set(.offsetOfTheNextDirectoryRecord, .UL, numbers: [0])
-        ds.set(.recordInUseFlag, .US, numbers: [record.inUse ? 0xFFFF : 0])
-        ds.set(.offsetOfReferencedLowerLevelDirectoryEntity, .UL, numbers: [0])
-        ds.set(.directoryRecordType, .CS, record.typeText)
-        if let uid = record.privateRecordUID { ds.set(.privateRecordUID, .UI, uid) }
-        if let ref = record.reference {
-            ds.set(.referencedFileID, .CS, ref.fileID.components)
-            ds.set(.referencedSOPClassUIDInFile, .UI, ref.sopClassUID)
-            ds.set(.referencedSOPInstanceUIDInFile, .UI, ref.sopInstanceUID)
-            ds.set(.referencedTransferSyntaxUIDInFile, .UI, ref.transferSyntaxUID)
-            if let related = ref.relatedGeneralSOPClassUID {
-                ds.set(.referencedRelatedGeneralSOPClassUIDInFile, .UI, related)
-            }
-        }
-        return ds
-    }
-
     private func encodedSize(_ e: DataElement) -> Int {
         let n = e.valueLength + (e.valueLength & 1)
         return (e.vr.hasLongLength ? 12 : 8) + n
