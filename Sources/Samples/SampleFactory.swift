@@ -30,16 +30,9 @@ public enum SampleFactory {
         var ds = patient(name: "Doe^Jane", id: "DCMFS001", birth: "19700101", sex: "F")
         study(&ds, uid: uid(1, 1), date: "20240301", time: "101500", id: "CT1", description: "CT HEAD W/O CONTRAST", accession: "A0001")
         series(&ds, uid: uid(1, 1, 1), modality: "CT", number: 1, description: "AXIAL 5MM")
-        ds.set(.imageType, .CS, ["ORIGINAL", "PRIMARY", "AXIAL"])
-        ds.set(.instanceNumber, .IS, String(instance))
-        plane(&ds, z: 5 * instance, spacing: "3.75")
-        ds.set(.kvp, .DS, "120")
-        ds.set(.rescaleIntercept, .DS, "-1024")
-        ds.set(.rescaleSlope, .DS, "1")
+        ctSlice(&ds, instance: instance, z: 5 * instance, spacing: "3.75", size: 64, slice: instance)
         ds.set(.windowCenter, .DS, "40")
         ds.set(.windowWidth, .DS, "400")
-        let pixels = phantom(size: 64, slice: instance)
-        image(&ds, rows: 64, columns: 64, bits: 16, signed: false, photometric: "MONOCHROME2", pixels: pixels)
         return try instanceFile(ds, sopClass: "1.2.840.10008.5.1.4.1.1.2", sopInstance: uid(1, 1, 1, instance))
     }
 
@@ -130,13 +123,7 @@ public enum SampleFactory {
         ds.set(DataElement(.patientName, .PN, bytes: name))
         study(&ds, uid: uid(3, 1), date: "20240510", time: "090000", id: "CT2", description: "CT CHEST", accession: "A0004")
         series(&ds, uid: uid(3, 1, 1), modality: "CT", number: 1, description: "LUNG")
-        ds.set(.imageType, .CS, ["ORIGINAL", "PRIMARY", "AXIAL"])
-        ds.set(.instanceNumber, .IS, "1")
-        plane(&ds, z: 0, spacing: "7.5")
-        ds.set(.kvp, .DS, "120")
-        ds.set(.rescaleIntercept, .DS, "-1024")
-        ds.set(.rescaleSlope, .DS, "1")
-        image(&ds, rows: 32, columns: 32, bits: 16, signed: false, photometric: "MONOCHROME2", pixels: phantom(size: 32, slice: 3))
+        ctSlice(&ds, instance: 1, z: 0, spacing: "7.5", size: 32, slice: 3)
         return try instanceFile(ds, sopClass: "1.2.840.10008.5.1.4.1.1.2", sopInstance: uid(3, 1, 1, 1))
     }
 
@@ -202,6 +189,17 @@ public enum SampleFactory {
         bytes.reserveCapacity(pixels.count * 2)
         for p in pixels { bytes += [UInt8(p & 0xFF), UInt8(p >> 8)] }
         ds.set(DataElement(.pixelData, .OW, bytes: bytes))
+    }
+
+    /// An axial CT slice of the phantom: image type, number, plane, kVp, rescale to HU, pixels.
+    static func ctSlice(_ ds: inout DataSet, instance: Int, z: Int, spacing: String, size: Int, slice: Int) {
+        ds.set(.imageType, .CS, ["ORIGINAL", "PRIMARY", "AXIAL"])
+        ds.set(.instanceNumber, .IS, String(instance))
+        plane(&ds, z: z, spacing: spacing)
+        ds.set(.kvp, .DS, "120")
+        ds.set(.rescaleIntercept, .DS, "-1024")
+        ds.set(.rescaleSlope, .DS, "1")
+        image(&ds, rows: size, columns: size, bits: 16, signed: false, photometric: "MONOCHROME2", pixels: phantom(size: size, slice: slice))
     }
 
     /// Image Plane module plus the acquisition basics CT and MR IODs require.

@@ -44,26 +44,24 @@ def tree(path):
     ds = pydicom.dcmread(path)
     by_offset = {rec.seq_item_tell: rec for rec in ds.DirectoryRecordSequence}
 
+    def siblings(offset):
+        """The records of one sibling chain, each with its subtree, in a canonical order."""
+        out = []
+        rec = by_offset.get(offset)
+        while rec is not None:
+            out.append(node(rec))
+            rec = by_offset.get(rec.OffsetOfTheNextDirectoryRecord)
+        return sorted(out, key=lambda n: json.dumps(n, sort_keys=True))
+
     def node(rec):
         keys = {k: str(rec.get(k, "")) for k in TREE_KEYS if k in rec}
         fid = rec.get("ReferencedFileID")
         if fid is not None:
             keys["ReferencedFileID"] = "/".join(fid) if isinstance(fid, (list, pydicom.multival.MultiValue)) else str(fid)
-        children = []
-        child = by_offset.get(rec.OffsetOfReferencedLowerLevelDirectoryEntity)
-        while child is not None:
-            children.append(node(child))
-            child = by_offset.get(child.OffsetOfTheNextDirectoryRecord)
-        children.sort(key=lambda n: json.dumps(n, sort_keys=True))
+        children = siblings(rec.OffsetOfReferencedLowerLevelDirectoryEntity)
         return {"type": rec.DirectoryRecordType, "keys": keys, "children": children}
 
-    roots = []
-    rec = by_offset.get(ds.OffsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity)
-    while rec is not None:
-        roots.append(node(rec))
-        rec = by_offset.get(rec.OffsetOfTheNextDirectoryRecord)
-    roots.sort(key=lambda n: json.dumps(n, sort_keys=True))
-    return roots
+    return siblings(ds.OffsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity)
 
 
 def admissible(files, out):

@@ -37,9 +37,7 @@ public struct DirectoryWalker {
         defer { closedir(dir) }
         var subdirectories: [String] = []
         while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
+            let name = entryName(entry)
             if name == "." || name == ".." { continue }
             let rel = relative.isEmpty ? name : relative + "/" + name
             var type = entry.pointee.d_type

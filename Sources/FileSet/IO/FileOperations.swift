@@ -155,42 +155,22 @@ enum FileOps {
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
+            let name = entryName(entry)
             if name != "." && name != ".." { names.append(name) }
         }
         return names.sorted()
     }
 
     static func isEmptyDirectory(_ path: String) -> Bool {
-        guard let dir = opendir(path) else { return false }
-        defer { closedir(dir) }
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name != "." && name != ".." { return false }
-        }
-        return true
+        isDirectory(path) && entries(of: path).isEmpty
     }
 
     /// Removes a folder tree (only trees dicomfs itself created).
     static func removeTree(_ path: String) {
-        if let dir = opendir(path) {
-            var names: [String] = []
-            while let entry = readdir(dir) {
-                let name = withUnsafePointer(to: entry.pointee.d_name) {
-                    $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-                }
-                if name != "." && name != ".." { names.append(name) }
-            }
-            closedir(dir)
-            for n in names {
-                let child = path + "/" + n
-                var st = stat()
-                if lstat(child, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR { removeTree(child) } else { unlink(child) }
-            }
+        for n in entries(of: path) {
+            let child = path + "/" + n
+            var st = stat()
+            if lstat(child, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR { removeTree(child) } else { unlink(child) }
         }
         rmdir(path)
     }
@@ -200,28 +180,26 @@ enum FileOps {
         return stat(path, &st) == 0 ? Int(st.st_size) : nil
     }
 
+    /// Every byte of a file (duplicate comparison, journals: small or rare reads).
     static func readAll(_ path: String) throws -> [UInt8] {
-        let source = try FileSourceReader(path: path)
-        return try source.readAll()
-    }
-}
-
-/// Whole-file reads for the rare cases that need every byte (duplicate comparison).
-struct FileSourceReader {
-    let path: String
-    init(path: String) throws { self.path = path }
-    func readAll() throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileSetError.io("cannot open \(path): \(FileOps.errorText())") }
+        guard fd >= 0 else { throw FileSetError.io("cannot open \(path): \(errorText())") }
         defer { close(fd) }
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; throw FileSetError.io("cannot read \(path): \(FileOps.errorText())") }
+            if n < 0 { if errno == EINTR { continue }; throw FileSetError.io("cannot read \(path): \(errorText())") }
             if n == 0 { return out }
             out.append(contentsOf: buffer[0..<n])
         }
+    }
+}
+
+/// The name of a directory entry (d_name is a fixed C array).
+func entryName(_ entry: UnsafeMutablePointer<dirent>) -> String {
+    withUnsafePointer(to: entry.pointee.d_name) {
+        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
     }
 }
 
