@@ -35,7 +35,7 @@ public struct DICOMError: Error, Sendable, CustomStringConvertible, Equatable {
         return parts.joined(separator: ": ")
     }
 
-    func withFile(_ path: String) -> DICOMError {
+    public func withFile(_ path: String) -> DICOMError {
         var copy = self
         copy.file = path
         return copy

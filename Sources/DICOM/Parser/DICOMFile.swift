@@ -39,7 +39,15 @@ public struct DICOMFile: Sendable {
 
     public static func read(path: String, options: ReadOptions = ReadOptions()) throws -> DICOMFile {
         do {
-            let source = try FileByteSource(path: path)
+            return try read(source: try FileByteSource(path: path), path: path, options: options)
+        } catch let e as DICOMError {
+            throw e.withFile(path)
+        }
+    }
+
+    /// Reads from any source; `path` names it in errors and in the result.
+    public static func read(source: ByteSource, path: String, options: ReadOptions = ReadOptions()) throws -> DICOMFile {
+        do {
             var file = try read(source: source, options: options)
             file.path = path
             return file

@@ -25,13 +25,18 @@ public enum DICOMDIRReader {
 
     /// Reads `path`: a DICOMDIR file, or a folder holding one.
     public static func read(path: String) throws -> Result {
-        let dicomdirPath = FileOps.isDirectory(path) ? path + "/DICOMDIR" : path
-        guard FileOps.exists(dicomdirPath) else {
-            throw FileSetError.unusableInput("\(path): no DICOMDIR (a file-set has one, at its root)")
+        if FileOps.isDirectory(path) { return try read(storage: FolderStorage(root: path)) }
+        return try read(storage: FolderStorage(root: directoryName(path)), name: lastComponent(path))
+    }
+
+    /// Reads the DICOMDIR at the root of `storage` (a folder, a disc image, a drive).
+    public static func read(storage: FileSetStorage, name: String = "DICOMDIR") throws -> Result {
+        guard storage.fileExists(name) else {
+            throw FileSetError.unusableInput("\(storage.location): no DICOMDIR (a file-set has one, at its root)")
         }
         let file: DICOMFile
         do {
-            file = try DICOMFile.read(path: dicomdirPath, options: ReadOptions(bulkDataThreshold: 1 << 16))
+            file = try storage.readDICOM(name, options: ReadOptions(bulkDataThreshold: 1 << 16))
         } catch {
             throw FileSetError.unusableInput("\(error)")
         }

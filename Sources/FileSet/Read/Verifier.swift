@@ -27,12 +27,17 @@ public struct Verifier {
 
     /// Throws only when PATH cannot be read as a file-set at all (no DICOMDIR, not DICOM).
     public func verify(path: String) throws -> Report {
-        let root = FileOps.isDirectory(path) ? path : directoryName(path)
+        if FileOps.isDirectory(path) { return try verify(storage: FolderStorage(root: path)) }
+        return try verify(storage: FolderStorage(root: directoryName(path)), dicomdir: lastComponent(path))
+    }
+
+    /// Verifies the file-set in `storage` (a folder here; a disc image through the Media module).
+    public func verify(storage: FileSetStorage, dicomdir: String = "DICOMDIR") throws -> Report {
         var timer = PhaseTimer()
-        let read = try DICOMDIRReader.read(path: path)
+        let read = try DICOMDIRReader.read(storage: storage, name: dicomdir)
         timer.mark("read DICOMDIR")
         var findings = read.findings
-        checkDICOMDIRFile(read.file, read.dicomdir, root: root, &findings)
+        checkDICOMDIRFile(read.file, read.dicomdir, storage: storage, &findings)
         let records = read.dicomdir.allRecords
         for r in records { checkKeys(r, &findings) }
 
@@ -66,18 +71,19 @@ public struct Verifier {
             var f: [Finding] = []
             let c = toCheck[i]
             let subject = "\(DICOMDIRReader.describe(c.record)) → \(c.ref.fileID.path)"
-            if let actual = checker.locate(c.ref.fileID, in: root, subject: subject, &f) {
-                checker.checkReferencedFile(actual, c.ref, record: c.record, subject: subject, &f)
+            if let actual = checker.locate(c.ref.fileID, in: storage, subject: subject, &f) {
+                checker.checkReferencedFile(actual, in: storage, c.ref, record: c.record, subject: subject, &f)
             }
             return f
         }.flatMap { $0 }
         timer.mark("referenced files")
 
         // Every DICOM file in the file-set is referenced (PS3.11); other files are listed.
-        if let walker = try? DirectoryWalker(root: root) {
-            let journaled = Set(Journal.read(in: root)?.paths.map { $0.uppercased() } ?? [])
+        if let files = try? storage.allFiles() {
+            let folder = (storage as? FolderStorage)?.root
+            let journaled = Set(folder.flatMap { Journal.read(in: $0) }?.paths.map { $0.uppercased() } ?? [])
             let inactive = Set(read.inactiveFileIDs.map { asciiUppercased($0.path) })
-            let unreferenced = walker.files.filter { $0 != "DICOMDIR" && referenced[asciiUppercased($0)] == nil }
+            let unreferenced = files.filter { $0 != dicomdir && referenced[asciiUppercased($0)] == nil }
             findings += parallelMap(unreferenced.count, workers: workers) { i -> Finding in
                 let rel = unreferenced[i]
                 if rel == Journal.name || lastComponent(rel).hasPrefix(".dicomfs-tmp-") {
@@ -90,20 +96,20 @@ public struct Verifier {
                     return Finding(.info, rel, "written by an interrupted dicomfs add (listed in its journal); the next add or remove deletes it")
                 }
                 // DICOM if its meta information (or a first element, for legacy files) reads.
-                if (try? DICOMFile.read(path: root + "/" + rel, options: ReadOptions(stopBefore: Tag(0x0000, 0x0001)))) != nil {
+                if (try? storage.readDICOM(rel, options: ReadOptions(stopBefore: Tag(0x0000, 0x0001)))) != nil {
                     return Finding(.error, rel, "DICOM file not referenced by the DICOMDIR (PS3.11: every DICOM file of the file-set is referenced)")
                 }
                 return Finding(.info, rel, "non-DICOM file (allowed; not referenced)")
             }
         }
         timer.mark("unreferenced files")
-        return Report(fileSet: root, records: records.count, inactiveRecords: read.inactiveRecords,
+        return Report(fileSet: storage.location, records: records.count, inactiveRecords: read.inactiveRecords,
                       referencedFiles: referenced.count, findings: findings)
     }
 
     // MARK: The DICOMDIR file
 
-    private func checkDICOMDIRFile(_ file: DICOMFile, _ dir: DICOMDIR, root: String, _ f: inout [Finding]) {
+    private func checkDICOMDIRFile(_ file: DICOMFile, _ dir: DICOMDIR, storage: FileSetStorage, _ f: inout [Finding]) {
         let s = "DICOMDIR"
         if file.preamble == nil || !file.hasMetaInformation {
             f.append(Finding(.error, s, "not a DICOM Part 10 file: it needs a preamble, \"DICM\" and File Meta Information (PS3.10 §7.1)"))
@@ -129,7 +135,7 @@ public struct Verifier {
             if !FileID.violations(of: d.components).isEmpty {
                 f.append(Finding(.error, s, "descriptor File ID \(d.path) is not a valid File ID"))
             } else {
-                _ = locate(d, in: root, subject: "descriptor \(d.path)", &f)  // reports a missing file
+                _ = locate(d, in: storage, subject: "descriptor \(d.path)", &f)  // reports a missing file
             }
         }
         if let p = file.preamble {
@@ -165,27 +171,26 @@ public struct Verifier {
 
     /// The path of a referenced file, tolerating case differences (discs mounted on Linux often
     /// show lower case) with a warning.
-    private func locate(_ id: FileID, in root: String, subject: String, _ f: inout [Finding]) -> String? {
-        let exact = root + "/" + id.path
-        if FileOps.exists(exact) { return exact }
-        var current = root
+    private func locate(_ id: FileID, in storage: FileSetStorage, subject: String, _ f: inout [Finding]) -> String? {
+        if storage.fileExists(id.path) { return id.path }
+        var current = ""
         for component in id.components {
-            guard let match = FileOps.entries(of: current).first(where: { $0.uppercased() == component.uppercased() }) else {
+            guard let match = storage.entries(of: current).first(where: { $0.uppercased() == component.uppercased() }) else {
                 f.append(Finding(.error, subject, "referenced file does not exist"))
                 return nil
             }
-            current += "/" + match
+            current += (current.isEmpty ? "" : "/") + match
         }
-        f.append(Finding(.warning, subject, "found only as \(current.dropFirst(root.count + 1)) (case differs, common on discs mounted on Linux)"))
+        f.append(Finding(.warning, subject, "found only as \(current) (case differs, common on discs mounted on Linux)"))
         return current
     }
 
-    private func checkReferencedFile(_ path: String, _ ref: InstanceReference, record: DirectoryRecord, subject: String, _ f: inout [Finding]) {
+    private func checkReferencedFile(_ path: String, in storage: FileSetStorage, _ ref: InstanceReference, record: DirectoryRecord, subject: String, _ f: inout [Finding]) {
         let file: DICOMFile
         do {
             // Read to the end: every element's length is checked against the file, but only the
             // elements the checks use are copied, and bulk data stays on disk.
-            file = try DICOMFile.read(path: path, options: Self.fileCheckOptions)
+            file = try storage.readDICOM(path, options: Self.fileCheckOptions)
         } catch {
             f.append(Finding(.error, subject, "referenced file does not parse: \(error)"))
             return

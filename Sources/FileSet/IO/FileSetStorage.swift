@@ -1,0 +1,53 @@
+import DICOM
+
+/// Where a file-set's files live, for the File-set Reader: a folder here, a disc image or an
+/// optical drive in the Media module. Paths are relative to the file-set root, `/`-separated,
+/// with the names as the medium stores them.
+public protocol FileSetStorage: Sendable {
+    /// Names the file-set in reports: the folder, the image or the device.
+    var location: String { get }
+    func fileExists(_ path: String) -> Bool
+    /// The names in one directory ("" is the root); empty when it is not a directory.
+    func entries(of directory: String) -> [String]
+    /// Every regular file, recursively, in sorted order.
+    func allFiles() throws -> [String]
+    /// Random access to one file's bytes.
+    func open(_ path: String) throws -> ByteSource
+}
+
+extension FileSetStorage {
+    /// The path for `location` + a relative path, as error messages show it.
+    public func display(_ path: String) -> String { location + "/" + path }
+}
+
+/// A file-set in a folder of the local file system.
+public struct FolderStorage: FileSetStorage {
+    public let root: String
+    public var location: String { root }
+
+    public init(root: String) {
+        self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+    }
+
+    public func fileExists(_ path: String) -> Bool { FileOps.exists(root + "/" + path) }
+
+    public func entries(of directory: String) -> [String] {
+        FileOps.entries(of: directory.isEmpty ? root : root + "/" + directory)
+    }
+
+    public func allFiles() throws -> [String] { try DirectoryWalker(root: root).files }
+
+    public func open(_ path: String) throws -> ByteSource { try FileByteSource(path: root + "/" + path) }
+}
+
+extension FileSetStorage {
+    /// Reads one file of the storage as DICOM; errors name it by its display path.
+    public func readDICOM(_ path: String, options: ReadOptions = ReadOptions()) throws -> DICOMFile {
+        let name = display(path)
+        do {
+            return try DICOMFile.read(source: try open(path), path: name, options: options)
+        } catch let e as DICOMError {
+            throw e.withFile(name)
+        }
+    }
+}
