@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .library(name: "DICOM", targets: ["DICOM"]),
         .library(name: "FileSet", targets: ["FileSet"]),
+        .library(name: "Media", targets: ["Media"]),
         .executable(name: "dicomfs", targets: ["dicomfs"]),
     ],
     dependencies: [
@@ -21,17 +22,25 @@ let package = Package(
         .target(name: "FileSet", dependencies: ["DICOM", "CSystem"]),
         // copy_file_range and syncfs, which need _GNU_SOURCE.
         .target(name: "CSystem"),
+        // libisoburn, libisofs and libburn (Debian 1.5.4): ISO 9660 mastering, burning, reading.
+        .systemLibrary(
+            name: "CIsoBurn", pkgConfig: "libisoburn-1",
+            providers: [.apt(["libisoburn-dev", "libisofs-dev", "libburn-dev"])]
+        ),
+        // ISO images, drives, burning, multi-session updates, reading discs without mounting.
+        .target(name: "Media", dependencies: ["FileSet", "DICOM", "CIsoBurn"]),
         // Deterministic sample files: bundled under samples/ and used as test fixtures.
         .target(name: "Samples", dependencies: ["DICOM"]),
         .executableTarget(name: "dicomfs-samples", dependencies: ["Samples"]),
         .executableTarget(
             name: "dicomfs",
-            dependencies: ["DICOM", "FileSet", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["DICOM", "FileSet", "Media", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Helpers shared by the test targets: running external tools, temp folders, fixtures.
         .target(name: "TestSupport", dependencies: ["DICOM", "Samples"], path: "Tests/TestSupport"),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "Samples", "TestSupport"]),
         .testTarget(name: "FileSetTests", dependencies: ["FileSet", "DICOM", "Samples", "TestSupport"]),
+        .testTarget(name: "MediaTests", dependencies: ["Media", "FileSet", "DICOM", "Samples", "TestSupport"]),
         .testTarget(name: "dicomfsTests", dependencies: ["dicomfs", "Samples", "TestSupport"]),
     ]
 )

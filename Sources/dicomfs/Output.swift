@@ -32,6 +32,20 @@ final class ProgressBar: @unchecked Sendable {
         shown = true
     }
 
+    /// A write: percent, MB/s and time left.
+    func transfer(_ stage: String, done: Int64, total: Int64, seconds: Double) {
+        guard enabled, total > 0 else { return }
+        lock.lock(); defer { lock.unlock() }
+        let width = 30
+        let filled = Int(min(Int64(width), done * Int64(width) / total))
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        let rate = seconds > 0 ? Double(done) / seconds : 0
+        let eta = rate > 0 ? Int(Double(total - done) / rate) : 0
+        let text = String(format: "\r%@ [%@] %3d%% %6.1f MB/s ETA %d:%02d", stage, bar, Int(done * 100 / total), rate / 1e6, eta / 60, eta % 60)
+        FileHandle.standardErrorRaw(text)
+        shown = true
+    }
+
     func finish() {
         guard enabled, shown else { return }
         FileHandle.standardErrorRaw("\r\u{1B}[K")

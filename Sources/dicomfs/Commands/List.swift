@@ -1,19 +1,21 @@
 import ArgumentParser
 import DICOM
 import FileSet
+import Media
 
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ls",
         abstract: "List the patients, studies, series and instances of a file-set (File-set Reader).",
         discussion: """
-        PATH is a file-set folder or a DICOMDIR file. The DICOMDIR's records are followed by \
+        PATH is a file-set folder, a DICOMDIR file, an ISO image or a drive (/dev/sr0; read \
+        through libisofs, no mount needed). The DICOMDIR's records are followed by \
         their offsets, tolerantly: problems are reported as warnings and listing goes on. Text \
         is decoded per Specific Character Set. Nothing is ever written.
         """
     )
 
-    @Argument(help: "A file-set folder or a DICOMDIR file.", completion: .file())
+    @Argument(help: "A file-set folder, a DICOMDIR file, an ISO image or a drive.", completion: .file())
     var path: String
 
     @Option(help: "Only this patient (repeatable).")
@@ -37,8 +39,14 @@ struct List: ParsableCommand {
     func run() throws {
         let result: DICOMDIRReader.Result
         do {
-            result = try DICOMDIRReader.read(path: path)
+            if ISOImage.isImage(path) {
+                result = try DICOMDIRReader.read(storage: try ISOStorage(try ISOImage.open(path)))
+            } else {
+                result = try DICOMDIRReader.read(path: path)
+            }
         } catch let e as FileSetError {
+            throw failure(e)
+        } catch let e as MediaError {
             throw failure(e)
         }
         var filter = ListFilter()

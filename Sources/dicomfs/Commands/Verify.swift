@@ -1,5 +1,6 @@
 import ArgumentParser
 import FileSet
+import Media
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,16 +11,22 @@ struct Verify: ParsableCommand {
         unreachable records, parent/child types, inactive records), the keys of every record, \
         and every referenced file (valid File ID inside the file-set, present, referenced once, \
         SOP Class/Instance and Transfer Syntax as recorded, parses to its end, pixel data \
-        length, no executable preamble), and that every DICOM file is referenced. Exit status: \
+        length, no executable preamble), and that every DICOM file is referenced. PATH may also \
+        be an ISO image or a drive (/dev/sr0), read through libisofs without mounting; then the \
+        PS3.12 names, the Volume Identifier and the recorded session and per-file MD5s are \
+        checked too. Exit status: \
         0 no errors, 1 errors found, 2 not readable as a file-set at all.
         """
     )
 
-    @Argument(help: "A file-set folder or its DICOMDIR.", completion: .file())
+    @Argument(help: "A file-set folder, its DICOMDIR, an ISO image or a drive.", completion: .file())
     var path: String
 
     @Option(help: "Also check transfer syntaxes against this PS3.11 profile.")
     var profile: ApplicationProfile?
+
+    @Flag(help: "On an image or drive: skip the MD5 checks.")
+    var noMD5 = false
 
     @Flag(help: "Print the report as JSON.")
     var json = false
@@ -30,8 +37,14 @@ struct Verify: ParsableCommand {
     func run() throws {
         let report: Verifier.Report
         do {
-            report = try Verifier(profile: profile).verify(path: path)
+            if ISOImage.isImage(path) {
+                report = try ISOVerifier.verify(path, profile: profile, checkMD5: !noMD5)
+            } else {
+                report = try Verifier(profile: profile).verify(path: path)
+            }
         } catch let e as FileSetError {
+            throw failure(e)
+        } catch let e as MediaError {
             throw failure(e)
         }
         if json {
