@@ -97,8 +97,11 @@ struct TreeBuilder {
     }
 
     mutating func add(_ plan: MasterPlan) throws {
-        for dir in plan.directories { try directory(dir, source: plan.root + "/" + dir) }
-        for file in plan.files { try addFile(file, source: plan.root + "/" + file) }
+        for dir in plan.directories { try directory(dir.path, source: dir.source) }
+        for file in plan.files {
+            guard let source = file.source else { continue }
+            try addFile(file.path, source: source)
+        }
     }
 
     /// The image directory at `path`, creating it (and its parents) when missing.
@@ -122,8 +125,8 @@ struct TreeBuilder {
                 iso_node_set_atime(dir, st.st_atim.tv_sec)
                 iso_node_set_ctime(dir, st.st_ctim.tv_sec)
             }
-            iso_node_set_permissions(dir, 0o555)
         }
+        iso_node_set_permissions(dir, 0o555)
         directories[path] = dir
         return dir
     }

@@ -6,9 +6,14 @@ import Glibc
 /// What goes on the disc: every directory and file of a file-set folder, each name checked
 /// against PS3.12 before libisofs sees it.
 public struct MasterPlan: Sendable {
-    public var root: String
-    public var directories: [String]
-    public var files: [String]
+    /// A path on the disc and where its content (or, for a folder, its times) comes from.
+    public struct Item: Sendable {
+        public var path: String
+        public var source: String?
+    }
+
+    public var directories: [Item]
+    public var files: [Item]
     public var bytes: Int64
     public var fileSetID: String
 
@@ -45,15 +50,44 @@ public struct MasterPlan: Sendable {
         if !problems.isEmpty {
             throw MediaError.unusable("these names cannot go on a PS3.12 disc unchanged (nothing was written):\n  " + problems.joined(separator: "\n  "))
         }
-        return MasterPlan(root: root, directories: directories.sorted(), files: walker.files, bytes: bytes,
+        return MasterPlan(directories: directories.sorted().map { Item(path: $0, source: root + "/" + $0) },
+                          files: walker.files.map { Item(path: $0, source: root + "/" + $0) }, bytes: bytes,
                           fileSetID: dicomdir.dicomdir.fileSetID)
+    }
+
+    /// A file-set not yet written: its files go onto the disc straight from the source folder
+    /// under their File IDs, and only the DICOMDIR is written, into `scratch`.
+    public static func make(staged: StagedFileSet, scratch: String) throws -> MasterPlan {
+        let dicomdirPath = absolutePath(scratch) + "/DICOMDIR"
+        guard let out = fopen(dicomdirPath, "wb") else {
+            throw MediaError.io("cannot write \(dicomdirPath): \(String(cString: strerror(errno)))")
+        }
+        let written = staged.dicomdir.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, out) }
+        guard fclose(out) == 0, written == staged.dicomdir.count else { throw MediaError.io("cannot write \(dicomdirPath)") }
+        let source = absolutePath(staged.source)
+        var files = [Item(path: "DICOMDIR", source: dicomdirPath)]
+        if let d = staged.descriptor { files.append(Item(path: d.fileID.path, source: absolutePath(d.source))) }
+        files += staged.copies.map { Item(path: $0.fileID.path, source: source + "/" + $0.source) }
+        var directories: Set<String> = []
+        var problems: [String] = []
+        for f in files {
+            problems += ISONames.violations(path: f.path, isDirectory: false, isDICOM: f.path != staged.descriptor?.fileID.path).map(\.description)
+            var parent = Substring(f.path)
+            while let slash = parent.lastIndex(of: "/") {
+                parent = parent[..<slash]
+                directories.insert(String(parent))
+            }
+        }
+        if !problems.isEmpty { throw MediaError.unusable("names PS3.12 forbids:\n  " + problems.joined(separator: "\n  ")) }
+        return MasterPlan(directories: directories.sorted().map { Item(path: $0, source: nil) }, files: files,
+                          bytes: Int64(staged.report.bytes), fileSetID: staged.report.fileSetID)
     }
 
     /// The raw ISO 9660 identifiers the plan must produce (`DICOM/P0000001/I0000001.;1`).
     func expectedIdentifiers(media: MediaKind) -> Set<String> {
-        var out = Set(directories)
+        var out = Set(directories.map(\.path))
         for f in files {
-            var parts = f.split(separator: "/").map(String.init)
+            var parts = f.path.split(separator: "/").map(String.init)
             parts[parts.count - 1] = ISONames.isoIdentifier(file: parts[parts.count - 1], media: media)
             out.insert(parts.joined(separator: "/"))
         }
@@ -66,5 +100,30 @@ public struct MasterPlan: Sendable {
         defer { close(fd) }
         var head = [UInt8](repeating: 0, count: 132)
         return pread(fd, &head, 132, 0) == 132 && head[128...].elementsEqual("DICM".utf8)
+    }
+}
+
+/// A private folder for the few files mastering writes itself (the DICOMDIR of a streamed
+/// create), next to the image so it is on the same file system; removed afterwards.
+public final class TemporaryFolder: Sendable {
+    public let path: String
+
+    public init(near file: String) throws {
+        var template = Array((directoryOf(absolutePath(file)) + "/.dicomfs-tmp-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw MediaError.io("cannot create a temporary folder next to \(file): \(String(cString: strerror(errno)))")
+        }
+        path = String(cString: made)
+    }
+
+    public func remove() {
+        if let dir = opendir(path) {
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+                if name != "." && name != ".." { unlink(path + "/" + name) }
+            }
+            closedir(dir)
+        }
+        rmdir(path)
     }
 }

@@ -55,11 +55,47 @@ public struct CreateReport: Sendable, Codable {
     public var hasFindings: Bool { !unusable.isEmpty || !skipped.isEmpty }
 }
 
+/// A file-set decided but not yet written: which source file becomes which File ID, and the
+/// encoded DICOMDIR. `create` writes it to a folder; the Media module can master it straight
+/// into an image without copying the files first.
+public struct StagedFileSet: Sendable {
+    public var report: CreateReport
+    public var source: String
+    /// Every instance to copy: its File ID and its path relative to `source`.
+    public var copies: [(fileID: FileID, source: String)]
+    public var dicomdir: [UInt8]
+    /// The descriptor file (0004,1141) and where it comes from.
+    public var descriptor: (fileID: FileID, source: String)?
+}
+
 /// The File-set Creator (PS3.10 §8.3): a folder of Part 10 files becomes a file-set.
 public enum FileSetCreator {
     public static func create(source: String, output: String?, options: CreateOptions,
                               progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> CreateReport {
         try validate(options, output: output)
+        let staged = try stage(source: source, options: options, progress: progress)
+        var report = staged.report
+        report.fileSet = options.inPlace ? source : (output ?? "")
+        if options.dryRun { return report }
+        var timer = PhaseTimer()
+        if options.inPlace {
+            if let d = staged.descriptor {
+                let target = source + "/" + d.fileID.path
+                if !FileOps.exists(target) { try FileOps.copyFile(from: d.source, to: target) }
+            }
+            try FileOps.writeAtomically(staged.dicomdir, to: source + "/DICOMDIR")
+            timer.mark("write")
+        } else if let output {
+            try commitCopy(staged, output: output, progress: progress)
+        }
+        return report
+    }
+
+    /// Scans, checks and builds the records and the DICOMDIR, writing nothing. Throws
+    /// `.rejected` with every problem when the input breaks a rule.
+    public static func stage(source: String, options: CreateOptions,
+                             progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> StagedFileSet {
+        try validate(options, output: options.inPlace ? nil : "")
         var timer = PhaseTimer()
         let walker = try DirectoryWalker(root: source)
         timer.mark("walk")
@@ -116,7 +152,7 @@ public enum FileSetCreator {
         if existingDICOMDIR && !options.replaceExistingDICOMDIR && !options.dryRun {
             throw FileSetError.unusableInput("\(source)/DICOMDIR exists: this folder already is a file-set (use --force to replace its DICOMDIR)")
         }
-        guard var built = builder?.finish() else { return report }
+        guard var built = builder?.finish() else { throw FileSetError.io("\(source): the records were not built") }
         builder = nil  // the groups and their instances are no longer needed
         timer.mark("records")
         errors += built.errors
@@ -153,27 +189,14 @@ public enum FileSetCreator {
         let bytes = try DICOMDIRWriter().encode(dir)
         timer.mark("encode")
 
-        report.fileSet = options.inPlace ? source : (output ?? "")
         report.fileSetID = dir.fileSetID
         report.fileSetUID = dir.fileSetUID
         report.instances = instanceCount
         for r in dir.allRecords { report.records[r.type.rawValue, default: 0] += 1 }
         report.dicomdirBytes = bytes.count
         report.bytes = instanceBytes + bytes.count
-        if options.dryRun { return report }
-
-        if options.inPlace {
-            if let descriptor = options.descriptorPath, let id = dir.descriptorFileID {
-                let target = source + "/" + id.path
-                if !FileOps.exists(target) { try FileOps.copyFile(from: descriptor, to: target) }
-            }
-            try FileOps.writeAtomically(bytes, to: source + "/DICOMDIR")
-            timer.mark("write")
-        } else if let output {
-            try commitCopy(source: source, output: output, copies: copies, dir: dir, dicomdir: bytes,
-                           descriptor: options.descriptorPath, progress: progress)
-        }
-        return report
+        let descriptor = options.descriptorPath.flatMap { path in dir.descriptorFileID.map { (fileID: $0, source: path) } }
+        return StagedFileSet(report: report, source: source, copies: copies, dicomdir: bytes, descriptor: descriptor)
     }
 
     private static func validate(_ options: CreateOptions, output: String?) throws {
@@ -192,7 +215,7 @@ public enum FileSetCreator {
         if let d = options.descriptorPath, FileOps.fileSize(d) == nil {
             throw FileSetError.unusableInput("descriptor file \(d) cannot be read")
         }
-        if !options.inPlace {
+        if !options.inPlace && output != "" {
             guard let output else { throw FileSetError.unusableInput("an output folder (-o) is needed unless --in-place") }
             if FileOps.exists(output) && !FileOps.isEmptyDirectory(output) {
                 throw FileSetError.unusableInput("\(output) exists and is not an empty folder; dicomfs never writes over existing files")
@@ -227,9 +250,9 @@ public enum FileSetCreator {
 
     /// Copies into a temporary sibling folder, syncs it, and renames it into place: the output
     /// folder appears complete or not at all.
-    private static func commitCopy(source: String, output: String, copies: [(fileID: FileID, source: String)],
-                                   dir: DICOMDIR, dicomdir: [UInt8], descriptor: String?,
+    private static func commitCopy(_ staged: StagedFileSet, output: String,
                                    progress: (@Sendable (String, Int, Int) -> Void)?) throws {
+        let (source, copies) = (staged.source, staged.copies)
         let parent = directoryName(output)
         let temp = parent + "/." + lastComponent(output) + ".dicomfs-partial"
         FileOps.removeTree(temp)  // a stale one from a killed run
@@ -242,10 +265,10 @@ public enum FileSetCreator {
                 try FileOps.copyFile(from: source + "/" + copy.source, to: temp + "/" + copy.fileID.path)
                 if i % 256 == 0 { progress?("copying", i, copies.count) }
             }
-            if let descriptor, let id = dir.descriptorFileID {
-                try FileOps.copyFile(from: descriptor, to: temp + "/" + id.path)
+            if let d = staged.descriptor {
+                try FileOps.copyFile(from: d.source, to: temp + "/" + d.fileID.path)
             }
-            try FileOps.writeAtomically(dicomdir, to: temp + "/DICOMDIR")
+            try FileOps.writeAtomically(staged.dicomdir, to: temp + "/DICOMDIR")
             FileOps.syncFileSystem(of: temp)
             if FileOps.exists(output) { _ = rmdirIfEmpty(output) }
             guard renamePath(temp, output) else {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FileSet
 import Foundation
+import Media
 
 extension ApplicationProfile: ExpressibleByArgument {
     public init?(argument: String) {
@@ -19,7 +20,9 @@ struct Create: ParsableCommand {
         every instance is copied byte for byte into OUTPUT under generated File IDs \
         (DICOM/P0000001/S0000001/R0000001/I0000001). With --in-place, SOURCE already is the \
         file-set: every path must be a valid File ID and only the DICOMDIR is written. Nothing is \
-        written when an instance breaks the profile or lacks a Type 1 key (see --invent).
+        written when an instance breaks the profile or lacks a Type 1 key (see --invent). With \
+        --iso the file-set is also mastered into an ISO 9660 image (as `dicomfs iso` does); \
+        without -o the files go into the image straight from SOURCE, never copied to a folder.
         """
     )
 
@@ -28,6 +31,11 @@ struct Create: ParsableCommand {
 
     @Option(name: .shortAndLong, help: "Folder to create; must not exist or be empty.", completion: .directory)
     var output: String?
+
+    @Option(help: "Also master the file-set into this ISO 9660 image.", completion: .file())
+    var iso: String?
+
+    @OptionGroup var image: ImageOptions
 
     @Flag(help: "SOURCE is the file-set: validate its paths as File IDs and write only SOURCE/DICOMDIR.")
     var inPlace = false
@@ -64,7 +72,7 @@ struct Create: ParsableCommand {
 
     func validate() throws {
         if inPlace && output != nil { throw ValidationError("--in-place writes into SOURCE; do not give -o") }
-        if !inPlace && output == nil { throw ValidationError("give the folder to create with -o, or use --in-place") }
+        if !inPlace && output == nil && iso == nil { throw ValidationError("give the folder to create with -o, an image with --iso, or use --in-place") }
         if force && !inPlace { throw ValidationError("--force only applies with --in-place") }
     }
 
@@ -80,24 +88,44 @@ struct Create: ParsableCommand {
         options.inPlace = inPlace
         options.replaceExistingDICOMDIR = force
         options.dryRun = dryRun
+        let settings = try image.settings(profile: profile)
         let bar = ProgressBar()
-        let report: CreateReport
-        do {
-            report = try FileSetCreator.create(source: source, output: output, options: options) { stage, done, total in
-                bar.update(stage, done, total)
+        let progress: @Sendable (String, Int, Int) -> Void = { stage, done, total in bar.update(stage, done, total) }
+        var mastered: ISOMaster.Result?
+        let report: CreateReport = try mediaOperation {
+            defer { bar.finish() }
+            guard let iso, !dryRun else {
+                return try FileSetCreator.create(source: source, output: output, options: options, progress: progress)
             }
+            if output != nil || inPlace {
+                let report = try FileSetCreator.create(source: source, output: output, options: options, progress: progress)
+                bar.finish()
+                mastered = try masterWithProgress(try MasterPlan.make(fileSet: output ?? source), to: iso, settings: settings)
+                return report
+            }
+            // Streamed: the image is made from the source files; only the DICOMDIR is written.
+            var staged = try FileSetCreator.stage(source: source, options: options, progress: progress)
             bar.finish()
-        } catch let e as FileSetError {
-            bar.finish()
-            throw failure(e)
+            let scratch = try TemporaryFolder(near: iso)
+            defer { scratch.remove() }
+            mastered = try masterWithProgress(try MasterPlan.make(staged: staged, scratch: scratch.path), to: iso, settings: settings)
+            staged.report.fileSet = iso
+            return staged.report
         }
         if json {
-            Output.json(report)
+            if let mastered { Output.json(CreatedImage(fileSet: report, image: mastered)) } else { Output.json(report) }
         } else {
             Output.text(CreateSummary.render(report))
+            if let mastered { printMastered(mastered, json: false) }
         }
         if report.hasFindings { throw ExitCode(Exit.findings) }
     }
+}
+
+/// `create --iso --json`: both reports.
+struct CreatedImage: Encodable {
+    var fileSet: CreateReport
+    var image: ISOMaster.Result
 }
 
 /// Maps a file-set error to the documented exit status after printing it.
