@@ -13,7 +13,6 @@ final class AcquiredDrive {
         let rawValue: Int32
         static let loadTray = Flags(rawValue: 1)
         static let overwritableIsBlank = Flags(rawValue: 2)
-        static let truncateFile = Flags(rawValue: 4)
         static let noACL = Flags(rawValue: 32)
         static let noXattr = Flags(rawValue: 64)
     }
@@ -36,6 +35,9 @@ final class AcquiredDrive {
         guard let infos else { return }
         while burn_drive_get_status(drive, nil) != BURN_DRIVE_IDLE { usleep(50_000) }
         isoburn_drive_release(drive, eject ? 1 : 0)
+        // Forget the drive too: a released stdio drive stays known to libburn, and acquiring
+        // the same file again could otherwise see the old medium's size.
+        burn_drive_info_forget(infos, 0)
         burn_drive_info_free(infos)
         self.infos = nil
         _ = LibraryMessage.drain()

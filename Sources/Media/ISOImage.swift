@@ -100,6 +100,11 @@ public final class ISOImage: Sendable {
             }
             guard let image else { throw MediaError.unusable("\(what): cannot read the ISO 9660 tree") }
             defer { iso_image_unref(image) }
+            // libisoburn answers a medium without a file system with a new, empty image.
+            let messages = LibraryMessage.drain()
+            if messages.contains(where: { $0.text.contains("No ISO 9660 image") }) {
+                throw MediaError.unusable("\(what): no ISO 9660 file system found")
+            }
             var size: UInt32 = 0
             var has: Int32 = 0
             isoburn_ropt_get_size_what(ropts, &size, &has)

@@ -24,12 +24,15 @@ public enum ISOMaster {
                               progress: ((WriteProgress) -> Void)? = nil) throws -> Result {
         let isImageFile = !output.hasPrefix("stdio:") && !output.hasPrefix("/dev/")
         let target = isImageFile ? absolutePath(output) : output
+        // A fresh file every time: libburn's truncate-at-write-start flag also truncates when
+        // the emulated TOC header is written at the end (seen with libisoburn 1.5.4), so the
+        // file is never reused and never truncated.
         let temporary = isImageFile ? directoryOf(target) + "/.dicomfs-tmp-" + lastOf(target) : target
         if isImageFile { unlink(temporary) }
         let outcome: SessionWriter.Outcome
         do {
             outcome = try LibraryThread.shared.run {
-                let drive = try AcquiredDrive(address: driveAddress(temporary), flags: [.overwritableIsBlank, .truncateFile, .noACL, .noXattr])
+                let drive = try AcquiredDrive(address: driveAddress(temporary), flags: [.overwritableIsBlank, .noACL, .noXattr])
                 defer { drive.release() }
                 guard drive.status == BURN_DISC_BLANK else {
                     throw MediaError.unusable("\(output): the medium is \(drive.status.word), not blank; use `dicomfs burn --blank-first` or `add --media` to append")

@@ -100,6 +100,8 @@ struct LibraryMessage: CustomStringConvertible {
         while iso_obtain_msgs(&minimum, &code, &imageID, &text, &severity) == 1 {
             out.append(LibraryMessage(severity: String(cString: severity), text: String(cString: text)))
         }
+        // DICOMFS_LIBDEBUG=1 shows every library message, for diagnosing drive problems.
+        if getenv("DICOMFS_LIBDEBUG") != nil { for m in out { print("lib: \(m)") } }
         return out
     }
 

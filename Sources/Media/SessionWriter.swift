@@ -83,7 +83,9 @@ enum SessionWriter {
         var p = burn_progress()
         while burn_drive_get_status(drive.drive, nil) == BURN_DRIVE_SPAWNING { usleep(20_000) }
         var cancelled = false
+        var collected: [LibraryMessage] = []
         while burn_drive_get_status(drive.drive, &p) != BURN_DRIVE_IDLE {
+            collected += LibraryMessage.drain()
             if Cancellation.isRequested && !cancelled {
                 burn_drive_cancel(drive.drive)
                 cancelled = true
@@ -93,16 +95,32 @@ enum SessionWriter {
             }
             usleep(100_000)
         }
+        // wrote_well alone is not enough: a write refused at its start ("a drive operation is
+        // still going on") leaves it set, so any SORRY or worse message also means failure.
         let wroteWell = isoburn_drive_wrote_well(drive.drive) == 1
-        let messages = LibraryMessage.drain()
-        if cancelled { throw MediaError.cancelled("writing to \(target) was cancelled") }
-        guard wroteWell else { throw MediaError.io("writing to \(target) failed\(LibraryMessage.summary(messages))") }
-        isoburn_activate_session(drive.drive)
+        if wroteWell && !cancelled { isoburn_activate_session(drive.drive) }
+        // Always let libisofs end its threads, or the next write finds the drive "busy".
         isoburn_sync_after_write(drive.drive, nil, 0)
-        _ = LibraryMessage.drain()
+        let messages = waitForWriteThread(collected: collected + LibraryMessage.drain())
+        if cancelled { throw MediaError.cancelled("writing to \(target) was cancelled") }
+        let problems = LibraryMessage.summary(messages)
+        guard wroteWell && problems.isEmpty else { throw MediaError.io("writing to \(target) failed\(problems)") }
         progress?(WriteProgress(bytesDone: bytes, bytesTotal: bytes, seconds: -start.timeIntervalSinceNow))
         return Outcome(bytes: bytes, seconds: -start.timeIntervalSinceNow)
     }
+}
+
+/// libburn reports the drive idle before its write thread has ended; a write started before
+/// that is refused ("a drive operation is still going on"), even on another drive. The thread
+/// announces its end in a DEBUG message (libburn 1.5.4); wait for it, at most 10 s.
+private func waitForWriteThread(collected: [LibraryMessage]) -> [LibraryMessage] {
+    var messages = collected
+    for _ in 0..<200 {
+        if messages.contains(where: { $0.text.hasPrefix("Write thread on drive") }) { break }
+        usleep(50_000)
+        messages += LibraryMessage.drain()
+    }
+    return messages
 }
 
 func megabytes(_ bytes: Int64) -> String {
