@@ -56,6 +56,14 @@ final class AcquiredDrive {
         return (number, String(cString: name))
     }
 
+    /// 1× in kB/s for the current medium (CD 176.4, DVD 1,385, BD 4,496).
+    var kilobytesPerX: Double {
+        let p = profile.number
+        if p >= 0x40 && p <= 0x43 { return 4496 }
+        if p >= 0x10 && p <= 0x2b { return 1385 }
+        return 176.4
+    }
+
     var status: burn_disc_status { isoburn_disc_get_status(drive) }
 
     /// 0 none, 1 a real MMC drive, 2 a random-access stdio file, 3 a sequential one.

@@ -21,6 +21,7 @@ public enum ISOMaster {
     /// Masters `plan` into the image file `output` (written under a temporary name, renamed
     /// when complete and checked) or onto a drive address (`stdio:…`, /dev/sr0).
     public static func master(_ plan: MasterPlan, to output: String, settings: ImageSettings,
+                              control: WriteControl = WriteControl(),
                               progress: ((WriteProgress) -> Void)? = nil) throws -> Result {
         let isImageFile = !output.hasPrefix("stdio:") && !output.hasPrefix("/dev/")
         let target = isImageFile ? absolutePath(output) : output
@@ -41,7 +42,7 @@ public enum ISOMaster {
                 defer { iso_image_unref(image) }
                 var tree = TreeBuilder(image: image)
                 try tree.add(plan)
-                return try SessionWriter.write(drive, image: image, settings: settings, target: output, progress: progress)
+                return try SessionWriter.write(drive, image: image, settings: settings, control: control, target: output, progress: progress)
             }
         } catch {
             if isImageFile { unlink(temporary) }

@@ -31,6 +31,15 @@ public struct ImageSettings: Sendable {
     }
 }
 
+/// How the write itself runs: sessions left open, simulation, speed.
+public struct WriteControl: Sendable {
+    public var multiSession = false
+    public var simulate = false
+    /// In × of the medium (CD 176.4 kB/s, DVD 1,385 kB/s, BD 4,496 kB/s); nil = maximum.
+    public var speed: Double?
+    public init() {}
+}
+
 /// Writes the image a drive holds (its tree edited through libisofs) as a session: the one
 /// place that prepares, checks capacity, writes, polls and finishes. Library thread only.
 enum SessionWriter {
@@ -39,8 +48,8 @@ enum SessionWriter {
         var seconds: Double
     }
 
-    static func write(_ drive: AcquiredDrive, image: OpaquePointer, settings: ImageSettings, multi: Bool = false,
-                      simulate: Bool = false, target: String, progress: ((WriteProgress) -> Void)?) throws -> Outcome {
+    static func write(_ drive: AcquiredDrive, image: OpaquePointer, settings: ImageSettings, control: WriteControl = WriteControl(),
+                      target: String, progress: ((WriteProgress) -> Void)?) throws -> Outcome {
         var opts: OpaquePointer?
         guard isoburn_igopt_new(&opts, 0) == 1, let opts else { throw MediaError.library("cannot create image options") }
         defer { var o: OpaquePointer? = opts; isoburn_igopt_destroy(&o, 0) }
@@ -58,9 +67,20 @@ enum SessionWriter {
             isoburn_cancel_prepared_write(drive.drive, nil, 0)
             throw MediaError.library("cannot create write options")
         }
-        burn_write_opts_set_multi(writeOpts, multi ? 1 : 0)
+        burn_write_opts_set_multi(writeOpts, control.multiSession ? 1 : 0)
         burn_write_opts_set_underrun_proof(writeOpts, 1)
-        burn_write_opts_set_simulate(writeOpts, simulate ? 1 : 0)
+        if control.simulate {
+            var caps: UnsafeMutablePointer<burn_multi_caps>?
+            let canSimulate = burn_disc_get_multi_caps(drive.drive, BURN_WRITE_NONE, &caps, 0) > 0 && caps?.pointee.might_simulate == 1
+            burn_disc_free_multi_caps(&caps)
+            guard canSimulate else {
+                isoburn_cancel_prepared_write(drive.drive, nil, 0)
+                burn_write_opts_free(writeOpts)
+                throw MediaError.unusable("\(target): this drive and medium cannot simulate a write (--dummy)")
+            }
+            burn_write_opts_set_simulate(writeOpts, 1)
+        }
+        burn_drive_set_speed(drive.drive, 0, control.speed.map { Int32($0 * drive.kilobytesPerX) } ?? 0)
         burn_write_opts_set_stdio_fsync(writeOpts, 0)
 
         // Capacity, before a byte is written: the medium's nominal size and what the drive
@@ -113,7 +133,7 @@ enum SessionWriter {
 /// libburn reports the drive idle before its write thread has ended; a write started before
 /// that is refused ("a drive operation is still going on"), even on another drive. The thread
 /// announces its end in a DEBUG message (libburn 1.5.4); wait for it, at most 10 s.
-private func waitForWriteThread(collected: [LibraryMessage]) -> [LibraryMessage] {
+func waitForWriteThread(collected: [LibraryMessage]) -> [LibraryMessage] {
     var messages = collected
     for _ in 0..<200 {
         if messages.contains(where: { $0.text.hasPrefix("Write thread on drive") }) { break }
