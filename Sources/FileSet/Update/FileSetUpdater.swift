@@ -54,7 +54,33 @@ public enum FileSetUpdater {
 
     public static func add(fileSet root: String, inputs: [String], options: UpdateOptions,
                            progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> UpdateReport {
-        var (dir, referenced, report) = try open(root, dryRun: options.dryRun)
+        guard FileOps.isDirectory(root) else { throw FileSetError.unusableInput("\(root): not a file-set folder") }
+        let staged = try stageAdd(to: FolderStorage(root: root), inputs: inputs, options: options)
+        let report = staged.report
+        if options.dryRun { return report }
+        try Journal(paths: report.added).write(in: root)
+        for (i, c) in staged.copies.enumerated() {
+            try FileOps.makeDirectories(root + "/" + c.fileID.components.dropLast().joined(separator: "/"))
+            try FileOps.copyFileDurably(from: c.source, to: root + "/" + c.fileID.path)
+            if i % 256 == 0 { progress?("copying", i, staged.copies.count) }
+        }
+        FileOps.syncDirectory(root)
+        try FileOps.writeAtomically(staged.dicomdir, to: root + "/DICOMDIR")
+        Journal.remove(in: root)
+        return report
+    }
+
+    /// New instances merged into a file-set, decided but not written: where each new file
+    /// goes and the new DICOMDIR. The Media module appends them to a disc as a new session.
+    public struct StagedAdd: Sendable {
+        public var report: UpdateReport
+        public var copies: [(source: String, fileID: FileID)]
+        public var dicomdir: [UInt8]
+    }
+
+    /// Plans an add to the file-set in `storage` (a folder, or a disc's last session).
+    public static func stageAdd(to storage: FileSetStorage, inputs: [String], options: UpdateOptions) throws -> StagedAdd {
+        var (dir, referenced, report) = try open(storage, dryRun: options.dryRun)
 
         // Index the existing tree: records by key, instances by UID, File IDs in use.
         var patients: [String: DirectoryRecord] = [:], studies: [String: DirectoryRecord] = [:], series: [String: DirectoryRecord] = [:]
@@ -147,7 +173,7 @@ public enum FileSetUpdater {
         }
 
         // File IDs for the new instances, in the folders the existing layout already uses.
-        var layout = UpdateLayout(referenced: referenced, root: root)
+        var layout = UpdateLayout(referenced: referenced, storage: storage)
         var copies: [(source: String, fileID: FileID)] = []
         for (record, inst) in built.leaves {
             let fileID = layout.place(record, in: dir)
@@ -158,26 +184,15 @@ public enum FileSetUpdater {
         }
         built.leaves = []
         report.added = copies.map(\.fileID.path)
-        if options.dryRun { return report }
-
-        let bytes = try DICOMDIRWriter().encode(dir)
-        try Journal(paths: report.added).write(in: root)
-        for (i, c) in copies.enumerated() {
-            try FileOps.makeDirectories(root + "/" + c.fileID.components.dropLast().joined(separator: "/"))
-            try FileOps.copyFileDurably(from: c.source, to: root + "/" + c.fileID.path)
-            if i % 256 == 0 { progress?("copying", i, copies.count) }
-        }
-        FileOps.syncDirectory(root)
-        try FileOps.writeAtomically(bytes, to: root + "/DICOMDIR")
-        Journal.remove(in: root)
-        return report
+        return StagedAdd(report: report, copies: copies, dicomdir: try DICOMDIRWriter().encode(dir))
     }
 
     // MARK: remove
 
     public static func remove(fileSet root: String, selector: RemoveSelector, options: UpdateOptions) throws -> UpdateReport {
         guard !selector.isEmpty else { throw FileSetError.unusableInput("say what to remove (--sop-instance-uid, --file-id, --series-uid, --study-uid, --patient-id)") }
-        var (dir, _, report) = try open(root, dryRun: options.dryRun)
+        guard FileOps.isDirectory(root) else { throw FileSetError.unusableInput("\(root): not a file-set folder") }
+        var (dir, _, report) = try open(FolderStorage(root: root), dryRun: options.dryRun)
         let fileIDs = Set(selector.fileIDs.map { String($0.map { $0 == "\\" ? "/" : $0 }).uppercased() })
         var removed: [String] = []
         /// Prunes selected leaves; a record whose subtree became empty goes too.
@@ -217,19 +232,20 @@ public enum FileSetUpdater {
 
     /// Reads the file-set to update; refuses one whose DICOMDIR has errors; cleans up after an
     /// interrupted earlier update.
-    private static func open(_ root: String, dryRun: Bool) throws -> (DICOMDIR, Set<String>, UpdateReport) {
-        guard FileOps.isDirectory(root) else { throw FileSetError.unusableInput("\(root): not a file-set folder") }
-        let read = try DICOMDIRReader.read(path: root)
+    private static func open(_ storage: FileSetStorage, dryRun: Bool) throws -> (DICOMDIR, Set<String>, UpdateReport) {
+        let read = try DICOMDIRReader.read(storage: storage)
         let errors = read.findings.filter { $0.severity == .error }
         guard errors.isEmpty else {
             throw FileSetError.rejected(["the DICOMDIR has errors; nothing was changed (dicomfs verify shows them):"] + errors.map(\.description))
         }
         let referenced = Set(read.dicomdir.allRecords.compactMap { $0.reference?.fileID.path.uppercased() })
         var report = UpdateReport()
-        report.fileSet = root
+        report.fileSet = storage.location
         report.fileSetUID = read.dicomdir.fileSetUID
         report.dryRun = dryRun
-        if !dryRun { report.recovered = Journal.recover(in: root, referenced: referenced) }
+        if !dryRun, let folder = storage as? FolderStorage {
+            report.recovered = Journal.recover(in: folder.root, referenced: referenced)
+        }
         return (read.dicomdir, referenced, report)
     }
 

@@ -7,10 +7,11 @@ struct UpdateLayout {
     private var counters: [String: Int] = [:]     // folder + prefix → next number to try
     private var folders: [ObjectIdentifier: [String]] = [:]
     private var parents: [ObjectIdentifier: DirectoryRecord]?
-    private let root: String
+    /// Whether a path is taken on the medium (a file or folder no record references).
+    private let exists: (String) -> Bool
 
-    init(referenced: Set<String>, root: String) {
-        self.root = root
+    init(referenced: Set<String>, storage: FileSetStorage) {
+        exists = { storage.fileExists($0) || !storage.entries(of: $0).isEmpty }
         for path in referenced {
             var parts = path.split(separator: "/").map(String.init)
             while !parts.isEmpty {
@@ -63,7 +64,7 @@ struct UpdateLayout {
             let candidate = folder + [Layout.name(prefix, n)]
             let path = candidate.joined(separator: "/")
             n += 1
-            if !used.contains(path.uppercased()) && !FileOps.exists(root + "/" + path) {
+            if !used.contains(path.uppercased()) && !exists(path) {
                 counters[key] = n
                 var parts = candidate
                 while !parts.isEmpty { used.insert(parts.joined(separator: "/").uppercased()); parts.removeLast() }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FileSet
+import Media
 
 /// Options shared by add and remove.
 struct UpdateFlags: ParsableArguments {
@@ -18,15 +19,18 @@ struct Add: ParsableCommand {
         (new folders otherwise) and records under the existing PATIENT/STUDY/SERIES records, \
         with the same checks as create. Existing files are never modified; the File-set UID and \
         ID are kept; existing instances are not re-scanned. The new files are written and synced \
-        first, then the DICOMDIR is replaced atomically.
+        first, then the DICOMDIR is replaced atomically. With --media DISC (an ISO image, a \
+        stdio: address or an appendable disc in a drive), every argument is a file to add: the \
+        last session is read, and a new session with the new files and a complete new DICOMDIR \
+        is appended; the old session's files stay where they are.
         """
     )
 
-    @Argument(help: "The file-set folder.", completion: .directory)
-    var fileSet: String
+    @Argument(help: "The file-set folder, then DICOM files or folders to add (with --media: only files).", completion: .file())
+    var paths: [String]
 
-    @Argument(help: "DICOM files or folders to add.", completion: .file())
-    var inputs: [String]
+    @Option(name: .customLong("media"), help: "Append a session to this disc image or drive instead of updating a folder.", completion: .file())
+    var disc: String?
 
     @Option(help: "PS3.11 profile the added files are checked against.")
     var profile: ApplicationProfile = .stdGenCD
@@ -50,9 +54,22 @@ struct Add: ParsableCommand {
         options.strict = strict
         options.dryRun = flags.dryRun
         let bar = ProgressBar()
+        if let disc {
+            let result = try mediaOperation {
+                defer { bar.finish() }
+                return try SessionGrower.add(media: disc, inputs: paths, options: options, settings: ImageSettings()) {
+                    bar.transfer("Writing session", done: $0.bytesDone, total: $0.bytesTotal, seconds: $0.seconds)
+                }
+            }
+            UpdateSummary.print(result.update, json: flags.json)
+            for f in result.findings { FileHandle.standardError("dicomfs: \(f)") }
+            if result.update.hasFindings || !result.findings.isEmpty { throw ExitCode(Exit.findings) }
+            return
+        }
+        guard paths.count >= 2 else { throw ValidationError("give the file-set folder and at least one file or folder to add (or --media DISC and files)") }
         let report: UpdateReport
         do {
-            report = try FileSetUpdater.add(fileSet: fileSet, inputs: inputs, options: options) { bar.update($0, $1, $2) }
+            report = try FileSetUpdater.add(fileSet: paths[0], inputs: Array(paths.dropFirst()), options: options) { bar.update($0, $1, $2) }
             bar.finish()
         } catch let e as FileSetError {
             bar.finish()
