@@ -173,28 +173,39 @@ _dicomfs() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    create|ls|verify|add|remove|dump|help)
+    create|ls|verify|add|remove|iso|drives|burn|dump|help)
         # Offer subcommand argument completions
         "_dicomfs_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'create ls verify add remove dump help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'create ls verify add remove iso drives burn dump help' -- "${cur}"))
         ;;
     esac
 }
 
 _dicomfs_create() {
     repeating_flags=()
-    non_repeating_flags=(--in-place --force --invent --strict --dry-run --json --version -h --help)
+    non_repeating_flags=(--joliet --no-rock-ridge --no-md5 --in-place --force --invent --strict --dry-run --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--output -o --profile --fileset-id --fileset-uid --descriptor --descriptor-charset)
+    non_repeating_options=(--output -o --iso --media --capacity --profile --fileset-id --fileset-uid --descriptor --descriptor-charset)
     __dicomfs_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--output'|'-o')
         __dicomfs_add_completions -d
+        return
+        ;;
+    '--iso')
+        __dicomfs_add_completions -f
+        return
+        ;;
+    '--media')
+        __dicomfs_add_completions -W 'cd'$'\n''dvd'$'\n''dvd-dl'$'\n''bd'$'\n''usb'
+        return
+        ;;
+    '--capacity')
         return
         ;;
     '--profile')
@@ -258,7 +269,7 @@ _dicomfs_ls() {
 
 _dicomfs_verify() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet -q --version -h --help)
+    non_repeating_flags=(--no-md5 --json --quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=(--profile)
     __dicomfs_offer_flags_options 1
@@ -283,11 +294,15 @@ _dicomfs_add() {
     repeating_flags=()
     non_repeating_flags=(--skip-existing --invent --strict --dry-run --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--profile)
+    non_repeating_options=(--media --profile)
     __dicomfs_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
+    '--media')
+        __dicomfs_add_completions -f
+        return
+        ;;
     '--profile')
         return
         ;;
@@ -295,10 +310,6 @@ _dicomfs_add() {
 
     # Offer positional completions
     case "${positional_number}" in
-    1)
-        __dicomfs_add_completions -d
-        return
-        ;;
     *)
         __dicomfs_add_completions -f
         return
@@ -336,6 +347,91 @@ _dicomfs_remove() {
     case "${positional_number}" in
     1)
         __dicomfs_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_dicomfs_iso() {
+    repeating_flags=()
+    non_repeating_flags=(--joliet --no-rock-ridge --no-md5 --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--output -o --profile --media --capacity)
+    __dicomfs_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--output'|'-o')
+        __dicomfs_add_completions -f
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--media')
+        __dicomfs_add_completions -W 'cd'$'\n''dvd'$'\n''dvd-dl'$'\n''bd'$'\n''usb'
+        return
+        ;;
+    '--capacity')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __dicomfs_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_dicomfs_drives() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=(--drive)
+    non_repeating_options=()
+    __dicomfs_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--drive')
+        return
+        ;;
+    esac
+}
+
+_dicomfs_burn() {
+    repeating_flags=()
+    non_repeating_flags=(--dummy --multi --eject --no-verify --blank-first --joliet --no-rock-ridge --no-md5 --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--drive --speed --profile --media --capacity)
+    __dicomfs_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--drive')
+        return
+        ;;
+    '--speed')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--media')
+        __dicomfs_add_completions -W 'cd'$'\n''dvd'$'\n''dvd-dl'$'\n''bd'$'\n''usb'
+        return
+        ;;
+    '--capacity')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __dicomfs_add_completions -f
         return
         ;;
     esac
