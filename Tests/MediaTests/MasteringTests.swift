@@ -157,3 +157,39 @@ import TestSupport
         #expect(throws: (any Error).self) { _ = try ISOVerifier.verify(dir + "/cut.iso") }
     }
 }
+
+@Suite struct ForeignImageTests {
+    @Test func recordingDatesAreTheFileTimes() throws {
+        guard External.require("isoinfo", because: "independent check of recording dates") else { return }
+        let s = try sampleFileSet()
+        let old = Date(timeIntervalSince1970: 978_307_200 + 86_400 * 40)   // 2001-02-10
+        try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: s.fileSet + "/DICOMDIR")
+        try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: s.fileSet + "/DICOM")
+        let image = s.dir + "/dates.iso"
+        _ = try master(s.fileSet, to: image)
+        let listing = String(decoding: try External.run("isoinfo", ["-l", "-i", image]).stdout, as: UTF8.self)
+        let line = try #require(listing.split(separator: "\n").first { $0.hasSuffix("DICOMDIR.;1 ") || $0.hasSuffix("DICOMDIR.;1") })
+        #expect(line.contains("2001"), "\(line)")
+        let dir = try #require(listing.split(separator: "\n").first { $0.hasSuffix(" DICOM ") || $0.hasSuffix(" DICOM") })
+        #expect(dir.contains("2001"), "\(dir)")
+    }
+
+    /// An image written by another tool at ISO level 3 with names PS3.12 forbids: verify
+    /// names each offender.
+    @Test func verifyReportsNamesThatBreakPS312() throws {
+        guard External.require("xorriso", because: "writes the foreign image") else { return }
+        let s = try sampleFileSet()
+        try Data("x".utf8).write(to: URL(fileURLWithPath: s.fileSet + "/NOTES.MARKDOWN"))
+        try FileManager.default.createDirectory(atPath: s.fileSet + "/AVERYLONGFOLDER", withIntermediateDirectories: true)
+        try Data("y".utf8).write(to: URL(fileURLWithPath: s.fileSet + "/AVERYLONGFOLDER/X"))
+        let image = s.dir + "/foreign.iso"
+        let r = try External.run("xorriso", ["-outdev", "stdio:" + image, "-map", s.fileSet, "/", "-commit"])
+        #expect(r.status == 0, Comment(rawValue: r.stderr))
+        let report = try ISOVerifier.verify(image)
+        let names = report.findings.filter { $0.message.contains("identifier") }
+        #expect(names.contains { $0.subject.hasPrefix("NOTES.MARKDOWN") && $0.message.contains("extension of 8") }, "\(names)")
+        #expect(names.contains { $0.subject == "AVERYLONGFOLDER" && $0.message.contains("1–8") }, "\(names)")
+        // The file-set itself is intact: its referenced files are all found.
+        #expect(!report.findings.contains { $0.message.contains("does not exist") })
+    }
+}

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Samples
 import Testing
@@ -70,5 +73,43 @@ import TestSupport
         let full = try CLI.run(["burn", fs, "--drive", "stdio:/dev/full"])
         #expect(full.status == 1)
         #expect(full.stderr.contains("failed"))
+    }
+}
+
+@Suite struct BurnCancelTests {
+    /// SIGINT during a burn: libburn is told to cancel, dicomfs waits until the drive is idle,
+    /// releases it and exits 130. The "drive" is a FIFO drained slowly, so the burn is still
+    /// running when the signal arrives.
+    @Test func sigintCancelsABurnCleanly() throws {
+        let dir = try External.tempDirectory().path
+        var g = CorpusGenerator()
+        g.patients = 2; g.studiesPerPatient = 2; g.seriesPerStudy = 2; g.imagesPerSeries = 20
+        g.rows = 256; g.columns = 256; g.naming = .ids; g.extras = false
+        _ = try g.write(to: dir + "/fs")
+        #expect(try CLI.run(["create", "--in-place", dir + "/fs"]).status == 0)
+        let fifo = dir + "/drive"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let reader = Process()
+        reader.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        reader.arguments = ["python3", "-c", "import time\nf=open(__import__('sys').argv[1],'rb')\nwhile f.read(65536): time.sleep(0.05)", fifo]
+        try reader.run()
+        defer { reader.terminate() }
+        let burn = Process()
+        burn.executableURL = CLI.binary
+        burn.arguments = ["burn", dir + "/fs", "--drive", "stdio:" + fifo, "--no-verify", "--media", "usb"]
+        let err = Pipe()
+        burn.standardError = err
+        burn.standardOutput = FileHandle.nullDevice
+        try burn.run()
+        Thread.sleep(forTimeInterval: 1.5)
+        #expect(burn.isRunning, "the burn ended before the signal; the test needs a slower drive")
+        kill(burn.processIdentifier, SIGINT)
+        let deadline = Date().addingTimeInterval(20)
+        while burn.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!burn.isRunning, "dicomfs did not stop after SIGINT")
+        burn.waitUntilExit()
+        #expect(burn.terminationStatus == 130)
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(message.contains("cancelled"), Comment(rawValue: message))
     }
 }
