@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "DICOM", targets: ["DICOM"]),
         .library(name: "FileSet", targets: ["FileSet"]),
         .library(name: "Media", targets: ["Media"]),
+        .library(name: "Imaging", targets: ["Imaging"]),
         .executable(name: "dicomfs", targets: ["dicomfs"]),
     ],
     dependencies: [
@@ -29,17 +30,26 @@ let package = Package(
         ),
         // ISO images, drives, burning, multi-session updates, reading discs without mounting.
         .target(name: "Media", dependencies: ["FileSet", "DICOM", "CIsoBurn"]),
+        // libjpeg-turbo, OpenJPEG and CharLS behind plain C calls (libjpeg reports errors by
+        // longjmp, which Swift cannot catch).
+        .target(
+            name: "CCodecs",
+            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("openjp2"), .linkedLibrary("charls")]
+        ),
+        // Pixel data to display: decoders, the LUT pipeline, icons, JPEG and PNG output.
+        .target(name: "Imaging", dependencies: ["DICOM", "CCodecs", "CZlib"]),
         // Deterministic sample files: bundled under samples/ and used as test fixtures.
         .target(name: "Samples", dependencies: ["DICOM"]),
         .executableTarget(name: "dicomfs-samples", dependencies: ["Samples"]),
         .executableTarget(
             name: "dicomfs",
-            dependencies: ["DICOM", "FileSet", "Media", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["DICOM", "FileSet", "Media", "Imaging", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Helpers shared by the test targets: running external tools, temp folders, fixtures.
         .target(name: "TestSupport", dependencies: ["DICOM", "Samples"], path: "Tests/TestSupport"),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "Samples", "TestSupport"]),
         .testTarget(name: "FileSetTests", dependencies: ["FileSet", "DICOM", "Samples", "TestSupport"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "DICOM", "Samples", "TestSupport"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "FileSet", "DICOM", "Samples", "TestSupport"]),
         .testTarget(name: "dicomfsTests", dependencies: ["dicomfs", "Samples", "TestSupport"]),
     ]

@@ -1,0 +1,249 @@
+#include "dicomfs_codecs.h"
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jpeglib.h>
+#include <openjpeg-2.5/openjpeg.h>
+#include <charls/charls.h>
+
+void dicomfs_free(void *pointer) { free(pointer); }
+
+// MARK: libjpeg-turbo
+
+struct jpeg_failure {
+    struct jpeg_error_mgr base;
+    jmp_buf jump;
+    char *error;
+};
+
+static void jpeg_fail(j_common_ptr info) {
+    struct jpeg_failure *f = (struct jpeg_failure *)info->err;
+    char text[JMSG_LENGTH_MAX];
+    (*info->err->format_message)(info, text);
+    snprintf(f->error, 256, "libjpeg: %s", text);
+    longjmp(f->jump, 1);
+}
+
+static void jpeg_quiet(j_common_ptr info, int level) { (void)info; (void)level; }
+
+int dicomfs_jpeg_decode(const uint8_t *bytes, size_t length, int keep_color, dicomfs_image *out, char *error) {
+    struct jpeg_decompress_struct info;
+    struct jpeg_failure failure;
+    uint8_t *volatile data = NULL;
+    memset(out, 0, sizeof *out);
+    info.err = jpeg_std_error(&failure.base);
+    failure.base.error_exit = jpeg_fail;
+    failure.base.emit_message = jpeg_quiet;
+    failure.error = error;
+    if (setjmp(failure.jump)) {
+        jpeg_destroy_decompress(&info);
+        free(data);
+        return -1;
+    }
+    jpeg_create_decompress(&info);
+    jpeg_mem_src(&info, bytes, (unsigned long)length);
+    jpeg_read_header(&info, TRUE);
+    if (keep_color && info.num_components == 3) info.out_color_space = info.jpeg_color_space;
+    jpeg_start_decompress(&info);
+    size_t row = (size_t)info.output_width * (size_t)info.output_components;
+    size_t size = row * info.output_height;
+    data = malloc(size ? size : 1);
+    if (!data) { snprintf(error, 256, "out of memory"); jpeg_destroy_decompress(&info); return -1; }
+    while (info.output_scanline < info.output_height) {
+        JSAMPROW line = data + row * info.output_scanline;
+        jpeg_read_scanlines(&info, &line, 1);
+    }
+    jpeg_finish_decompress(&info);
+    out->data = data;
+    out->size = size;
+    out->width = (int)info.output_width;
+    out->height = (int)info.output_height;
+    out->components = info.output_components;
+    out->bits = 8;
+    jpeg_destroy_decompress(&info);
+    return 0;
+}
+
+int dicomfs_jpeg_encode(const uint8_t *pixels, int width, int height, int components, int quality,
+                        uint8_t **out, size_t *out_length, char *error) {
+    struct jpeg_compress_struct info;
+    struct jpeg_failure failure;
+    unsigned char *buffer = NULL;
+    unsigned long size = 0;
+    info.err = jpeg_std_error(&failure.base);
+    failure.base.error_exit = jpeg_fail;
+    failure.base.emit_message = jpeg_quiet;
+    failure.error = error;
+    if (setjmp(failure.jump)) {
+        jpeg_destroy_compress(&info);
+        free(buffer);
+        return -1;
+    }
+    jpeg_create_compress(&info);
+    jpeg_mem_dest(&info, &buffer, &size);
+    info.image_width = (JDIMENSION)width;
+    info.image_height = (JDIMENSION)height;
+    info.input_components = components;
+    info.in_color_space = components == 3 ? JCS_RGB : JCS_GRAYSCALE;
+    jpeg_set_defaults(&info);
+    jpeg_set_quality(&info, quality, TRUE);
+    jpeg_start_compress(&info, TRUE);
+    size_t row = (size_t)width * (size_t)components;
+    while (info.next_scanline < info.image_height) {
+        JSAMPROW line = (JSAMPROW)(pixels + row * info.next_scanline);
+        jpeg_write_scanlines(&info, &line, 1);
+    }
+    jpeg_finish_compress(&info);
+    jpeg_destroy_compress(&info);
+    *out = buffer;
+    *out_length = size;
+    return 0;
+}
+
+// MARK: OpenJPEG
+
+struct memory_stream { const uint8_t *bytes; size_t length, position; };
+
+static OPJ_SIZE_T j2k_read(void *buffer, OPJ_SIZE_T count, void *user) {
+    struct memory_stream *s = user;
+    if (s->position >= s->length) return (OPJ_SIZE_T)-1;
+    size_t n = s->length - s->position < count ? s->length - s->position : count;
+    memcpy(buffer, s->bytes + s->position, n);
+    s->position += n;
+    return n;
+}
+
+static OPJ_OFF_T j2k_skip(OPJ_OFF_T count, void *user) {
+    struct memory_stream *s = user;
+    if (count < 0 || (size_t)count > s->length - s->position) count = (OPJ_OFF_T)(s->length - s->position);
+    s->position += (size_t)count;
+    return count;
+}
+
+static OPJ_BOOL j2k_seek(OPJ_OFF_T to, void *user) {
+    struct memory_stream *s = user;
+    if (to < 0 || (size_t)to > s->length) return OPJ_FALSE;
+    s->position = (size_t)to;
+    return OPJ_TRUE;
+}
+
+static void j2k_message(const char *text, void *user) {
+    char *error = user;
+    if (error[0] == 0) snprintf(error, 256, "OpenJPEG: %s", text);
+}
+
+static void j2k_quiet(const char *text, void *user) { (void)text; (void)user; }
+
+int dicomfs_j2k_decode(const uint8_t *bytes, size_t length, dicomfs_image *out, char *error) {
+    memset(out, 0, sizeof *out);
+    error[0] = 0;
+    if (length < 12) { snprintf(error, 256, "JPEG 2000 data of %zu bytes is too short", length); return -1; }
+    // A JP2 file starts with a signature box; otherwise it is a bare codestream (FF 4F FF 51).
+    OPJ_CODEC_FORMAT format = (bytes[0] == 0xFF && bytes[1] == 0x4F) ? OPJ_CODEC_J2K : OPJ_CODEC_JP2;
+    opj_codec_t *codec = opj_create_decompress(format);
+    opj_dparameters_t parameters;
+    opj_set_default_decoder_parameters(&parameters);
+    opj_set_error_handler(codec, j2k_message, error);
+    opj_set_warning_handler(codec, j2k_quiet, NULL);
+    opj_set_info_handler(codec, j2k_quiet, NULL);
+    struct memory_stream source = { bytes, length, 0 };
+    opj_stream_t *stream = opj_stream_default_create(OPJ_TRUE);
+    opj_stream_set_user_data(stream, &source, NULL);
+    opj_stream_set_user_data_length(stream, length);
+    opj_stream_set_read_function(stream, j2k_read);
+    opj_stream_set_skip_function(stream, j2k_skip);
+    opj_stream_set_seek_function(stream, j2k_seek);
+    opj_image_t *image = NULL;
+    int rc = -1;
+    if (!opj_setup_decoder(codec, &parameters) || !opj_read_header(stream, codec, &image) ||
+        !opj_decode(codec, stream, image) || !opj_end_decompress(codec, stream)) {
+        if (!error[0]) snprintf(error, 256, "OpenJPEG could not decode the codestream");
+        goto done;
+    }
+    int n = (int)image->numcomps;
+    if (n < 1 || n > 4) { snprintf(error, 256, "JPEG 2000 image with %d components", n); goto done; }
+    int w = (int)image->comps[0].w, h = (int)image->comps[0].h, prec = (int)image->comps[0].prec;
+    for (int c = 1; c < n; c++) {
+        if ((int)image->comps[c].w != w || (int)image->comps[c].h != h) {
+            snprintf(error, 256, "JPEG 2000 components of different sizes (subsampled) are not supported");
+            goto done;
+        }
+    }
+    if (prec > 16 || prec < 1) { snprintf(error, 256, "JPEG 2000 precision of %d bits is not supported", prec); goto done; }
+    int bytesPer = prec > 8 ? 2 : 1;
+    size_t size = (size_t)w * (size_t)h * (size_t)n * (size_t)bytesPer;
+    uint8_t *data = malloc(size ? size : 1);
+    if (!data) { snprintf(error, 256, "out of memory"); goto done; }
+    for (size_t i = 0; i < (size_t)w * (size_t)h; i++) {
+        for (int c = 0; c < n; c++) {
+            int32_t v = image->comps[c].data[i];
+            size_t at = (i * (size_t)n + (size_t)c) * (size_t)bytesPer;
+            if (bytesPer == 1) data[at] = (uint8_t)v;
+            else { data[at] = (uint8_t)(v & 0xFF); data[at + 1] = (uint8_t)((v >> 8) & 0xFF); }
+        }
+    }
+    out->data = data;
+    out->size = size;
+    out->width = w;
+    out->height = h;
+    out->components = n;
+    out->bits = prec;
+    out->is_signed = (int)image->comps[0].sgnd;
+    rc = 0;
+done:
+    if (image) opj_image_destroy(image);
+    opj_stream_destroy(stream);
+    opj_destroy_codec(codec);
+    return rc;
+}
+
+// MARK: CharLS
+
+int dicomfs_jpegls_decode(const uint8_t *bytes, size_t length, dicomfs_image *out, char *error) {
+    memset(out, 0, sizeof *out);
+    charls_jpegls_decoder *decoder = charls_jpegls_decoder_create();
+    if (!decoder) { snprintf(error, 256, "cannot create a CharLS decoder"); return -1; }
+    charls_jpegls_errc rc = charls_jpegls_decoder_set_source_buffer(decoder, bytes, length);
+    if (rc == 0) rc = charls_jpegls_decoder_read_header(decoder);
+    charls_frame_info frame;
+    if (rc == 0) rc = charls_jpegls_decoder_get_frame_info(decoder, &frame);
+    size_t size = 0;
+    if (rc == 0) rc = charls_jpegls_decoder_get_destination_size(decoder, 0, &size);
+    uint8_t *data = NULL;
+    if (rc == 0) {
+        data = malloc(size ? size : 1);
+        if (!data) { charls_jpegls_decoder_destroy(decoder); snprintf(error, 256, "out of memory"); return -1; }
+        // Stride 0: rows packed. CharLS 2 returns line-interleaved scans already interleaved
+        // by pixel (as for sample interleave); only plane-by-plane scans are reordered below.
+        rc = charls_jpegls_decoder_decode_to_buffer(decoder, data, size, 0);
+    }
+    if (rc != 0) {
+        snprintf(error, 256, "CharLS: %s", charls_get_error_message(rc));
+        free(data);
+        charls_jpegls_decoder_destroy(decoder);
+        return -1;
+    }
+    charls_interleave_mode mode = CHARLS_INTERLEAVE_MODE_NONE;
+    charls_jpegls_decoder_get_interleave_mode(decoder, &mode);
+    charls_jpegls_decoder_destroy(decoder);
+    int n = frame.component_count, bytesPer = frame.bits_per_sample > 8 ? 2 : 1;
+    if (n > 1 && mode == CHARLS_INTERLEAVE_MODE_NONE) {
+        // Planes one after another: interleave them by pixel.
+        size_t plane = (size_t)frame.width * frame.height * (size_t)bytesPer;
+        uint8_t *mixed = malloc(size ? size : 1);
+        if (!mixed) { free(data); snprintf(error, 256, "out of memory"); return -1; }
+        for (size_t i = 0; i < (size_t)frame.width * frame.height; i++)
+            for (int c = 0; c < n; c++)
+                memcpy(mixed + (i * (size_t)n + (size_t)c) * (size_t)bytesPer, data + (size_t)c * plane + i * (size_t)bytesPer, (size_t)bytesPer);
+        free(data);
+        data = mixed;
+    }
+    out->data = data;
+    out->size = size;
+    out->width = (int)frame.width;
+    out->height = (int)frame.height;
+    out->components = n;
+    out->bits = frame.bits_per_sample;
+    return 0;
+}

@@ -1,0 +1,32 @@
+// Thin C wrappers over libjpeg-turbo, OpenJPEG and CharLS. libjpeg reports errors by
+// longjmp, which Swift cannot catch, and OpenJPEG wants stream callbacks; here both become
+// plain calls returning 0 on success or an error text in `error` (256 bytes).
+#ifndef DICOMFS_CODECS_H
+#define DICOMFS_CODECS_H
+#include <stddef.h>
+#include <stdint.h>
+
+/// One decoded image: `width` x `height` pixels of `components` interleaved samples, 8 or
+/// 16 bits each (`bits`), in `data` (free with dicomfs_free).
+typedef struct {
+    uint8_t *data;
+    size_t size;
+    int width, height, components, bits, is_signed;
+} dicomfs_image;
+
+/// JPEG (baseline and 8-bit extended) with libjpeg-turbo. `keep_color`: 1 = return the
+/// samples as coded (no YCbCr to RGB conversion), 0 = let libjpeg convert to RGB.
+int dicomfs_jpeg_decode(const uint8_t *bytes, size_t length, int keep_color, dicomfs_image *out, char *error);
+
+/// Baseline JPEG of 8-bit grey (components 1) or RGB (3) pixels.
+int dicomfs_jpeg_encode(const uint8_t *pixels, int width, int height, int components, int quality,
+                        uint8_t **out, size_t *out_length, char *error);
+
+/// JPEG 2000 codestream (J2K) or JP2 with OpenJPEG; samples up to 16 bits.
+int dicomfs_j2k_decode(const uint8_t *bytes, size_t length, dicomfs_image *out, char *error);
+
+/// JPEG-LS with CharLS; samples up to 16 bits.
+int dicomfs_jpegls_decode(const uint8_t *bytes, size_t length, dicomfs_image *out, char *error);
+
+void dicomfs_free(void *pointer);
+#endif

@@ -1,0 +1,147 @@
+import DICOM
+import Foundation
+
+/// How to choose the VOI window (PS3.3 C.11.2).
+public enum WindowChoice: Sendable, Equatable {
+    /// The file's VOI LUT or its Window Center/Width (the value at `index` when several);
+    /// when it has neither, `robust`.
+    case fromFile(index: Int)
+    case explicit(center: Double, width: Double)
+    /// From the smallest to the largest modality value.
+    case minMax
+    /// From the 0.5th to the 99.5th percentile: a few hot pixels do not grey out the rest.
+    case robust
+}
+
+/// The grey-scale display pipeline, PS3.3 C.11: Modality LUT (rescale or LUT), VOI (window
+/// with LINEAR, LINEAR_EXACT or SIGMOID, or a VOI LUT), then Presentation LUT Shape and
+/// MONOCHROME1 inversion; colour images through their colour model to RGB.
+public struct DisplayPipeline: Sendable {
+    let dataSet: DataSet
+    public var window: WindowChoice
+
+    public init(_ dataSet: DataSet, window: WindowChoice = .fromFile(index: 0)) {
+        self.dataSet = dataSet
+        self.window = window
+    }
+
+    public func render(_ frame: DecodedFrame) throws -> Image8 {
+        if frame.samplesPerPixel == 3 { return try ColorModel.rgb(frame, dataSet) }
+        if frame.photometric == "PALETTE COLOR" { return try ColorModel.palette(frame, dataSet) }
+        return grey(frame)
+    }
+
+    // MARK: Grey
+
+    func grey(_ frame: DecodedFrame) -> Image8 {
+        let values = modality(frame.samples)
+        var out = [UInt8](repeating: 0, count: values.count)
+        // A VOI LUT only when the file has no window: where both are present PS3.3 C.11.2 lets
+        // either be applied, and the window is what DCMTK and most viewers show first.
+        let hasWindow = !(dataSet.doubles(.windowCenter) ?? []).isEmpty
+        if case .fromFile(let index) = window, !hasWindow,
+           let items = dataSet.sequence(Tag(0x0028, 0x3010)), !items.isEmpty,
+           let lut = LookupTable(items[min(max(index, 0), items.count - 1)], signed: false) {
+            let top = Double((1 << lut.bits) - 1)
+            for i in values.indices { out[i] = UInt8(clamping: Int((Double(lut[Int(values[i].rounded(.down))]) / top * 255).rounded())) }
+        } else {
+            let (center, width, function) = chooseWindow(values)
+            for i in values.indices { out[i] = Self.voi(values[i], center: center, width: width, function: function) }
+        }
+        let inverse = (frame.photometric == "MONOCHROME1") != (dataSet.string(Tag(0x2050, 0x0020))?.uppercased() == "INVERSE")
+        if inverse { for i in out.indices { out[i] = 255 - out[i] } }
+        return Image8(width: frame.width, height: frame.height, channels: 1, pixels: out)
+    }
+
+    /// Stored values to modality values: a Modality LUT Sequence, or Rescale Slope/Intercept.
+    func modality(_ stored: [Int32]) -> [Double] {
+        if let lut = LookupTable(dataSet.sequence(Tag(0x0028, 0x3000))?.first, signed: dataSet.int(.pixelRepresentation) == 1) {
+            return stored.map { Double(lut[Int($0)]) }
+        }
+        let slope = dataSet.double(.rescaleSlope) ?? 1, intercept = dataSet.double(.rescaleIntercept) ?? 0
+        if slope == 1 && intercept == 0 { return stored.map { Double($0) } }
+        return stored.map { Double($0) * slope + intercept }
+    }
+
+    func chooseWindow(_ values: [Double]) -> (Double, Double, String) {
+        switch window {
+        case .explicit(let c, let w): return (c, max(w, 1), "LINEAR")
+        case .fromFile(let index):
+            let centers = dataSet.doubles(.windowCenter) ?? [], widths = dataSet.doubles(.windowWidth) ?? []
+            if !centers.isEmpty && centers.count == widths.count {
+                let i = min(max(index, 0), centers.count - 1)
+                let function = (dataSet.string(Tag(0x0028, 0x1056)) ?? "LINEAR").uppercased()
+                if widths[i] >= 1 || (function == "LINEAR_EXACT" && widths[i] > 0) { return (centers[i], widths[i], function) }
+            }
+            return Self.range(values, low: 0.005, high: 0.995)
+        case .minMax: return Self.range(values, low: 0, high: 1)
+        case .robust: return Self.range(values, low: 0.005, high: 0.995)
+        }
+    }
+
+    /// A LINEAR window spanning the given quantiles of the values.
+    static func range(_ values: [Double], low: Double, high: Double) -> (Double, Double, String) {
+        guard !values.isEmpty else { return (0, 1, "LINEAR") }
+        var lo: Double, hi: Double
+        if low == 0 && high == 1 {
+            lo = values.min() ?? 0; hi = values.max() ?? 1
+        } else {
+            let sorted = values.sorted()
+            lo = sorted[Int(Double(sorted.count - 1) * low)]
+            hi = sorted[Int(Double(sorted.count - 1) * high)]
+            if hi <= lo { lo = sorted.first ?? 0; hi = sorted.last ?? 1 }
+        }
+        // The LINEAR function maps [c - 0.5 - (w-1)/2, c - 0.5 + (w-1)/2] onto the output.
+        let width = max(hi - lo + 1, 1)
+        return (lo + (width - 1) / 2 + 0.5, width, "LINEAR")
+    }
+
+    /// PS3.3 C.11.2.1.2 (LINEAR), C.11.2.1.3.2 (LINEAR_EXACT), C.11.2.1.3.1 (SIGMOID) to 0…255.
+    static func voi(_ x: Double, center c: Double, width w: Double, function: String) -> UInt8 {
+        let y: Double
+        switch function {
+        case "SIGMOID":
+            y = 255 / (1 + exp(-4 * (x - c) / w))
+        case "LINEAR_EXACT":
+            if x <= c - w / 2 { y = 0 } else if x > c + w / 2 { y = 255 } else { y = ((x - c) / w + 0.5) * 255 }
+        default:
+            if x <= c - 0.5 - (w - 1) / 2 { y = 0 } else if x > c - 0.5 + (w - 1) / 2 { y = 255 } else { y = ((x - (c - 0.5)) / (w - 1) + 0.5) * 255 }
+        }
+        return UInt8(clamping: Int(y.rounded()))
+    }
+}
+
+/// A LUT from a Modality LUT, VOI LUT or palette item: descriptor (entries, first mapped
+/// value, bits) and data; values outside the table take its first or last entry.
+struct LookupTable {
+    var first: Int
+    var bits: Int
+    var entries: [Int]
+
+    /// `signed`: the image's Pixel Representation is 1, so the first mapped value is signed
+    /// (PS3.3 C.11.1.1: its VR is SS then, US otherwise).
+    init?(_ item: DataSet?, signed: Bool) {
+        guard let item, let d = item[Tag(0x0028, 0x3002)]?.bytes, d.count >= 6, let data = item[Tag(0x0028, 0x3006)]?.bytes else { return nil }
+        self.init(descriptor: d, data: data, signed: signed)
+    }
+
+    init?(descriptor d: [UInt8], data: [UInt8], signed: Bool) {
+        guard d.count >= 6 else { return nil }
+        var count = Int(d[0]) | Int(d[1]) << 8
+        if count == 0 { count = 65_536 }
+        let rawFirst = UInt16(d[2]) | UInt16(d[3]) << 8
+        first = signed ? Int(Int16(bitPattern: rawFirst)) : Int(rawFirst)
+        bits = max(1, min(16, Int(d[4]) | Int(d[5]) << 8))
+        // 8-bit tables are sometimes stored one entry per byte, sometimes per 16-bit word.
+        if data.count == count * 2 {
+            entries = (0..<count).map { Int(data[2 * $0]) | Int(data[2 * $0 + 1]) << 8 }
+        } else if data.count >= count {
+            entries = Array(data.prefix(count)).map(Int.init)
+        } else {
+            return nil
+        }
+        guard !entries.isEmpty else { return nil }
+    }
+
+    subscript(_ value: Int) -> Int { entries[min(max(value - first, 0), entries.count - 1)] }
+}

@@ -1,0 +1,54 @@
+import CCodecs
+
+/// Encapsulated frames decoded by the real libraries (libjpeg-turbo, OpenJPEG, CharLS) through
+/// the C wrappers in CCodecs.
+enum LibraryDecoders {
+    enum Codec { case jpeg, jpeg2000, jpegLS }
+
+    static func decode(_ frame: [UInt8], codec: Codec, _ d: PixelDescription) throws -> DecodedFrame {
+        var image = dicomfs_image()
+        var error = [CChar](repeating: 0, count: 256)
+        let rc: Int32 = frame.withUnsafeBufferPointer { buf in
+            guard let base = buf.baseAddress else { return -1 }
+            switch codec {
+            // YBR_FULL_422 / YBR_FULL in the header: let libjpeg convert to RGB. RGB: keep
+            // the samples as coded (some writers store RGB without a colour transform).
+            case .jpeg: return dicomfs_jpeg_decode(base, buf.count, d.photometric == "RGB" ? 1 : 0, &image, &error)
+            case .jpeg2000: return dicomfs_j2k_decode(base, buf.count, &image, &error)
+            case .jpegLS: return dicomfs_jpegls_decode(base, buf.count, &image, &error)
+            }
+        }
+        defer { dicomfs_free(image.data) }
+        guard rc == 0, let data = image.data else {
+            let text = String(cString: error)
+            if text.contains("precision 12") {
+                throw ImagingError("12-bit JPEG (Extended, process 4) cannot be decoded: Debian's libjpeg-turbo 2.1 is built for 8-bit samples only (\(text))")
+            }
+            throw ImagingError(frame.isEmpty ? "empty frame" : text)
+        }
+        let n = Int(image.components), w = Int(image.width), h = Int(image.height), bits = Int(image.bits)
+        guard w == d.columns, h == d.rows, n == d.samplesPerPixel else {
+            throw ImagingError("the codestream is \(w) × \(h) × \(n) but the header says \(d.columns) × \(d.rows) × \(d.samplesPerPixel)")
+        }
+        let count = w * h * n
+        var samples = [Int32](repeating: 0, count: count)
+        let signed = d.isSigned
+        let storedBits = min(bits, d.bitsStored)
+        let mask = storedBits >= 32 ? -1 : (1 << storedBits) - 1
+        let signBit = 1 << (storedBits - 1)
+        for i in 0..<count {
+            var v = bits > 8 ? Int(data[2 * i]) | Int(data[2 * i + 1]) << 8 : Int(data[i])
+            if image.is_signed != 0 && bits > 8 { v = Int(Int16(truncatingIfNeeded: v)) } else if signed {
+                v &= mask
+                if v & signBit != 0 { v -= 1 << storedBits }
+            }
+            samples[i] = Int32(v)
+        }
+        // libjpeg converted YCbCr to RGB; JPEG 2000 with a colour transform (MCT) is RGB out of
+        // OpenJPEG too (YBR_ICT / YBR_RCT in the header).
+        var photometric = d.photometric
+        if codec == .jpeg && n == 3 && photometric != "RGB" { photometric = "RGB" }
+        if codec == .jpeg2000 && (photometric == "YBR_ICT" || photometric == "YBR_RCT") { photometric = "RGB" }
+        return DecodedFrame(width: w, height: h, samplesPerPixel: n, photometric: photometric, samples: samples)
+    }
+}
