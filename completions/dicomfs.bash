@@ -173,22 +173,22 @@ _dicomfs() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    create|ls|verify|add|remove|iso|drives|burn|dump|help)
+    create|ls|verify|add|remove|iso|drives|burn|render|dump|help)
         # Offer subcommand argument completions
         "_dicomfs_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'create ls verify add remove iso drives burn dump help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'create ls verify add remove iso drives burn render dump help' -- "${cur}"))
         ;;
     esac
 }
 
 _dicomfs_create() {
     repeating_flags=()
-    non_repeating_flags=(--joliet --no-rock-ridge --no-md5 --in-place --force --invent --strict --dry-run --json --version -h --help)
+    non_repeating_flags=(--joliet --no-rock-ridge --no-md5 --in-place --force --icons --series-icons --invent --strict --dry-run --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--output -o --iso --media --capacity --profile --fileset-id --fileset-uid --descriptor --descriptor-charset)
+    non_repeating_options=(--output -o --iso --media --capacity --profile --fileset-id --fileset-uid --descriptor --descriptor-charset --icon-size)
     __dicomfs_offer_flags_options 1
 
     # Offer option value completions
@@ -222,6 +222,9 @@ _dicomfs_create() {
         return
         ;;
     '--descriptor-charset')
+        return
+        ;;
+    '--icon-size')
         return
         ;;
     esac
@@ -424,6 +427,42 @@ _dicomfs_burn() {
         return
         ;;
     '--capacity')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __dicomfs_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_dicomfs_render() {
+    repeating_flags=()
+    non_repeating_flags=(--min-max --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--output -o --frame --window --window-index --size)
+    __dicomfs_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--output'|'-o')
+        __dicomfs_add_completions -f
+        return
+        ;;
+    '--frame')
+        return
+        ;;
+    '--window')
+        return
+        ;;
+    '--window-index')
+        return
+        ;;
+    '--size')
         return
         ;;
     esac

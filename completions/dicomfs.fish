@@ -23,7 +23,7 @@ function __dicomfs_parse_tokens -S
         __dicomfs_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'create'
-            __dicomfs_parse_subcommand 1 'o/output=' 'iso=' 'media=' 'capacity=' 'joliet' 'no-rock-ridge' 'no-md5' 'in-place' 'force' 'profile=' 'fileset-id=' 'fileset-uid=' 'descriptor=' 'descriptor-charset=' 'invent' 'strict' 'dry-run' 'json' 'version' 'h/help'
+            __dicomfs_parse_subcommand 1 'o/output=' 'iso=' 'media=' 'capacity=' 'joliet' 'no-rock-ridge' 'no-md5' 'in-place' 'force' 'profile=' 'fileset-id=' 'fileset-uid=' 'descriptor=' 'descriptor-charset=' 'icons' 'series-icons' 'icon-size=' 'invent' 'strict' 'dry-run' 'json' 'version' 'h/help'
         case 'ls'
             __dicomfs_parse_subcommand 1 'patient-id=+' 'study-uid=+' 'series-uid=+' 'modality=+' 'flat' 'json' 'version' 'h/help'
         case 'verify'
@@ -38,6 +38,8 @@ function __dicomfs_parse_tokens -S
             __dicomfs_parse_subcommand 0 'drive=+' 'json' 'version' 'h/help'
         case 'burn'
             __dicomfs_parse_subcommand 1 'drive=' 'speed=' 'dummy' 'multi' 'eject' 'no-verify' 'blank-first' 'profile=' 'media=' 'capacity=' 'joliet' 'no-rock-ridge' 'no-md5' 'json' 'version' 'h/help'
+        case 'render'
+            __dicomfs_parse_subcommand 1 'o/output=' 'frame=' 'window=' 'min-max' 'window-index=' 'size=' 'version' 'h/help'
         case 'dump'
             __dicomfs_parse_subcommand -r 1 'json' 'inline-binary' 'meta' 'header-only' 'full' 'offsets' 'lenient' 'q/quiet' 'version' 'h/help'
         case 'help'
@@ -105,6 +107,7 @@ complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dic
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs" -eq 1' -fa 'iso' -d 'Master an ISO 9660 image of a file-set (PS3.12 names, level 1).'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs" -eq 1' -fa 'drives' -d 'List optical drives and what medium each holds.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs" -eq 1' -fa 'burn' -d 'Write a file-set or an ISO image to a disc (or a stdio: pseudo-drive).'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs" -eq 1' -fa 'render' -d 'Render a frame of a DICOM image to PNG or JPEG.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs" -eq 1' -fa 'dump' -d 'Print the meta information and data set of DICOM files.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs create" -eq 1' -fa '(__dicomfs_complete_directories)'
@@ -122,6 +125,9 @@ complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_option
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" fileset-uid' -l 'fileset-uid' -d 'File-set UID (default: a new UID).' -rfka ''
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" descriptor' -l 'descriptor' -d 'A text file to copy into the file-set as its descriptor (e.g. README).' -rF
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" descriptor-charset' -l 'descriptor-charset' -d 'Character set of the descriptor file, e.g. ISO_IR 100 or ISO_IR 192.' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" icons' -l 'icons' -d 'Put an Icon Image Sequence (PS3.3 F.7) in every IMAGE record: the representative frame, fitted with its aspect kept; grey as MONOCHROME2, colour as PALETTE COLOR.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" series-icons' -l 'series-icons' -d 'With --icons: SERIES records get an icon too (their middle image\'s).'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" icon-size' -l 'icon-size' -d 'Icon size in pixels: 64 or 128.' -rfka ''
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" invent' -l 'invent' -d 'Fill missing Type 1 keys with documented, deterministic values (each is reported).'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" strict' -l 'strict' -d 'Make inconsistencies between instances (same patient or study, different attributes) errors.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" dry-run' -l 'dry-run' -d 'Scan and check, print what would be created, write nothing.'
@@ -196,6 +202,15 @@ complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_option
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs burn" json' -l 'json' -d 'Print the result as JSON.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs burn" version' -l 'version' -d 'Show the version.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs burn" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs render" -eq 1' -F
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs render" o output' -l 'output' -s 'o' -d 'Output file; .jpg or .jpeg writes JPEG, anything else PNG.' -rF
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs render" frame' -l 'frame' -d 'Frame number, from 1.' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs render" window' -l 'window' -d 'Window as CENTER,WIDTH in modality units, e.g. 40,400.' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs render" min-max' -l 'min-max' -d 'Window from the smallest to the largest value.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs render" window-index' -l 'window-index' -d 'Which of several windows in the file, from 1.' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs render" size' -l 'size' -d 'Scale down so the longer side is at most this many pixels.' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs render" version' -l 'version' -d 'Show the version.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs render" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs dump" -ge 1' -F
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs dump" json' -l 'json' -d 'Print the DICOM JSON model instead of text.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs dump" inline-binary' -l 'inline-binary' -d 'With --json: include bulk data as base64 InlineBinary.'

@@ -19,6 +19,11 @@ public struct CreateOptions: Sendable {
     /// In place: replace an existing DICOMDIR.
     public var replaceExistingDICOMDIR = false
     public var dryRun = false
+    /// Makes the Icon Image Sequence item (PS3.3 F.7) of an image file; nil: no icons. The
+    /// Imaging module provides one; FileSet does not render pixels itself.
+    public var iconMaker: (@Sendable (String) throws -> DataSet)?
+    /// Also give SERIES records an icon (their middle image's).
+    public var seriesIcons = false
     public var workers = max(1, min(8, sysconfCores()))
 
     public init() {}
@@ -172,6 +177,11 @@ public enum FileSetCreator {
                                                  transferSyntaxUID: inst.transferSyntaxUID,
                                                  relatedGeneralSOPClassUID: nonEmpty(inst.header.string(.relatedGeneralSOPClassUID)))
         }
+        if let maker = options.iconMaker, !options.dryRun {
+            report.warnings += addIcons(built.leaves, roots: built.roots, source: source, maker: maker, series: options.seriesIcons,
+                                        workers: options.workers, progress: progress)
+            timer.mark("icons")
+        }
         // What copying needs of each instance; the instances themselves are released before
         // the DICOMDIR is encoded, so the two never occupy memory together.
         let copies = options.inPlace ? [] : built.leaves.compactMap { leaf in
@@ -197,6 +207,41 @@ public enum FileSetCreator {
         report.bytes = instanceBytes + bytes.count
         let descriptor = options.descriptorPath.flatMap { path in dir.descriptorFileID.map { (fileID: $0, source: path) } }
         return StagedFileSet(report: report, source: source, copies: copies, dicomdir: bytes, descriptor: descriptor)
+    }
+
+    /// Icons for IMAGE records (and SERIES records: their middle image's), rendered on all
+    /// cores. An image that cannot be rendered gets no icon and a warning.
+    private static func addIcons(_ leaves: [(record: DirectoryRecord, instance: ScannedInstance)], roots: [DirectoryRecord], source: String,
+                                 maker: @escaping @Sendable (String) throws -> DataSet, series: Bool, workers: Int,
+                                 progress: (@Sendable (String, Int, Int) -> Void)?) -> [String] {
+        let images = leaves.filter { $0.record.type == .image }
+        let paths = images.map { source + "/" + $0.instance.relativePath }
+        let counter = Counter()
+        let icons = parallelMap(paths.count, workers: workers) { i -> Result<DataSet, Error> in
+            let done = counter.increment()
+            if done % 64 == 0 { progress?("icons", done, paths.count) }
+            return Result { try maker(paths[i]) }
+        }
+        var warnings: [String] = []
+        var iconOf: [ObjectIdentifier: DataSet] = [:]
+        for (i, leaf) in images.enumerated() {
+            switch icons[i] {
+            case .success(let item):
+                leaf.record.keys.set(.iconImageSequence, sequence: [item])
+                iconOf[ObjectIdentifier(leaf.record)] = item
+            case .failure(let error):
+                warnings.append("\(images[i].instance.relativePath): no icon (\(error))")
+            }
+        }
+        if series {
+            for s in roots.flatMap({ $0.preorder() }) where s.type == .series {
+                let withIcons = s.children.filter { iconOf[ObjectIdentifier($0)] != nil }
+                if !withIcons.isEmpty, let item = iconOf[ObjectIdentifier(withIcons[withIcons.count / 2])] {
+                    s.keys.set(.iconImageSequence, sequence: [item])
+                }
+            }
+        }
+        return warnings
     }
 
     private static func validate(_ options: CreateOptions, output: String?) throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FileSet
 import Foundation
+import Imaging
 import Media
 
 extension ApplicationProfile: ExpressibleByArgument {
@@ -58,6 +59,15 @@ struct Create: ParsableCommand {
     @Option(help: "Character set of the descriptor file, e.g. ISO_IR 100 or ISO_IR 192.")
     var descriptorCharset: String?
 
+    @Flag(help: "Put an Icon Image Sequence (PS3.3 F.7) in every IMAGE record: the representative frame, fitted with its aspect kept; grey as MONOCHROME2, colour as PALETTE COLOR.")
+    var icons = false
+
+    @Flag(help: "With --icons: SERIES records get an icon too (their middle image's).")
+    var seriesIcons = false
+
+    @Option(help: "Icon size in pixels: 64 or 128.")
+    var iconSize = 64
+
     @Flag(help: "Fill missing Type 1 keys with documented, deterministic values (each is reported).")
     var invent = false
 
@@ -74,6 +84,8 @@ struct Create: ParsableCommand {
         if inPlace && output != nil { throw ValidationError("--in-place writes into SOURCE; do not give -o") }
         if !inPlace && output == nil && iso == nil { throw ValidationError("give the folder to create with -o, an image with --iso, or use --in-place") }
         if force && !inPlace { throw ValidationError("--force only applies with --in-place") }
+        if iconSize != 64 && iconSize != 128 { throw ValidationError("--icon-size is 64 or 128 (PS3.3 F.7)") }
+        if seriesIcons && !icons { throw ValidationError("--series-icons needs --icons") }
     }
 
     func run() throws {
@@ -88,6 +100,11 @@ struct Create: ParsableCommand {
         options.inPlace = inPlace
         options.replaceExistingDICOMDIR = force
         options.dryRun = dryRun
+        if icons {
+            let size = iconSize
+            options.iconMaker = { try IconMaker.icon(path: $0, size: size) }
+            options.seriesIcons = seriesIcons
+        }
         let settings = try image.settings(profile: profile)
         let bar = ProgressBar()
         let progress: @Sendable (String, Int, Int) -> Void = { stage, done, total in bar.update(stage, done, total) }
