@@ -38,12 +38,14 @@ let package = Package(
         ),
         // Pixel data to display: decoders, the LUT pipeline, icons, JPEG and PNG output.
         .target(name: "Imaging", dependencies: ["DICOM", "CCodecs", "CZlib"]),
+        // IHE PDI web content (XHTML pages, JPEG renderings, README.TXT) and the offline viewer.
+        .target(name: "WebContent", dependencies: ["FileSet", "Imaging", "DICOM"]),
         // Deterministic sample files: bundled under samples/ and used as test fixtures.
         .target(name: "Samples", dependencies: ["DICOM"]),
         .executableTarget(name: "dicomfs-samples", dependencies: ["Samples"]),
         .executableTarget(
             name: "dicomfs",
-            dependencies: ["DICOM", "FileSet", "Media", "Imaging", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["DICOM", "FileSet", "Media", "Imaging", "WebContent", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Helpers shared by the test targets: running external tools, temp folders, fixtures.
         .target(name: "TestSupport", dependencies: ["DICOM", "Samples"], path: "Tests/TestSupport"),

@@ -53,8 +53,9 @@ public struct DisplayPipeline: Sendable {
         return Image8(width: frame.width, height: frame.height, channels: 1, pixels: out)
     }
 
-    /// Stored values to modality values: a Modality LUT Sequence, or Rescale Slope/Intercept.
-    func modality(_ stored: [Int32]) -> [Double] {
+    /// Stored values to modality values: a Modality LUT Sequence, or Rescale Slope/Intercept
+    /// (what the offline viewer windows itself).
+    public func modality(_ stored: [Int32]) -> [Double] {
         if let lut = LookupTable(dataSet.sequence(Tag(0x0028, 0x3000))?.first, signed: dataSet.int(.pixelRepresentation) == 1) {
             return stored.map { Double(lut[Int($0)]) }
         }

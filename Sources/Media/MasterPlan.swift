@@ -1,4 +1,5 @@
 import FileSet
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -67,11 +68,14 @@ public struct MasterPlan: Sendable {
         let source = absolutePath(staged.source)
         var files = [Item(path: "DICOMDIR", source: dicomdirPath)]
         if let d = staged.descriptor { files.append(Item(path: d.fileID.path, source: absolutePath(d.source))) }
+        let extras = staged.extraFiles.filter { e in !files.contains { $0.path == e.path } }
+        files += extras.map { Item(path: $0.path, source: absolutePath($0.source)) }
+        let nonDICOM = Set(extras.map(\.path) + (staged.descriptor.map { [$0.fileID.path] } ?? []))
         files += staged.copies.map { Item(path: $0.fileID.path, source: source + "/" + $0.source) }
         var directories: Set<String> = []
         var problems: [String] = []
         for f in files {
-            problems += ISONames.violations(path: f.path, isDirectory: false, isDICOM: f.path != staged.descriptor?.fileID.path).map(\.description)
+            problems += ISONames.violations(path: f.path, isDirectory: false, isDICOM: !nonDICOM.contains(f.path)).map(\.description)
             var parent = Substring(f.path)
             while let slash = parent.lastIndex(of: "/") {
                 parent = parent[..<slash]
@@ -117,13 +121,6 @@ public final class TemporaryFolder: Sendable {
     }
 
     public func remove() {
-        if let dir = opendir(path) {
-            while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-                if name != "." && name != ".." { unlink(path + "/" + name) }
-            }
-            closedir(dir)
-        }
-        rmdir(path)
+        try? FileManager.default.removeItem(atPath: path)
     }
 }

@@ -71,6 +71,19 @@ public struct StagedFileSet: Sendable {
     public var dicomdir: [UInt8]
     /// The descriptor file (0004,1141) and where it comes from.
     public var descriptor: (fileID: FileID, source: String)?
+    /// Non-DICOM content to place in the file-set (web pages, a viewer, README.TXT): its path
+    /// in the file-set and the file it comes from. Never referenced by the DICOMDIR.
+    public var extraFiles: [(path: String, source: String)] = []
+
+    /// Makes `fileID` (a file among `extraFiles`, e.g. README.TXT) the File-set descriptor
+    /// (0004,1141/1142): the DICOMDIR is decoded, changed and encoded again.
+    public mutating func setDescriptor(_ fileID: FileID, characterSet: String?) throws {
+        let read = try DICOMDIRReader.read(try DICOMFile.read(bytes: dicomdir))
+        var dir = read.dicomdir
+        dir.descriptorFileID = fileID
+        dir.descriptorCharacterSet = characterSet
+        dicomdir = try DICOMDIRWriter().encode(dir)
+    }
 }
 
 /// The File-set Creator (PS3.10 §8.3): a folder of Part 10 files becomes a file-set.
@@ -82,18 +95,33 @@ public enum FileSetCreator {
         var report = staged.report
         report.fileSet = options.inPlace ? source : (output ?? "")
         if options.dryRun { return report }
-        var timer = PhaseTimer()
-        if options.inPlace {
-            if let d = staged.descriptor {
-                let target = source + "/" + d.fileID.path
-                if !FileOps.exists(target) { try FileOps.copyFile(from: d.source, to: target) }
+        try write(staged, output: options.inPlace ? nil : output, progress: progress)
+        return report
+    }
+
+    /// Writes a staged file-set: copied into `output` (built in a hidden sibling folder and
+    /// renamed into place), or, when `output` is nil, in place: only the DICOMDIR and the
+    /// extra files are written into the source folder.
+    public static func write(_ staged: StagedFileSet, output: String?,
+                             progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws {
+        guard let output else {
+            let source = staged.source
+            for extra in staged.extraFiles + (staged.descriptor.map { [(path: $0.fileID.path, source: $0.source)] } ?? []) {
+                let target = source + "/" + extra.path
+                if FileOps.exists(target) {
+                    if extra.path == staged.descriptor?.fileID.path { continue }
+                    throw FileSetError.unusableInput("\(target) exists; dicomfs does not write over files in place")
+                }
+                try FileOps.makeDirectories(directoryName(target))
+                try FileOps.copyFile(from: extra.source, to: target)
             }
             try FileOps.writeAtomically(staged.dicomdir, to: source + "/DICOMDIR")
-            timer.mark("write")
-        } else if let output {
-            try commitCopy(staged, output: output, progress: progress)
+            return
         }
-        return report
+        if FileOps.exists(output) && !FileOps.isEmptyDirectory(output) {
+            throw FileSetError.unusableInput("\(output) exists and is not an empty folder; dicomfs never writes over existing files")
+        }
+        try commitCopy(staged, output: output, progress: progress)
     }
 
     /// Scans, checks and builds the records and the DICOMDIR, writing nothing. Throws
@@ -312,6 +340,10 @@ public enum FileSetCreator {
             }
             if let d = staged.descriptor {
                 try FileOps.copyFile(from: d.source, to: temp + "/" + d.fileID.path)
+            }
+            for extra in staged.extraFiles where extra.path != staged.descriptor?.fileID.path {
+                try FileOps.makeDirectories(directoryName(temp + "/" + extra.path))
+                try FileOps.copyFile(from: extra.source, to: temp + "/" + extra.path)
             }
             try FileOps.writeAtomically(staged.dicomdir, to: temp + "/DICOMDIR")
             FileOps.syncFileSystem(of: temp)

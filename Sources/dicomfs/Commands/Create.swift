@@ -1,8 +1,10 @@
 import ArgumentParser
+import DICOM
 import FileSet
 import Foundation
 import Imaging
 import Media
+import WebContent
 
 extension ApplicationProfile: ExpressibleByArgument {
     public init?(argument: String) {
@@ -68,6 +70,15 @@ struct Create: ParsableCommand {
     @Option(help: "Icon size in pixels: 64 or 128.")
     var iconSize = 64
 
+    @Flag(help: "Add IHE PDI web content: INDEX.HTM, README.TXT and IHE_PDI/ with XHTML pages and JPEG renderings.")
+    var web = false
+
+    @Flag(help: "Add the offline viewer (VIEWER/, started from INDEX.HTM); implies --web.")
+    var viewer = false
+
+    @Flag(help: "With --web: make README.TXT the File-set descriptor (0004,1141).")
+    var readmeDescriptor = false
+
     @Flag(help: "Fill missing Type 1 keys with documented, deterministic values (each is reported).")
     var invent = false
 
@@ -86,6 +97,8 @@ struct Create: ParsableCommand {
         if force && !inPlace { throw ValidationError("--force only applies with --in-place") }
         if iconSize != 64 && iconSize != 128 { throw ValidationError("--icon-size is 64 or 128 (PS3.3 F.7)") }
         if seriesIcons && !icons { throw ValidationError("--series-icons needs --icons") }
+        if readmeDescriptor && !(web || viewer) { throw ValidationError("--readme-descriptor needs --web") }
+        if readmeDescriptor && descriptor != nil { throw ValidationError("give either --descriptor or --readme-descriptor") }
     }
 
     func run() throws {
@@ -111,22 +124,25 @@ struct Create: ParsableCommand {
         var mastered: ISOMaster.Result?
         let report: CreateReport = try mediaOperation {
             defer { bar.finish() }
-            guard let iso, !dryRun else {
+            let extras = web || viewer
+            guard extras || iso != nil, !dryRun else {
                 return try FileSetCreator.create(source: source, output: output, options: options, progress: progress)
             }
-            if output != nil || inPlace {
-                let report = try FileSetCreator.create(source: source, output: output, options: options, progress: progress)
-                bar.finish()
-                mastered = try masterWithProgress(try MasterPlan.make(fileSet: output ?? source), to: iso, settings: settings)
-                return report
-            }
-            // Streamed: the image is made from the source files; only the DICOMDIR is written.
             var staged = try FileSetCreator.stage(source: source, options: options, progress: progress)
-            bar.finish()
-            let scratch = try TemporaryFolder(near: iso)
+            let scratch = try TemporaryFolder(near: iso ?? output ?? source)
             defer { scratch.remove() }
-            mastered = try masterWithProgress(try MasterPlan.make(staged: staged, scratch: scratch.path), to: iso, settings: settings)
-            staged.report.fileSet = iso
+            if extras { try addWebContent(&staged, scratch: scratch.path, progress: progress) }
+            bar.finish()
+            if let iso, output == nil && !inPlace {
+                // Streamed: the image is made from the source files; only the DICOMDIR and the
+                // web content are written, into the scratch folder.
+                mastered = try masterWithProgress(try MasterPlan.make(staged: staged, scratch: scratch.path), to: iso, settings: settings)
+                staged.report.fileSet = iso
+                return staged.report
+            }
+            try FileSetCreator.write(staged, output: inPlace ? nil : output, progress: progress)
+            staged.report.fileSet = inPlace ? source : (output ?? "")
+            if let iso { mastered = try masterWithProgress(try MasterPlan.make(fileSet: output ?? source), to: iso, settings: settings) }
             return staged.report
         }
         if json {
@@ -136,6 +152,33 @@ struct Create: ParsableCommand {
             if let mastered { printMastered(mastered, json: false) }
         }
         if report.hasFindings { throw ExitCode(Exit.findings) }
+    }
+}
+
+extension Create {
+    /// IHE PDI pages, renderings, README.TXT and (with --viewer) the viewer, written to the
+    /// scratch folder and added to the staged file-set as non-DICOM files.
+    func addWebContent(_ staged: inout StagedFileSet, scratch: String, progress: @escaping @Sendable (String, Int, Int) -> Void) throws {
+        let dir = try DICOMDIRReader.read(try DICOMFile.read(bytes: staged.dicomdir)).dicomdir
+        var sources: [String: String] = [:]
+        for c in staged.copies { sources[c.fileID.path] = staged.source + "/" + c.source }
+        let root = staged.source
+        var web = WebContentWriter.Options()
+        web.viewer = viewer
+        let result: WebContentWriter.Result
+        do {
+            result = try WebContentWriter.write(dir, locate: { sources[$0.path] ?? root + "/" + $0.path }, into: scratch, options: web, progress: progress)
+        } catch {
+            throw FileSetError.io("web content: \(error)")
+        }
+        staged.extraFiles = result.files
+        staged.report.warnings += result.warnings
+        if readmeDescriptor, let id = FileID(components: ["README"]) {
+            // A File ID has no extension (PS3.10 §8.2), so the descriptor is README.TXT's
+            // text again, as README.
+            staged.extraFiles.append((path: "README", source: scratch + "/README.TXT"))
+            try staged.setDescriptor(id, characterSet: nil)
+        }
     }
 }
 

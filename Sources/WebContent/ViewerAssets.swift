@@ -1,0 +1,281 @@
+/// The offline viewer's page, script and style. Plain HTML, CSS and one classic script: no
+/// modules, no fetch or XHR, no workers, no WebAssembly, no network (all refused or absent
+/// on file://). Series data arrive as classic scripts calling DICOMFS.series(...).
+enum ViewerAssets {
+    static let page = """
+    <!DOCTYPE html>
+    <html lang="en">
+    <head>
+    <meta charset="UTF-8">
+    <title>DICOM viewer</title>
+    <link rel="stylesheet" href="VIEWER.CSS">
+    <script src="VIEWER.JS"></script>
+    <script src="DATA/INDEX.JS"></script>
+    </head>
+    <body>
+    <div id="browser"><h1>Images</h1><div id="list"></div>
+    <p class="notice">Not for diagnostic use. Images may be reduced in size.</p></div>
+    <div id="main">
+      <div id="toolbar">
+        <button id="prev" title="Previous image (Up)">&#9650;</button>
+        <input id="slider" type="range" min="0" max="0" value="0">
+        <button id="next" title="Next image (Down)">&#9660;</button>
+        <button id="cine" title="Play / pause (Space)">Play</button>
+        <button id="zoomin" title="Zoom in (+)">+</button>
+        <button id="zoomout" title="Zoom out (-)">&minus;</button>
+        <button id="reset" title="Fit, reset window (R)">Reset</button>
+        <select id="preset" title="Window presets"></select>
+        <a href="../INDEX.HTM">Index</a>
+      </div>
+      <div id="stage"><canvas id="view"></canvas>
+        <div id="overlay-tl" class="overlay"></div><div id="overlay-tr" class="overlay"></div>
+        <div id="overlay-bl" class="overlay"></div><div id="overlay-br" class="overlay"></div>
+      </div>
+      <p id="help">Wheel or arrow keys: scroll. Left-drag: window/level. Shift-drag or right-drag: pan. Ctrl+wheel or +/&minus;: zoom.</p>
+    </div>
+    </body>
+    </html>
+
+    """
+
+    static let style = """
+    body { margin: 0; display: flex; height: 100vh; font-family: sans-serif; background: #111; color: #ddd; }
+    #browser { width: 260px; overflow-y: auto; padding: 0.5em; border-right: 1px solid #333; }
+    #browser h1 { font-size: 1.1em; margin: 0.3em 0; }
+    .patient { font-weight: bold; margin-top: 0.8em; } .study { margin: 0.3em 0 0.2em 0.5em; color: #aaa; font-size: 0.9em; }
+    .series { display: flex; align-items: center; gap: 0.4em; margin: 0.2em 0 0.2em 0.8em; padding: 0.2em; cursor: pointer; border: 1px solid transparent; }
+    .series:hover, .series.current { border-color: #6af; }
+    .series img { width: 48px; height: 48px; object-fit: contain; background: #000; }
+    .notice { color: #f88; font-size: 0.85em; }
+    #main { flex: 1; display: flex; flex-direction: column; min-width: 0; }
+    #toolbar { padding: 0.3em; display: flex; gap: 0.3em; align-items: center; border-bottom: 1px solid #333; }
+    #toolbar a { color: #6af; margin-left: auto; }
+    #slider { flex: 1; }
+    #stage { flex: 1; position: relative; overflow: hidden; background: #000; }
+    #view { position: absolute; left: 0; top: 0; width: 100%; height: 100%; }
+    .overlay { position: absolute; font-size: 0.85em; white-space: pre; text-shadow: 1px 1px 1px #000; pointer-events: none; }
+    #overlay-tl { left: 0.5em; top: 0.4em; } #overlay-tr { right: 0.5em; top: 0.4em; text-align: right; }
+    #overlay-bl { left: 0.5em; bottom: 0.4em; } #overlay-br { right: 0.5em; bottom: 0.4em; text-align: right; color: #f88; }
+    #help { margin: 0.2em 0.5em; font-size: 0.8em; color: #888; }
+
+    """
+
+    static let script = #"""
+    "use strict";
+    // dicomfs offline viewer: series data come as classic scripts (DATA/Rnnnnnnn.JS) calling
+    // DICOMFS.series(id, data); grey frames hold modality values, windowed here.
+    var DICOMFS = (function () {
+      var state = { index: null, series: {}, current: null, frame: 0, center: 0, width: 1,
+                    zoom: 1, panX: 0, panY: 0, playing: null, pending: null };
+      var canvas, ctx, buffer, bufferCtx, image = null;
+      var presets = [["File window", null], ["Soft tissue", [40, 400]], ["Lung", [-600, 1500]],
+                     ["Bone", [400, 1800]], ["Brain", [40, 80]], ["Full range", "range"]];
+
+      function $(id) { return document.getElementById(id); }
+      function text(s) { return document.createTextNode(s == null ? "" : String(s)); }
+
+      function decode(series, k) {
+        var f = series.decoded[k];
+        if (f) return f;
+        var bin = atob(series.frames[k]), bytes = new Uint8Array(bin.length);
+        for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+        if (series.kind === "rgb") f = bytes;
+        else if (series.type === "f32") f = new Float32Array(bytes.buffer);
+        else f = new Int16Array(bytes.buffer);
+        series.decoded[k] = f;
+        return f;
+      }
+
+      function range(series) {
+        if (series.range) return series.range;
+        var f = decode(series, Math.floor(series.frames.length / 2)), lo = Infinity, hi = -Infinity;
+        for (var i = 0; i < f.length; i++) { if (f[i] < lo) lo = f[i]; if (f[i] > hi) hi = f[i]; }
+        series.range = [lo, hi];
+        return series.range;
+      }
+
+      function setWindow(w) {
+        var s = state.series[state.current];
+        if (!s || s.kind !== "values") return;
+        if (w === null) w = s.window || "range";
+        if (w === "range") { var r = range(s); w = [(r[0] + r[1]) / 2, Math.max(1, r[1] - r[0])]; }
+        state.center = w[0]; state.width = Math.max(1, w[1]);
+      }
+
+      function paintFrame() {
+        var s = state.series[state.current];
+        if (!s) return;
+        if (s.kind === "jpeg") {
+          var img = new Image();
+          img.onload = function () { image = img; draw(); };
+          img.src = s.jpegs[state.frame];
+          return;
+        }
+        var w = s.width, h = s.height, data = decode(s, state.frame);
+        buffer.width = w; buffer.height = h;
+        var out = bufferCtx.createImageData(w, h), px = out.data, n = w * h;
+        if (s.kind === "rgb") {
+          for (var i = 0; i < n; i++) { px[4*i] = data[3*i]; px[4*i+1] = data[3*i+1]; px[4*i+2] = data[3*i+2]; px[4*i+3] = 255; }
+        } else {
+          // PS3.3 C.11.2.1.2 LINEAR window.
+          var c = state.center - 0.5, ww = state.width - 1, lo = c - ww / 2, hi = c + ww / 2;
+          for (var j = 0; j < n; j++) {
+            var x = data[j], y;
+            if (x <= lo) y = 0; else if (x > hi) y = 255; else y = ((x - c) / Math.max(ww, 1) + 0.5) * 255;
+            if (s.invert) y = 255 - y;
+            px[4*j] = px[4*j+1] = px[4*j+2] = y; px[4*j+3] = 255;
+          }
+        }
+        bufferCtx.putImageData(out, 0, 0);
+        image = buffer;
+        draw();
+      }
+
+      function draw() {
+        if (!image) return;
+        var cw = canvas.clientWidth, ch = canvas.clientHeight;
+        if (canvas.width !== cw || canvas.height !== ch) { canvas.width = cw; canvas.height = ch; }
+        ctx.setTransform(1, 0, 0, 1, 0, 0);
+        ctx.fillStyle = "#000"; ctx.fillRect(0, 0, cw, ch);
+        var iw = image.width, ih = image.height;
+        var fit = Math.min(cw / iw, ch / ih) * state.zoom;
+        ctx.imageSmoothingEnabled = fit < 1;
+        ctx.drawImage(image, (cw - iw * fit) / 2 + state.panX, (ch - ih * fit) / 2 + state.panY, iw * fit, ih * fit);
+        overlay();
+      }
+
+      function overlay() {
+        var s = state.series[state.current], info = s.info;
+        $("overlay-tl").textContent = info.patient + "\n" + info.patientID + "\n" + info.study;
+        $("overlay-tr").textContent = info.series + "\nImage " + s.labels[state.frame] + "  (" + (state.frame + 1) + "/" + s.labels.length + ")";
+        $("overlay-bl").textContent = s.kind === "values" ? "W " + Math.round(state.width) + "  L " + Math.round(state.center) +
+          "\nZoom " + state.zoom.toFixed(2) : (s.kind === "jpeg" ? "Rendered image (no window/level)" : "Colour");
+        $("overlay-br").textContent = "Not for diagnostic use";
+      }
+
+      function show(k) {
+        var s = state.series[state.current];
+        if (!s) return;
+        state.frame = Math.max(0, Math.min(s.labels.length - 1, k));
+        $("slider").value = state.frame;
+        paintFrame();
+      }
+
+      function open(id, info) {
+        stopCine();
+        state.current = id;
+        var items = document.querySelectorAll(".series");
+        for (var i = 0; i < items.length; i++) items[i].className = items[i].getAttribute("data-id") === id ? "series current" : "series";
+        if (state.series[id]) { start(info); return; }
+        state.pending = info;
+        var tag = document.createElement("script");
+        tag.src = "DATA/" + id + ".JS";
+        document.head.appendChild(tag);
+      }
+
+      function start(info) {
+        var s = state.series[state.current];
+        if (info) s.info = info;
+        $("slider").max = s.labels.length - 1;
+        state.zoom = 1; state.panX = 0; state.panY = 0;
+        setWindow(null);
+        show(0);
+      }
+
+      function stopCine() { if (state.playing) { clearInterval(state.playing); state.playing = null; $("cine").textContent = "Play"; } }
+
+      function cine() {
+        if (state.playing) { stopCine(); return; }
+        var s = state.series[state.current];
+        if (!s || s.labels.length < 2) return;
+        $("cine").textContent = "Pause";
+        state.playing = setInterval(function () { show((state.frame + 1) % s.labels.length); }, 100);
+      }
+
+      function buildList(index) {
+        var list = $("list");
+        index.patients.forEach(function (p) {
+          var pe = document.createElement("div"); pe.className = "patient";
+          pe.appendChild(text((p.name || "(no name)") + (p.id ? "  [" + p.id + "]" : ""))); list.appendChild(pe);
+          p.studies.forEach(function (st) {
+            var se = document.createElement("div"); se.className = "study";
+            se.appendChild(text(st.date + " " + st.description)); list.appendChild(se);
+            st.series.forEach(function (r) {
+              var row = document.createElement("div"); row.className = "series"; row.setAttribute("data-id", r.id);
+              var img = document.createElement("img"); img.src = r.thumb; img.alt = "";
+              row.appendChild(img);
+              row.appendChild(text(r.modality + " #" + r.number + " " + r.description + " (" + r.frames + ")"));
+              var info = { patient: p.name, patientID: p.id, study: st.date + " " + st.description,
+                           series: r.modality + " series " + r.number + " " + r.description };
+              row.addEventListener("click", function () { open(r.id, info); });
+              list.appendChild(row);
+            });
+          });
+        });
+        var first = document.querySelector(".series");
+        if (first) first.click();
+      }
+
+      function wire() {
+        canvas = $("view"); ctx = canvas.getContext("2d", { willReadFrequently: true });
+        buffer = document.createElement("canvas"); bufferCtx = buffer.getContext("2d");
+        var sel = $("preset");
+        presets.forEach(function (p, i) { var o = document.createElement("option"); o.value = i; o.textContent = p[0]; sel.appendChild(o); });
+        sel.addEventListener("change", function () { setWindow(presets[sel.value][1]); paintFrame(); });
+        $("prev").addEventListener("click", function () { show(state.frame - 1); });
+        $("next").addEventListener("click", function () { show(state.frame + 1); });
+        $("slider").addEventListener("input", function () { show(+this.value); });
+        $("cine").addEventListener("click", cine);
+        $("zoomin").addEventListener("click", function () { state.zoom *= 1.25; draw(); });
+        $("zoomout").addEventListener("click", function () { state.zoom /= 1.25; draw(); });
+        $("reset").addEventListener("click", function () { state.zoom = 1; state.panX = state.panY = 0; setWindow(null); paintFrame(); });
+        canvas.addEventListener("wheel", function (e) {
+          e.preventDefault();
+          if (e.ctrlKey) { state.zoom *= e.deltaY < 0 ? 1.1 : 1 / 1.1; draw(); } else show(state.frame + (e.deltaY > 0 ? 1 : -1));
+        }, { passive: false });
+        canvas.addEventListener("contextmenu", function (e) { e.preventDefault(); });
+        var drag = null;
+        canvas.addEventListener("mousedown", function (e) {
+          drag = { x: e.clientX, y: e.clientY, pan: e.shiftKey || e.button === 2, c: state.center, w: state.width, px: state.panX, py: state.panY };
+        });
+        window.addEventListener("mouseup", function () { drag = null; });
+        window.addEventListener("mousemove", function (e) {
+          if (!drag) return;
+          var dx = e.clientX - drag.x, dy = e.clientY - drag.y;
+          if (drag.pan) { state.panX = drag.px + dx; state.panY = drag.py + dy; draw(); return; }
+          var s = state.series[state.current];
+          if (!s || s.kind !== "values") return;
+          var scale = Math.max(1, drag.w / 200);
+          state.width = Math.max(1, drag.w + dx * scale); state.center = drag.c + dy * scale;
+          paintFrame();
+        });
+        window.addEventListener("keydown", function (e) {
+          if (e.key === "ArrowDown" || e.key === "ArrowRight" || e.key === "PageDown") { show(state.frame + 1); e.preventDefault(); }
+          else if (e.key === "ArrowUp" || e.key === "ArrowLeft" || e.key === "PageUp") { show(state.frame - 1); e.preventDefault(); }
+          else if (e.key === " ") { cine(); e.preventDefault(); }
+          else if (e.key === "+") { state.zoom *= 1.25; draw(); }
+          else if (e.key === "-") { state.zoom /= 1.25; draw(); }
+          else if (e.key === "r" || e.key === "R") { $("reset").click(); }
+        });
+        window.addEventListener("resize", draw);
+        if (state.index) buildList(state.index);
+      }
+
+      document.addEventListener("DOMContentLoaded", wire);
+
+      return {
+        state: state,
+        index: function (data) { state.index = data; if (document.readyState !== "loading") buildList(data); },
+        series: function (id, data) {
+          data.decoded = []; data.info = state.pending;
+          state.series[id] = data;
+          if (state.current === id) start(state.pending);
+        },
+        show: show,
+        setWindow: function (c, w) { state.center = c; state.width = w; paintFrame(); },
+        canvas: function () { return canvas; }
+      };
+    })();
+
+    """#
+}

@@ -1,0 +1,74 @@
+import DICOM
+import FileSet
+import Foundation
+import Imaging
+
+/// IHE PDI web content and the offline viewer for a file-set: root INDEX.HTM and README.TXT,
+/// IHE_PDI/ with XHTML pages per patient, study and series and JPEG renderings of every
+/// image (every frame up to `maxFrames`), and with `viewer`, VIEWER/ with the viewer and its
+/// data. All names are 8.3 upper case; nothing here is referenced by the DICOMDIR and none
+/// of it lies inside the DICOM folders.
+public enum WebContentWriter {
+    public struct Options: Sendable {
+        public var viewer = false
+        /// Frames rendered per multi-frame instance; later frames are left out (and said so).
+        public var maxFrames = 100
+        /// Longer side of the JPEG renderings.
+        public var imageSize = 512
+        /// Bytes of pixel values the viewer may carry in total; series beyond it are shown
+        /// from the JPEG renderings (no window/level).
+        public var viewerBudget = 256 * 1024 * 1024
+        public var creator = "dicomfs 0.1.0"
+        public init() {}
+    }
+
+    public struct Result: Sendable {
+        /// Path in the file-set and the scratch file it was written to.
+        public var files: [(path: String, source: String)]
+        public var warnings: [String]
+        public var readme: String { "README.TXT" }
+    }
+
+    public static func write(_ dir: DICOMDIR, locate: (FileID) -> String?, into scratch: String, options: Options = Options(),
+                             progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> Result {
+        let model = ContentModel(dir, locate: locate)
+        var out = Output(scratch: scratch)
+        let warnings = try Renderings.write(model, into: &out, options: options, progress: progress)
+        try Pages.write(model, fileSetID: dir.fileSetID, viewer: options.viewer, into: &out, renderedFrames: warnings.frames)
+        try out.write("README.TXT", Readme.text(model, fileSetID: dir.fileSetID, viewer: options.viewer, creator: options.creator))
+        if options.viewer { try ViewerWriter.write(model, into: &out, options: options, renderedFrames: warnings.frames) }
+        return Result(files: out.files, warnings: warnings.messages)
+    }
+}
+
+/// Where the generated files go: a scratch folder, remembered with their file-set paths.
+struct Output {
+    let scratch: String
+    var files: [(path: String, source: String)] = []
+    private var folders: Set<String> = []
+
+    init(scratch: String) { self.scratch = scratch }
+
+    mutating func write(_ path: String, _ text: String) throws { try write(path, Array(text.utf8)) }
+
+    mutating func write(_ path: String, _ bytes: [UInt8]) throws {
+        let full = scratch + "/" + path
+        try makeFolder(for: path)
+        guard FileManager.default.createFile(atPath: full, contents: Data(bytes)) else {
+            throw WebContentError("cannot write \(full)")
+        }
+        files.append((path, full))
+    }
+
+    mutating func makeFolder(for path: String) throws {
+        let parent = path.split(separator: "/").dropLast().joined(separator: "/")
+        guard !parent.isEmpty, !folders.contains(parent) else { return }
+        try FileManager.default.createDirectory(atPath: scratch + "/" + parent, withIntermediateDirectories: true)
+        folders.insert(parent)
+    }
+}
+
+public struct WebContentError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    init(_ d: String) { description = d }
+}

@@ -1,0 +1,120 @@
+import DICOM
+import Foundation
+import Samples
+import Testing
+import TestSupport
+
+@Suite struct WebContentTests {
+    func source(extra: Bool = false) throws -> (dir: String, source: String) {
+        let dir = try External.tempDirectory().path
+        let source = dir + "/src"
+        try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
+        for s in try SampleFactory.all() { try Data(s.bytes).write(to: URL(fileURLWithPath: source + "/" + s.fileName)) }
+        if extra {
+            // A patient whose name is markup: it must stay text on every page.
+            var ds = try DICOMFile.read(bytes: try SampleFactory.ct(instance: 1)).dataSet
+            ds.set(.patientName, .PN, "<script>alert(1)</script>^A & B")
+            ds.set(.patientID, .LO, "HOSTILE")
+            let uid = UIDGenerator.make()
+            ds.set(.sopInstanceUID, .UI, uid)
+            ds.set(.studyInstanceUID, .UI, UIDGenerator.make())
+            ds.set(.seriesInstanceUID, .UI, UIDGenerator.make())
+            try Data(try Part10Writer.encode(ds, sopClassUID: ds.string(.sopClassUID) ?? "", sopInstanceUID: uid))
+                .write(to: URL(fileURLWithPath: source + "/hostile.dcm"))
+        }
+        return (dir, source)
+    }
+
+    @Test func iheLayoutRulesHold() throws {
+        let s = try source(extra: true)
+        let fs = s.dir + "/fs"
+        let r = try CLI.run(["create", s.source, "-o", fs, "--web", "--viewer", "--readme-descriptor"])
+        #expect(r.status == 0, Comment(rawValue: r.stderr))
+        let files = try FileManager.default.subpathsOfDirectory(atPath: fs).filter {
+            var d: ObjCBool = false
+            return FileManager.default.fileExists(atPath: fs + "/" + $0, isDirectory: &d) && !d.boolValue
+        }
+        for f in files {
+            // 8.3 upper case everywhere; directories plain names.
+            let parts = f.split(separator: "/").map(String.init)
+            for (i, p) in parts.enumerated() {
+                let pattern = i == parts.count - 1 ? #"^[A-Z0-9_]{1,8}(\.[A-Z0-9_]{1,3})?$"# : #"^[A-Z0-9_]{1,8}$"#
+                #expect(p.range(of: pattern, options: .regularExpression) != nil, "\(f)")
+            }
+            // Nothing of the web content inside the DICOM folder.
+            if f.hasPrefix("DICOM/") { #expect(!f.hasSuffix(".HTM") && !f.hasSuffix(".JPG") && !f.hasSuffix(".JS")) }
+        }
+        #expect(files.contains("INDEX.HTM") && files.contains("README.TXT") && files.contains("VIEWER/INDEX.HTM"))
+        #expect(files.contains { $0.hasPrefix("IHE_PDI/") && $0.hasSuffix(".JPG") })
+        // verify passes: nothing non-DICOM is referenced, and every DICOM file is.
+        let v = try CLI.run(["verify", fs, "--json"])
+        #expect(v.status == 0, Comment(rawValue: v.stdout))
+        // The descriptor is README (a File ID has no extension).
+        let dump = try CLI.run(["dump", fs + "/DICOMDIR", "--header-only"])
+        #expect(dump.stdout.contains("README"))
+
+        // Escaping and character sets: markup stays text; names in Latin-1 and Japanese show.
+        let index = try String(contentsOfFile: fs + "/INDEX.HTM", encoding: .utf8)
+        #expect(index.contains("&lt;script&gt;alert(1)&lt;/script&gt; A &amp; B"))
+        #expect(!index.contains("<script>"))
+        #expect(index.contains("Müller Jürgen") && index.contains("山田 太郎"))
+        #expect(index.contains("charset=UTF-8"))
+        let viewerIndex = try String(contentsOfFile: fs + "/VIEWER/DATA/INDEX.JS", encoding: .utf8)
+        #expect(!viewerIndex.contains("<script>") && viewerIndex.contains("\\u003cscript\\u003e"))
+        // Every page is well-formed XML (XHTML).
+        if External.requirePydicom() {   // python3 is there whenever pydicom is
+            let pages = files.filter { $0.hasSuffix(".HTM") && !$0.hasPrefix("VIEWER/") }.map { fs + "/" + $0 }
+            let check = try External.python("""
+            import sys, xml.dom.minidom
+            bad = []
+            for p in sys.argv[1:]:
+                try: xml.dom.minidom.parse(p)
+                except Exception as e: bad.append(p + ': ' + str(e))
+            print('\\n'.join(bad))
+            """, pages)
+            #expect(check.status == 0 && check.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, Comment(rawValue: check.stdout + check.stderr))
+        }
+    }
+
+    /// Headless Chromium opens the pages and the viewer from file:// (the folder, and the
+    /// contents of the mastered image), with no console errors; scrolling and window/level
+    /// change the canvas as they should. Screenshots go to .build/test-artefacts/browser.
+    @Test func chromiumShowsPagesAndViewerWithoutErrors() throws {
+        guard External.require("chromium", because: "the viewer is tested in a real browser"),
+              External.require("chromedriver", because: "drives Chromium"),
+              External.require("xorriso", because: "extracts the mastered image") else { return }
+        if (try External.python("import selenium", [])).status != 0 {
+            if External.inCI { Issue.record("selenium is required in CI; scripts/setup installs it") }
+            return
+        }
+        let s = try source(extra: true)
+        let fs = s.dir + "/fs"
+        #expect(try CLI.run(["create", s.source, "-o", fs, "--web", "--viewer"]).status == 0)
+        let iso = s.dir + "/disc.iso"
+        #expect(try CLI.run(["create", s.source, "--iso", iso, "--web", "--viewer", "--fileset-id", "WEB"]).status == 0)
+        let extracted = s.dir + "/fromiso"
+        let x = try External.run("xorriso", ["-osirrox", "on", "-indev", iso, "-extract", "/", extracted])
+        #expect(x.status == 0, Comment(rawValue: x.stderr))
+        let artefacts = External.repoRoot.appendingPathComponent(".build/test-artefacts/browser").path
+        for (label, root) in [("folder", fs), ("iso", extracted)] {
+            let script = External.repoRoot.appendingPathComponent("Tests/Interop/browser_check.py").path
+            let r = try External.run("python3", [script, root, artefacts + "/" + label])
+            #expect(r.status == 0, Comment(rawValue: r.stderr))
+            guard r.status == 0, let report = try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any],
+                  let viewer = report["viewer"] as? [String: Any] else { continue }
+            let errors = (report["console"] as? [[String: String]] ?? []).filter { $0["level"] == "SEVERE" }
+            #expect(errors.isEmpty, "\(label): \(errors)")
+            #expect((report["broken_images"] as? [String] ?? []).isEmpty, "\(label): \(report["broken_images"] ?? "")")
+            #expect((report["pages"] as? [Any])?.count ?? 0 >= 14)
+            func v(_ key: String) -> [String: Any] { viewer[key] as? [String: Any] ?? [:] }
+            #expect(v("initial")["frame"] as? Int == 0 && v("initial")["kind"] as? String == "values")
+            #expect(v("after_key")["frame"] as? Int == 1, "arrow key scrolls")
+            #expect(v("after_wheel")["frame"] as? Int == 0, "wheel scrolls back")
+            #expect(v("after_drag")["ww"] as? Double != v("initial")["ww"] as? Double, "drag changes the window")
+            #expect(v("after_drag")["sum"] as? Int != v("initial")["sum"] as? Int, "and the pixels")
+            #expect(v("after_low_window")["center"] as? Int == 255, "a window below every value shows white")
+            let series = viewer["series"] as? [[String: Any]] ?? []
+            #expect(series.count == 5 && series.allSatisfy { ($0["frames"] as? Int ?? 0) > 0 }, "\(series)")
+        }
+    }
+}
