@@ -46,7 +46,18 @@ public struct DisplayPipeline: Sendable {
             for i in values.indices { out[i] = UInt8(clamping: Int((Double(lut[Int(values[i].rounded(.down))]) / top * 255).rounded())) }
         } else {
             let (center, width, function) = chooseWindow(values)
-            for i in values.indices { out[i] = Self.voi(values[i], center: center, width: width, function: function) }
+            // Equal stored values give equal output: compute each distinct one once.
+            let samples = frame.samples
+            if let lo = samples.min(), let hi = samples.max(), Int(hi) - Int(lo) < 1 << 17 {
+                var table = [Int16](repeating: -1, count: Int(hi) - Int(lo) + 1)
+                for i in values.indices {
+                    let k = Int(samples[i]) - Int(lo)
+                    if table[k] < 0 { table[k] = Int16(Self.voi(values[i], center: center, width: width, function: function)) }
+                    out[i] = UInt8(table[k])
+                }
+            } else {
+                for i in values.indices { out[i] = Self.voi(values[i], center: center, width: width, function: function) }
+            }
         }
         let inverse = (frame.photometric == "MONOCHROME1") != (dataSet.string(Tag(0x2050, 0x0020))?.uppercased() == "INVERSE")
         if inverse { for i in out.indices { out[i] = 255 - out[i] } }
@@ -87,14 +98,37 @@ public struct DisplayPipeline: Sendable {
         if low == 0 && high == 1 {
             lo = values.min() ?? 0; hi = values.max() ?? 1
         } else {
-            let sorted = values.sorted()
-            lo = sorted[Int(Double(sorted.count - 1) * low)]
-            hi = sorted[Int(Double(sorted.count - 1) * high)]
-            if hi <= lo { lo = sorted.first ?? 0; hi = sorted.last ?? 1 }
+            (lo, hi) = quantiles(values, low, high)
         }
         // The LINEAR function maps [c - 0.5 - (w-1)/2, c - 0.5 + (w-1)/2] onto the output.
         let width = max(hi - lo + 1, 1)
         return (lo + (width - 1) / 2 + 0.5, width, "LINEAR")
+    }
+
+    /// The `low` and `high` quantiles: by a histogram when the values are integers in a
+    /// modest range (stored pixels nearly always are), else by sorting.
+    static func quantiles(_ values: [Double], _ low: Double, _ high: Double) -> (Double, Double) {
+        let minimum = values.min() ?? 0, maximum = values.max() ?? 1
+        let n = values.count
+        if maximum - minimum <= Double(1 << 20), values.allSatisfy({ $0 == $0.rounded() }) {
+            let base = Int(minimum)
+            var counts = [Int](repeating: 0, count: Int(maximum - minimum) + 1)
+            for v in values { counts[Int(v) - base] += 1 }
+            func at(_ q: Double) -> Double {
+                let rank = Int(Double(n - 1) * q)
+                var seen = 0
+                for (i, c) in counts.enumerated() {
+                    seen += c
+                    if seen > rank { return Double(i + base) }
+                }
+                return maximum
+            }
+            let lo = at(low), hi = at(high)
+            return hi > lo ? (lo, hi) : (minimum, maximum)
+        }
+        let sorted = values.sorted()
+        let lo = sorted[Int(Double(n - 1) * low)], hi = sorted[Int(Double(n - 1) * high)]
+        return hi > lo ? (lo, hi) : (minimum, maximum)
     }
 
     /// PS3.3 C.11.2.1.2 (LINEAR), C.11.2.1.3.2 (LINEAR_EXACT), C.11.2.1.3.1 (SIGMOID) to 0…255.
