@@ -23,7 +23,7 @@ function __dicomfs_parse_tokens -S
         __dicomfs_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'create'
-            __dicomfs_parse_subcommand 1 'o/output=' 'iso=' 'media=' 'capacity=' 'joliet' 'no-rock-ridge' 'no-md5' 'in-place' 'force' 'profile=' 'fileset-id=' 'fileset-uid=' 'descriptor=' 'descriptor-charset=' 'icons' 'series-icons' 'icon-size=' 'invent' 'strict' 'dry-run' 'json' 'version' 'h/help'
+            __dicomfs_parse_subcommand 1 'o/output=' 'iso=' 'media=' 'capacity=' 'joliet' 'no-rock-ridge' 'no-md5' 'in-place' 'force' 'profile=' 'fileset-id=' 'fileset-uid=' 'descriptor=' 'descriptor-charset=' 'icons' 'series-icons' 'icon-size=' 'web' 'viewer' 'readme-descriptor' 'invent' 'strict' 'dry-run' 'json' 'version' 'h/help'
         case 'ls'
             __dicomfs_parse_subcommand 1 'patient-id=+' 'study-uid=+' 'series-uid=+' 'modality=+' 'flat' 'json' 'version' 'h/help'
         case 'verify'
@@ -128,6 +128,9 @@ complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_option
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" icons' -l 'icons' -d 'Put an Icon Image Sequence (PS3.3 F.7) in every IMAGE record: the representative frame, fitted with its aspect kept; grey as MONOCHROME2, colour as PALETTE COLOR.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" series-icons' -l 'series-icons' -d 'With --icons: SERIES records get an icon too (their middle image\'s).'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" icon-size' -l 'icon-size' -d 'Icon size in pixels: 64 or 128.' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" web' -l 'web' -d 'Add IHE PDI web content: INDEX.HTM, README.TXT and IHE_PDI/ with XHTML pages and JPEG renderings.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" viewer' -l 'viewer' -d 'Add the offline viewer (VIEWER/, started from INDEX.HTM); implies --web.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" readme-descriptor' -l 'readme-descriptor' -d 'With --web: make README.TXT the File-set descriptor (0004,1141).'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" invent' -l 'invent' -d 'Fill missing Type 1 keys with documented, deterministic values (each is reported).'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" strict' -l 'strict' -d 'Make inconsistencies between instances (same patient or study, different attributes) errors.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" dry-run' -l 'dry-run' -d 'Scan and check, print what would be created, write nothing.'
