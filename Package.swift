@@ -30,11 +30,11 @@ let package = Package(
         ),
         // ISO images, drives, burning, multi-session updates, reading discs without mounting.
         .target(name: "Media", dependencies: ["FileSet", "DICOM", "CIsoBurn"]),
-        // libjpeg-turbo, OpenJPEG and CharLS behind plain C calls (libjpeg reports errors by
-        // longjmp, which Swift cannot catch).
+        // libjpeg-turbo, GDCM's 12-bit IJG build, OpenJPEG and CharLS behind plain C calls
+        // (libjpeg reports errors by longjmp, which Swift cannot catch).
         .target(
             name: "CCodecs",
-            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("openjp2"), .linkedLibrary("charls")]
+            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("gdcmjpeg12"), .linkedLibrary("openjp2"), .linkedLibrary("charls")]
         ),
         // Pixel data to display: decoders, the LUT pipeline, icons, JPEG and PNG output.
         .target(name: "Imaging", dependencies: ["DICOM", "CCodecs", "CZlib"]),

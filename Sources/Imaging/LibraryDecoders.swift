@@ -3,7 +3,7 @@ import CCodecs
 /// Encapsulated frames decoded by the real libraries (libjpeg-turbo, OpenJPEG, CharLS) through
 /// the C wrappers in CCodecs.
 enum LibraryDecoders {
-    enum Codec { case jpeg, jpeg2000, jpegLS }
+    enum Codec { case jpeg, jpeg12, jpeg2000, jpegLS }
 
     static func decode(_ frame: [UInt8], codec: Codec, _ d: PixelDescription) throws -> DecodedFrame {
         var image = dicomfs_image()
@@ -14,17 +14,14 @@ enum LibraryDecoders {
             // YBR_FULL_422 / YBR_FULL in the header: let libjpeg convert to RGB. RGB: keep
             // the samples as coded (some writers store RGB without a colour transform).
             case .jpeg: return dicomfs_jpeg_decode(base, buf.count, d.photometric == "RGB" ? 1 : 0, &image, &error)
+            case .jpeg12: return dicomfs_jpeg12_decode(base, buf.count, &image, &error)
             case .jpeg2000: return dicomfs_j2k_decode(base, buf.count, &image, &error)
             case .jpegLS: return dicomfs_jpegls_decode(base, buf.count, &image, &error)
             }
         }
         defer { dicomfs_free(image.data) }
         guard rc == 0, let data = image.data else {
-            let text = String(cString: error)
-            if text.contains("precision 12") {
-                throw ImagingError("12-bit JPEG (Extended, process 4) cannot be decoded: Debian's libjpeg-turbo 2.1 is built for 8-bit samples only (\(text))")
-            }
-            throw ImagingError(frame.isEmpty ? "empty frame" : text)
+            throw ImagingError(frame.isEmpty ? "empty frame" : String(cString: error))
         }
         let n = Int(image.components), w = Int(image.width), h = Int(image.height), bits = Int(image.bits)
         guard w == d.columns, h == d.rows, n == d.samplesPerPixel else {
@@ -48,6 +45,7 @@ enum LibraryDecoders {
         // OpenJPEG too (YBR_ICT / YBR_RCT in the header).
         var photometric = d.photometric
         if codec == .jpeg && n == 3 && photometric != "RGB" { photometric = "RGB" }
+        if codec == .jpeg12 && n == 3 && photometric.hasPrefix("YBR") { photometric = "YBR_FULL" }
         if codec == .jpeg2000 && (photometric == "YBR_ICT" || photometric == "YBR_RCT") { photometric = "RGB" }
         return DecodedFrame(width: w, height: h, samplesPerPixel: n, photometric: photometric, samples: samples)
     }

@@ -51,7 +51,10 @@ public struct PixelDataAccess: Sendable {
             }
             return DecodedFrame(width: r.width, height: r.height, samplesPerPixel: r.components, photometric: description.photometric, samples: samples)
         case "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51":
-            return try LibraryDecoders.decode(bytes, codec: .jpeg, description)
+            // libjpeg-turbo for 8-bit samples; 12-bit Extended (process 4) through GDCM's
+            // 12-bit IJG build, as Debian's libjpeg-turbo 2.1 has no 12-bit decoder.
+            let twelve = description.bitsAllocated > 8 || Self.jpegPrecision(bytes) == 12
+            return try LibraryDecoders.decode(bytes, codec: twelve ? .jpeg12 : .jpeg, description)
         case "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91", "1.2.840.10008.1.2.4.201", "1.2.840.10008.1.2.4.202", "1.2.840.10008.1.2.4.203":
             return try LibraryDecoders.decode(bytes, codec: .jpeg2000, description)
         case "1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.81":
@@ -59,6 +62,18 @@ public struct PixelDataAccess: Sendable {
         default:
             throw ImagingError("transfer syntax \(transferSyntax.uid) (\(UIDRegistry.entry(for: transferSyntax.uid)?.name ?? "unknown")) cannot be decoded")
         }
+    }
+
+    /// The sample precision of a JPEG stream's first SOF marker, if one is found.
+    static func jpegPrecision(_ b: [UInt8]) -> Int? {
+        var i = 2
+        while i + 4 < b.count {
+            guard b[i] == 0xFF else { return nil }
+            let marker = b[i + 1]
+            if (0xC0...0xCF).contains(marker) && marker != 0xC4 && marker != 0xC8 && marker != 0xCC { return Int(b[i + 4]) }
+            i += 2 + (Int(b[i + 2]) << 8 | Int(b[i + 3]))
+        }
+        return nil
     }
 
     /// One frame's bytes (PS3.5 A.4): by the Basic Offset Table, one fragment per frame, or

@@ -18,6 +18,10 @@ typedef struct {
 /// samples as coded (no YCbCr to RGB conversion), 0 = let libjpeg convert to RGB.
 int dicomfs_jpeg_decode(const uint8_t *bytes, size_t length, int keep_color, dicomfs_image *out, char *error);
 
+/// 12-bit JPEG (Extended, process 4) with GDCM's 12-bit build of the IJG library; samples
+/// returned as 16-bit little-endian values.
+int dicomfs_jpeg12_decode(const uint8_t *bytes, size_t length, dicomfs_image *out, char *error);
+
 /// Baseline JPEG of 8-bit grey (components 1) or RGB (3) pixels.
 int dicomfs_jpeg_encode(const uint8_t *pixels, int width, int height, int components, int quality,
                         uint8_t **out, size_t *out_length, char *error);

@@ -9,7 +9,8 @@ struct Render: ParsableCommand {
         discussion: """
         Decodes native Pixel Data (1–32 bits, signed or not, MONOCHROME1/2, RGB, YBR_FULL, \
         YBR_FULL_422, PALETTE COLOR, planes, multi-frame) and RLE, JPEG baseline (libjpeg-turbo), \
-        JPEG Lossless (dicomfs's own decoder), JPEG-LS (CharLS) and JPEG 2000 (OpenJPEG), then \
+        12-bit JPEG Extended (GDCM's IJG build), JPEG Lossless (dicomfs's own decoder), JPEG-LS \
+        (CharLS) and JPEG 2000 (OpenJPEG), then \
         applies the Modality LUT, the VOI window or LUT (LINEAR, LINEAR_EXACT, SIGMOID) and \
         the Presentation LUT Shape. Without a window in the file, the 0.5–99.5 percentile range \
         is shown.
