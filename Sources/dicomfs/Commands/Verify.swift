@@ -51,8 +51,18 @@ struct Verify: ParsableCommand {
             Output.json(report)
         } else {
             var out = ""
+            // Non-DICOM files (web content, a viewer) are many and all fine: one line per folder.
+            var nonDICOM: [String: Int] = [:]
             for f in report.findings.sorted(by: { $0.severity < $1.severity }) where !quiet || f.severity == .error {
+                if f.severity == .info && f.message.hasPrefix("non-DICOM file") {
+                    nonDICOM[f.subject.split(separator: "/").count > 1 ? String(f.subject.split(separator: "/")[0]) + "/" : f.subject, default: 0] += 1
+                    continue
+                }
                 out += "\(f)\n"
+            }
+            for (place, n) in nonDICOM.sorted(by: { $0.key < $1.key }) {
+                out += n == 1 && !place.hasSuffix("/") ? "info: \(place): non-DICOM file (allowed; not referenced)\n"
+                    : "info: \(place): \(n) non-DICOM file\(n == 1 ? "" : "s") (allowed; not referenced)\n"
             }
             out += "\(report.fileSet): \(report.records) records (\(report.inactiveRecords) inactive), \(report.referencedFiles) files referenced; "
             out += "\(report.errors) error\(report.errors == 1 ? "" : "s"), \(report.warnings) warning\(report.warnings == 1 ? "" : "s")\n"
