@@ -21,13 +21,9 @@ import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from create import build, warm  # noqa: E402  (shared with the other benchmarks)
 
-
-def build():
-    for product in ("dicomfs", "dicomfs-samples"):
-        subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    return os.path.join(ROOT, ".build", "release")
 
 
 def corpus(bin_dir, base):
@@ -42,14 +38,6 @@ def corpus(bin_dir, base):
                        check=True, stdout=subprocess.DEVNULL)
         open(marker, "w").close()
     return path
-
-
-def warm(path):
-    for dirpath, _, names in os.walk(path):
-        for n in names:
-            with open(os.path.join(dirpath, n), "rb") as f:
-                while f.read(1 << 20):
-                    pass
 
 
 def timed(argv, output):

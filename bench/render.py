@@ -11,9 +11,12 @@ import argparse
 import os
 import shutil
 import subprocess
+import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from create import build  # noqa: E402  (shared with the other benchmarks)
+
 
 
 def best(argv, runs, before=None):
@@ -32,9 +35,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--dir", default="/tmp/dicomfs-bench")
     args = ap.parse_args()
-    for product in ("dicomfs", "dicomfs-samples"):
-        subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    bin_dir = os.path.join(ROOT, ".build", "release")
+    bin_dir = build()
     src = os.path.join(args.dir, "render-src")
     if not os.path.exists(src):
         subprocess.run([os.path.join(bin_dir, "dicomfs-samples"), "corpus", src, "--patients", "1", "--studies", "1", "--series", "1",
