@@ -14,11 +14,13 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
-        // zlib, for the Deflated Explicit VR Little Endian transfer syntax.
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "DICOM", dependencies: ["CZlib"]),
+        // zlib, for the Deflated Explicit VR Little Endian transfer syntax and PNG output (not
+        // "CZlib": ZIPFoundation has a module of that name).
+        .systemLibrary(name: "SystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "DICOM", dependencies: ["SystemZlib"]),
         // File IDs, DICOMDIR model, reading and writing, record rules, profiles, FSC/FSR/FSU.
         .target(name: "FileSet", dependencies: ["DICOM", "CSystem"]),
         // copy_file_range and syncfs, which need _GNU_SOURCE.
@@ -37,21 +39,24 @@ let package = Package(
             linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("gdcmjpeg12"), .linkedLibrary("openjp2"), .linkedLibrary("charls")]
         ),
         // Pixel data to display: decoders, the LUT pipeline, icons, JPEG and PNG output.
-        .target(name: "Imaging", dependencies: ["DICOM", "CCodecs", "CZlib"]),
+        .target(name: "Imaging", dependencies: ["DICOM", "CCodecs", "SystemZlib"]),
         // IHE PDI web content (XHTML pages, JPEG renderings, README.TXT) and the offline viewer.
         .target(name: "WebContent", dependencies: ["FileSet", "Imaging", "DICOM"]),
+        // A file-set as MIME (PS3.10 Annex K) and as ZIP (PS3.12), out and back in.
+        .target(name: "Interchange", dependencies: ["FileSet", "DICOM", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Deterministic sample files: bundled under samples/ and used as test fixtures.
         .target(name: "Samples", dependencies: ["DICOM"]),
         .executableTarget(name: "dicomfs-samples", dependencies: ["Samples"]),
         .executableTarget(
             name: "dicomfs",
-            dependencies: ["DICOM", "FileSet", "Media", "Imaging", "WebContent", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["DICOM", "FileSet", "Media", "Imaging", "WebContent", "Interchange", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Helpers shared by the test targets: running external tools, temp folders, fixtures.
         .target(name: "TestSupport", dependencies: ["DICOM", "Samples"], path: "Tests/TestSupport"),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "Samples", "TestSupport"]),
         .testTarget(name: "FileSetTests", dependencies: ["FileSet", "DICOM", "Samples", "TestSupport"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "DICOM", "Samples", "TestSupport"]),
+        .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "FileSet", "DICOM", "Samples", "TestSupport"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "FileSet", "DICOM", "Samples", "TestSupport"]),
         .testTarget(name: "dicomfsTests", dependencies: ["dicomfs", "Samples", "TestSupport"]),
     ]

@@ -12,7 +12,7 @@ if [ ! -x "$bin" ] || [ -n "$(find Sources/DICOM Fuzz/Part10Fuzz.swift -newer "$
   echo "building fuzzer…"
   swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name DICOMFuzz \
     $(find Sources/DICOM -name '*.swift' | sort) Fuzz/Part10Fuzz.swift \
-    -I Sources/CZlib -o "$bin"
+    -I Sources/SystemZlib -o "$bin"
 fi
 corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT

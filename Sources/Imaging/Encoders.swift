@@ -1,5 +1,5 @@
 import CCodecs
-import CZlib
+import SystemZlib
 
 extension Image8 {
     /// PNG (8-bit grey or RGB, filter 0 per row, zlib level 6).
@@ -36,7 +36,7 @@ extension Image8 {
             dicomfs_jpeg_encode(buf.baseAddress, Int32(width), Int32(height), Int32(channels), Int32(quality), &out, &length, &error)
         }
         defer { dicomfs_free(out) }
-        guard rc == 0, let out else { throw ImagingError(String(cString: error)) }
+        guard rc == 0, let out else { throw ImagingError(cText(error)) }
         return Array(UnsafeBufferPointer(start: out, count: length))
     }
 }

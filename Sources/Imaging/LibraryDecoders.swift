@@ -21,7 +21,7 @@ enum LibraryDecoders {
         }
         defer { dicomfs_free(image.data) }
         guard rc == 0, let data = image.data else {
-            throw ImagingError(frame.isEmpty ? "empty frame" : String(cString: error))
+            throw ImagingError(frame.isEmpty ? "empty frame" : cText(error))
         }
         let n = Int(image.components), w = Int(image.width), h = Int(image.height), bits = Int(image.bits)
         guard w == d.columns, h == d.rows, n == d.samplesPerPixel else {
@@ -49,4 +49,9 @@ enum LibraryDecoders {
         if codec == .jpeg2000 && (photometric == "YBR_ICT" || photometric == "YBR_RCT") { photometric = "RGB" }
         return DecodedFrame(width: w, height: h, samplesPerPixel: n, photometric: photometric, samples: samples)
     }
+}
+
+/// A C error buffer as text (up to its terminating zero).
+func cText(_ buffer: [CChar]) -> String {
+    String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }

@@ -1,4 +1,4 @@
-import CZlib
+import SystemZlib
 
 /// Inflates the raw deflate stream of a Deflated Explicit VR Little Endian data set (PS3.5 §A.5).
 ///
