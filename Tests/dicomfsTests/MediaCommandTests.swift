@@ -113,3 +113,28 @@ import TestSupport
         #expect(message.contains("cancelled"), Comment(rawValue: message))
     }
 }
+
+@Suite struct InterchangeCommandTests {
+    @Test func mimeAndZipCommands() throws {
+        let dir = try External.tempDirectory().path
+        let source = dir + "/src"
+        try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
+        for s in try SampleFactory.all() { try Data(s.bytes).write(to: URL(fileURLWithPath: source + "/" + s.fileName)) }
+        #expect(try CLI.run(["create", source, "-o", dir + "/fs"]).status == 0)
+        let e = try CLI.run(["mime", "export", dir + "/fs", "-o", dir + "/m.mime", "--max-size", "10KB"])
+        #expect(e.status == 0, Comment(rawValue: e.stderr))
+        let parts = e.stdout.split(separator: "\n").map(String.init)
+        #expect(parts.count > 3 && parts.allSatisfy { $0.hasPrefix(dir + "/m.mime.") })
+        let i = try CLI.run(["mime", "import"] + parts.reversed() + ["-o", dir + "/back", "--json"])
+        #expect(i.status == 0, Comment(rawValue: i.stderr))
+        #expect(i.stdout.contains("\"dicomFiles\" : 7"))
+        // Half the fragments: exit 2, a clear message, nothing written.
+        let half = try CLI.run(["mime", "import"] + Array(parts.prefix(2)) + ["-o", dir + "/half"])
+        #expect(half.status == 2 && half.stderr.contains("missing"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/half"))
+        #expect(try CLI.run(["zip", dir + "/fs", "-o", dir + "/s.zip"]).status == 0)
+        #expect(try CLI.run(["unzip", dir + "/s.zip", "-o", dir + "/unz"]).status == 0)
+        #expect(try CLI.run(["unzip", dir + "/m.mime.001", "-o", dir + "/bad"]).status == 2)
+        #expect(try CLI.run(["mime", "export", dir + "/fs", "-o", dir + "/x.mime", "--max-size", "lots"]).status == 2)
+    }
+}
