@@ -44,12 +44,14 @@ let package = Package(
         .target(name: "WebContent", dependencies: ["FileSet", "Imaging", "DICOM"]),
         // A file-set as MIME (PS3.10 Annex K) and as ZIP (PS3.12), out and back in.
         .target(name: "Interchange", dependencies: ["FileSet", "DICOM", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        // PS3.4 Annex S media creation requests, run offline: jobs, volumes, copies, hot folder.
+        .target(name: "Requests", dependencies: ["FileSet", "DICOM", "Imaging", "Media", "WebContent"]),
         // Deterministic sample files: bundled under samples/ and used as test fixtures.
         .target(name: "Samples", dependencies: ["DICOM"]),
         .executableTarget(name: "dicomfs-samples", dependencies: ["Samples"]),
         .executableTarget(
             name: "dicomfs",
-            dependencies: ["DICOM", "FileSet", "Media", "Imaging", "WebContent", "Interchange", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["DICOM", "FileSet", "Media", "Imaging", "WebContent", "Interchange", "Requests", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Helpers shared by the test targets: running external tools, temp folders, fixtures.
         .target(name: "TestSupport", dependencies: ["DICOM", "Samples"], path: "Tests/TestSupport"),
@@ -57,6 +59,7 @@ let package = Package(
         .testTarget(name: "FileSetTests", dependencies: ["FileSet", "DICOM", "Samples", "TestSupport"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "DICOM", "Samples", "TestSupport"]),
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "FileSet", "DICOM", "Samples", "TestSupport"]),
+        .testTarget(name: "RequestsTests", dependencies: ["Requests", "FileSet", "DICOM", "Media", "Samples", "TestSupport"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "FileSet", "DICOM", "Samples", "TestSupport"]),
         .testTarget(name: "dicomfsTests", dependencies: ["dicomfs", "Samples", "TestSupport"]),
     ]

@@ -41,6 +41,32 @@ public enum WebContentWriter {
     }
 }
 
+extension WebContentWriter {
+    /// Adds web content (and with `viewer`, the viewer) to a staged file-set as non-DICOM
+    /// files, generated into `scratch` from the staged DICOMDIR and the source files.
+    /// `readmeDescriptor` also makes the README the File-set descriptor: a File ID has no
+    /// extension (PS3.10 §8.2), so its text goes in again as README.
+    public static func add(to staged: inout StagedFileSet, scratch: String, viewer: Bool, readmeDescriptor: Bool = false,
+                           progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws {
+        let dir: DICOMDIR
+        do { dir = try DICOMDIRReader.read(try DICOMFile.read(bytes: staged.dicomdir)).dicomdir } catch {
+            throw WebContentError("cannot read the staged DICOMDIR back (\(error))")
+        }
+        var sources: [String: String] = [:]
+        for c in staged.copies { sources[c.fileID.path] = staged.source + "/" + c.source }
+        let root = staged.source
+        var options = Options()
+        options.viewer = viewer
+        let result = try write(dir, locate: { sources[$0.path] ?? root + "/" + $0.path }, into: scratch, options: options, progress: progress)
+        staged.extraFiles = result.files
+        staged.report.warnings += result.warnings
+        if readmeDescriptor, let id = FileID(components: ["README"]) {
+            staged.extraFiles.append((path: "README", source: scratch + "/README.TXT"))
+            do { try staged.setDescriptor(id, characterSet: nil) } catch { throw WebContentError("cannot set the descriptor (\(error))") }
+        }
+    }
+}
+
 /// Where the generated files go: a scratch folder, remembered with their file-set paths.
 struct Output {
     let scratch: String

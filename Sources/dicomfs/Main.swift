@@ -40,7 +40,7 @@ struct Dicomfs: ParsableCommand {
         2 usage error or input that cannot be read at all.
         """,
         version: "0.1.0",
-        subcommands: [Create.self, List.self, Verify.self, Add.self, Remove.self, Iso.self, Drives.self, Burn.self, Render.self, Mime.self, Zip.self, Unzip.self, Dump.self]
+        subcommands: [Create.self, List.self, Verify.self, Add.self, Remove.self, Iso.self, Drives.self, Burn.self, Render.self, Mime.self, Zip.self, Unzip.self, Request.self, Dump.self]
     )
 }
 

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import DICOM
 import Foundation
 import Samples
 import Testing
@@ -136,5 +137,53 @@ import TestSupport
         #expect(try CLI.run(["unzip", dir + "/s.zip", "-o", dir + "/unz"]).status == 0)
         #expect(try CLI.run(["unzip", dir + "/m.mime.001", "-o", dir + "/bad"]).status == 2)
         #expect(try CLI.run(["mime", "export", dir + "/fs", "-o", dir + "/x.mime", "--max-size", "lots"]).status == 2)
+    }
+}
+
+@Suite struct HotFolderTests {
+    /// A watcher killed (SIGKILL) while a request runs: after a restart, every request has run
+    /// at most once, the interrupted one is FAILURE (INTERRUPTED) unless it had finished, and
+    /// the others are done. Three kill times.
+    @Test func survivesSigkillWithoutDoubleProcessing() throws {
+        let dir = try External.tempDirectory().path
+        var g = CorpusGenerator()
+        g.patients = 2; g.studiesPerPatient = 2; g.seriesPerStudy = 2; g.imagesPerSeries = 40
+        g.rows = 256; g.columns = 256; g.naming = .ids; g.extras = false
+        let files = try g.write(to: dir + "/store")
+        var uids: [String] = []
+        for f in files { if let u = try? DICOMFile.read(path: f.hasPrefix("/") ? f : dir + "/store/" + f, options: .headerOnly).sopInstanceUID { uids.append(u) } }
+        #expect(uids.count == 320)
+        for (trial, delay) in [0.15, 0.4, 0.9].enumerated() {
+            let inbox = dir + "/inbox\(trial)", out = dir + "/out\(trial)"
+            try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
+            func json(_ uids: [String], _ priority: String) -> String {
+                let items = uids.map { "{\"00081155\": {\"vr\": \"UI\", \"Value\": [\"\($0)\"]}}" }.joined(separator: ",")
+                return "{\"22000020\": {\"vr\": \"CS\", \"Value\": [\"\(priority)\"]}, \"22000008\": {\"vr\": \"CS\", \"Value\": [\"FOR_PATIENT\"]}, \"00081199\": {\"vr\": \"SQ\", \"Value\": [\(items)]}}"
+            }
+            try Data(json(uids, "LOW").utf8).write(to: URL(fileURLWithPath: inbox + "/small.json"))
+            try Data(json(uids, "HIGH").utf8).write(to: URL(fileURLWithPath: inbox + "/big.json"))
+            let args = ["request", "watch", inbox, "--store", dir + "/store", "--out", out, "--once"]
+            let first = Process()
+            first.executableURL = CLI.binary
+            first.arguments = args
+            let log1 = Pipe()
+            first.standardError = log1
+            first.standardOutput = FileHandle.nullDevice
+            try first.run()
+            Thread.sleep(forTimeInterval: delay)
+            kill(first.processIdentifier, SIGKILL)
+            first.waitUntilExit()
+            let second = try CLI.run(args)
+            #expect(second.status == 0, Comment(rawValue: second.stderr))
+            let logs = String(decoding: log1.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) + second.stderr
+            for name in ["big.json", "small.json"] {
+                #expect(logs.components(separatedBy: "running \(name)").count - 1 <= 1, "\(name) ran twice: \(logs)")
+                let status = try String(contentsOfFile: inbox + "/" + name.replacingOccurrences(of: ".json", with: ".status.json"), encoding: .utf8)
+                #expect(status.contains("\"DONE\"") || status.contains("INTERRUPTED"), "\(name): \(status)")
+            }
+            // HIGH first: the big one was claimed before the small one, whatever happened to it.
+            #expect(logs.range(of: "running big.json").map { b in logs.range(of: "running small.json").map { b.lowerBound < $0.lowerBound } ?? true } ?? true)
+            #expect(try String(contentsOfFile: inbox + "/small.status.json", encoding: .utf8).contains("\"DONE\""))
+        }
     }
 }

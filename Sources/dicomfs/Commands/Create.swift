@@ -131,7 +131,11 @@ struct Create: ParsableCommand {
             var staged = try FileSetCreator.stage(source: source, options: options, progress: progress)
             let scratch = try TemporaryFolder(near: iso ?? output ?? source)
             defer { scratch.remove() }
-            if extras { try addWebContent(&staged, scratch: scratch.path, progress: progress) }
+            if extras {
+                do {
+                    try WebContentWriter.add(to: &staged, scratch: scratch.path, viewer: viewer, readmeDescriptor: readmeDescriptor, progress: progress)
+                } catch let e as WebContentError { throw FileSetError.io("web content: \(e)") }
+            }
             bar.finish()
             if let iso, output == nil && !inPlace {
                 // Streamed: the image is made from the source files; only the DICOMDIR and the
@@ -152,33 +156,6 @@ struct Create: ParsableCommand {
             if let mastered { printMastered(mastered, json: false) }
         }
         if report.hasFindings { throw ExitCode(Exit.findings) }
-    }
-}
-
-extension Create {
-    /// IHE PDI pages, renderings, README.TXT and (with --viewer) the viewer, written to the
-    /// scratch folder and added to the staged file-set as non-DICOM files.
-    func addWebContent(_ staged: inout StagedFileSet, scratch: String, progress: @escaping @Sendable (String, Int, Int) -> Void) throws {
-        let dir = try DICOMDIRReader.read(try DICOMFile.read(bytes: staged.dicomdir)).dicomdir
-        var sources: [String: String] = [:]
-        for c in staged.copies { sources[c.fileID.path] = staged.source + "/" + c.source }
-        let root = staged.source
-        var web = WebContentWriter.Options()
-        web.viewer = viewer
-        let result: WebContentWriter.Result
-        do {
-            result = try WebContentWriter.write(dir, locate: { sources[$0.path] ?? root + "/" + $0.path }, into: scratch, options: web, progress: progress)
-        } catch {
-            throw FileSetError.io("web content: \(error)")
-        }
-        staged.extraFiles = result.files
-        staged.report.warnings += result.warnings
-        if readmeDescriptor, let id = FileID(components: ["README"]) {
-            // A File ID has no extension (PS3.10 §8.2), so the descriptor is README.TXT's
-            // text again, as README.
-            staged.extraFiles.append((path: "README", source: scratch + "/README.TXT"))
-            try staged.setDescriptor(id, characterSet: nil)
-        }
     }
 }
 

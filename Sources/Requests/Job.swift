@@ -1,0 +1,104 @@
+import DICOM
+import FileSet
+import Foundation
+import Imaging
+import Media
+import WebContent
+
+/// A media creation job: a folder holding the request (REQUEST.json, with the store it
+/// draws from), its state (STATE.json) and, once run, its volumes (VOL001.iso, …). The
+/// operations follow PS3.4 Annex S: create (N-CREATE), run (N-ACTION Initiate), status
+/// (N-GET), cancel (N-ACTION Cancel).
+public enum Job {
+    struct Stored: Codable { var store: String; var request: MediaRequest }
+
+    public struct RunOptions: Sendable {
+        public var copies: Int?
+        public var priority: String?
+        public var capacity: Int64?
+        public var drives: [String] = []
+        public init() {}
+    }
+
+    /// N-CREATE: validates the request's syntax and writes the job, IDLE.
+    public static func create(_ request: MediaRequest, store: String, job: String) throws {
+        let problems = request.problems()
+        guard problems.isEmpty else { throw RequestError("the request is not valid:\n  " + problems.joined(separator: "\n  ")) }
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: store, isDirectory: &isDir), isDir.boolValue else { throw RequestError("store \(store): not a folder") }
+        guard mkdir(job, 0o755) == 0 else { throw RequestError("\(job): cannot create the job folder (\(String(cString: strerror(errno))))") }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try writeAtomically(try encoder.encode(Stored(store: absolute(store), request: request)), to: job + "/REQUEST.json")
+        try JobState().write(job)
+    }
+
+    /// N-GET. A job whose runner died is reported (and recorded) as FAILURE, INTERRUPTED.
+    public static func status(_ job: String) throws -> JobState {
+        var state = try JobState.read(job)
+        if state.status == .PENDING || state.status == .CREATING, let pid = state.pid, !processAlive(pid) {
+            state.status = .FAILURE
+            state.info = "INTERRUPTED"
+            state.detail = "the run (process \(pid)) ended before the job was done"
+            try state.write(job)
+        }
+        return state
+    }
+
+    /// N-ACTION Cancel: an IDLE or PENDING job becomes FAILURE, CANCELED; a finished one is
+    /// refused (C201), one being created too (C202).
+    public static func cancel(_ job: String) throws -> JobState {
+        var state = try status(job)
+        switch state.status {
+        case .DONE, .FAILURE: throw RequestError("the media creation request is already completed (\(state.status.rawValue))", code: "C201")
+        case .CREATING: throw RequestError("the media creation request is in progress and cannot be interrupted", code: "C202")
+        case .IDLE, .PENDING:
+            state.status = .FAILURE
+            state.info = "CANCELED"
+            state.detail = "canceled before media creation started"
+            try state.write(job)
+            return state
+        }
+    }
+
+    /// N-ACTION Initiate: finds the instances, builds the volumes, masters them, burns them
+    /// when drives are given. A job initiated before is refused (A510).
+    public static func run(_ job: String, options: RunOptions = RunOptions(), progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> JobState {
+        var state = try status(job)
+        guard state.status == .IDLE else {
+            throw RequestError("an Initiate Media Creation action has already been received for this job (it is \(state.status.rawValue), \(state.info))", code: "A510")
+        }
+        guard let data = FileManager.default.contents(atPath: job + "/REQUEST.json"),
+              let stored = try? JSONDecoder().decode(Stored.self, from: data) else { throw RequestError("\(job)/REQUEST.json: unreadable") }
+        var request = stored.request
+        if let c = options.copies { request.copies = c }
+        if let p = options.priority { request.priority = p }
+        state.status = .PENDING
+        state.info = "QUEUED"
+        state.pid = getpid()
+        try state.write(job)
+        do {
+            try Runner(job: job, store: stored.store, request: request, options: options, progress: progress).run(&state)
+        } catch let failure as RunFailure {
+            state.status = .FAILURE
+            state.info = failure.info
+            state.detail = failure.detail
+        } catch {
+            state.status = .FAILURE
+            state.info = "MCD_FAILURE"
+            state.detail = "\(error)"
+        }
+        state.pid = nil
+        try state.write(job)
+        return state
+    }
+
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+}
+
+struct RunFailure: Error {
+    var info: String
+    var detail: String
+}

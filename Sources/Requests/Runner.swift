@@ -1,0 +1,156 @@
+import DICOM
+import FileSet
+import Foundation
+import Imaging
+import Media
+import WebContent
+
+/// One run of a job: PENDING (finding the instances), CREATING (building, mastering and
+/// burning each volume), then DONE. Failures are RunFailures carrying Annex S-style infos.
+struct Runner {
+    let job: String
+    let store: String
+    let request: MediaRequest
+    let options: Job.RunOptions
+    let progress: (@Sendable (String, Int, Int) -> Void)?
+
+    func run(_ state: inout JobState) throws {
+        // Find every instance; check its class and that its profile can hold it.
+        let index = try StoreIndex(store: store, wanted: Set(request.references.map(\.sopInstanceUID)))
+        var failed: [JobState.FailedInstance] = []
+        var items: [(ref: MediaRequest.Reference, entry: StoreIndex.Entry, profile: ApplicationProfile)] = []
+        for ref in request.references {
+            let profile = ref.profile.flatMap(ApplicationProfile.named) ?? .stdGenCD
+            guard let entry = index.byInstance[ref.sopInstanceUID] else {
+                failed.append(.init(sopClassUID: ref.sopClassUID, sopInstanceUID: ref.sopInstanceUID, failureReason: 0x0112, detail: "no such instance in the store"))
+                continue
+            }
+            if !ref.sopClassUID.isEmpty && ref.sopClassUID != entry.sopClassUID {
+                failed.append(.init(sopClassUID: ref.sopClassUID, sopInstanceUID: ref.sopInstanceUID, failureReason: 0x0119,
+                                    detail: "the stored instance is of SOP Class \(entry.sopClassUID)"))
+                continue
+            }
+            if !profile.allows(transferSyntax: entry.transferSyntaxUID) {
+                failed.append(.init(sopClassUID: entry.sopClassUID, sopInstanceUID: ref.sopInstanceUID, failureReason: 0x0122,
+                                    detail: "transfer syntax \(entry.transferSyntaxUID) is not allowed by \(profile.name); dicomfs never transcodes (nor compresses lossily)"))
+                continue
+            }
+            items.append((ref, entry, profile))
+        }
+        state.failed = failed
+        if !failed.isEmpty {
+            let missing = failed.contains { $0.failureReason == 0x0112 }
+            throw RunFailure(info: missing ? "NO_INSTANCE" : "INST_AP_CONFLICT", detail: "\(failed.count) of \(request.references.count) instances cannot be put on media")
+        }
+
+        // Volumes: one profile each, split at patient, study, series, instance boundaries.
+        state.status = .CREATING
+        state.info = "BUILDING"
+        try state.write(job)
+        var planned: [(profile: ApplicationProfile, items: [StoreIndex.Entry])] = []
+        let profiles = items.map(\.profile.name).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        for name in profiles {
+            guard let profile = ApplicationProfile.named(name) else { continue }
+            let entries = items.filter { $0.profile.name == name }.map(\.entry)
+            let capacity = options.capacity ?? MediaKind.for(profile).capacity ?? Int64.max / 4
+            let plan: [[VolumePlanner.Item]]
+            do {
+                plan = try VolumePlanner.plan(entries.map { .init(sopInstanceUID: $0.sopInstanceUID, patient: $0.patient, study: $0.study, series: $0.series, bytes: $0.bytes) },
+                                             capacity: capacity)
+            } catch VolumePlanner.Failure.instanceTooLarge(let item) {
+                throw RunFailure(info: "INST_OVERSIZED", detail: "instance \(item.sopInstanceUID) (\(item.bytes) bytes) is larger than one volume of \(capacity) bytes")
+            }
+            let byUID = Dictionary(entries.map { ($0.sopInstanceUID, $0) }, uniquingKeysWith: { a, _ in a })
+            planned += plan.map { (profile, $0.compactMap { byUID[$0.sopInstanceUID] }) }
+        }
+        if planned.count > 1 && !request.allowSplitting {
+            throw RunFailure(info: "SET_OVERSIZED", detail: "the instances need \(planned.count) volumes and Allow Media Splitting is NO")
+        }
+
+        state.volumes = []
+        for (n, volume) in planned.enumerated() {
+            state.info = "BUILDING"
+            try state.write(job)
+            state.volumes.append(try build(volume: n + 1, of: planned.count, profile: volume.profile, entries: volume.items))
+            try state.write(job)
+        }
+        // Copies: burned to the drives in turn; without drives the image serves every copy.
+        if !options.drives.isEmpty {
+            state.info = "BURNING"
+            for v in state.volumes.indices {
+                for copy in 0..<request.copies {
+                    let drive = options.drives[(v * request.copies + copy) % options.drives.count]
+                    _ = try Burner.burn(image: job + "/" + state.volumes[v].image, to: drive, options: Burner.Options())
+                    state.volumes[v].burned += 1
+                    try state.write(job)
+                }
+            }
+        }
+        state.status = .DONE
+        state.info = "NORMAL"
+        state.piecesCreated = state.volumes.count * request.copies
+    }
+
+    /// One volume: its instances linked into a scratch folder, staged as a file-set (with
+    /// web content and viewer as asked), mastered to VOLnnn.iso.
+    func build(volume n: Int, of total: Int, profile: ApplicationProfile, entries: [StoreIndex.Entry]) throws -> JobState.Volume {
+        let name = String(format: "VOL%03d", n)
+        let scratch = job + "/." + name + ".build"
+        let fm = FileManager.default
+        try? fm.removeItem(atPath: scratch)
+        try fm.createDirectory(atPath: scratch + "/src", withIntermediateDirectories: true)
+        defer { try? fm.removeItem(atPath: scratch) }
+        var uidOfLink: [String: String] = [:]
+        for (i, e) in entries.enumerated() {
+            let link = scratch + "/src/" + String(format: "F%07d", i + 1)
+            if Glibc.link(e.path, link) != 0 { try fm.copyItem(atPath: e.path, toPath: link) }
+            uidOfLink[link] = e.sopInstanceUID
+        }
+        var create = CreateOptions()
+        create.profile = profile
+        create.fileSetID = Self.volumeID(request.fileSetID ?? "DICOMFS", n, total)
+        create.fileSetUID = Self.volumeUID(request.fileSetUID, n, total)
+        let icons = Dictionary(request.references.compactMap { r in r.iconJSON.map { (r.sopInstanceUID, $0) } }, uniquingKeysWith: { a, _ in a })
+        if !icons.isEmpty {
+            let links = uidOfLink
+            create.iconMaker = { path in
+                // The icon the request supplied for this instance when it reads; ours otherwise.
+                if let uid = links[path], let json = icons[uid], let item = try? JSONDataSet.decode(Data(json.utf8)), item[.pixelData] != nil {
+                    return item
+                }
+                return try IconMaker.icon(path: path)
+            }
+        }
+        var staged = try FileSetCreator.stage(source: scratch + "/src", options: create, progress: progress)
+        let web = request.includeNonDICOM != "NO" || request.includeDisplayApplication
+        if web {
+            try fm.createDirectory(atPath: scratch + "/web", withIntermediateDirectories: true)
+            try WebContentWriter.add(to: &staged, scratch: scratch + "/web", viewer: request.includeDisplayApplication, progress: progress)
+        }
+        try fm.createDirectory(atPath: scratch + "/dicomdir", withIntermediateDirectories: true)
+        var settings = ImageSettings()
+        settings.media = MediaKind.for(profile)
+        settings.capacity = options.capacity
+        let image = job + "/" + name + ".iso"
+        try? fm.removeItem(atPath: image)
+        let result = try ISOMaster.master(try MasterPlan.make(staged: staged, scratch: scratch + "/dicomdir"), to: image, settings: settings)
+        return JobState.Volume(number: n, fileSetID: staged.report.fileSetID, fileSetUID: staged.report.fileSetUID, image: name + ".iso",
+                               instances: entries.map(\.sopInstanceUID), bytes: result.bytes, burned: 0)
+    }
+
+    /// The File-set ID of volume n of total: the request's, with "_n" when split (cut to 16).
+    static func volumeID(_ base: String, _ n: Int, _ total: Int) -> String {
+        guard total > 1 else { return base }
+        let suffix = "_\(n)"
+        return String(base.prefix(16 - suffix.count)) + suffix
+    }
+
+    /// The request's File-set UID for a single volume; split volumes each get their own,
+    /// derived from it when it leaves room, new otherwise.
+    static func volumeUID(_ base: String?, _ n: Int, _ total: Int) -> String? {
+        guard let base else { return nil }
+        guard total > 1 else { return base }
+        let derived = base + ".\(n)"
+        return derived.count <= 64 ? derived : UIDGenerator.make()
+    }
+}

@@ -1,0 +1,185 @@
+import DICOM
+import FileSet
+import Foundation
+import Media
+@testable import Requests
+import Testing
+import TestSupport
+
+@Suite struct RequestTests {
+    func request(_ uids: [String]) -> MediaRequest {
+        var r = MediaRequest()
+        r.references = uids.map { MediaRequest.Reference(sopInstanceUID: $0) }
+        return r
+    }
+
+    @Test func statusTransitionsAndRefusals() throws {
+        let s = try makeStore()
+        let job = s.dir + "/job"
+        var r = request(s.uids)
+        r.fileSetID = "REQUEST_1"
+        r.fileSetUID = "1.2.826.0.1.3680043.10.9999.1"
+        try Job.create(r, store: s.store, job: job)
+        #expect(try Job.status(job).status == .IDLE)
+        let done = try Job.run(job)
+        #expect(done.status == .DONE && done.info == "NORMAL" && done.piecesCreated == 1)
+        #expect(done.volumes.count == 1 && done.volumes[0].fileSetID == "REQUEST_1" && done.volumes[0].fileSetUID == "1.2.826.0.1.3680043.10.9999.1")
+        let report = try ISOVerifier.verify(job + "/" + done.volumes[0].image)
+        #expect(report.errors == 0 && report.referencedFiles == s.uids.count)
+        // A510: initiated twice. C201: cancel after the end.
+        do { _ = try Job.run(job); Issue.record("ran twice") } catch let e as RequestError { #expect(e.code == "A510") }
+        do { _ = try Job.cancel(job); Issue.record("canceled a finished job") } catch let e as RequestError { #expect(e.code == "C201") }
+
+        // Cancel while IDLE: FAILURE, CANCELED; then it cannot be run.
+        let job2 = s.dir + "/job2"
+        try Job.create(r, store: s.store, job: job2)
+        let canceled = try Job.cancel(job2)
+        #expect(canceled.status == .FAILURE && canceled.info == "CANCELED")
+        do { _ = try Job.run(job2); Issue.record("ran a canceled job") } catch let e as RequestError { #expect(e.code == "A510") }
+
+        // C202 while creating (a live runner); a dead runner is settled as INTERRUPTED.
+        let job3 = s.dir + "/job3"
+        try Job.create(r, store: s.store, job: job3)
+        var creating = try JobState.read(job3)
+        creating.status = .CREATING; creating.info = "BUILDING"; creating.pid = getpid()
+        try creating.write(job3)
+        do { _ = try Job.cancel(job3); Issue.record("canceled a job in progress") } catch let e as RequestError { #expect(e.code == "C202") }
+        creating.pid = 999_999
+        try creating.write(job3)
+        let settled = try Job.status(job3)
+        #expect(settled.status == .FAILURE && settled.info == "INTERRUPTED")
+        // Invalid syntax is refused at create, and nothing is written.
+        var bad = request(["1.2.x"])
+        bad.priority = "URGENT"
+        #expect(throws: RequestError.self) { try Job.create(bad, store: s.store, job: s.dir + "/bad") }
+        #expect(!FileManager.default.fileExists(atPath: s.dir + "/bad"))
+    }
+
+    @Test func failuresNameTheInstances() throws {
+        let s = try makeStore(patients: 1, studies: 1, images: 3)
+        // No such instance: 0112H, NO_INSTANCE.
+        let job = s.dir + "/missing"
+        try Job.create(request(s.uids + ["1.2.3.4.5.6.7"]), store: s.store, job: job)
+        let state = try Job.run(job)
+        #expect(state.status == .FAILURE && state.info == "NO_INSTANCE")
+        #expect(state.failed.map(\.sopInstanceUID) == ["1.2.3.4.5.6.7"] && state.failed[0].failureReason == 0x0112)
+        // Class mismatch: 0119H.
+        var wrongClass = request([s.uids[0]])
+        wrongClass.references[0].sopClassUID = "1.2.840.10008.5.1.4.1.1.4"
+        try Job.create(wrongClass, store: s.store, job: s.dir + "/class")
+        let c = try Job.run(s.dir + "/class")
+        #expect(c.status == .FAILURE && c.failed.first?.failureReason == 0x0119)
+        // A profile the instance cannot meet (Implicit VR is not STD-GEN-CD's): 0122H, never transcoded.
+        var ds = try DICOMFile.read(path: try FileManager.default.subpathsOfDirectory(atPath: s.store).map { s.store + "/" + $0 }
+            .first { (try? DICOMFile.read(path: $0, options: .headerOnly)) != nil } ?? "").dataSet
+        let uid = UIDGenerator.make()
+        ds.set(.sopInstanceUID, .UI, uid)
+        let implicit = try Part10Writer.encode(ds, sopClassUID: ds.string(.sopClassUID) ?? "", sopInstanceUID: uid, transferSyntax: .implicitVRLittleEndian)
+        try Data(implicit).write(to: URL(fileURLWithPath: s.store + "/IMPLICIT"))
+        var conflict = request([uid])
+        conflict.references[0].profile = "STD-GEN-CD"
+        try Job.create(conflict, store: s.store, job: s.dir + "/profile")
+        let p = try Job.run(s.dir + "/profile")
+        #expect(p.status == .FAILURE && p.info == "INST_AP_CONFLICT" && p.failed.first?.failureReason == 0x0122)
+    }
+
+    @Test func splittingOverVolumes() throws {
+        // 2 patients × 2 studies × 5 images of 128 × 128 × 16 bits (about 33 KB each).
+        let s = try makeStore(images: 5, rows: 128, cols: 128)
+        let capacity: Int64 = (1 << 20) + 250_000     // 1 MB fixed overhead + room for about 6 instances
+        var options = Job.RunOptions()
+        options.capacity = capacity
+        var r = request(s.uids)
+        r.fileSetID = "SPLIT_REQUEST_ID"
+        r.fileSetUID = "1.2.826.0.1.3680043.10.9999.2"
+        r.includeNonDICOM = "FOR_PATIENT"
+        try Job.create(r, store: s.store, job: s.dir + "/split")
+        let state = try Job.run(s.dir + "/split", options: options)
+        #expect(state.status == .DONE, "\(state)")
+        #expect(state.volumes.count >= 3)
+        // Every volume verifies; together they hold every instance exactly once.
+        var all: [String] = []
+        for v in state.volumes {
+            let image = s.dir + "/split/" + v.image
+            #expect(try ISOVerifier.verify(image).errors == 0)
+            let storage = try ISOStorage(try ISOImage.open(image))
+            let dir = try DICOMDIRReader.read(storage: storage).dicomdir
+            all += dir.allRecords.compactMap { $0.reference?.sopInstanceUID }
+            #expect(dir.fileSetID == v.fileSetID && v.fileSetID.count <= 16 && v.fileSetID.hasSuffix("_\(v.number)"))
+            #expect(storage.fileExists("INDEX.HTM"))   // each volume has its own web content
+        }
+        #expect(all.sorted() == s.uids.sorted())
+        #expect(Set(state.volumes.map(\.fileSetUID)).count == state.volumes.count)
+        // Splitting not allowed: SET_OVERSIZED. One instance larger than a volume: INST_OVERSIZED.
+        r.allowSplitting = false
+        try Job.create(r, store: s.store, job: s.dir + "/nosplit")
+        #expect(try Job.run(s.dir + "/nosplit", options: options).info == "SET_OVERSIZED")
+        options.capacity = (1 << 20) + 10_000
+        try Job.create(request(s.uids), store: s.store, job: s.dir + "/tiny")
+        let tiny = try Job.run(s.dir + "/tiny", options: options)
+        #expect(tiny.info == "INST_OVERSIZED" && (tiny.detail ?? "").contains(s.uids[0]) || (tiny.detail ?? "").contains("instance"))
+    }
+
+    @Test func copiesCarryTheSameFileSetUID() throws {
+        let s = try makeStore(patients: 1, studies: 1, images: 3)
+        var r = request(s.uids)
+        r.copies = 2
+        try Job.create(r, store: s.store, job: s.dir + "/copies")
+        var options = Job.RunOptions()
+        options.drives = ["stdio:" + s.dir + "/disc-a.iso", "stdio:" + s.dir + "/disc-b.iso"]
+        let state = try Job.run(s.dir + "/copies", options: options)
+        #expect(state.status == .DONE && state.piecesCreated == 2 && state.volumes[0].burned == 2, "\(state)")
+        let uids = try ["a", "b"].map { try DICOMDIRReader.read(storage: try ISOStorage(try ISOImage.open(s.dir + "/disc-\($0).iso"))).dicomdir.fileSetUID }
+        #expect(uids[0] == uids[1] && uids[0] == state.volumes[0].fileSetUID)
+    }
+
+    @Test func requestWrittenByPydicomRunsEndToEnd() throws {
+        guard External.requirePydicom() else { return }
+        let s = try makeStore(patients: 1, studies: 1, images: 2)
+        let r = try External.python("""
+        import sys
+        from pydicom.dataset import Dataset, FileMetaDataset
+        from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+        out, uids = sys.argv[1], sys.argv[2:]
+        ds = Dataset()
+        ds.SOPClassUID = '1.2.840.10008.5.1.1.33'
+        ds.SOPInstanceUID = generate_uid()
+        ds.StorageMediaFileSetID = 'FROM_PYDICOM'
+        ds.LabelText = 'Referral'
+        ds.AllowMediaSplitting = 'YES'
+        ds.IncludeNonDICOMObjects = 'NO'
+        ds.IncludeDisplayApplication = 'NO'
+        ds.NumberOfCopies = 1
+        ds.RequestPriority = 'HIGH'
+        items = []
+        for u in uids:
+            it = Dataset()
+            it.ReferencedSOPClassUID = '1.2.840.10008.5.1.4.1.1.2'
+            it.ReferencedSOPInstanceUID = u
+            it.RequestedMediaApplicationProfile = 'STD-GEN-CD'
+            items.append(it)
+        ds.ReferencedSOPSequence = items
+        ds.file_meta = FileMetaDataset()
+        ds.file_meta.MediaStorageSOPClassUID = ds.SOPClassUID
+        ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+        ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+        ds.save_as(out, enforce_file_format=True)
+        """, [s.dir + "/request.dcm"] + s.uids)
+        #expect(r.status == 0, Comment(rawValue: r.stderr))
+        let request = try MediaRequest.read(path: s.dir + "/request.dcm")
+        #expect(request.fileSetID == "FROM_PYDICOM" && request.priority == "HIGH" && request.references.count == 2)
+        try Job.create(request, store: s.store, job: s.dir + "/py")
+        let state = try Job.run(s.dir + "/py")
+        #expect(state.status == .DONE, "\(state)")
+        #expect(state.volumes.first?.fileSetID == "FROM_PYDICOM")
+    }
+
+    @Test func jsonRequest() throws {
+        let s = try makeStore(patients: 1, studies: 1, images: 2)
+        let items = s.uids.map { "{\"00081155\": {\"vr\": \"UI\", \"Value\": [\"\($0)\"]}}" }.joined(separator: ",")
+        let json = "{\"00880130\": {\"vr\": \"SH\", \"Value\": [\"JSONREQ\"]}, \"22000020\": {\"vr\": \"CS\", \"Value\": [\"LOW\"]}, \"20000010\": {\"vr\": \"IS\", \"Value\": [1]}, \"00081199\": {\"vr\": \"SQ\", \"Value\": [\(items)]}}"
+        try Data(json.utf8).write(to: URL(fileURLWithPath: s.dir + "/r.json"))
+        let request = try MediaRequest.read(path: s.dir + "/r.json")
+        #expect(request.fileSetID == "JSONREQ" && request.priority == "LOW" && request.references.count == 2)
+    }
+}
