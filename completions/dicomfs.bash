@@ -173,13 +173,13 @@ _dicomfs() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    create|ls|verify|add|remove|iso|drives|burn|render|mime|zip|unzip|dump|help)
+    create|ls|verify|add|remove|iso|drives|burn|render|mime|zip|unzip|request|dump|help)
         # Offer subcommand argument completions
         "_dicomfs_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'create ls verify add remove iso drives burn render mime zip unzip dump help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'create ls verify add remove iso drives burn render mime zip unzip request dump help' -- "${cur}"))
         ;;
     esac
 }
@@ -596,6 +596,178 @@ _dicomfs_unzip() {
     case "${positional_number}" in
     1)
         __dicomfs_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_dicomfs_request() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __dicomfs_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    create|run|status|cancel|watch)
+        # Offer subcommand argument completions
+        "_dicomfs_request_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'create run status cancel watch' -- "${cur}"))
+        ;;
+    esac
+}
+
+_dicomfs_request_create() {
+    repeating_flags=()
+    non_repeating_flags=(--label-from-instances --no-splitting --display-application --version -h --help)
+    repeating_options=(--instance)
+    non_repeating_options=(--store --output -o --from --profile --fileset-id --fileset-uid --label-text --barcode --barcode-symbology --include-non-dicom --copies --priority)
+    __dicomfs_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        __dicomfs_add_completions -d
+        return
+        ;;
+    '--output'|'-o')
+        __dicomfs_add_completions -d
+        return
+        ;;
+    '--from')
+        __dicomfs_add_completions -f
+        return
+        ;;
+    '--instance')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--fileset-id')
+        return
+        ;;
+    '--fileset-uid')
+        return
+        ;;
+    '--label-text')
+        return
+        ;;
+    '--barcode')
+        return
+        ;;
+    '--barcode-symbology')
+        return
+        ;;
+    '--include-non-dicom')
+        return
+        ;;
+    '--copies')
+        return
+        ;;
+    '--priority')
+        return
+        ;;
+    esac
+}
+
+_dicomfs_request_run() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=(--drive)
+    non_repeating_options=(--copies --priority --capacity)
+    __dicomfs_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--copies')
+        return
+        ;;
+    '--priority')
+        return
+        ;;
+    '--capacity')
+        return
+        ;;
+    '--drive')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __dicomfs_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_dicomfs_request_status() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __dicomfs_offer_flags_options 1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __dicomfs_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_dicomfs_request_cancel() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __dicomfs_offer_flags_options 1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __dicomfs_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_dicomfs_request_watch() {
+    repeating_flags=()
+    non_repeating_flags=(--once --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--store --out --interval)
+    __dicomfs_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        __dicomfs_add_completions -d
+        return
+        ;;
+    '--out')
+        __dicomfs_add_completions -d
+        return
+        ;;
+    '--interval')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __dicomfs_add_completions -d
         return
         ;;
     esac
