@@ -44,8 +44,13 @@ let package = Package(
         .target(name: "WebContent", dependencies: ["FileSet", "Imaging", "DICOM"]),
         // A file-set as MIME (PS3.10 Annex K) and as ZIP (PS3.12), out and back in.
         .target(name: "Interchange", dependencies: ["FileSet", "DICOM", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        // Disc labels: cairo + pango for layout and PDF/PNG/SVG, libqrencode and libzint for barcodes.
+        .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo",
+                       providers: [.apt(["libcairo2-dev", "libpango1.0-dev", "libqrencode-dev", "libzint-dev"])]),
+        .target(name: "CLabel", dependencies: ["CPangoCairo"],
+                linkerSettings: [.linkedLibrary("qrencode"), .linkedLibrary("zint"), .linkedLibrary("m")]),
         // PS3.4 Annex S media creation requests, run offline: jobs, volumes, copies, hot folder.
-        .target(name: "Requests", dependencies: ["FileSet", "DICOM", "Imaging", "Media", "WebContent"]),
+        .target(name: "Requests", dependencies: ["FileSet", "DICOM", "Imaging", "Media", "WebContent", "CLabel"]),
         // Deterministic sample files: bundled under samples/ and used as test fixtures.
         .target(name: "Samples", dependencies: ["DICOM"]),
         .executableTarget(name: "dicomfs-samples", dependencies: ["Samples"]),

@@ -22,6 +22,8 @@ public struct JobState: Codable, Sendable, Equatable {
         public var instances: [String]
         public var bytes: Int64
         public var burned: Int
+        /// The printable labels (VOLnnn.pdf, .png, .svg).
+        public var labels: [String] = []
     }
 
     public var status: Status = .IDLE

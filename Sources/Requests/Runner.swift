@@ -134,8 +134,12 @@ struct Runner {
         let image = job + "/" + name + ".iso"
         try? fm.removeItem(atPath: image)
         let result = try ISOMaster.master(try MasterPlan.make(staged: staged, scratch: scratch + "/dicomdir"), to: image, settings: settings)
+        let dir = try DICOMDIRReader.read(try DICOMFile.read(bytes: staged.dicomdir)).dicomdir
+        let institution = entries.first.flatMap { try? DICOMFile.read(path: $0.path, options: .headerOnly).dataSet.string(Tag(0x0008, 0x0080)) }
+        let labels = try Labels.write(base: job + "/" + name, dicomdir: dir, request: request, institution: institution, web: web,
+                                      volume: n, of: total, fileSetID: staged.report.fileSetID)
         return JobState.Volume(number: n, fileSetID: staged.report.fileSetID, fileSetUID: staged.report.fileSetUID, image: name + ".iso",
-                               instances: entries.map(\.sopInstanceUID), bytes: result.bytes, burned: 0)
+                               instances: entries.map(\.sopInstanceUID), bytes: result.bytes, burned: 0, labels: labels)
     }
 
     /// The File-set ID of volume n of total: the request's, with "_n" when split (cut to 16).

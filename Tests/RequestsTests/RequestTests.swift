@@ -3,6 +3,7 @@ import FileSet
 import Foundation
 import Media
 @testable import Requests
+import Samples
 import Testing
 import TestSupport
 
@@ -181,5 +182,45 @@ import TestSupport
         try Data(json.utf8).write(to: URL(fileURLWithPath: s.dir + "/r.json"))
         let request = try MediaRequest.read(path: s.dir + "/r.json")
         #expect(request.fileSetID == "JSONREQ" && request.priority == "LOW" && request.references.count == 2)
+    }
+}
+
+@Suite struct LabelTests {
+    /// The label of a volume: text checked through pdftotext (names in Latin-1 and Japanese,
+    /// content type, volume, barcode text), the PDF rasterized by pdftoppm, and the PNG kept
+    /// as a test artefact (.build/test-artefacts/labels/).
+    @Test func labelCarriesTheRequestedInformation() throws {
+        let dir = try External.tempDirectory().path
+        try FileManager.default.createDirectory(atPath: dir + "/store", withIntermediateDirectories: true)
+        var uids: [String] = []
+        for s in try SampleFactory.all() {
+            try Data(s.bytes).write(to: URL(fileURLWithPath: dir + "/store/" + s.fileName))
+            uids.append(try DICOMFile.read(bytes: s.bytes).sopInstanceUID ?? "")
+        }
+        var r = MediaRequest()
+        r.references = uids.map { MediaRequest.Reference(sopInstanceUID: $0) }
+        r.fileSetID = "LABELS"
+        r.labelFromInstances = true
+        r.labelText = "For Dr. Müller"
+        r.barcodeValue = "ACC-2024-0001"
+        r.barcodeSymbology = "CODE128"
+        r.includeNonDICOM = "FOR_PATIENT"
+        try Job.create(r, store: dir + "/store", job: dir + "/job")
+        let state = try Job.run(dir + "/job")
+        #expect(state.status == .DONE, "\(state)")
+        #expect(state.volumes.first?.labels == ["VOL001.pdf", "VOL001.png", "VOL001.svg"])
+        guard External.require("pdftotext", because: "reads the label's text"), External.require("pdftoppm", because: "rasterizes the label") else { return }
+        let text = String(decoding: try External.run("pdftotext", [dir + "/job/VOL001.pdf", "-"]).stdout, as: UTF8.self)
+        for expected in ["Doe Jane", "Müller Jürgen", "山田 太郎", "DCMFS003", "2024-05-10", "For Dr. Müller", "DICOM PLUS WEB", "Volume 1 of 1", "ACC-2024-0001"] {
+            #expect(text.contains(expected), "\(expected) missing from the label: \(text)")
+        }
+        let png = try External.run("pdftoppm", ["-png", "-r", "150", "-singlefile", dir + "/job/VOL001.pdf", dir + "/label"])
+        #expect(png.status == 0 && FileManager.default.fileExists(atPath: dir + "/label.png"))
+        let svg = try String(contentsOfFile: dir + "/job/VOL001.svg", encoding: .utf8)
+        #expect(svg.contains("<svg"))
+        let artefacts = External.repoRoot.appendingPathComponent(".build/test-artefacts/labels").path
+        try FileManager.default.createDirectory(atPath: artefacts, withIntermediateDirectories: true)
+        try? FileManager.default.removeItem(atPath: artefacts + "/label.png")
+        try FileManager.default.copyItem(atPath: dir + "/job/VOL001.png", toPath: artefacts + "/label.png")
     }
 }

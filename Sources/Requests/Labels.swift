@@ -1,0 +1,42 @@
+import CLabel
+import DICOM
+import FileSet
+import Foundation
+
+/// The printable label of one volume (PDF, PNG at 300 dpi, SVG) on a 120 mm disc template:
+/// patients and studies (from the instances, when the request says so), the Label Text,
+/// the institution, the creation date, "DICOM ONLY" or "DICOM PLUS WEB" (IHE PDI),
+/// "Volume n of N", and the Barcode Value in its symbology.
+enum Labels {
+    static func write(base: String, dicomdir: DICOMDIR, request: MediaRequest, institution: String?, web: Bool,
+                      volume n: Int, of total: Int, fileSetID: String) throws -> [String] {
+        var lines: [String] = []
+        if request.labelFromInstances {
+            let patients = dicomdir.roots.filter { $0.type == .patient }
+            for p in patients.prefix(3) {
+                let name = p.keys.personName(.patientName).map { [$0.alphabetic, $0.ideographic].filter { !$0.isEmpty }.joined(separator: " / ") }?
+                    .replacingOccurrences(of: "^", with: " ") ?? ""
+                var line = name.isEmpty ? "(no name)" : name
+                if let id = p.keys.string(.patientID), !id.isEmpty { line += "  ID " + id }
+                if let b = p.keys.date(.patientBirthDate) { line += "  born " + b.iso }
+                lines.append(line)
+                let studies = p.children.filter { $0.type == .study }
+                for s in studies.prefix(3) {
+                    lines.append(([s.keys.date(.studyDate)?.iso, s.keys.string(.studyDescription)].compactMap { $0 }).joined(separator: "  "))
+                }
+                if studies.count > 3 { lines.append("+ \(studies.count - 3) more studies") }
+            }
+            if patients.count > 3 { lines.append("+ \(patients.count - 3) more patients") }
+        }
+        if let t = request.labelText, !t.isEmpty { lines.append(t) }
+        if let i = institution, !i.isEmpty { lines.append(i) }
+        let date = ISO8601DateFormatter.string(from: Date(), timeZone: .current, formatOptions: [.withFullDate])
+        let footer = [web ? "DICOM PLUS WEB" : "DICOM ONLY", "Created \(date)", "Volume \(n) of \(total)", fileSetID].filter { !$0.isEmpty }.joined(separator: "\n")
+        var error = [CChar](repeating: 0, count: 256)
+        let rc = dicomfs_label_write(base, lines.joined(separator: "\n"), footer, request.barcodeValue, request.barcodeSymbology, &error)
+        guard rc == 0 else {
+            throw RequestError("label \(base): \(String(decoding: error.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self))")
+        }
+        return ["pdf", "png", "svg"].map { (base.split(separator: "/").last.map(String.init) ?? base) + "." + $0 }
+    }
+}
