@@ -224,3 +224,46 @@ import TestSupport
         try FileManager.default.copyItem(atPath: dir + "/job/VOL001.png", toPath: artefacts + "/label.png")
     }
 }
+
+@Suite struct RequestDetailTests {
+    @Test func suppliedIconIsUsedAndBurnFailureIsMCDFailure() throws {
+        let s = try makeStore(patients: 1, studies: 1, images: 2)
+        // A 64 × 64 icon of a diagonal ramp, given for the first instance.
+        var icon = DataSet()
+        icon.set(.samplesPerPixel, .US, numbers: [1])
+        icon.set(.photometricInterpretation, .CS, "MONOCHROME2")
+        icon.set(.rows, .US, numbers: [64]); icon.set(.columns, .US, numbers: [64])
+        icon.set(.bitsAllocated, .US, numbers: [8]); icon.set(.bitsStored, .US, numbers: [8]); icon.set(.highBit, .US, numbers: [7])
+        icon.set(.pixelRepresentation, .US, numbers: [0])
+        let pixels = (0..<4096).map { UInt8(($0 / 64 + $0 % 64) % 256) }
+        icon.set(DataElement(.pixelData, .OB, bytes: pixels))
+        var r = MediaRequest()
+        r.references = s.uids.map { MediaRequest.Reference(sopInstanceUID: $0) }
+        r.references[0].iconJSON = DICOMJSON(inlineBinary: true).encode(icon, pretty: false)
+        try Job.create(r, store: s.store, job: s.dir + "/icon")
+        let state = try Job.run(s.dir + "/icon")
+        #expect(state.status == .DONE, "\(state)")
+        let dir = try DICOMDIRReader.read(storage: try ISOStorage(try ISOImage.open(s.dir + "/icon/VOL001.iso"))).dicomdir
+        let record = try #require(dir.allRecords.first { $0.reference?.sopInstanceUID == s.uids[0] })
+        #expect(record.keys.sequence(.iconImageSequence)?.first?[.pixelData]?.bytes == pixels)
+        // The other instance gets an icon rendered by dicomfs.
+        let other = try #require(dir.allRecords.first { $0.reference?.sopInstanceUID == s.uids[1] })
+        #expect(other.keys.sequence(.iconImageSequence)?.first?[.pixelData]?.bytes?.count == 4096)
+
+        // A burn that fails: FAILURE, MCD_FAILURE, with the drive's message.
+        try Job.create(r, store: s.store, job: s.dir + "/full")
+        var options = Job.RunOptions()
+        options.drives = ["stdio:/dev/full"]
+        let failed = try Job.run(s.dir + "/full", options: options)
+        #expect(failed.status == .FAILURE && failed.info == "MCD_FAILURE", "\(failed)")
+    }
+
+    @Test func duplicateReferencesAreRefusedAtCreate() throws {
+        let s = try makeStore(patients: 1, studies: 1, images: 1)
+        var r = MediaRequest()
+        r.references = [MediaRequest.Reference(sopInstanceUID: s.uids[0]), MediaRequest.Reference(sopInstanceUID: s.uids[0])]
+        do { try Job.create(r, store: s.store, job: s.dir + "/dup"); Issue.record("accepted") } catch let e as RequestError {
+            #expect("\(e)".contains("DUPL_REF_INST"))
+        }
+    }
+}
