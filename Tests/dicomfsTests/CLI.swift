@@ -1,4 +1,5 @@
 import Foundation
+import Samples
 import Testing
 import TestSupport
 
@@ -29,4 +30,13 @@ enum CLI {
     }
 
     static func sample(_ name: String) -> String { repoRoot.appendingPathComponent("samples/\(name)").path }
+
+    /// A fresh folder `dir` holding `dir/src` with the bundled samples.
+    static func sampleSource() throws -> (dir: String, source: String) {
+        let dir = try External.tempDirectory().path
+        let source = dir + "/src"
+        try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
+        for s in try SampleFactory.all() { try Data(s.bytes).write(to: URL(fileURLWithPath: source + "/" + s.fileName)) }
+        return (dir, source)
+    }
 }

@@ -4,13 +4,7 @@ import Testing
 import TestSupport
 
 @Suite struct CreateCommandTests {
-    func sourceWithSamples() throws -> String {
-        let dir = try External.tempDirectory().path
-        for s in try SampleFactory.all() {
-            try Data(s.bytes).write(to: URL(fileURLWithPath: dir + "/" + s.fileName))
-        }
-        return dir
-    }
+    func sourceWithSamples() throws -> String { try CLI.sampleSource().source }
 
     @Test func createsAndReportsAsJSON() throws {
         let source = try sourceWithSamples()

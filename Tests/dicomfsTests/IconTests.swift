@@ -5,10 +5,7 @@ import TestSupport
 
 @Suite struct IconTests {
     @Test func iconsInImageAndSeriesRecordsPassDciodvfy() throws {
-        let dir = try External.tempDirectory().path
-        let source = dir + "/src"
-        try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
-        for s in try SampleFactory.all() { try Data(s.bytes).write(to: URL(fileURLWithPath: source + "/" + s.fileName)) }
+        let (dir, source) = try CLI.sampleSource()
         for (size, out) in [(64, dir + "/fs64"), (128, dir + "/fs128")] {
             let r = try CLI.run(["create", source, "-o", out, "--icons", "--series-icons", "--icon-size", String(size)])
             #expect(r.status == 0, Comment(rawValue: r.stderr))

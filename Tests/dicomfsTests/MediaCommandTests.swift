@@ -9,11 +9,8 @@ import TestSupport
 
 @Suite struct MediaCommandTests {
     func samples() throws -> (source: String, dir: String) {
-        let dir = try External.tempDirectory().path
-        let source = dir + "/src"
-        try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
-        for s in try SampleFactory.all() { try Data(s.bytes).write(to: URL(fileURLWithPath: source + "/" + s.fileName)) }
-        return (source, dir)
+        let s = try CLI.sampleSource()
+        return (s.source, s.dir)
     }
 
     @Test func createIsoThenListAndVerifyTheImage() throws {
@@ -117,10 +114,7 @@ import TestSupport
 
 @Suite struct InterchangeCommandTests {
     @Test func mimeAndZipCommands() throws {
-        let dir = try External.tempDirectory().path
-        let source = dir + "/src"
-        try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
-        for s in try SampleFactory.all() { try Data(s.bytes).write(to: URL(fileURLWithPath: source + "/" + s.fileName)) }
+        let (dir, source) = try CLI.sampleSource()
         #expect(try CLI.run(["create", source, "-o", dir + "/fs"]).status == 0)
         let e = try CLI.run(["mime", "export", dir + "/fs", "-o", dir + "/m.mime", "--max-size", "10KB"])
         #expect(e.status == 0, Comment(rawValue: e.stderr))

@@ -6,10 +6,7 @@ import TestSupport
 
 @Suite struct WebContentTests {
     func source(extra: Bool = false) throws -> (dir: String, source: String) {
-        let dir = try External.tempDirectory().path
-        let source = dir + "/src"
-        try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
-        for s in try SampleFactory.all() { try Data(s.bytes).write(to: URL(fileURLWithPath: source + "/" + s.fileName)) }
+        let (dir, source) = try CLI.sampleSource()
         if extra {
             // A patient whose name is markup: it must stay text on every page.
             var ds = try DICOMFile.read(bytes: try SampleFactory.ct(instance: 1)).dataSet

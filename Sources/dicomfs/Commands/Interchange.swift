@@ -1,6 +1,7 @@
 import ArgumentParser
 import FileSet
 import Interchange
+import Media
 
 struct Mime: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,7 +43,7 @@ struct MimeExport: ParsableCommand {
         options.mixed = mixed
         options.binary = binary
         if let maxSize {
-            guard let n = parseByteSize(maxSize) else { throw ValidationError("--max-size \(maxSize): expected a size such as 10MB or 2000000") }
+            guard let n = MediaKind.parseSize(maxSize).map({ Int($0) }) else { throw ValidationError("--max-size \(maxSize): expected a size such as 10MB or 2000000") }
             options.maxSize = n
         }
         do {
@@ -80,7 +81,7 @@ struct MimeImport: ParsableCommand {
     func run() throws {
         var options = MIMEImport.Options()
         if let maxBytes {
-            guard let n = parseByteSize(maxBytes) else { throw ValidationError("--max-bytes \(maxBytes): expected a size such as 20GB") }
+            guard let n = MediaKind.parseSize(maxBytes).map({ Int($0) }) else { throw ValidationError("--max-bytes \(maxBytes): expected a size such as 20GB") }
             options.maxBytes = n
         }
         do {
@@ -147,16 +148,4 @@ func printImport(_ r: ImportReport, json: Bool) throws {
 func interchangeFailure(_ e: InterchangeError) -> ExitCode {
     FileHandle.standardError("dicomfs: error: \(e)")
     return ExitCode(Exit.unusable)
-}
-
-/// "10MB", "2.5GB", "700000" (decimal units, as on media labels; KiB/MiB/GiB binary).
-func parseByteSize(_ text: String) -> Int? {
-    var t = text.uppercased()
-    if t.hasSuffix("B") { t.removeLast() }
-    let units: [(String, Double)] = [("KI", 1024), ("MI", 1_048_576), ("GI", 1_073_741_824), ("K", 1e3), ("M", 1e6), ("G", 1e9), ("T", 1e12)]
-    for (suffix, factor) in units where t.hasSuffix(suffix) {
-        guard let n = Double(t.dropLast(suffix.count)), n > 0 else { return nil }
-        return Int(n * factor)
-    }
-    return Int(t).flatMap { $0 > 0 ? $0 : nil }
 }
