@@ -1,3 +1,5 @@
+import DICOM
+
 /// Text for XHTML pages: every value escaped, so a name holding `<script>` or `&` stays text.
 enum HTML {
     static func escape(_ s: String) -> String {
@@ -41,22 +43,18 @@ enum HTML {
     /// Strings in JavaScript data files: JSON string syntax, with `<` escaped so a value can
     /// never close a script element.
     static func js(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
+        var out = ""
+        for c in DICOMJSON.quote(s).unicodeScalars {
             switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
             case "<": out += "\\u003c"
             case ">": out += "\\u003e"
             case "&": out += "\\u0026"
-            default:
-                if c.value < 0x20 || c.value == 0x2028 || c.value == 0x2029 {
-                    out += "\\u" + String(repeating: "0", count: 4 - String(c.value, radix: 16).count) + String(c.value, radix: 16)
-                } else { out.unicodeScalars.append(c) }
+            case "\u{2028}": out += "\\u2028"
+            case "\u{2029}": out += "\\u2029"
+            default: out.unicodeScalars.append(c)
             }
         }
-        return out + "\""
+        return out
     }
 }
 

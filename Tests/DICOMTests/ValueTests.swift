@@ -87,7 +87,7 @@ import Testing
         #expect(text.contains(#""00281050": {"vr": "DS", "Value": [40]}"#))
         #expect(text.contains(#""7FE00010": {"vr": "OW", "BulkDataLength": 8192}"#))
         #expect(isJSONNumber("-1.5e3") && !isJSONNumber("+1") && !isJSONNumber(".5") && !isJSONNumber("1."))
-        #expect(quote("a\"b\\\n") == #""a\"b\\\n""#)
+        #expect(DICOMJSON.quote("a\"b\\\n") == #""a\"b\\\n""#)
         #expect(base64([0x4D, 0x61, 0x6E, 0x4D, 0x61]) == "TWFuTWE=")
         #expect(DICOMJSON(inlineBinary: true).encode(file.dataSet).contains("\"InlineBinary\""))
     }

@@ -8,6 +8,9 @@ public struct DICOMJSON: Sendable {
 
     public init(inlineBinary: Bool = false) { self.inlineBinary = inlineBinary }
 
+    /// A JSON string literal with the escapes RFC 8259 requires.
+    public static func quote(_ s: String) -> String { jsonQuote(s) }
+
     public func encode(_ dataSet: DataSet, meta: DataSet? = nil, pretty: Bool = true) -> String {
         var out = ""
         var elements = meta?.elements ?? []
@@ -70,7 +73,7 @@ public struct DICOMJSON: Sendable {
                 let keys = ["Alphabetic", "Ideographic", "Phonetic"]
                 let members = (0..<min(3, name.groups.count)).compactMap { i -> String? in
                     let g = name.group(i)
-                    return g.isEmpty ? nil : "\"\(keys[i])\": \(quote(g))"
+                    return g.isEmpty ? nil : "\"\(keys[i])\": \(jsonQuote(g))"
                 }
                 return "{" + members.joined(separator: ", ") + "}"
             }
@@ -79,16 +82,16 @@ public struct DICOMJSON: Sendable {
                 if v.isEmpty { return "null" }
                 if isJSONNumber(v) { return v }
                 if let d = Double(v), d.isFinite { return formatNumber(d) }
-                return quote(v)
+                return jsonQuote(v)
             }
         case .AT:
-            items = (ds.tags(e.tag) ?? []).map { quote($0.hexString) }
+            items = (ds.tags(e.tag) ?? []).map { jsonQuote($0.hexString) }
         case .US, .SS, .UL, .SL, .SV, .UV:
             items = (ds.ints(e.tag) ?? []).map(String.init)
         case .FL, .FD:
-            items = (ds.doubles(e.tag) ?? []).map { $0.isFinite ? formatNumber($0) : quote("\($0)") }
+            items = (ds.doubles(e.tag) ?? []).map { $0.isFinite ? formatNumber($0) : jsonQuote("\($0)") }
         default:
-            items = ds.decodeStrings(b, vr: e.vr).map { $0.isEmpty ? "null" : quote($0) }
+            items = ds.decodeStrings(b, vr: e.vr).map { $0.isEmpty ? "null" : jsonQuote($0) }
         }
         if !items.isEmpty { out += ", \"Value\": [" + items.joined(separator: ", ") + "]" }
     }
@@ -100,7 +103,7 @@ public struct DICOMJSON: Sendable {
 }
 
 /// JSON string literal with the escapes RFC 8259 requires.
-func quote(_ s: String) -> String {
+func jsonQuote(_ s: String) -> String {
     var out = "\""
     for u in s.unicodeScalars {
         switch u {
