@@ -37,10 +37,14 @@ struct Dicomfs: ParsableCommand {
         abstract: "Create, read, update and verify DICOM file-sets and interchange media.",
         discussion: """
         Exit status: 0 success; 1 findings (verification errors) or a failed operation; \
-        2 usage error or input that cannot be read at all.
+        2 usage error or input that cannot be read at all; 130 a burn or mastering run \
+        cancelled by SIGINT or SIGTERM.
         """,
         version: "0.1.0",
-        subcommands: [Create.self, List.self, Verify.self, Add.self, Remove.self, Iso.self, Drives.self, Burn.self, Render.self, Mime.self, Zip.self, Unzip.self, Request.self, Dump.self]
+        subcommands: [
+            Create.self, List.self, Verify.self, Add.self, Remove.self, Iso.self, Drives.self, Burn.self,
+            Render.self, Mime.self, Zip.self, Unzip.self, Request.self, Dump.self,
+        ]
     )
 }
 
