@@ -238,6 +238,8 @@ public struct Verifier {
 
 /// Upper case for the ASCII paths File IDs are; other text through the full Unicode rules.
 func asciiUppercased(_ s: String) -> String {
+    // File IDs are upper case already: no copy for them.
+    if !s.utf8.contains(where: { $0 >= 0x61 }) { return s }
     guard s.utf8.allSatisfy({ $0 < 0x80 }) else { return s.uppercased() }
     return String(decoding: s.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
 }
