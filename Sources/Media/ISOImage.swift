@@ -133,7 +133,6 @@ public final class ISOImage: Sendable {
             }
             for (name, n) in children.sorted(by: { $0.0 < $1.0 }) {
                 let identifierPath = prefix.isEmpty ? name : prefix + "/" + name
-                let mapped = ISONames.fileIDComponent(name)
                 switch iso_node_get_type(n) {
                 case LIBISO_DIR:
                     entries.append(Entry(identifierPath: identifierPath, path: mappedPath(identifierPath), isDirectory: true, size: 0, block: nil))
@@ -146,7 +145,7 @@ public final class ISOImage: Sendable {
                     var digest = [CChar](repeating: 0, count: 16)
                     if single, size > 0, iso_file_get_md5(image, n, &digest, 0) == 1 { md5[lba] = digest.map { UInt8(bitPattern: $0) } }
                 default:
-                    _ = mapped   // symbolic links and special files carry no DICOM content
+                    break   // symbolic links and special files carry no DICOM content
                 }
             }
         }

@@ -28,7 +28,8 @@ public enum SessionGrower {
         let used = Int64(image.rawEntries.compactMap { e in e.block.map { Int64($0) * 2048 + e.size } }.max() ?? 0)
         if let total = settings.capacity ?? settings.media.capacity { settings.capacity = max(0, total - used) }
 
-        let scratch = try TemporaryFolder(near: address.hasPrefix("stdio:") ? String(address.dropFirst(6)) : NSTemporaryDirectory() + "/x")
+        // The new DICOMDIR is written next to an image file, or in the temporary folder for a drive.
+        let scratch = try TemporaryFolder(near: address.hasPrefix("stdio:") ? String(address.dropFirst(6)) : NSTemporaryDirectory() + "/dicomfs")
         defer { scratch.remove() }
         let dicomdirPath = scratch.path + "/DICOMDIR"
         guard FileManager.default.createFile(atPath: dicomdirPath, contents: Data(staged.dicomdir)) else {
