@@ -11,12 +11,14 @@ struct FileSetContents {
 
     let root: String
     let items: [Item]
+    let fileSetID: String
 
     /// The DICOMDIR first, then the DICOM files in record order, then every other file.
     init(root: String) throws {
         self.root = root
         let read: DICOMDIRReader.Result
         do { read = try DICOMDIRReader.read(path: root) } catch { throw InterchangeError("\(root): not a file-set (\(error))") }
+        fileSetID = read.dicomdir.fileSetID
         let referenced = read.dicomdir.allRecords.compactMap { $0.reference?.fileID.path }
         let dicom = Set(referenced)
         let all = try FolderStorage(root: root).allFiles()

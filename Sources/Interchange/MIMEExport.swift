@@ -35,7 +35,7 @@ public enum MIMEExport {
             }
         }
         let crlf = "\r\n"
-        let id = (try? DICOMDIRReader.read(path: root).dicomdir.fileSetID) ?? ""
+        let id = contents.fileSetID
         var head = "MIME-Version: 1.0" + crlf
         head += "Subject: DICOM file-set\(id.isEmpty ? "" : " " + id)" + crlf
         head += options.mixed ? "Content-Type: multipart/mixed; boundary=\"\(boundary)\"" + crlf

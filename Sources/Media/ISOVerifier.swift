@@ -11,11 +11,13 @@ public enum ISOVerifier {
     public static func verify(_ path: String, profile: ApplicationProfile? = nil, checkMD5: Bool = true) throws -> Verifier.Report {
         let image = try ISOImage.open(path)
         let storage = try ISOStorage(image)
-        var report = try Verifier(profile: profile).verify(storage: storage)
-        let dicomdir = try? DICOMDIRReader.read(storage: storage)
-        let referenced = Set(dicomdir?.dicomdir.allRecords.compactMap { $0.reference?.fileID.path } ?? [])
+        let read = try Verifier(profile: profile).verifyReading(storage: storage)
+        var report = read.report
+        let dicomdir = read.dicomdir
+        let referenced = Set(dicomdir.allRecords.compactMap { $0.reference?.fileID.path })
         report.findings += nameFindings(image, referenced: referenced)
-        if let id = dicomdir?.dicomdir.fileSetID, id != image.volumeID {
+        if dicomdir.fileSetID != image.volumeID {
+            let id = dicomdir.fileSetID
             report.findings.append(Finding(.warning, "volume", "Volume Identifier \"\(image.volumeID)\" differs from the File-set ID \"\(id)\" (PS3.12 F.1.1 / P.1.1)"))
         }
         if checkMD5 { report.findings += try md5Findings(storage) }

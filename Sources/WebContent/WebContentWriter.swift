@@ -26,7 +26,6 @@ public enum WebContentWriter {
         /// Path in the file-set and the scratch file it was written to.
         public var files: [(path: String, source: String)]
         public var warnings: [String]
-        public var readme: String { "README.TXT" }
     }
 
     public static func write(_ dir: DICOMDIR, locate: (FileID) -> String?, into scratch: String, options: Options = Options(),

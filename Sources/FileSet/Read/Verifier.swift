@@ -33,6 +33,12 @@ public struct Verifier {
 
     /// Verifies the file-set in `storage` (a folder here; a disc image through the Media module).
     public func verify(storage: FileSetStorage, dicomdir: String = "DICOMDIR") throws -> Report {
+        try verifyReading(storage: storage, dicomdir: dicomdir).report
+    }
+
+    /// The report and the DICOMDIR read for it, for callers that check more (the disc
+    /// verifier) without reading the DICOMDIR a second time.
+    public func verifyReading(storage: FileSetStorage, dicomdir: String = "DICOMDIR") throws -> (report: Report, dicomdir: DICOMDIR) {
         var timer = PhaseTimer()
         let read = try DICOMDIRReader.read(storage: storage, name: dicomdir)
         timer.mark("read DICOMDIR")
@@ -103,8 +109,8 @@ public struct Verifier {
             }
         }
         timer.mark("unreferenced files")
-        return Report(fileSet: storage.location, records: records.count, inactiveRecords: read.inactiveRecords,
-                      referencedFiles: referenced.count, findings: findings)
+        return (Report(fileSet: storage.location, records: records.count, inactiveRecords: read.inactiveRecords,
+                       referencedFiles: referenced.count, findings: findings), read.dicomdir)
     }
 
     // MARK: The DICOMDIR file
