@@ -24,23 +24,16 @@ struct StoreIndex {
             o.keepOnly = [.sopClassUID, .sopInstanceUID, .patientID, .studyInstanceUID, .seriesInstanceUID]
             return o
         }()
-        let found = Collected<Entry>(count: files.count)
-        DispatchQueue.concurrentPerform(iterations: files.count) { i in
+        let found = parallelMap(files.count) { i -> Entry? in
             let path = store + "/" + files[i]
-            guard let f = try? DICOMFile.read(path: path, options: options), let uid = f.sopInstanceUID, wanted.contains(uid) else { return }
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
-            found.set(i, Entry(path: path, sopInstanceUID: uid, sopClassUID: f.sopClassUID ?? "", transferSyntaxUID: f.meta.string(.transferSyntaxUID) ?? "",
-                               patient: f.dataSet.string(.patientID) ?? "", study: f.dataSet.string(.studyInstanceUID) ?? "",
-                               series: f.dataSet.string(.seriesInstanceUID) ?? "", bytes: size))
+            guard let f = try? DICOMFile.read(path: path, options: options), let uid = f.sopInstanceUID, wanted.contains(uid) else { return nil }
+            var st = stat()
+            let size = stat(path, &st) == 0 ? Int64(st.st_size) : 0
+            return Entry(path: path, sopInstanceUID: uid, sopClassUID: f.sopClassUID ?? "", transferSyntaxUID: f.meta.string(.transferSyntaxUID) ?? "",
+                         patient: f.dataSet.string(.patientID) ?? "", study: f.dataSet.string(.studyInstanceUID) ?? "",
+                         series: f.dataSet.string(.seriesInstanceUID) ?? "", bytes: size)
         }
         // The first file in walk order wins when a store holds an instance twice.
-        for case let e? in found.values where byInstance[e.sopInstanceUID] == nil { byInstance[e.sopInstanceUID] = e }
+        for case let e? in found where byInstance[e.sopInstanceUID] == nil { byInstance[e.sopInstanceUID] = e }
     }
-}
-
-final class Collected<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var values: [T?]
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ v: T) { lock.lock(); values[i] = v; lock.unlock() }
 }

@@ -1,4 +1,5 @@
 import DICOM
+import FileSet
 import Foundation
 import Imaging
 
@@ -23,12 +24,11 @@ enum Renderings {
         var list: [Job] = []
         for p in model.patients { for s in p.studies { for r in s.series { for i in r.instances where i.isImage { list.append(Job(series: r.name, instance: i)) } } } }
         let jobs = list
-        let results = ConcurrentResults<(paths: [String], total: Int, note: String?)>(count: jobs.count)
         let scratch = out.scratch
-        let done = ConcurrentResults<Int>(count: 1)
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { k in
+        let results = parallelMap(jobs.count) { k -> (paths: [String], total: Int, note: String?) in
             let job = jobs[k]
             var paths: [String] = [], note: String?, total = 0
+            if k % 16 == 0 { progress?("rendering", k, jobs.count) }
             do {
                 let file = try DICOMFile.read(path: job.instance.source)
                 let frames = max(1, file.dataSet.int(.numberOfFrames) ?? 1)
@@ -52,13 +52,10 @@ enum Renderings {
                 for p in paths { unlink(scratch + "/" + p) }
                 paths = []
             }
-            results.set(k, (paths, total, note))
-            let n = done.increment()
-            if n % 16 == 0 { progress?("rendering", n, jobs.count) }
+            return (paths, total, note)
         }
         var outcome = Outcome()
-        for (k, r) in results.values.enumerated() {
-            guard let r else { continue }
+        for (k, r) in results.enumerated() {
             if let note = r.note { outcome.messages.append(note) }
             for p in r.paths { out.files.append((p, out.scratch + "/" + p)) }
             if !r.paths.isEmpty { outcome.frames[jobs[k].series + "/" + jobs[k].instance.name] = Rendered(paths: r.paths, total: r.total) }
@@ -70,17 +67,4 @@ enum Renderings {
 struct Rendered {
     var paths: [String]
     var total: Int
-}
-
-/// Slots written by concurrent workers, each index by one worker.
-final class ConcurrentResults<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var values: [T?]
-    private var counter = 0
-
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-
-    func set(_ i: Int, _ v: T) { lock.lock(); values[i] = v; lock.unlock() }
-
-    func increment() -> Int { lock.lock(); defer { lock.unlock() }; counter += 1; return counter }
 }

@@ -1,8 +1,9 @@
 import Dispatch
 
 /// `body(0..<count)` on up to `workers` threads, results in index order. Each index is
-/// written by exactly one worker, so the slots need no lock.
-func parallelMap<T>(_ count: Int, workers: Int, _ body: @escaping (Int) -> T) -> [T] {
+/// written by exactly one worker, so the slots need no lock. Public: the feature modules
+/// (renderings, store scans) use the same one.
+public func parallelMap<T>(_ count: Int, workers: Int = max(1, min(8, sysconfCores())), _ body: @escaping (Int) -> T) -> [T] {
     guard count > 0 else { return [] }
     let work = ParallelWork(count: count, body: body)
     DispatchQueue.concurrentPerform(iterations: min(max(1, workers), count)) { _ in work.run() }
