@@ -84,8 +84,7 @@ enum ColorModel {
             }
         }
         try expand(from: 0, limit: Int.max, depth: 0)
-        guard var table = LookupTable(descriptor: d, data: [0, 0], signed: false) ?? LookupTable(descriptor: [1, 0] + d.dropFirst(2), data: [0, 0], signed: false) else { return nil }
-        table.entries = entries.isEmpty ? [0] : entries
-        return table
+        guard d.count >= 6 else { return nil }
+        return LookupTable(first: Int(d[2]) | Int(d[3]) << 8, bits: max(1, min(16, Int(d[4]) | Int(d[5]) << 8)), entries: entries)
     }
 }

@@ -160,6 +160,12 @@ struct LookupTable {
         self.init(descriptor: d, data: data, signed: signed)
     }
 
+    init(first: Int, bits: Int, entries: [Int]) {
+        self.first = first
+        self.bits = bits
+        self.entries = entries.isEmpty ? [0] : entries
+    }
+
     init?(descriptor d: [UInt8], data: [UInt8], signed: Bool) {
         guard d.count >= 6 else { return nil }
         var count = Int(d[0]) | Int(d[1]) << 8

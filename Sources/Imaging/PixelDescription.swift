@@ -1,4 +1,5 @@
 import DICOM
+import Foundation
 
 /// Why an image cannot be rendered; names the attribute or codec and what was expected.
 public struct ImagingError: Error, Sendable, CustomStringConvertible, Equatable {
@@ -49,14 +50,4 @@ public struct PixelDescription: Sendable, Equatable {
         }
         guard frames <= 100_000 else { throw ImagingError("Number of Frames \(frames) is out of range") }
     }
-}
-
-extension String {
-    func trimmingCharacters(in set: Set<Character>) -> String {
-        String(drop(while: { set.contains($0) }).reversed().drop(while: { set.contains($0) }).reversed())
-    }
-}
-
-extension Set where Element == Character {
-    static let whitespaces: Set<Character> = [" ", "\0", "\t"]
 }

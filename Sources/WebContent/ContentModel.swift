@@ -1,5 +1,6 @@
 import DICOM
 import FileSet
+import Foundation
 
 /// The file-set as the pages show it: patients, studies, series and their instances, each
 /// with the 8.3 names its pages and images get. Built from the DICOMDIR's records, in
@@ -69,18 +70,4 @@ struct ContentModel {
 func pad(_ n: Int) -> String {
     let s = String(n)
     return String(repeating: "0", count: max(0, 7 - s.count)) + s
-}
-
-extension String {
-    func trimmingCharacters(in set: Set<Character>) -> String {
-        String(drop(while: { set.contains($0) }).reversed().drop(while: { set.contains($0) }).reversed())
-    }
-
-    func replacingOccurrences(of a: String, with b: String) -> String {
-        split(separator: Character(a), omittingEmptySubsequences: false).joined(separator: b)
-    }
-}
-
-extension Set where Element == Character {
-    static let whitespaces: Set<Character> = [" ", "\0", "\t"]
 }
