@@ -1,4 +1,5 @@
 import DICOM
+import Foundation
 
 /// Text for XHTML pages: every value escaped, so a name holding `<script>` or `&` stays text.
 enum HTML {
@@ -58,25 +59,7 @@ enum HTML {
     }
 }
 
-/// Base64 without Foundation's Data detour.
+/// Base64 for the viewer's data scripts.
 enum Base64 {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    static func encode(_ bytes: [UInt8]) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var i = 0
-        while i + 2 < bytes.count {
-            let n = Int(bytes[i]) << 16 | Int(bytes[i + 1]) << 8 | Int(bytes[i + 2])
-            out += [alphabet[n >> 18], alphabet[n >> 12 & 63], alphabet[n >> 6 & 63], alphabet[n & 63]]
-            i += 3
-        }
-        if i < bytes.count {
-            let n = Int(bytes[i]) << 16 | (i + 1 < bytes.count ? Int(bytes[i + 1]) << 8 : 0)
-            out += [alphabet[n >> 18], alphabet[n >> 12 & 63]]
-            out += i + 1 < bytes.count ? [alphabet[n >> 6 & 63]] : [UInt8(ascii: "=")]
-            out.append(UInt8(ascii: "="))
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func encode(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
 }

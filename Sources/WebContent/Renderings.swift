@@ -25,9 +25,10 @@ enum Renderings {
         for p in model.patients { for s in p.studies { for r in s.series { for i in r.instances where i.isImage { list.append(Job(series: r.name, instance: i)) } } } }
         let jobs = list
         let scratch = out.scratch
-        let results = parallelMap(jobs.count) { k -> (paths: [String], total: Int, note: String?) in
+        let results = parallelMap(jobs.count) { k -> (rendered: Rendered, note: String?) in
             let job = jobs[k]
             var paths: [String] = [], note: String?, total = 0
+            var rendered = Rendered(paths: [], total: 0)
             if k % 16 == 0 { progress?("rendering", k, jobs.count) }
             do {
                 let file = try DICOMFile.read(path: job.instance.source)
@@ -37,8 +38,19 @@ enum Renderings {
                 if count < frames { note = "\(job.instance.fileID.path): \(frames) frames, the first \(count) rendered for the web pages" }
                 let access = try PixelDataAccess(file)
                 let pipeline = DisplayPipeline(file.dataSet)
+                if let c = file.dataSet.double(.windowCenter), let w = file.dataSet.double(.windowWidth), w > 0 { rendered.window = (c, w) }
+                rendered.invert = file.dataSet.string(.photometricInterpretation)?.hasPrefix("MONOCHROME1") ?? false
                 for f in 0..<count {
-                    let image = try pipeline.render(try access.frame(f)).fitted(longSide: options.imageSize)
+                    let frame = try access.frame(f)
+                    let rendering = try pipeline.render(frame)
+                    let image = rendering.fitted(longSide: options.imageSize)
+                    if options.viewer {
+                        let v = try ViewerFrame.make(frame, pipeline, rendered: rendering, limit: options.imageSize)
+                        let file = scratch + "/.viewer/\(job.series)-\(job.instance.name)-\(f)"
+                        try FileManager.default.createDirectory(atPath: scratch + "/.viewer", withIntermediateDirectories: true)
+                        guard FileManager.default.createFile(atPath: file, contents: Data(v.bytes)) else { throw WebContentError("cannot write \(file)") }
+                        rendered.viewer.append(ViewerFrame(file: file, rgb: v.rgb, width: v.width, height: v.height))
+                    }
                     let p = path(series: job.series, instance: job.instance.name, frame: f, frames: frames)
                     let full = scratch + "/" + p
                     try FileManager.default.createDirectory(atPath: String(full[..<(full.lastIndex(of: "/") ?? full.endIndex)]), withIntermediateDirectories: true)
@@ -51,14 +63,17 @@ enum Renderings {
                 note = "\(job.instance.fileID.path): not rendered for the web pages (\(error))"
                 for p in paths { unlink(scratch + "/" + p) }
                 paths = []
+                rendered.viewer = []
             }
-            return (paths, total, note)
+            rendered.paths = paths
+            rendered.total = total
+            return (rendered, note)
         }
         var outcome = Outcome()
         for (k, r) in results.enumerated() {
             if let note = r.note { outcome.messages.append(note) }
-            for p in r.paths { out.files.append((p, out.scratch + "/" + p)) }
-            if !r.paths.isEmpty { outcome.frames[jobs[k].series + "/" + jobs[k].instance.name] = Rendered(paths: r.paths, total: r.total) }
+            for p in r.rendered.paths { out.files.append((p, out.scratch + "/" + p)) }
+            if !r.rendered.paths.isEmpty { outcome.frames[jobs[k].series + "/" + jobs[k].instance.name] = r.rendered }
         }
         return outcome
     }
@@ -67,4 +82,34 @@ enum Renderings {
 struct Rendered {
     var paths: [String]
     var total: Int
+    /// With the viewer: each rendered frame's viewer samples, kept in a scratch file, and the
+    /// instance's first window and MONOCHROME1 flag.
+    var viewer: [ViewerFrame] = []
+    var window: (center: Double, width: Double)?
+    var invert = false
+}
+
+/// One frame as the viewer shows it, reduced to the rendering size: modality values as
+/// 32-bit floats (grey) or RGB bytes (colour), in `file`.
+struct ViewerFrame {
+    var file: String
+    var rgb: Bool
+    var width: Int
+    var height: Int
+
+    /// Decoded once, for both the JPEG and the viewer: samples every `step`-th pixel.
+    static func make(_ frame: DecodedFrame, _ pipeline: DisplayPipeline, rendered image: Image8?, limit: Int) throws -> (rgb: Bool, width: Int, height: Int, bytes: [UInt8]) {
+        let step = max(1, (max(frame.width, frame.height) + limit - 1) / limit)
+        let w = frame.width / step, h = frame.height / step
+        if frame.samplesPerPixel == 3 || frame.photometric == "PALETTE COLOR" {
+            let image = try image ?? pipeline.render(frame)
+            var bytes = [UInt8](repeating: 0, count: w * h * 3)
+            for y in 0..<h { for x in 0..<w { for c in 0..<3 { bytes[(y * w + x) * 3 + c] = image.pixels[((y * step) * frame.width + x * step) * 3 + c] } } }
+            return (true, w, h, bytes)
+        }
+        let values = pipeline.modality(frame.samples)
+        var floats = [Float](repeating: 0, count: w * h)
+        for y in 0..<h { for x in 0..<w { floats[y * w + x] = Float(values[(y * step) * frame.width + x * step]) } }
+        return (false, w, h, floats.withUnsafeBytes { Array($0) })   // little endian on every platform we build for
+    }
 }

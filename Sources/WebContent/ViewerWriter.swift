@@ -36,66 +36,52 @@ enum ViewerWriter {
         try out.write("VIEWER/DATA/INDEX.JS", index)
     }
 
-    /// Writes VIEWER/DATA/Rnnnnnnn.JS; returns the number of frames it holds.
+    /// Writes VIEWER/DATA/Rnnnnnnn.JS from the frames the renderings decoded; returns the
+    /// number of frames it holds. A series whose frames differ in size or kind, or that
+    /// would pass the budget, is shown from its JPEGs instead.
     private static func seriesData(_ r: ContentModel.Series, images: [ContentModel.Instance], into out: inout Output,
                                    options: WebContentWriter.Options, budget: inout Int, renderedFrames: [String: Rendered]) throws -> Int {
-        var frames: [String] = [], labels: [String] = [], jpegs: [String] = []
-        var kind = "values", type = "i16", width = 0, height = 0, window: (Double, Double)?, invert = false
-        var overBudget = budget <= 0
+        var labels: [String] = [], jpegs: [String] = [], viewer: [ViewerFrame] = []
+        var window: (center: Double, width: Double)?, invert = false
         for i in images {
-            let rendered = renderedFrames[r.name + "/" + i.name] ?? Rendered(paths: [], total: 0)
-            let count = rendered.paths.count
+            guard let rendered = renderedFrames[r.name + "/" + i.name] else { continue }
             for (f, path) in rendered.paths.enumerated() {
                 jpegs.append("../" + path)
                 labels.append(rendered.total > 1 ? "\(i.number) (\(f + 1)/\(rendered.total))" : i.number)
             }
-            guard !overBudget, let file = try? DICOMFile.read(path: i.source), let access = try? PixelDataAccess(file) else {
-                overBudget = true
-                continue
-            }
-            let pipeline = DisplayPipeline(file.dataSet)
-            if window == nil, let c = file.dataSet.double(.windowCenter), let w = file.dataSet.double(.windowWidth), w > 0 { window = (c, w) }
-            invert = file.dataSet.string(.photometricInterpretation)?.hasPrefix("MONOCHROME1") ?? false
-            for f in 0..<count {
-                guard let frame = try? access.frame(f) else { overBudget = true; break }
-                let (w, h, step) = reduced(frame.width, frame.height, options.imageSize)
-                if width == 0 { width = w; height = h }
-                guard w == width, h == height else { overBudget = true; break }
-                var bytes: [UInt8]
-                if frame.samplesPerPixel == 3 || frame.photometric == "PALETTE COLOR" {
-                    kind = "rgb"
-                    guard let image = try? pipeline.render(frame) else { overBudget = true; break }
-                    bytes = [UInt8](repeating: 0, count: w * h * 3)
-                    for y in 0..<h { for x in 0..<w { for c in 0..<3 { bytes[(y * w + x) * 3 + c] = image.pixels[((y * step) * frame.width + x * step) * 3 + c] } } }
-                } else {
-                    let values = pipeline.modality(frame.samples)
-                    var sample = [Double](repeating: 0, count: w * h)
-                    for y in 0..<h { for x in 0..<w { sample[y * w + x] = values[(y * step) * frame.width + x * step] } }
-                    if type == "i16" && !sample.allSatisfy({ $0 == $0.rounded() && $0 >= -32768 && $0 <= 32767 }) { type = "f32" }
-                    bytes = type == "i16"
-                        ? sample.flatMap { v -> [UInt8] in let u = UInt16(bitPattern: Int16(v)); return [UInt8(u & 0xFF), UInt8(u >> 8)] }
-                        : sample.flatMap { v -> [UInt8] in withUnsafeBytes(of: Float(v).bitPattern.littleEndian) { Array($0) } }
-                }
-                budget -= bytes.count
-                if budget < 0 { overBudget = true; break }
-                frames.append(Base64.encode(bytes))
+            viewer += rendered.viewer
+            window = window ?? rendered.window
+            invert = rendered.invert
+        }
+        let first = viewer.first
+        var usable = first != nil && viewer.count == jpegs.count
+            && viewer.allSatisfy { $0.rgb == first?.rgb && $0.width == first?.width && $0.height == first?.height }
+        // Grey frames hold 32-bit floats; 16-bit integers suffice when every value is one.
+        var blobs: [[UInt8]] = []
+        var type = "i16"
+        if usable {
+            for v in viewer {
+                guard let data = FileManager.default.contents(atPath: v.file) else { usable = false; break }
+                blobs.append([UInt8](data))
             }
         }
-        if overBudget || frames.count != jpegs.count || type == "f32" && frames.contains(where: { $0.count % 4 != 0 }) {
-            kind = "jpeg"; frames = []
+        if usable, first?.rgb == false {
+            let floats = blobs.map { b in b.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) } }
+            if floats.allSatisfy({ $0.allSatisfy { $0 == $0.rounded() && $0 >= -32768 && $0 <= 32767 } }) {
+                blobs = floats.map { f in f.map { Int16($0) }.withUnsafeBytes { Array($0) } }
+            } else {
+                type = "f32"
+            }
         }
-        var js = "DICOMFS.series(\"\(r.name)\",{\"kind\":\"\(kind)\",\"type\":\"\(type)\",\"width\":\(width),\"height\":\(height),"
-        js += "\"invert\":\(invert),\"window\":" + (window.map { "[\($0.0),\($0.1)]" } ?? "null") + ","
+        let size = blobs.reduce(0) { $0 + $1.count }
+        if usable && size <= budget { budget -= size } else { usable = false }
+        let kind = !usable ? "jpeg" : (first?.rgb == true ? "rgb" : "values")
+        var js = "DICOMFS.series(\"\(r.name)\",{\"kind\":\"\(kind)\",\"type\":\"\(type)\",\"width\":\(first?.width ?? 0),\"height\":\(first?.height ?? 0),"
+        js += "\"invert\":\(invert),\"window\":" + (window.map { "[\($0.center),\($0.width)]" } ?? "null") + ","
         js += "\"labels\":[" + labels.map(HTML.js).joined(separator: ",") + "],"
         js += "\"jpegs\":[" + jpegs.map(HTML.js).joined(separator: ",") + "],"
-        js += "\"frames\":[" + frames.map { "\"\($0)\"" }.joined(separator: ",\n") + "]});\n"
+        js += "\"frames\":[" + (usable ? blobs.map { "\"\(Base64.encode($0))\"" }.joined(separator: ",\n") : "") + "]});\n"
         try out.write("VIEWER/DATA/\(r.name).JS", js)
         return jpegs.count
-    }
-
-    /// Size after keeping every `step`-th pixel so the longer side is at most `limit`.
-    static func reduced(_ w: Int, _ h: Int, _ limit: Int) -> (Int, Int, Int) {
-        let step = max(1, (max(w, h) + limit - 1) / limit)
-        return (w / step, h / step, step)
     }
 }
