@@ -69,7 +69,7 @@ final class StagingFolder {
             guard contents.isEmpty else { throw InterchangeError("\(destination) exists and is not an empty folder; dicomfs never writes over existing files") }
         }
         self.destination = destination
-        path = parentPath(destination) + "/." + lastPathPart(destination) + ".dicomfs-partial"
+        path = directoryName(destination) + "/." + lastComponent(destination) + ".dicomfs-partial"
         try? fm.removeItem(atPath: path)
         try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
@@ -77,7 +77,7 @@ final class StagingFolder {
     /// Writes one file under the staging folder (the path was checked by IncomingPath).
     func write(_ relative: String, _ data: Data) throws {
         let full = path + "/" + relative
-        try FileManager.default.createDirectory(atPath: parentPath(full), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: directoryName(full), withIntermediateDirectories: true)
         guard FileManager.default.createFile(atPath: full, contents: data) else { throw InterchangeError("cannot write \(full)") }
     }
 
@@ -89,17 +89,6 @@ final class StagingFolder {
     }
 
     deinit { if !committed { try? FileManager.default.removeItem(atPath: path) } }
-}
-
-/// The folder part of a path ("." when there is none). Not NSString's: on Linux its
-/// deletingLastPathComponent traps on some one-component paths.
-func parentPath(_ path: String) -> String {
-    guard let slash = path.lastIndex(of: "/") else { return "." }
-    return slash == path.startIndex ? "/" : String(path[..<slash])
-}
-
-func lastPathPart(_ path: String) -> String {
-    path.split(separator: "/").last.map(String.init) ?? path
 }
 
 public struct InterchangeError: Error, CustomStringConvertible, Sendable {

@@ -69,7 +69,7 @@ public enum ZipInterchange {
         var dicomCount = 0, otherCount = 0
         for (entry, name, isDICOM) in entries {
             let target = staging.path + "/" + name
-            try FileManager.default.createDirectory(atPath: parentPath(target), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: directoryName(target), withIntermediateDirectories: true)
             guard FileManager.default.createFile(atPath: target, contents: nil), let out = FileHandle(forWritingAtPath: target) else {
                 throw InterchangeError("cannot write \(target)")
             }

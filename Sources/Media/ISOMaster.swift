@@ -28,7 +28,7 @@ public enum ISOMaster {
         // A fresh file every time: libburn's truncate-at-write-start flag also truncates when
         // the emulated TOC header is written at the end (seen with libisoburn 1.5.4), so the
         // file is never reused and never truncated.
-        let temporary = isImageFile ? directoryOf(target) + "/.dicomfs-tmp-" + lastOf(target) : target
+        let temporary = isImageFile ? directoryName(target) + "/.dicomfs-tmp-" + lastComponent(target) : target
         if isImageFile { unlink(temporary) }
         let outcome: SessionWriter.Outcome
         do {
@@ -153,13 +153,4 @@ struct TreeBuilder {
         guard let slash = path.lastIndex(of: "/") else { return ("", path) }
         return (String(path[..<slash]), String(path[path.index(after: slash)...]))
     }
-}
-
-func directoryOf(_ path: String) -> String {
-    guard let slash = path.lastIndex(of: "/") else { return "." }
-    return slash == path.startIndex ? "/" : String(path[..<slash])
-}
-
-func lastOf(_ path: String) -> String {
-    path.split(separator: "/").last.map(String.init) ?? path
 }

@@ -113,7 +113,7 @@ public final class TemporaryFolder: Sendable {
     public let path: String
 
     public init(near file: String) throws {
-        var template = Array((directoryOf(absolutePath(file)) + "/.dicomfs-tmp-XXXXXX").utf8CString)
+        var template = Array((directoryName(absolutePath(file)) + "/.dicomfs-tmp-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
             throw MediaError.io("cannot create a temporary folder next to \(file): \(String(cString: strerror(errno)))")
         }

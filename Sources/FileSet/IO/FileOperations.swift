@@ -203,12 +203,23 @@ func entryName(_ entry: UnsafeMutablePointer<dirent>) -> String {
     }
 }
 
-func directoryName(_ path: String) -> String {
+/// The folder part of a path ("." when there is none). Ours, not NSString's: on Linux its
+/// deletingLastPathComponent traps on some one-component paths.
+public func directoryName(_ path: String) -> String {
+    let path = trimmedOfTrailingSlashes(path)
     guard let slash = path.lastIndex(of: "/") else { return "." }
     return slash == path.startIndex ? "/" : String(path[..<slash])
 }
 
-func lastComponent(_ path: String) -> String {
+/// The last component of a path ("b" for "a/b" and "a/b/").
+public func lastComponent(_ path: String) -> String {
+    let path = trimmedOfTrailingSlashes(path)
     guard let slash = path.lastIndex(of: "/") else { return path }
     return String(path[path.index(after: slash)...])
+}
+
+private func trimmedOfTrailingSlashes(_ path: String) -> String {
+    var p = Substring(path)
+    while p.count > 1 && p.hasSuffix("/") { p = p.dropLast() }
+    return String(p)
 }
