@@ -81,10 +81,9 @@ final class StagingFolder {
         guard FileManager.default.createFile(atPath: full, contents: data) else { throw InterchangeError("cannot write \(full)") }
     }
 
+    /// Synced and renamed into place, as create publishes its folder.
     func commit() throws {
-        let fm = FileManager.default
-        if fm.fileExists(atPath: destination) { try fm.removeItem(atPath: destination) }   // empty, checked above
-        try fm.moveItem(atPath: path, toPath: destination)
+        do { try publishFolder(path, as: destination) } catch { throw InterchangeError("\(error)") }
         committed = true
     }
 

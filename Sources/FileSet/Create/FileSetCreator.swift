@@ -326,8 +326,7 @@ public enum FileSetCreator {
     private static func commitCopy(_ staged: StagedFileSet, output: String,
                                    progress: (@Sendable (String, Int, Int) -> Void)?) throws {
         let (source, copies) = (staged.source, staged.copies)
-        let parent = directoryName(output)
-        let temp = parent + "/." + lastComponent(output) + ".dicomfs-partial"
+        let temp = directoryName(output) + "/." + lastComponent(output) + ".dicomfs-partial"
         FileOps.removeTree(temp)  // a stale one from a killed run
         do {
             try FileOps.makeDirectories(temp)
@@ -346,12 +345,7 @@ public enum FileSetCreator {
                 try FileOps.copyFile(from: extra.source, to: temp + "/" + extra.path)
             }
             try FileOps.writeAtomically(staged.dicomdir, to: temp + "/DICOMDIR")
-            FileOps.syncFileSystem(of: temp)
-            if FileOps.exists(output) { _ = rmdirIfEmpty(output) }
-            guard renamePath(temp, output) else {
-                throw FileSetError.io("cannot move the finished file-set into place at \(output): \(FileOps.errorText())")
-            }
-            FileOps.syncDirectory(parent)
+            try publishFolder(temp, as: output)
         } catch {
             FileOps.removeTree(temp)
             throw error
@@ -363,8 +357,6 @@ public enum FileSetCreator {
 import Glibc
 #endif
 
-func rmdirIfEmpty(_ path: String) -> Bool { rmdir(path) == 0 }
-func renamePath(_ from: String, _ to: String) -> Bool { rename(from, to) == 0 }
 
 /// "/"-separated components, split on bytes (paths here are long lists of short ASCII names).
 func pathComponents(_ path: String) -> [String] {

@@ -203,6 +203,17 @@ func entryName(_ entry: UnsafeMutablePointer<dirent>) -> String {
     }
 }
 
+/// Makes a folder built under a temporary name durable, then renames it into place: the
+/// way every dicomfs writer (create's copy, imports) publishes a finished folder.
+public func publishFolder(_ temporary: String, as destination: String) throws {
+    FileOps.syncFileSystem(of: temporary)
+    if FileOps.exists(destination) { _ = rmdir(destination) }   // an empty destination, checked by the caller
+    guard rename(temporary, destination) == 0 else {
+        throw FileSetError.io("cannot move the finished folder into place at \(destination): \(FileOps.errorText())")
+    }
+    FileOps.syncDirectory(directoryName(destination))
+}
+
 /// The folder part of a path ("." when there is none). Ours, not NSString's: on Linux its
 /// deletingLastPathComponent traps on some one-component paths.
 public func directoryName(_ path: String) -> String {
