@@ -24,6 +24,19 @@ import TestSupport
         more.studiesPerPatient = 1
         try more.write(to: base + "/more")
 
+        // Kill anywhere from the start to a little past the end of an uninterrupted run, timed
+        // here and now: the windows stay right when the machine is loaded (CI, parallel tests).
+        func duration(_ arguments: [String]) throws -> UInt32 {
+            let work = base + "/timing"
+            try? FileManager.default.removeItem(atPath: work)
+            try FileManager.default.copyItem(atPath: template, toPath: work)
+            let start = Date()
+            _ = try CLI.run(arguments.map { $0 == "WORK" ? work : $0 })
+            defer { try? FileManager.default.removeItem(atPath: work) }
+            return UInt32(max(0.02, -start.timeIntervalSinceNow) * 1.6e6)
+        }
+        let addWindow = try duration(["add", "WORK", base + "/more"])
+        let removeWindow = try duration(["remove", "WORK", "--patient-id", "DCMFS002"])
         var rng = SystemRandomNumberGenerator()
         var outcomes: [String: Int] = [:]
         for trial in 0..<120 {
@@ -36,8 +49,7 @@ import TestSupport
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
             try p.run()
-            // add copies and syncs 20 files (about 0.1–0.3 s), remove is quicker: kill anywhere in both.
-            usleep(UInt32.random(in: 0...(adding ? 400_000 : 60_000), using: &rng))
+            usleep(UInt32.random(in: 0...(adding ? addWindow : removeWindow), using: &rng))
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
             let (status, count, text) = try referencedCount(work)
