@@ -92,6 +92,9 @@ final class WindowSource: ByteSource {
         self.name = name
     }
 
+    /// The device reads with `pread`: safe from any thread.
+    var supportsConcurrentReads: Bool { true }
+
     func read(into buffer: UnsafeMutableRawBufferPointer, at position: Int) throws -> Int {
         let n = max(0, min(buffer.count, size - position))
         guard n > 0 else { return 0 }

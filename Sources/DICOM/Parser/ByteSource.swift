@@ -10,6 +10,13 @@ public protocol ByteSource: AnyObject {
     var size: Int { get }
     /// Reads up to `buffer.count` bytes at `offset`; returns how many were read (0 at the end).
     func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws -> Int
+    /// Whether `read` may be called from several threads at once (large sequences are then
+    /// parsed in parallel).
+    var supportsConcurrentReads: Bool { get }
+}
+
+extension ByteSource {
+    public var supportsConcurrentReads: Bool { false }
 }
 
 /// A regular file read with `pread`, no Foundation on the hot path.
@@ -42,6 +49,9 @@ public final class FileByteSource: ByteSource {
 
     deinit { close(fd) }
 
+    /// `pread` keeps no file position: safe from any thread.
+    public var supportsConcurrentReads: Bool { true }
+
     public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws -> Int {
         guard let base = buffer.baseAddress else { return 0 }
         var done = 0
@@ -64,6 +74,8 @@ public final class MemoryByteSource: ByteSource {
     public var size: Int { bytes.count }
 
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    public var supportsConcurrentReads: Bool { true }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws -> Int {
         let n = max(0, min(buffer.count, bytes.count - offset))

@@ -36,6 +36,10 @@ final class DataSetParser {
     private(set) var warnings: [ReadWarning] = []
     /// Offset where a header-only read stopped, if it did.
     private(set) var stoppedAt: Int?
+    /// One growing buffer per nesting depth, reused for every data set at that depth: each data
+    /// set is then copied out at its exact size (no repeated growth, no spare capacity kept by
+    /// the tens of thousands of small items a DICOMDIR holds).
+    private var scratch: [[DataElement]] = []
 
     init(cursor: Cursor, options: ReadOptions) {
         self.cursor = cursor
@@ -70,7 +74,13 @@ final class DataSetParser {
     func parseDataSet(end: Int?, depth: Int, syntax: Syntax, charset: SpecificCharacterSet,
                       inUndefinedItem: Bool = false, groupOnly: UInt16? = nil) throws -> (DataSet, End) {
         cursor.bigEndian = syntax.bigEndian
+        while scratch.count <= depth { scratch.append([]) }
         var elements: [DataElement] = []
+        swap(&elements, &scratch[depth])
+        defer {
+            elements.removeAll(keepingCapacity: true)
+            swap(&elements, &scratch[depth])
+        }
         var charset = charset
         var signedPixels = false
         var sorted = true
@@ -162,7 +172,11 @@ final class DataSetParser {
         }
     }
 
-    private func finish(_ elements: [DataElement], _ sorted: Bool, _ charset: SpecificCharacterSet) throws -> DataSet {
+    private func finish(_ scratch: [DataElement], _ sorted: Bool, _ charset: SpecificCharacterSet) throws -> DataSet {
+        let elements = [DataElement](unsafeUninitializedCapacity: scratch.count) { buffer, count in
+            _ = buffer.initialize(from: scratch)
+            count = scratch.count
+        }
         if sorted { return DataSet(sortedElements: elements, characterSet: charset) }
         let ds = DataSet(elements, characterSet: charset)
         for (a, b) in zip(ds.elements, ds.elements.dropFirst()) where a.tag == b.tag {
@@ -240,7 +254,9 @@ final class DataSetParser {
             warn("odd value length \(n); DICOM values have even length", offset: start, tag: tag)
         }
         if vr == .SQ && !discard {
-            let items = try parseSequence(tag: tag, end: valueStart + n, limit: limit, depth: depth + 1, syntax: syntax, charset: charset)
+            let items = try parseItemsInParallel(tag: tag, start: valueStart, end: valueStart + n, depth: depth + 1,
+                                                 syntax: syntax, charset: charset)
+                ?? parseSequence(tag: tag, end: valueStart + n, limit: limit, depth: depth + 1, syntax: syntax, charset: charset)
             cursor.bigEndian = syntax.bigEndian
             return DataElement(tag, .SQ, .sequence(items), offset: start, valueOffset: valueStart)
         }

@@ -9,11 +9,12 @@ extension DataSet {
 
     /// The first value of a string element (the whole value for the text VRs).
     public func string(_ tag: Tag) -> String? {
-        guard let values = strings(tag) else { return nil }
-        return values.first ?? ""
+        guard let e = self[tag], let bytes = e.bytes else { return nil }
+        // Only the first value is decoded: this runs per record and per file on large sets.
+        return decodeStrings(bytes, vr: e.interpretedVR, firstOnly: true).first ?? ""
     }
 
-    func decodeStrings(_ bytes: [UInt8], vr: VR) -> [String] {
+    func decodeStrings(_ bytes: [UInt8], vr: VR, firstOnly: Bool = false) -> [String] {
         if bytes.isEmpty || !vr.isString { return [] }
         let charsetApplies = vr.usesSpecificCharacterSet
         // Split and trim on bytes unless a multi-byte set could hide 0x5C inside a character.
@@ -43,6 +44,7 @@ extension DataSet {
                 } else {
                     out.append(decodeLatin1(Array(slice)))
                 }
+                if firstOnly { break }
                 start = end + 1
             }
             return out
@@ -64,7 +66,23 @@ extension DataSet {
         }
     }
 
-    public func int(_ tag: Tag) -> Int? { ints(tag)?.first }
+    public func int(_ tag: Tag) -> Int? {
+        // The binary VRs without an intermediate array (offsets and flags of every record).
+        guard let e = self[tag], let b = e.bytes else { return nil }
+        func first<T: FixedWidthInteger>(_: T.Type) -> Int? {
+            guard b.count >= MemoryLayout<T>.size else { return nil }
+            return Int(truncatingIfNeeded: b.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(as: T.self)) })
+        }
+        switch e.interpretedVR {
+        case .US: return first(UInt16.self)
+        case .SS: return first(Int16.self)
+        case .UL: return first(UInt32.self)
+        case .SL: return first(Int32.self)
+        case .SV: return first(Int64.self)
+        case .UV: return first(UInt64.self)
+        default: return ints(tag)?.first
+        }
+    }
 
     /// An unsigned value that must fit 32 bits (lengths, offsets, counts).
     public func uint(_ tag: Tag) -> UInt32? { int(tag).flatMap { UInt32(exactly: $0) } }
@@ -168,7 +186,7 @@ func trimValue(_ s: Substring, vr: VR) -> String {
     if !vr.isSingleValuedText && vr != .UC {
         while let first = view.first, first == 0x20 { view = view.dropFirst() }
     }
-    return String(Substring(view)) ?? String(s)
+    return String(Substring(view))
 }
 
 /// Default-repertoire VRs are ASCII; stray high bytes are read as Latin-1 rather than lost.

@@ -76,10 +76,9 @@ public struct Verifier {
         findings += parallelMap(toCheck.count, workers: workers) { i -> [Finding] in
             var f: [Finding] = []
             let c = toCheck[i]
-            let subject = "\(DICOMDIRReader.describe(c.record)) → \(c.ref.fileID.path)"
-            if let actual = checker.locate(c.ref.fileID, in: storage, subject: subject, &f) {
-                checker.checkReferencedFile(actual, in: storage, c.ref, record: c.record, subject: subject, &f)
-            }
+            // Built only for a finding: most files have none.
+            let subject = { "\(DICOMDIRReader.describe(c.record)) → \(c.ref.fileID.path)" }
+            checker.checkReferencedFile(c.ref.fileID, in: storage, c.ref, record: c.record, subject: subject, &f)
             return f
         }.flatMap { $0 }
         timer.mark("referenced files")
@@ -191,22 +190,33 @@ public struct Verifier {
         return current
     }
 
-    private func checkReferencedFile(_ path: String, in storage: FileSetStorage, _ ref: InstanceReference, record: DirectoryRecord, subject: String, _ f: inout [Finding]) {
-        let file: DICOMFile
+    private func checkReferencedFile(_ id: FileID, in storage: FileSetStorage, _ ref: InstanceReference, record: DirectoryRecord,
+                                     subject: () -> String, _ f: inout [Finding]) {
+        // Read to the end: every element's length is checked against the file, but only the
+        // elements the checks use are copied, and bulk data stays on disk. The file is looked
+        // for under other cases only when it does not open as named.
+        var file: DICOMFile
         do {
-            // Read to the end: every element's length is checked against the file, but only the
-            // elements the checks use are copied, and bulk data stays on disk.
-            file = try storage.readDICOM(path, options: Self.fileCheckOptions)
+            file = try storage.readDICOM(id.path, options: Self.fileCheckOptions)
         } catch {
-            f.append(Finding(.error, subject, "referenced file does not parse: \(error)"))
-            return
+            if storage.fileExists(id.path) {
+                f.append(Finding(.error, subject(), "referenced file does not parse: \(error)"))
+                return
+            }
+            guard let actual = locate(id, in: storage, subject: subject(), &f) else { return }
+            do {
+                file = try storage.readDICOM(actual, options: Self.fileCheckOptions)
+            } catch {
+                f.append(Finding(.error, subject(), "referenced file does not parse: \(error)"))
+                return
+            }
         }
         if let p = file.preamble {
             let (kind, what) = Preamble.classify(p)
-            if kind == .executable { f.append(Finding(.error, subject, "preamble holds executable content (\(what)); PS3.10 §7.5 asks that it be all zero or a known safe format")) }
-            if kind == .tiff { f.append(Finding(.info, subject, "preamble holds a \(what) (dual-format file)")) }
+            if kind == .executable { f.append(Finding(.error, subject(), "preamble holds executable content (\(what)); PS3.10 §7.5 asks that it be all zero or a known safe format")) }
+            if kind == .tiff { f.append(Finding(.info, subject(), "preamble holds a \(what) (dual-format file)")) }
         }
-        if !file.hasMetaInformation { f.append(Finding(.error, subject, "not a Part 10 file (no File Meta Information)")) }
+        if !file.hasMetaInformation { f.append(Finding(.error, subject(), "not a Part 10 file (no File Meta Information)")) }
         let ts = file.meta.string(.transferSyntaxUID) ?? ""
         let checks: [(String, String?, String)] = [
             ("SOP Class UID", file.sopClassUID, ref.sopClassUID),
@@ -214,21 +224,21 @@ public struct Verifier {
             ("Transfer Syntax UID", ts, ref.transferSyntaxUID),
         ]
         for (what, actual, recorded) in checks where actual != recorded {
-            f.append(Finding(.error, subject, "file's \(what) is \(actual ?? "missing") but the record says \(recorded) (PS3.3 F.3.2.2)"))
+            f.append(Finding(.error, subject(), "file's \(what) is \(actual ?? "missing") but the record says \(recorded) (PS3.3 F.3.2.2)"))
         }
         if let profile, !profile.allows(transferSyntax: ts) {
-            f.append(Finding(.error, subject, "transfer syntax \(ts) is not allowed by \(profile.name)"))
+            f.append(Finding(.error, subject(), "transfer syntax \(ts) is not allowed by \(profile.name)"))
         }
         checkPixelLength(file, subject: subject, &f)
         if record.type == .image || !record.type.isLeaf {
             if let n = record.keys.string(.instanceNumber), let m = file.dataSet.string(.instanceNumber), n != m {
-                f.append(Finding(.warning, subject, "Instance Number is \(m) in the file but \(n) in the record"))
+                f.append(Finding(.warning, subject(), "Instance Number is \(m) in the file but \(n) in the record"))
             }
         }
     }
 
     /// Native pixel data must hold Rows × Columns × Frames × Samples × Bits Allocated / 8 bytes.
-    private func checkPixelLength(_ file: DICOMFile, subject: String, _ f: inout [Finding]) {
+    private func checkPixelLength(_ file: DICOMFile, subject: () -> String, _ f: inout [Finding]) {
         let ds = file.dataSet
         guard !file.transferSyntax.isEncapsulated, let pixels = ds[.pixelData], !pixels.hadUndefinedLength,
               let rows = ds.int(.rows), let cols = ds.int(.columns), let bits = ds.int(.bitsAllocated) else { return }
@@ -237,7 +247,7 @@ public struct Verifier {
         let expected = (bitsTotal + 7) / 8
         let actual = pixels.valueLength
         if actual != expected && actual != expected + 1 {
-            f.append(Finding(.error, subject, "Pixel Data holds \(actual) bytes; Rows × Columns × Frames × Samples × Bits Allocated says \(expected)"))
+            f.append(Finding(.error, subject(), "Pixel Data holds \(actual) bytes; Rows × Columns × Frames × Samples × Bits Allocated says \(expected)"))
         }
     }
 }
