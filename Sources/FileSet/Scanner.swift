@@ -5,14 +5,18 @@ import Glibc
 #endif
 
 /// One DICOM instance found by a scan: where it is and the header elements records need.
-public struct ScannedInstance: Sendable {
+///
+/// A class: an instance moves from a scan worker through the checks into the record tree,
+/// and is shared, not copied, on the way. Mutated only by whoever holds it after the scan.
+public final class ScannedInstance: @unchecked Sendable {
     /// Path relative to the scanned folder, "/"-separated.
     public internal(set) var relativePath: String
     public let size: Int
     public let sopClassUID: String
     public let sopInstanceUID: String
     public let transferSyntaxUID: String
-    /// The top-level elements a directory record may need (see `InstanceScanner.keptTags(for:)`).
+    /// The top-level elements the leaf record may need (see `InstanceScanner.keptTags(for:)`);
+    /// empty once the worker has made `leafKeys` from them.
     public internal(set) var header: DataSet
     public let warnings: [ReadWarning]
     /// Grouping keys, decoded once by the scan workers: Patient ID, Study and Series UIDs.
@@ -21,6 +25,13 @@ public struct ScannedInstance: Sendable {
     public let seriesUID: String?
     /// The leaf record type its SOP class calls for.
     public let leafType: RecordType
+    public let instanceNumber: Int?
+    public let relatedGeneralSOPClassUID: String?
+    /// The first of Study, Series, SOP Instance and SOP Class UID that is not a valid UID.
+    let invalidUID: String?
+    /// The leaf record's keys, made by the worker when making them needed no note; nil: the
+    /// record builder makes them (and reports) in record order.
+    var leafKeys: DataSet?
     /// The patient-, study- and series-level values (record keys, consistency and fallback
     /// values) as small Explicit VR LE data sets: compared as bytes, decoded only when needed.
     var levelBlobs: LevelBlobs
@@ -31,11 +42,36 @@ public struct ScannedInstance: Sendable {
         var series: [UInt8] = []
     }
 
-    /// The instance as seen from one level: a header holding that level's values.
-    func atLevel(_ blob: [UInt8]) -> ScannedInstance {
-        var copy = self
-        copy.header = (try? DataSet.decode(explicitLittleEndian: blob)) ?? DataSet()
-        return copy
+    init(relativePath: String, size: Int, sopClassUID: String, sopInstanceUID: String, transferSyntaxUID: String,
+         header: DataSet, warnings: [ReadWarning], patientID: String?, studyUID: String?, seriesUID: String?,
+         leafType: RecordType, levelBlobs: LevelBlobs, keyMaker: RecordKeyMaker) {
+        self.relativePath = relativePath
+        self.size = size
+        self.sopClassUID = sopClassUID
+        self.sopInstanceUID = sopInstanceUID
+        self.transferSyntaxUID = transferSyntaxUID
+        self.warnings = warnings
+        self.patientID = patientID
+        self.studyUID = studyUID
+        self.seriesUID = seriesUID
+        self.leafType = leafType
+        self.levelBlobs = levelBlobs
+        instanceNumber = header.int(.instanceNumber)
+        relatedGeneralSOPClassUID = nonEmpty(header.string(.relatedGeneralSOPClassUID))
+        invalidUID = [studyUID, seriesUID, sopInstanceUID, sopClassUID].lazy.compactMap { $0 }.first { !UIDRegistry.isValid($0) }
+        var notes = RecordKeyMaker.Notes()
+        let keys = keyMaker.keys(leafType, header: header, path: relativePath, index: 1, notes: &notes)
+        if notes.isEmpty {
+            leafKeys = keys
+            self.header = DataSet()
+        } else {
+            self.header = header
+        }
+    }
+
+    /// The instance's values at one level, decoded from that level's blob.
+    func atLevel(_ blob: [UInt8]) -> DataSet {
+        (try? DataSet.decode(explicitLittleEndian: blob)) ?? DataSet()
     }
 }
 
@@ -128,28 +164,52 @@ public struct InstanceScanner: Sendable {
     }
 
     /// Scans in batches and hands each batch, in input order, to `consume` on the calling thread,
-    /// so that callers can reduce results as they come and memory stays bounded by the batch.
+    /// so that callers can reduce results as they come and memory stays bounded by two batches:
+    /// the workers scan the next batch while `consume` folds the current one.
     public func scan(root: String, files: [String], batchSize: Int = 4096, progress: (@Sendable (Int) -> Void)? = nil,
                      consume: ([ScanResult]) throws -> Void) rethrows {
-        var start = 0
-        while start < files.count {
+        let levels = LevelTags(profile: profile)
+        let options = Self.readOptions(for: profile)
+        let keyMaker = RecordKeyMaker(profile: profile, invent: false)  // anything to invent is left to the builder
+        let workers = self.workers
+        let files = files
+        @Sendable func batch(_ start: Int) -> [ScanResult] {
             let end = min(files.count, start + batchSize)
-            let base = start
-            let levels = LevelTags(profile: profile)
-            let options = Self.readOptions(for: profile)
             let results = parallelMap(end - start, workers: workers) { i in
-                Self.scanOne(root: root, relative: files[base + i], levels: levels, options: options)
+                Self.scanOne(root: root, relative: files[start + i], levels: levels, options: options, keyMaker: keyMaker)
             }
             progress?(end)
-            try consume(results)
-            start = end
+            return results
         }
+        var start = 0
+        var current = files.isEmpty ? [] : batch(0)
+        while start < files.count {
+            let nextStart = start + batchSize
+            let ahead = Ahead()
+            let group = DispatchGroup()
+            if nextStart < files.count {
+                DispatchQueue.global().async(group: group) { ahead.results = batch(nextStart) }
+            }
+            defer { group.wait() }  // also when consume throws: no worker outlives the scan
+            try consume(current)
+            group.wait()
+            current = ahead.results
+            start = nextStart
+        }
+    }
+
+    /// The batch scanned ahead, handed from its thread to the caller's after `wait`.
+    private final class Ahead: @unchecked Sendable {
+        var results: [ScanResult] = []
     }
 
     /// Reads one header and reduces it, on the worker's thread: three level blobs and the
     /// leaf's own elements remain; the rest is released here, in parallel.
-    static func scanOne(root: String, relative: String, levels: LevelTags, options: ReadOptions) -> ScanResult {
+    static func scanOne(root: String, relative: String, levels: LevelTags, options: ReadOptions, keyMaker: RecordKeyMaker,
+                        rawHeaders: Bool = true) -> ScanResult {
         let path = root + "/" + relative
+        if rawHeaders, let raw = RawHeader.read(path: path),
+           let found = fromRawHeader(raw, relative: relative, levels: levels, keyMaker: keyMaker) { return found }
         let file: DICOMFile
         do {
             file = try DICOMFile.read(path: path, options: options)
@@ -194,7 +254,51 @@ public struct InstanceScanner: Sendable {
                                          header: leafHeader, warnings: warnings, patientID: nonEmpty(ds.string(.patientID)),
                                          studyUID: nonEmpty(ds.string(.studyInstanceUID)),
                                          seriesUID: nonEmpty(ds.string(.seriesInstanceUID)),
-                                         leafType: leafType, levelBlobs: blobs))
+                                         leafType: leafType, levelBlobs: blobs, keyMaker: keyMaker))
+    }
+}
+
+extension InstanceScanner {
+    /// The same instance as `scanOne` makes with the general reader, from a header in the
+    /// common form (see `RawHeader`): elements are copied as they are encoded, nothing is
+    /// decoded but the UIDs and grouping keys. Nil for what this path does not cover (kept
+    /// sequences, bulk values, no SOP UIDs): the general reader then reads the file.
+    static func fromRawHeader(_ raw: RawHeader, relative: String, levels: LevelTags, keyMaker: RecordKeyMaker) -> ScanResult? {
+        let metaInstance = nonEmpty(raw.metaString(.mediaStorageSOPInstanceUID))
+        guard let sopClass = nonEmpty(raw.string(.sopClassUID)) ?? nonEmpty(raw.metaString(.mediaStorageSOPClassUID)),
+              let sopInstance = nonEmpty(raw.string(.sopInstanceUID)) ?? metaInstance else { return nil }
+        var warnings: [ReadWarning] = []
+        if let metaInstance, metaInstance != sopInstance {
+            warnings.append(ReadWarning(offset: nil, tag: .mediaStorageSOPInstanceUID,
+                                        message: "meta SOP Instance UID \(metaInstance) differs from the data set's \(sopInstance)"))
+        }
+        let leafType = RecordType.leaf(forSOPClass: sopClass)
+        let leafTags = levels.leafSorted[leafType] ?? []
+        var patient = ByteWriter(capacity: 128), study = ByteWriter(capacity: 256), series = ByteWriter(capacity: 128)
+        var leafElements: [DataElement] = []
+        for e in raw.elements {
+            let t = e.tag.rawValue
+            let inPatient = LevelTags.has(levels.patientSorted, t), inStudy = LevelTags.has(levels.studySorted, t)
+            let inSeries = LevelTags.has(levels.seriesSorted, t)
+            let inLeaf = LevelTags.has(leafTags, t) || e.tag == .specificCharacterSet
+            guard inPatient || inStudy || inSeries || inLeaf else { continue }
+            // The general reader parses kept sequences and leaves long bulk values on disk.
+            if e.vr == .SQ || (e.vr.isBulk && e.length > 4096) { return nil }
+            let encoded = raw.bytes[e.offset..<e.end]
+            if inPatient { patient.append(encoded) }
+            if inStudy { study.append(encoded) }
+            if inSeries { series.append(encoded) }
+            if inLeaf { leafElements.append(raw.dataElement(e)) }
+        }
+        let blobs = ScannedInstance.LevelBlobs(patient: Array(patient.bytes[...]), study: Array(study.bytes[...]),
+                                               series: Array(series.bytes[...]))
+        let leafHeader = DataSet(sortedElements: leafElements, characterSet: raw.characterSet)
+        return .instance(ScannedInstance(relativePath: relative, size: raw.fileSize, sopClassUID: sopClass, sopInstanceUID: sopInstance,
+                                         transferSyntaxUID: raw.metaString(.transferSyntaxUID) ?? raw.transferSyntax.uid,
+                                         header: leafHeader, warnings: warnings, patientID: nonEmpty(raw.string(.patientID)),
+                                         studyUID: nonEmpty(raw.string(.studyInstanceUID)),
+                                         seriesUID: nonEmpty(raw.string(.seriesInstanceUID)),
+                                         leafType: leafType, levelBlobs: blobs, keyMaker: keyMaker))
     }
 }
 

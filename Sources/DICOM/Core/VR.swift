@@ -11,13 +11,46 @@ public enum VR: String, Sendable, CaseIterable {
         self = vr
     }
 
-    /// The two ASCII letters, for writers (no String work per element).
-    @inlinable public var letters: (UInt8, UInt8) { VR.lettersByVR[self] ?? (0x55, 0x4E) }
-
-    @usableFromInline static let lettersByVR: [VR: (UInt8, UInt8)] = Dictionary(uniqueKeysWithValues: allCases.map { vr in
-        let u = Array(vr.rawValue.utf8)
-        return (vr, (u[0], u[1]))
-    })
+    /// The two ASCII letters, for writers: a switch, not a hashed lookup, as this runs once
+    /// per element written.
+    @inlinable public var letters: (UInt8, UInt8) {
+        switch self {
+        case .AE: return (0x41, 0x45)
+        case .AS: return (0x41, 0x53)
+        case .AT: return (0x41, 0x54)
+        case .CS: return (0x43, 0x53)
+        case .DA: return (0x44, 0x41)
+        case .DS: return (0x44, 0x53)
+        case .DT: return (0x44, 0x54)
+        case .FD: return (0x46, 0x44)
+        case .FL: return (0x46, 0x4C)
+        case .IS: return (0x49, 0x53)
+        case .LO: return (0x4C, 0x4F)
+        case .LT: return (0x4C, 0x54)
+        case .OB: return (0x4F, 0x42)
+        case .OD: return (0x4F, 0x44)
+        case .OF: return (0x4F, 0x46)
+        case .OL: return (0x4F, 0x4C)
+        case .OV: return (0x4F, 0x56)
+        case .OW: return (0x4F, 0x57)
+        case .PN: return (0x50, 0x4E)
+        case .SH: return (0x53, 0x48)
+        case .SL: return (0x53, 0x4C)
+        case .SQ: return (0x53, 0x51)
+        case .SS: return (0x53, 0x53)
+        case .ST: return (0x53, 0x54)
+        case .SV: return (0x53, 0x56)
+        case .TM: return (0x54, 0x4D)
+        case .UC: return (0x55, 0x43)
+        case .UI: return (0x55, 0x49)
+        case .UL: return (0x55, 0x4C)
+        case .UN: return (0x55, 0x4E)
+        case .UR: return (0x55, 0x52)
+        case .US: return (0x55, 0x53)
+        case .UT: return (0x55, 0x54)
+        case .UV: return (0x55, 0x56)
+        }
+    }
 
     /// VRs indexed by (first letter − 'A') × 26 + (second letter − 'A').
     @usableFromInline static let byLetters: [VR?] = {

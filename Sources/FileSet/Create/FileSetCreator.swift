@@ -141,6 +141,7 @@ public enum FileSetCreator {
         var errors: [String] = []
         var existingDICOMDIR = false
         var seen: [String: (path: String, size: Int)] = [:]   // SOP Instance UID → first file
+        seen.reserveCapacity(walker.files.count)
         var builder: RecordBuilder? = RecordBuilder(profile: options.profile, invent: options.invent)
         var foldSeconds = 0.0
         // Batches are checked and folded into the builder as they come: memory grows with the
@@ -167,7 +168,7 @@ public enum FileSetCreator {
                         let name = UIDRegistry.entry(for: inst.transferSyntaxUID)?.name ?? "unknown"
                         errors.append("\(inst.relativePath): transfer syntax \(inst.transferSyntaxUID) (\(name)) is not allowed by \(options.profile.name); dicomfs does not transcode")
                     }
-                    if options.inPlace {
+                    if options.inPlace && !FileID.isValid(path: inst.relativePath) {
                         let violations = FileID.violations(of: pathComponents(inst.relativePath))
                         if !violations.isEmpty {
                             errors.append("\(inst.relativePath): not a valid File ID: " + violations.map(\.description).joined(separator: "; "))
@@ -203,8 +204,9 @@ public enum FileSetCreator {
             let fileID = layout?.fileIDs[ObjectIdentifier(record)] ?? FileID(trusted: pathComponents(inst.relativePath))
             record.reference = InstanceReference(fileID: fileID, sopClassUID: inst.sopClassUID, sopInstanceUID: inst.sopInstanceUID,
                                                  transferSyntaxUID: inst.transferSyntaxUID,
-                                                 relatedGeneralSOPClassUID: nonEmpty(inst.header.string(.relatedGeneralSOPClassUID)))
+                                                 relatedGeneralSOPClassUID: inst.relatedGeneralSOPClassUID)
         }
+        timer.mark("references")
         if let maker = options.iconMaker, !options.dryRun {
             report.warnings += addIcons(built.leaves, roots: built.roots, source: source, maker: maker, series: options.seriesIcons,
                                         workers: options.workers, progress: progress)
@@ -218,7 +220,9 @@ public enum FileSetCreator {
         let instanceCount = built.leaves.count
         let instanceBytes = built.leaves.reduce(0) { $0 + $1.instance.size }
         let firstComponents = Set(built.leaves.compactMap { $0.record.reference?.fileID.components.first })
+        timer.mark("copies")
         built.leaves = []
+        timer.mark("release instances")
         var dir = DICOMDIR(fileSetID: options.fileSetID, fileSetUID: options.fileSetUID ?? UIDGenerator.make(), roots: built.roots)
         if let descriptor = options.descriptorPath {
             dir.descriptorFileID = try descriptorFileID(for: descriptor, avoiding: firstComponents)

@@ -4,8 +4,7 @@ import DICOM
 /// one STUDY per Study Instance UID, one SERIES per Series Instance UID, and the leaf record
 /// the SOP class calls for (PS3.3 Annex F). Reports missing keys and inconsistencies.
 final class RecordBuilder {
-    let profile: ApplicationProfile
-    let invent: Bool
+    let keyMaker: RecordKeyMaker
 
     struct Result {
         var roots: [DirectoryRecord] = []
@@ -19,10 +18,10 @@ final class RecordBuilder {
     }
 
     /// A group of instances under construction (patient, study or series level). Only the
-    /// first instance keeps its whole header: the group's record takes its keys from it.
+    /// first instance keeps its level blobs: the group's record takes its keys from them.
     private final class Group {
         let key: String
-        var first: ScannedInstance
+        let first: ScannedInstance
         var children: [String: Group] = [:]
         var order: [String] = []
         var leaves: [ScannedInstance] = []
@@ -37,6 +36,7 @@ final class RecordBuilder {
     }
 
     private var result = Result()
+    private var notes = RecordKeyMaker.Notes()
     private var patients: [String: Group] = [:]
     private var rootLeaves: [ScannedInstance] = []
     /// A study or series by UID: its group, its parent's key, and the first file seen in it.
@@ -50,16 +50,16 @@ final class RecordBuilder {
     /// checks the hierarchy at once.
     private var studies: [String: Owned] = [:]
     private var seriesByUID: [String: Owned] = [:]
+    /// The groups the previous instance went to.
+    private var last: (patient: Group, study: Group, series: Group)?
 
     init(profile: ApplicationProfile, invent: Bool) {
-        self.profile = profile
-        self.invent = invent
+        keyMaker = RecordKeyMaker(profile: profile, invent: invent)
     }
 
     /// Files one instance under its patient, study and series, checks it against the
     /// group's first instance, and keeps of it only what its own leaf record needs.
-    func add(_ instance: ScannedInstance) {
-        var inst = instance
+    func add(_ inst: ScannedInstance) {
         if inst.leafType.isRootLevel {
             rootLeaves.append(inst)
             return
@@ -74,21 +74,29 @@ final class RecordBuilder {
             result.errors.append("\(inst.relativePath): no Series Instance UID (0020,000E); the SERIES record needs it (PS3.3 F.5-3)")
             return
         }
-        if let bad = [studyUID, seriesUID, inst.sopInstanceUID, inst.sopClassUID].first(where: { !UIDRegistry.isValid($0) }) {
+        if let bad = inst.invalidUID {
             result.errors.append("\(inst.relativePath): \"\(bad)\" is not a valid UID (PS3.5 §9.1); the DICOMDIR cannot reference it")
             return
         }
-        let patient: Group
-        if let p = patients[patientID] { patient = p } else { patient = Group(key: patientID, first: inst); patients[patientID] = patient }
-        guard let study = child(studyUID, "study", of: patient, key: patientID, in: &studies, inst),
-              let series = child(seriesUID, "series", of: study, key: studyUID, in: &seriesByUID, inst) else { return }
+        let patient: Group, study: Group, series: Group
+        if let last, last.patient.key == patientID, last.study.key == studyUID, last.series.key == seriesUID {
+            // The common case: files of one series come together; no lookups, same checks passed.
+            (patient, study, series) = last
+        } else {
+            if let p = patients[patientID] { patient = p } else { patient = Group(key: patientID, first: inst); patients[patientID] = patient }
+            guard let st = child(studyUID, "study", of: patient, key: patientID, in: &studies, inst),
+                  let se = child(seriesUID, "series", of: st, key: studyUID, in: &seriesByUID, inst) else { return }
+            (study, series) = (st, se)
+            last = (patient, study, series)
+        }
         compare(patient.first.levelBlobs.patient, inst.levelBlobs.patient, patient.first, inst,
                 [.patientName, .patientBirthDate, .patientSex], "Patient ID \(patientID)")
         compare(study.first.levelBlobs.study, inst.levelBlobs.study, study.first, inst,
                 [.studyDate, .studyTime, .studyID, .accessionNumber, .studyDescription], "study \(studyUID)")
         compare(series.first.levelBlobs.series, inst.levelBlobs.series, series.first, inst,
                 [.modality, .seriesNumber], "series \(seriesUID)")
-        inst.levelBlobs = .init()  // groups keep their first instance's; a leaf needs none
+        // Groups keep their first instance's blobs; other leaves need none.
+        if patient.first !== inst && study.first !== inst && series.first !== inst { inst.levelBlobs = .init() }
         series.leaves.append(inst)
     }
 
@@ -110,37 +118,38 @@ final class RecordBuilder {
 
     /// With --invent, a Patient ID from name and birth date (decoded from the patient blob).
     private func inventedPatientID(_ inst: ScannedInstance) -> String? {
-        patientID(of: inst.atLevel(inst.levelBlobs.patient), &result)
+        patientID(of: inst, header: inst.atLevel(inst.levelBlobs.patient))
     }
 
     /// Builds the record tree from everything added, in record order.
     func finish() -> Result {
         for patientID in patients.keys.sorted() {
-            let p = patients[patientID]!
+            guard let p = patients[patientID] else { continue }
             var patientView = p.first.atLevel(p.first.levelBlobs.patient)
-            if patientView.header.string(.patientID) != patientID { patientView.header.set(.patientID, .LO, patientID) }
-            let patientRecord = DirectoryRecord(type: .patient, keys: keys(.patient, patientView, &result))
-            let studies = p.order.compactMap { p.children[$0] }.map { g -> (Group, ScannedInstance, String) in
+            if patientView.string(.patientID) != patientID { patientView.set(.patientID, .LO, patientID) }
+            let patientRecord = DirectoryRecord(type: .patient, keys: keys(.patient, patientView, p.first))
+            let studies = p.order.compactMap { p.children[$0] }.map { g -> (Group, DataSet, String) in
                 let view = g.first.atLevel(g.first.levelBlobs.study)
                 return (g, view, studySortKey(view))
             }.sorted { $0.2 < $1.2 }
             for (si, (s, studyView, _)) in studies.enumerated() {
-                let studyRecord = DirectoryRecord(type: .study, keys: keys(.study, studyView, &result, index: si + 1))
-                let seriesGroups = s.order.compactMap { s.children[$0] }.map { g -> (Group, ScannedInstance, Int) in
+                let studyRecord = DirectoryRecord(type: .study, keys: keys(.study, studyView, s.first, index: si + 1))
+                let seriesGroups = s.order.compactMap { s.children[$0] }.map { g -> (Group, DataSet, Int) in
                     let view = g.first.atLevel(g.first.levelBlobs.series)
-                    return (g, view, number(view, .seriesNumber))
+                    return (g, view, view.int(.seriesNumber) ?? Int.max)
                 }.sorted { ($0.2, $0.0.key) < ($1.2, $1.0.key) }
                 for (ri, (r, seriesView, _)) in seriesGroups.enumerated() {
-                    let seriesRecord = DirectoryRecord(type: .series, keys: keys(.series, seriesView, &result, index: ri + 1))
-                    // Sort keys computed once per instance, not once per comparison.
-                    let leaves = r.leaves.map { ($0, number($0, .instanceNumber)) }
-                        .sorted { ($0.1, $0.0.sopInstanceUID) < ($1.1, $1.0.sopInstanceUID) }.map(\.0)
+                    let seriesRecord = DirectoryRecord(type: .series, keys: keys(.series, seriesView, r.first, index: ri + 1))
+                    let leaves = r.leaves.sorted {
+                        ($0.instanceNumber ?? Int.max, $0.sopInstanceUID) < ($1.instanceNumber ?? Int.max, $1.sopInstanceUID)
+                    }
+                    seriesRecord.children.reserveCapacity(leaves.count)
                     for (li, inst) in leaves.enumerated() {
-                        let type = inst.leafType
-                        let leaf = DirectoryRecord(type: type, keys: keys(type, inst, &result, index: li + 1))
+                        let leaf = DirectoryRecord(type: inst.leafType, keys: leafKeys(inst, index: li + 1))
                         seriesRecord.children.append(leaf)
                         result.leaves.append((leaf, inst))
                     }
+                    r.leaves = []
                     studyRecord.children.append(seriesRecord)
                 }
                 patientRecord.children.append(studyRecord)
@@ -148,123 +157,41 @@ final class RecordBuilder {
             result.roots.append(patientRecord)
         }
         for (i, inst) in rootLeaves.sorted(by: { $0.sopInstanceUID < $1.sopInstanceUID }).enumerated() {
-            let type = inst.leafType
-            let leaf = DirectoryRecord(type: type, keys: keys(type, inst, &result, index: i + 1))
+            let leaf = DirectoryRecord(type: inst.leafType, keys: leafKeys(inst, index: i + 1))
             result.roots.append(leaf)
             result.leaves.append((leaf, inst))
         }
+        result.errors += notes.errors
+        result.invented += notes.invented
+        result.normalized += notes.normalized
+        notes = .init()
         return result
     }
 
     // MARK: Keys
 
     /// Patient ID, or with --invent a deterministic one from name and birth date.
-    private func patientID(of inst: ScannedInstance, _ result: inout Result) -> String? {
+    private func patientID(of inst: ScannedInstance, header: DataSet) -> String? {
         if let id = inst.patientID { return id }
-        guard invent else {
+        guard keyMaker.invent else {
             result.errors.append("\(inst.relativePath): missing Type 1 key (0010,0020) PatientID for the PATIENT record (PS3.3 F.5-1); --invent fills it")
             return nil
         }
-        let basis = (inst.header.string(.patientName) ?? "") + "|" + (inst.header.string(.patientBirthDate) ?? "")
+        let basis = (header.string(.patientName) ?? "") + "|" + (header.string(.patientBirthDate) ?? "")
         let id = "DFS" + String(fnv1a(basis) & 0xFFFF_FFFF_FFFF, radix: 16, uppercase: true)
         result.invented.append("\(inst.relativePath): PatientID \(id) (from name and birth date)")
         return id
     }
 
-    /// The keys of one record from the instance that represents it. A Type 1 key that is missing
-    /// (and may not be invented) or invalid is added to `result.errors`, and building goes on so
-    /// that every problem is reported at once. `index` is the record's 1-based position among its
-    /// siblings, used for invented numbers.
-    private func keys(_ type: RecordType, _ inst: ScannedInstance, _ result: inout Result, index: Int = 1) -> DataSet {
-        let h = inst.header
-        var keys = DataSet()
-        for spec in RecordKeys.keys(for: type) {
-            if let e = h[spec.tag], hasValue(e) {
-                if e.vr == .UI, let uid = h.string(spec.tag), !UIDRegistry.isValid(uid) {
-                    result.errors.append("\(inst.relativePath): \(spec.tag) \(DataDictionary.keyword(for: spec.tag)) \"\(uid)\" is not a valid UID (PS3.5 §9.1)")
-                    continue
-                }
-                let (value, note) = KeyValues.normalize(e, in: h)
-                if let note { result.normalized.append("\(inst.relativePath): \(note)") }
-                keys.set(value)
-                continue
-            }
-            switch spec.type {
-            case .conditional:
-                continue
-            case .type2:
-                keys.set(empty(spec.tag))
-            case .type1:
-                if invent, let value = invented(spec.tag, inst, index: index) {
-                    keys.set(value)
-                    result.invented.append("\(inst.relativePath): \(DataDictionary.keyword(for: spec.tag)) = \(value.bytes.map { String(decoding: $0, as: UTF8.self).trimmingTrailingSpaces } ?? "") for the \(type.rawValue) record")
-                } else {
-                    let table = RecordKeys.tableName(type)
-                    result.errors.append("\(inst.relativePath): missing Type 1 key \(spec.tag) \(DataDictionary.keyword(for: spec.tag)) for the \(type.rawValue) record (PS3.3 \(table))\(invent ? "; it cannot be invented" : "; --invent fills it")")
-                }
-            }
-        }
-        switch type {
-        case .srDocument, .keyObjectDoc:
-            if let items = h.sequence(.contentSequence) {
-                let modifiers = items.filter { $0.string(.relationshipType) == "HAS CONCEPT MOD" }
-                if !modifiers.isEmpty { keys.set(.contentSequence, sequence: modifiers) }
-            }
-            if type == .srDocument, h.string(.verificationFlag) == "VERIFIED",
-               let observer = h.sequence(.verifyingObserverSequence)?.last, let e = observer[.verificationDateTime] {
-                keys.set(e)
-            }
-        default:
-            break
-        }
-        for tag in profile.extraKeys(for: type) {
-            if let e = h[tag], hasValue(e) { keys.set(e); continue }
-            if let e = fromSharedFunctionalGroups(tag, h) { keys.set(e) }
-        }
-        // (0008,0005) only where a key actually uses an extended or replacement repertoire.
-        if let cs = h[.specificCharacterSet], keys.elements.contains(where: needsCharacterSet) { keys.set(cs) }
-        return keys
+    private func keys(_ type: RecordType, _ header: DataSet, _ inst: ScannedInstance, index: Int = 1) -> DataSet {
+        keyMaker.keys(type, header: header, path: inst.relativePath, index: index, notes: &notes)
     }
 
-    private func fromSharedFunctionalGroups(_ tag: Tag, _ h: DataSet) -> DataElement? {
-        guard let macro = ApplicationProfile.sharedFunctionalGroupKeys.first(where: { $0.0 == tag })?.macro,
-              let shared = h.sequence(.sharedFunctionalGroupsSequence)?.first,
-              let item = shared.sequence(macro)?.first, let e = item[tag], hasValue(e) else { return nil }
-        return e
-    }
-
-    /// Deterministic, documented stand-ins for missing Type 1 keys (man page: --invent).
-    private func invented(_ tag: Tag, _ inst: ScannedInstance, index: Int) -> DataElement? {
-        let h = inst.header
-        func string(_ vr: VR, _ value: String) -> DataElement {
-            var ds = DataSet()
-            ds.set(tag, vr, value)
-            return ds[tag]!
-        }
-        switch tag {
-        case .studyDate:
-            let d = [Tag.seriesDate, .acquisitionDate, .contentDate].lazy.compactMap { nonEmpty(h.string($0)) }.first
-            return string(.DA, d ?? "19000101")
-        case .studyTime:
-            let t = [Tag.seriesTime, .acquisitionTime, .contentTime].lazy.compactMap { nonEmpty(h.string($0)) }.first
-            return string(.TM, t ?? "000000")
-        case .studyID:
-            return string(.SH, nonEmpty(h.string(.accessionNumber)).map { String($0.prefix(16)) } ?? "DFS\(index)")
-        case .modality:
-            return string(.CS, "OT")
-        default:
-            break
-        }
-        let vr = DataDictionary.entry(for: tag)?.vr ?? .UN
-        switch vr {
-        case .IS: return string(.IS, String(index))
-        case .DA: return string(.DA, "19000101")
-        case .TM: return string(.TM, "000000")
-        case .DT: return string(.DT, "19000101000000")
-        case .CS: return string(.CS, "UNKNOWN")
-        case .LO, .SH, .LT, .ST, .UT, .PN: return string(vr, "UNKNOWN")
-        default: return nil  // UIDs, sequences and binary values are never made up
-        }
+    /// The leaf keys the scan worker made, or, when making them needed a note (a missing or
+    /// invalid key, a rewritten value), made here so the notes come in record order.
+    private func leafKeys(_ inst: ScannedInstance, index: Int) -> DataSet {
+        if let made = inst.leafKeys { return made }
+        return keys(inst.leafType, inst.header, inst, index: index)
     }
 
     // MARK: Consistency
@@ -274,7 +201,7 @@ final class RecordBuilder {
     private func compare(_ a: [UInt8], _ b: [UInt8], _ first: ScannedInstance, _ other: ScannedInstance,
                          _ tags: [Tag], _ what: @autoclosure () -> String) {
         if a == b || first.relativePath == other.relativePath { return }
-        let x = first.atLevel(a).header, y = other.atLevel(b).header
+        let x = first.atLevel(a), y = other.atLevel(b)
         for tag in tags {
             let u = x.string(tag) ?? "", v = y.string(tag) ?? ""
             if u != v {
@@ -283,11 +210,9 @@ final class RecordBuilder {
         }
     }
 
-    private func studySortKey(_ inst: ScannedInstance) -> String {
-        (inst.header.string(.studyDate) ?? "") + "|" + (inst.header.string(.studyTime) ?? "") + "|" + (inst.header.string(.studyInstanceUID) ?? "")
+    private func studySortKey(_ view: DataSet) -> String {
+        (view.string(.studyDate) ?? "") + "|" + (view.string(.studyTime) ?? "") + "|" + (view.string(.studyInstanceUID) ?? "")
     }
-
-    private func number(_ inst: ScannedInstance, _ tag: Tag) -> Int { inst.header.int(tag) ?? Int.max }
 }
 
 extension RecordKeys {

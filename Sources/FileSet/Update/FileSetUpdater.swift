@@ -110,7 +110,7 @@ public enum FileSetUpdater {
             InstanceScanner(workers: options.workers, profile: options.profile).scan(root: base, files: files) { batch in
                 for r in batch {
                     switch r {
-                    case .instance(var inst):
+                    case .instance(let inst):
                         if inst.sopClassUID == DICOMDIR.sopClassUID { continue }
                         if existingSOP.contains(inst.sopInstanceUID) {
                             if options.skipExisting { report.skippedExisting.append(base + "/" + inst.relativePath) } else {
@@ -179,7 +179,7 @@ public enum FileSetUpdater {
             let fileID = layout.place(record, in: dir)
             record.reference = InstanceReference(fileID: fileID, sopClassUID: inst.sopClassUID, sopInstanceUID: inst.sopInstanceUID,
                                                  transferSyntaxUID: inst.transferSyntaxUID,
-                                                 relatedGeneralSOPClassUID: nonEmpty(inst.header.string(.relatedGeneralSOPClassUID)))
+                                                 relatedGeneralSOPClassUID: inst.relatedGeneralSOPClassUID)
             copies.append((sources[ObjectIdentifier(record)] ?? inst.relativePath, fileID))
         }
         built.leaves = []

@@ -1,0 +1,247 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The top-level elements before Pixel Data of a Part 10 file in its common form, located in
+/// one buffer without copying or decoding any value: the fast path of header scans over tens of
+/// thousands of files, where the general reader's per-element allocations dominate.
+///
+/// The common form is: a preamble and "DICM", Explicit VR Little Endian meta information whose
+/// group length (if any) is right, a known transfer syntax whose data set is Explicit VR Little
+/// Endian, and a data set of ascending tags with known VRs, even defined lengths and no
+/// delimiters before the stop tag. For anything else `read` returns nil and the caller reads
+/// the file with `DICOMFile.read`, which handles every other form and reports what it
+/// tolerated. Sequences are located, not parsed: a caller that needs one (or needs its
+/// contents checked) reads the file with `DICOMFile.read` too. For the rest, a file `read`
+/// accepts gives the same elements and no warning from `DICOMFile.read` (the tests hold the
+/// two to that).
+public struct RawHeader: Sendable {
+    public struct Element: Sendable {
+        public let tag: Tag
+        public let vr: VR
+        /// Offset of the element's header in the file (and in `bytes`).
+        public let offset: Int
+        public let valueOffset: Int
+        public let length: Int
+        /// Offset just past the value: the encoded element is `bytes[offset..<end]`.
+        public var end: Int { valueOffset + length }
+    }
+
+    /// The file's first bytes, through at least the last element before the stop tag.
+    public let bytes: [UInt8]
+    public let fileSize: Int
+    /// File Meta Information elements, then the data set's, each in file order.
+    public let meta: [Element]
+    public let elements: [Element]
+    public let transferSyntax: TransferSyntax
+    public let dataSetOffset: Int
+    /// The data set's (0008,0005), default when absent.
+    public let characterSet: SpecificCharacterSet
+
+    /// Headers longer than this take the general reader.
+    static let maxHeaderBytes = 1 << 20
+
+    /// Reads and locates; nil when the file is not in the common form, cannot be opened, or is
+    /// damaged (the general reader then says exactly what is wrong).
+    public static func read(path: String, stopBefore stop: Tag = .pixelData, firstRead: Int = 8192) -> RawHeader? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
+        let size = Int(st.st_size)
+        guard size >= 132 + 12 else { return nil }
+        var reader = Reader(fd: fd, fileSize: size)
+        guard reader.fill(upTo: min(size, firstRead)) else { return nil }
+        return reader.parse(stop: stop)
+    }
+
+    /// The element with `tag`, by binary search (elements are ascending).
+    public func element(_ tag: Tag) -> Element? {
+        var lo = 0, hi = elements.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if elements[mid].tag < tag { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < elements.count && elements[lo].tag == tag ? elements[lo] : nil
+    }
+
+    /// The value bytes of an element.
+    public func value(_ e: Element) -> ArraySlice<UInt8> { bytes[e.valueOffset..<e.end] }
+
+    /// The element as the general reader would give it.
+    public func dataElement(_ e: Element) -> DataElement {
+        DataElement(e.tag, e.vr, .bytes(Array(value(e))), offset: e.offset, valueOffset: e.valueOffset)
+    }
+
+    /// The first value of a string element of the default repertoire (UI, CS, DA, …) or, for
+    /// text that may use the character set, decoded with it; trimmed as the general reader does.
+    public func string(_ tag: Tag) -> String? {
+        guard let e = element(tag) else { return nil }
+        return string(e)
+    }
+
+    public func string(_ e: Element) -> String? {
+        if let plain = asciiFirstValue(e) { return plain }
+        return DataSet(sortedElements: [dataElement(e)], characterSet: characterSet).string(e.tag)
+    }
+
+    /// A meta element's first string value.
+    public func metaString(_ tag: Tag) -> String? {
+        guard let e = meta.first(where: { $0.tag == tag }) else { return nil }
+        if let plain = asciiFirstValue(e) { return plain }
+        return DataSet(sortedElements: [dataElement(e)], characterSet: .default).string(tag)
+    }
+
+    /// The common case straight from the bytes: a multi-valued string VR whose value is plain
+    /// ASCII, trimmed as `DataSet.string` trims it. Nil when that rule needs the general path.
+    private func asciiFirstValue(_ e: Element) -> String? {
+        guard e.vr.isString, !e.vr.isSingleValuedText, e.vr != .UC else { return nil }
+        return bytes.withUnsafeBufferPointer { buf -> String? in
+            var lo = e.valueOffset, hi = e.valueOffset
+            while hi < e.end && buf[hi] != 0x5C {
+                if buf[hi] >= 0x80 || buf[hi] == 0x1B { return nil }
+                hi += 1
+            }
+            while hi > lo && (buf[hi - 1] == 0x20 || buf[hi - 1] == 0x00) { hi -= 1 }
+            while lo < hi && buf[lo] == 0x20 { lo += 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: buf[lo..<hi]), as: UTF8.self)
+        }
+    }
+}
+
+/// The reading and locating itself: a growing prefix of the file and a position in it.
+private struct Reader {
+    let fd: Int32
+    let fileSize: Int
+    var bytes: [UInt8] = []
+
+    init(fd: Int32, fileSize: Int) {
+        self.fd = fd
+        self.fileSize = fileSize
+    }
+
+    /// Makes the first `n` bytes of the file available (n ≤ fileSize).
+    mutating func fill(upTo n: Int) -> Bool {
+        let have = bytes.count
+        guard n > have else { return true }
+        guard n <= RawHeader.maxHeaderBytes else { return false }
+        var ok = true
+        bytes.append(contentsOf: repeatElement(0, count: n - have))
+        bytes.withUnsafeMutableBytes { buf in
+            guard let base = buf.baseAddress else { ok = false; return }
+            var done = have
+            while done < n {
+                let got = pread(fd, base + done, n - done, off_t(done))
+                if got < 0 && errno == EINTR { continue }
+                if got <= 0 { ok = false; return }
+                done += got
+            }
+        }
+        return ok
+    }
+
+    /// Bytes [at, at + n) available, reading ahead in steps that at least double the prefix.
+    mutating func need(_ at: Int, _ n: Int) -> Bool {
+        let end = at + n
+        guard end <= fileSize else { return false }
+        if end <= bytes.count { return true }
+        return fill(upTo: min(fileSize, max(end, bytes.count * 2)))
+    }
+
+    func u16(_ at: Int) -> UInt16 {
+        bytes.withUnsafeBytes { UInt16(littleEndian: $0.loadUnaligned(fromByteOffset: at, as: UInt16.self)) }
+    }
+
+    func u32(_ at: Int) -> UInt32 {
+        bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
+    }
+
+    /// One explicit-VR little-endian element header at `at`: nil for anything the common form
+    /// does not have (delimiters, unknown VRs, undefined or odd lengths, values past the end).
+    mutating func element(at: Int) -> RawHeader.Element? {
+        guard need(at, 8) else { return nil }
+        let tag = Tag(u16(at), u16(at + 2))
+        guard !tag.isDelimiter, let vr = VR(bytes[at + 4], bytes[at + 5]) else { return nil }
+        let valueOffset: Int, length: Int
+        if vr.hasLongLength {
+            // Reserved bytes other than zero are read as they are, but not copied verbatim.
+            guard need(at, 12), u16(at + 6) == 0 else { return nil }
+            let raw = u32(at + 8)
+            guard raw != 0xFFFF_FFFF else { return nil }
+            (valueOffset, length) = (at + 12, Int(raw))
+        } else {
+            (valueOffset, length) = (at + 8, Int(u16(at + 6)))
+        }
+        guard length & 1 == 0, valueOffset + length <= fileSize else { return nil }
+        return RawHeader.Element(tag: tag, vr: vr, offset: at, valueOffset: valueOffset, length: length)
+    }
+
+    /// The general reader does not read the element it stops at, but checks that its declared
+    /// length (unless undefined) fits the file; a header it cannot judge goes to that reader.
+    mutating func stopElementFits(at pos: Int) -> Bool {
+        guard need(pos, 8), let vr = VR(bytes[pos + 4], bytes[pos + 5]) else { return false }
+        let length: UInt32
+        if vr.hasLongLength {
+            guard need(pos, 12) else { return false }
+            length = u32(pos + 8)
+        } else {
+            length = UInt32(u16(pos + 6))
+        }
+        let header = vr.hasLongLength ? 12 : 8
+        return length == 0xFFFF_FFFF || Int(length) <= fileSize - pos - header
+    }
+
+    mutating func parse(stop: Tag) -> RawHeader? {
+        guard bytes[128] == 0x44, bytes[129] == 0x49, bytes[130] == 0x43, bytes[131] == 0x4D else { return nil }  // "DICM"
+        // Meta information: group 0002, ascending.
+        var meta: [RawHeader.Element] = []
+        var pos = 132
+        while true {
+            guard need(pos, 2) else { return nil }
+            if u16(pos) != 0x0002 { break }
+            guard let e = element(at: pos), meta.last.map({ $0.tag < e.tag }) ?? true else { return nil }
+            meta.append(e)
+            pos = e.end
+        }
+        let dataSetOffset = pos
+        guard let first = meta.first else { return nil }
+        if first.tag == Tag(0x0002, 0x0000) {
+            guard first.vr == .UL, first.length == 4, need(first.valueOffset, 4),
+                  first.end + Int(u32(first.valueOffset)) == dataSetOffset else { return nil }
+        }
+        guard let tsElement = meta.first(where: { $0.tag == Tag(0x0002, 0x0010) }), need(tsElement.valueOffset, tsElement.length) else { return nil }
+        var tsBytes = bytes[tsElement.valueOffset..<tsElement.end]
+        while let last = tsBytes.last, last == 0 || last == 0x20 { tsBytes = tsBytes.dropLast() }
+        let syntax = TransferSyntax(uid: String(decoding: tsBytes, as: UTF8.self))
+        guard syntax.isKnown, syntax.isExplicitVR, !syntax.isBigEndian, !syntax.isDeflated else { return nil }
+
+        // Data set: ascending, up to the stop tag or the end of the file.
+        var elements: [RawHeader.Element] = []
+        elements.reserveCapacity(64)
+        var last = Tag(0x0002, 0xFFFF)
+        var characterSet = SpecificCharacterSet.default
+        while pos < fileSize {
+            guard need(pos, 4) else { return nil }
+            let tag = Tag(u16(pos), u16(pos + 2))
+            guard !tag.isDelimiter else { return nil }
+            if tag >= stop {
+                guard stopElementFits(at: pos) else { return nil }
+                break
+            }
+            guard tag > last, tag.group != 0, let e = element(at: pos), need(e.valueOffset, e.length) else { return nil }
+            if tag == Tag(0x0008, 0x0005) {
+                characterSet = SpecificCharacterSet(String(decoding: bytes[e.valueOffset..<e.end], as: UTF8.self))
+                if characterSet.problem != nil { return nil }
+            }
+            elements.append(e)
+            last = tag
+            pos = e.end
+        }
+        guard !elements.isEmpty || pos >= fileSize else { return nil }
+        return RawHeader(bytes: bytes, fileSize: fileSize, meta: meta, elements: elements, transferSyntax: syntax,
+                         dataSetOffset: dataSetOffset, characterSet: characterSet)
+    }
+}

@@ -1,0 +1,112 @@
+import DICOM
+
+/// The keys of one directory record, taken from the instance that represents it: the record
+/// type's keys (PS3.3 F.5, `RecordKeys`), SR/KO content modifiers, the profile's extra keys,
+/// and (0008,0005) where a key needs it. Problems are collected in `Notes`, so that every one
+/// is reported at once. Sendable and free of shared state: the scan workers make leaf keys
+/// with it in parallel, and the record builder makes the rest.
+struct RecordKeyMaker: Sendable {
+    let profile: ApplicationProfile
+    let invent: Bool
+
+    struct Notes {
+        var errors: [String] = []
+        var invented: [String] = []
+        /// Key values rewritten to a standard form or length (see KeyValues).
+        var normalized: [String] = []
+        var isEmpty: Bool { errors.isEmpty && invented.isEmpty && normalized.isEmpty }
+    }
+
+    /// `header` holds the instance's elements for this level; `path` names the instance in
+    /// messages; `index` is the record's 1-based position among its siblings, used for
+    /// invented numbers.
+    func keys(_ type: RecordType, header h: DataSet, path: String, index: Int, notes: inout Notes) -> DataSet {
+        var keys = DataSet()
+        for spec in RecordKeys.keys(for: type) {
+            if let e = h[spec.tag], hasValue(e) {
+                if e.vr == .UI, let uid = h.string(spec.tag), !UIDRegistry.isValid(uid) {
+                    notes.errors.append("\(path): \(spec.tag) \(DataDictionary.keyword(for: spec.tag)) \"\(uid)\" is not a valid UID (PS3.5 §9.1)")
+                    continue
+                }
+                let (value, note) = KeyValues.normalize(e, in: h)
+                if let note { notes.normalized.append("\(path): \(note)") }
+                keys.set(value)
+                continue
+            }
+            switch spec.type {
+            case .conditional:
+                continue
+            case .type2:
+                keys.set(empty(spec.tag))
+            case .type1:
+                if invent, let value = invented(spec.tag, h, index: index) {
+                    keys.set(value)
+                    notes.invented.append("\(path): \(DataDictionary.keyword(for: spec.tag)) = \(value.bytes.map { String(decoding: $0, as: UTF8.self).trimmingTrailingSpaces } ?? "") for the \(type.rawValue) record")
+                } else {
+                    let table = RecordKeys.tableName(type)
+                    notes.errors.append("\(path): missing Type 1 key \(spec.tag) \(DataDictionary.keyword(for: spec.tag)) for the \(type.rawValue) record (PS3.3 \(table))\(invent ? "; it cannot be invented" : "; --invent fills it")")
+                }
+            }
+        }
+        switch type {
+        case .srDocument, .keyObjectDoc:
+            if let items = h.sequence(.contentSequence) {
+                let modifiers = items.filter { $0.string(.relationshipType) == "HAS CONCEPT MOD" }
+                if !modifiers.isEmpty { keys.set(.contentSequence, sequence: modifiers) }
+            }
+            if type == .srDocument, h.string(.verificationFlag) == "VERIFIED",
+               let observer = h.sequence(.verifyingObserverSequence)?.last, let e = observer[.verificationDateTime] {
+                keys.set(e)
+            }
+        default:
+            break
+        }
+        for tag in profile.extraKeys(for: type) {
+            if let e = h[tag], hasValue(e) { keys.set(e); continue }
+            if let e = fromSharedFunctionalGroups(tag, h) { keys.set(e) }
+        }
+        // (0008,0005) only where a key actually uses an extended or replacement repertoire.
+        if let cs = h[.specificCharacterSet], keys.elements.contains(where: needsCharacterSet) { keys.set(cs) }
+        return keys
+    }
+
+    private func fromSharedFunctionalGroups(_ tag: Tag, _ h: DataSet) -> DataElement? {
+        guard let macro = ApplicationProfile.sharedFunctionalGroupKeys.first(where: { $0.0 == tag })?.macro,
+              let shared = h.sequence(.sharedFunctionalGroupsSequence)?.first,
+              let item = shared.sequence(macro)?.first, let e = item[tag], hasValue(e) else { return nil }
+        return e
+    }
+
+    /// Deterministic, documented stand-ins for missing Type 1 keys (man page: --invent).
+    private func invented(_ tag: Tag, _ h: DataSet, index: Int) -> DataElement? {
+        func string(_ vr: VR, _ value: String) -> DataElement {
+            var ds = DataSet()
+            ds.set(tag, vr, value)
+            return ds[tag] ?? DataElement(tag, vr, bytes: [])
+        }
+        switch tag {
+        case .studyDate:
+            let d = [Tag.seriesDate, .acquisitionDate, .contentDate].lazy.compactMap { nonEmpty(h.string($0)) }.first
+            return string(.DA, d ?? "19000101")
+        case .studyTime:
+            let t = [Tag.seriesTime, .acquisitionTime, .contentTime].lazy.compactMap { nonEmpty(h.string($0)) }.first
+            return string(.TM, t ?? "000000")
+        case .studyID:
+            return string(.SH, nonEmpty(h.string(.accessionNumber)).map { String($0.prefix(16)) } ?? "DFS\(index)")
+        case .modality:
+            return string(.CS, "OT")
+        default:
+            break
+        }
+        let vr = DataDictionary.entry(for: tag)?.vr ?? .UN
+        switch vr {
+        case .IS: return string(.IS, String(index))
+        case .DA: return string(.DA, "19000101")
+        case .TM: return string(.TM, "000000")
+        case .DT: return string(.DT, "19000101000000")
+        case .CS: return string(.CS, "UNKNOWN")
+        case .LO, .SH, .LT, .ST, .UT, .PN: return string(vr, "UNKNOWN")
+        default: return nil  // UIDs, sequences and binary values are never made up
+        }
+    }
+}
