@@ -95,7 +95,9 @@ public enum FileSetCreator {
         var report = staged.report
         report.fileSet = options.inPlace ? source : (output ?? "")
         if options.dryRun { return report }
+        var timer = PhaseTimer()
         try write(staged, output: options.inPlace ? nil : output, progress: progress)
+        timer.mark("write")
         return report
     }
 
@@ -219,10 +221,11 @@ public enum FileSetCreator {
         }
         let instanceCount = built.leaves.count
         let instanceBytes = built.leaves.reduce(0) { $0 + $1.instance.size }
-        let firstComponents = Set(built.leaves.compactMap { $0.record.reference?.fileID.components.first })
-        timer.mark("copies")
+        let firstComponents = options.descriptorPath == nil ? []
+            : Set(built.leaves.compactMap { $0.record.reference?.fileID.components.first })
+        releaseInBackground(built.leaves)
         built.leaves = []
-        timer.mark("release instances")
+        timer.mark("copies")
         var dir = DICOMDIR(fileSetID: options.fileSetID, fileSetUID: options.fileSetUID ?? UIDGenerator.make(), roots: built.roots)
         if let descriptor = options.descriptorPath {
             dir.descriptorFileID = try descriptorFileID(for: descriptor, avoiding: firstComponents)
@@ -234,7 +237,12 @@ public enum FileSetCreator {
         report.fileSetID = dir.fileSetID
         report.fileSetUID = dir.fileSetUID
         report.instances = instanceCount
-        for r in dir.allRecords { report.records[r.type.rawValue, default: 0] += 1 }
+        var counts: [RecordType: Int] = [:]
+        for r in dir.allRecords { counts[r.type, default: 0] += 1 }
+        report.records = Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) })
+        releaseInBackground(dir.roots)
+        dir.roots = []
+        built.roots = []
         report.dicomdirBytes = bytes.count
         report.bytes = instanceBytes + bytes.count
         let descriptor = options.descriptorPath.flatMap { path in dir.descriptorFileID.map { (fileID: $0, source: path) } }

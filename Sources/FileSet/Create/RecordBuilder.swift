@@ -95,8 +95,17 @@ final class RecordBuilder {
                 [.studyDate, .studyTime, .studyID, .accessionNumber, .studyDescription], "study \(studyUID)")
         compare(series.first.levelBlobs.series, inst.levelBlobs.series, series.first, inst,
                 [.modality, .seriesNumber], "series \(seriesUID)")
-        // Groups keep their first instance's blobs; other leaves need none.
+        // Groups keep their first instance's blobs; other leaves need none. Strings every
+        // instance of a series shares are kept once (tens of thousands of instances are held
+        // until the tree is built).
         if patient.first !== inst && study.first !== inst && series.first !== inst { inst.levelBlobs = .init() }
+        inst.patientID = patient.key
+        inst.studyUID = study.key
+        inst.seriesUID = series.key
+        if let previous = series.leaves.last {
+            if previous.sopClassUID == inst.sopClassUID { inst.sopClassUID = previous.sopClassUID }
+            if previous.transferSyntaxUID == inst.transferSyntaxUID { inst.transferSyntaxUID = previous.transferSyntaxUID }
+        }
         series.leaves.append(inst)
     }
 

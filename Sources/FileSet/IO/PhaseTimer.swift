@@ -13,10 +13,23 @@ struct PhaseTimer {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
+    /// Resident set size now, from /proc/self/statm (0 where there is none).
+    static func residentMB() -> Int {
+        let fd = open("/proc/self/statm", O_RDONLY)
+        guard fd >= 0 else { return 0 }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 128)
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, 128) }
+        guard n > 0 else { return 0 }
+        let fields = buffer[..<n].split(separator: 0x20)
+        guard fields.count > 1, let pages = Int(String(decoding: fields[1], as: UTF8.self)) else { return 0 }
+        return (pages * Int(sysconf(Int32(_SC_PAGESIZE)))) >> 20
+    }
+
     mutating func mark(_ phase: String) {
         guard enabled else { return }
         let t = Self.now()
-        let line = "timing: \(phase) \(Int((t - last) * 1000)) ms\n"
+        let line = "timing: \(phase) \(Int((t - last) * 1000)) ms, resident \(Self.residentMB()) MB\n"
         _ = line.withCString { write(2, $0, strlen($0)) }
         last = t
     }

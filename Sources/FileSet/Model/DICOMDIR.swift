@@ -60,13 +60,33 @@ public struct DICOMDIRWriter {
         w.tag(.directoryRecordSequence); w.append(Array("SQ".utf8)); w.u16(0); w.u32(0)
         let sequenceLengthAt = w.count - 4
         let sequenceStart = w.count
-        var itemOffset: [ObjectIdentifier: Int] = [:]
+        // Items are encoded on all cores in runs of records, then joined: a record's offset is
+        // its run's start plus its place in the run.
         let records = dir.allRecords
-        itemOffset.reserveCapacity(records.count)
-        w.reserve(additional: records.count * 280)
-        for record in records {
-            itemOffset[ObjectIdentifier(record)] = w.count
-            try writeItem(record, into: &w)
+        let runs = max(1, min(64, records.count / 512))
+        let perRun = (records.count + runs - 1) / max(1, runs)
+        var parts = parallelMap(runs) { run -> Result<(bytes: [UInt8], offsets: [Int]), Error> in
+            Result {
+                let range = min(records.count, run * perRun)..<min(records.count, (run + 1) * perRun)
+                var part = ByteWriter(capacity: range.count * 280)
+                var offsets: [Int] = []
+                offsets.reserveCapacity(range.count)
+                for record in records[range] {
+                    offsets.append(part.count)
+                    try writeItem(record, into: &part)
+                }
+                return (part.bytes, offsets)
+            }
+        }
+        var itemOffsets: [Int] = []   // by position in `records` (depth-first order)
+        itemOffsets.reserveCapacity(records.count)
+        w.reserve(additional: parts.reduce(0) { $0 + ((try? $1.get().bytes.count) ?? 0) })
+        for i in parts.indices {
+            let (bytes, offsets) = try parts[i].get()
+            parts[i] = .success(([], []))  // each part freed once copied: the whole is never held twice
+            let base = w.count
+            itemOffsets += offsets.map { base + $0 }
+            w.append(bytes)
         }
         if undefinedLengths {
             w.patchU32(at: sequenceLengthAt, 0xFFFF_FFFF)
@@ -76,20 +96,38 @@ public struct DICOMDIRWriter {
         }
 
         // Item layout: item header (8), (0004,1400) UL header (8) + value (4), (0004,1410) US (8 + 2),
-        // (0004,1420) UL header (8) + value: the two offset values sit at +16 and +38.
-        func offset(_ r: DirectoryRecord?) -> UInt32 { r.flatMap { itemOffset[ObjectIdentifier($0)] }.map(UInt32.init) ?? 0 }
+        // (0004,1420) UL header (8) + value: the two offset values sit at +16 and +38. Walking the
+        // tree depth-first visits records in `records` order: a record's first child is the next
+        // record, its next sibling comes after its whole subtree.
+        var index = 0
         func link(_ siblings: [DirectoryRecord]) {
-            for (i, r) in siblings.enumerated() {
-                let at = itemOffset[ObjectIdentifier(r)]!
-                w.patchU32(at: at + 16, offset(i + 1 < siblings.count ? siblings[i + 1] : nil))   // (0004,1400)
-                w.patchU32(at: at + 38, offset(r.children.first))                                 // (0004,1420)
+            var positions: [Int] = []
+            positions.reserveCapacity(siblings.count)
+            for r in siblings {
+                positions.append(index)
+                index += 1
                 link(r.children)
+            }
+            for (k, i) in positions.enumerated() {
+                let at = itemOffsets[i]
+                w.patchU32(at: at + 16, k + 1 < positions.count ? UInt32(itemOffsets[positions[k + 1]]) : 0)   // (0004,1400)
+                w.patchU32(at: at + 38, siblings[k].children.isEmpty ? 0 : UInt32(itemOffsets[i + 1]))           // (0004,1420)
             }
         }
         link(dir.roots)
-        w.patchU32(at: firstRootAt, offset(dir.roots.first))
-        w.patchU32(at: lastRootAt, offset(dir.roots.last))
+        let rootOffsets = dir.roots.isEmpty ? (0, 0) : (itemOffsets[0], itemOffsets[lastRootIndex(dir.roots)])
+        w.patchU32(at: firstRootAt, UInt32(rootOffsets.0))
+        w.patchU32(at: lastRootAt, UInt32(rootOffsets.1))
         return w.bytes
+    }
+
+    /// Position of the last root record in depth-first order: after every other root's subtree.
+    private func lastRootIndex(_ roots: [DirectoryRecord]) -> Int {
+        roots.dropLast().reduce(0) { $0 + subtreeSize($1) }
+    }
+
+    private func subtreeSize(_ r: DirectoryRecord) -> Int {
+        r.children.reduce(1) { $0 + subtreeSize($1) }
     }
 
     /// Writes a record's item: structure elements first, in the fixed layout the offsets rely

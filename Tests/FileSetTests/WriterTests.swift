@@ -1,0 +1,57 @@
+@testable import FileSet
+import DICOM
+import Testing
+
+/// Large directories are encoded in parallel runs of records: the offsets that link them must
+/// still lead a reader through exactly the tree that was written.
+@Suite struct WriterTests {
+    static func tree() -> [DirectoryRecord] {
+        (1...3).map { p in
+            var keys = DataSet()
+            keys.set(.patientID, .LO, "P\(p)")
+            let patient = DirectoryRecord(type: .patient, keys: keys)
+            patient.children = (1...2).map { s in
+                var keys = DataSet()
+                keys.set(.studyInstanceUID, .UI, "1.2.3.\(p).\(s)")
+                let study = DirectoryRecord(type: .study, keys: keys)
+                study.children = (1...3).map { r in
+                    var keys = DataSet()
+                    keys.set(.seriesInstanceUID, .UI, "1.2.3.\(p).\(s).\(r)")
+                    let series = DirectoryRecord(type: .series, keys: keys)
+                    series.children = (1...200).map { i in
+                        var keys = DataSet()
+                        keys.set(.instanceNumber, .IS, String(i))
+                        let id = FileID(trusted: ["P\(p)", "S\(s)", "R\(r)", "I\(i)"])
+                        return DirectoryRecord(type: .image, keys: keys, reference: InstanceReference(
+                            fileID: id, sopClassUID: "1.2.840.10008.5.1.4.1.1.2", sopInstanceUID: "1.2.3.\(p).\(s).\(r).\(i)",
+                            transferSyntaxUID: "1.2.840.10008.1.2.1"))
+                    }
+                    return series
+                }
+                return study
+            }
+            return patient
+        }
+    }
+
+    static func shape(_ records: [DirectoryRecord]) -> [String] {
+        records.flatMap { $0.preorder() }.map { r in
+            "\(r.typeText) \(r.children.count) \(r.keys.string(.patientID) ?? r.keys.string(.studyInstanceUID) ?? r.keys.string(.seriesInstanceUID) ?? r.reference?.fileID.path ?? "")"
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func parallelRunsLinkTheSameTree(undefinedLengths: Bool) throws {
+        let roots = Self.tree()
+        let dir = DICOMDIR(fileSetID: "TEST", fileSetUID: "1.2.3.4", roots: roots)
+        #expect(dir.allRecords.count > 3000)  // several runs of 512 records
+        let bytes = try DICOMDIRWriter(undefinedLengths: undefinedLengths).encode(dir)
+        let read = try DICOMDIRReader.read(try DICOMFile.read(bytes: bytes))
+        #expect(read.findings.isEmpty, Comment(rawValue: read.findings.map(\.description).joined(separator: "\n")))
+        #expect(Self.shape(read.dicomdir.roots) == Self.shape(roots))
+        // Offsets are absolute and point at each record's item; the last root is the last patient.
+        let ds = try DICOMFile.read(bytes: bytes).dataSet
+        let last = try #require(ds.int(.offsetOfTheLastDirectoryRecordOfTheRootDirectoryEntity))
+        #expect(read.dicomdir.roots.last?.offset == last)
+    }
+}
