@@ -88,4 +88,31 @@ import TestSupport
         #expect(problems.isEmpty, Comment(rawValue: problems.prefix(20).joined(separator: "\n")))
         #expect(fast > 100, "the fast path took \(fast) of \(files.count) files")
     }
+
+    /// Verify's fast path reads files whole: a file it accepts reads without error or warning
+    /// with the verifier's options, and every element the checks keep is the same.
+    @Test func wholeFileFastPathEqualsTheGeneralReader() throws {
+        var files: [String] = []
+        for dir in [try Folders.samples(), try Folders.corpus()] { files += Folders.files(dir).map { dir + "/" + $0 } }
+        files += try Self.pydicomFiles()
+        var fast = 0, problems: [String] = []
+        for path in files {
+            guard let raw = RawHeader.read(path: path, stopBefore: Tag(0xFFFF, 0xFFFF)) else { continue }
+            fast += 1
+            do {
+                let general = try DICOMFile.read(path: path, options: Verifier.fileCheckOptions)
+                if !general.warnings.isEmpty { problems.append("\(path): accepted, but the reader warns: \(general.warnings)") }
+                for e in general.dataSet.elements where e.bytes != nil && raw.element(e.tag).map(raw.dataElement) != e {
+                    problems.append("\(path): element \(e.tag) differs")
+                }
+                if let pixels = general.dataSet[.pixelData], raw.element(.pixelData)?.length != pixels.valueLength {
+                    problems.append("\(path): Pixel Data length differs")
+                }
+            } catch {
+                problems.append("\(path): accepted, but the reader fails: \(error)")
+            }
+        }
+        #expect(problems.isEmpty, Comment(rawValue: problems.prefix(20).joined(separator: "\n")))
+        #expect(fast > 100, "the fast path took \(fast) of \(files.count) files")
+    }
 }

@@ -197,7 +197,7 @@ public struct Verifier {
         // for under other cases only when it does not open as named.
         var file: DICOMFile
         do {
-            file = try storage.readDICOM(id.path, options: Self.fileCheckOptions)
+            file = try quickRead(id.path, in: storage) ?? storage.readDICOM(id.path, options: Self.fileCheckOptions)
         } catch {
             if storage.fileExists(id.path) {
                 f.append(Finding(.error, subject(), "referenced file does not parse: \(error)"))
@@ -235,6 +235,30 @@ public struct Verifier {
                 f.append(Finding(.warning, subject(), "Instance Number is \(m) in the file but \(n) in the record"))
             }
         }
+    }
+
+    /// A file in the common form (see `RawHeader`), located to its last byte without the
+    /// general parser: every element's length checked against the file, the elements the
+    /// checks use copied as the general read with `fileCheckOptions` would keep them. Nil for
+    /// anything else, which the general reader then reads.
+    private func quickRead(_ path: String, in storage: FileSetStorage) -> DICOMFile? {
+        guard let folder = storage as? FolderStorage,
+              let raw = RawHeader.read(path: folder.root + "/" + path, stopBefore: Tag(0xFFFF, 0xFFFF)),
+              let kept = Self.fileCheckOptions.keepOnly else { return nil }
+        var elements: [DataElement] = []
+        for e in raw.elements where kept.contains(e.tag) || e.tag == .specificCharacterSet || e.tag == .pixelRepresentation {
+            if e.vr == .SQ { return nil }
+            elements.append(e.vr.isBulk && e.length > (Self.fileCheckOptions.bulkDataThreshold ?? Int.max)
+                ? DataElement(e.tag, e.vr, .notLoaded(length: e.length), offset: e.offset, valueOffset: e.valueOffset)
+                : raw.dataElement(e))
+        }
+        var file = DICOMFile(preamble: Array(raw.bytes[0..<128]),
+                             meta: DataSet(sortedElements: raw.meta.map(raw.dataElement), characterSet: .default),
+                             dataSet: DataSet(sortedElements: elements, characterSet: raw.characterSet),
+                             transferSyntax: raw.transferSyntax)
+        file.fileSize = raw.fileSize
+        file.path = storage.display(path)
+        return file
     }
 
     /// Native pixel data must hold Rows × Columns × Frames × Samples × Bits Allocated / 8 bytes.
