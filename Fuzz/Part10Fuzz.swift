@@ -5,7 +5,16 @@
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzPart10(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    _ = try? DICOMFile.read(bytes: bytes, options: .headerOnly)
+    let header = try? DICOMFile.read(bytes: bytes, options: .headerOnly)
+    // The scan's fast path accepts only what the general reader reads without a warning,
+    // and locates the same elements (sequences it locates but does not parse).
+    if let raw = RawHeader.read(source: MemoryByteSource(bytes)), !raw.elements.contains(where: { $0.vr == .SQ }) {
+        guard let header else { preconditionFailure("RawHeader accepts what the reader rejects") }
+        precondition(header.warnings.isEmpty, "RawHeader accepts what the reader warns about: \(header.warnings)")
+        for e in header.dataSet.elements where e.vr != .SQ && e.bytes != nil {
+            precondition(raw.element(e.tag).map(raw.dataElement) == e, "RawHeader locates \(e.tag) differently")
+        }
+    }
     guard let file = try? DICOMFile.read(bytes: bytes) else { return 0 }
     _ = TextDump().render(file)
     _ = DICOMJSON(inlineBinary: true).encode(file.dataSet, meta: file.meta)

@@ -51,9 +51,31 @@ public struct RawHeader: Sendable {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
-        let size = Int(st.st_size)
+        return read(size: Int(st.st_size), stopBefore: stop, firstRead: firstRead) { buffer, offset in
+            guard let base = buffer.baseAddress else { return buffer.isEmpty }
+            var done = 0
+            while done < buffer.count {
+                let got = pread(fd, base + done, buffer.count - done, off_t(offset + done))
+                if got < 0 && errno == EINTR { continue }
+                if got <= 0 { return false }
+                done += got
+            }
+            return true
+        }
+    }
+
+    /// The same over any source (bytes in memory, a file inside a disc image).
+    public static func read(source: ByteSource, stopBefore stop: Tag = .pixelData, firstRead: Int = 8192) -> RawHeader? {
+        read(size: source.size, stopBefore: stop, firstRead: firstRead) { buffer, offset in
+            (try? source.read(into: buffer, at: offset)) == buffer.count
+        }
+    }
+
+    /// `fill(buffer, offset)` reads exactly `buffer.count` bytes at `offset` (false: it could not).
+    private static func read(size: Int, stopBefore stop: Tag, firstRead: Int,
+                             fill: @escaping (UnsafeMutableRawBufferPointer, Int) -> Bool) -> RawHeader? {
         guard size >= 132 + 12 else { return nil }
-        var reader = Reader(fd: fd, fileSize: size)
+        var reader = Reader(fileSize: size, fill: fill)
         guard reader.fill(upTo: min(size, firstRead)) else { return nil }
         return reader.parse(stop: stop)
     }
@@ -114,13 +136,13 @@ public struct RawHeader: Sendable {
 
 /// The reading and locating itself: a growing prefix of the file and a position in it.
 private struct Reader {
-    let fd: Int32
     let fileSize: Int
+    let read: (UnsafeMutableRawBufferPointer, Int) -> Bool
     var bytes: [UInt8] = []
 
-    init(fd: Int32, fileSize: Int) {
-        self.fd = fd
+    init(fileSize: Int, fill: @escaping (UnsafeMutableRawBufferPointer, Int) -> Bool) {
         self.fileSize = fileSize
+        read = fill
     }
 
     /// Makes the first `n` bytes of the file available (n ≤ fileSize).
@@ -128,19 +150,9 @@ private struct Reader {
         let have = bytes.count
         guard n > have else { return true }
         guard n <= RawHeader.maxHeaderBytes else { return false }
-        var ok = true
         bytes.append(contentsOf: repeatElement(0, count: n - have))
-        bytes.withUnsafeMutableBytes { buf in
-            guard let base = buf.baseAddress else { ok = false; return }
-            var done = have
-            while done < n {
-                let got = pread(fd, base + done, n - done, off_t(done))
-                if got < 0 && errno == EINTR { continue }
-                if got <= 0 { ok = false; return }
-                done += got
-            }
-        }
-        return ok
+        let read = self.read
+        return bytes.withUnsafeMutableBytes { buf in read(UnsafeMutableRawBufferPointer(rebasing: buf[have..<n]), have) }
     }
 
     /// Bytes [at, at + n) available, reading ahead in steps that at least double the prefix.
