@@ -49,32 +49,39 @@ public enum DICOMDIRReader {
         guard let items = ds.sequence(.directoryRecordSequence) else {
             throw FileSetError.unusableInput("\(file.path ?? "DICOMDIR"): not a DICOMDIR: no Directory Record Sequence (0004,1220)")
         }
-        var byOffset: [Int: DataSet] = [:]
-        for item in items { if let o = item.itemOffset { byOffset[o] = item } }
+        // Every item's record and links, made on all cores (a DICOMDIR can hold a record per
+        // file of a large file-set); the offsets are then followed serially.
+        let nodes = parallelMap(items.count) { i -> Node in
+            let item = items[i]
+            return Node(record: makeRecord(item, offset: item.itemOffset ?? 0), markedInactive: item.int(.recordInUseFlag) == 0,
+                        lower: item.int(.offsetOfReferencedLowerLevelDirectoryEntity) ?? 0,
+                        next: item.int(.offsetOfTheNextDirectoryRecord) ?? 0)
+        }
+        let byOffset = OffsetIndex(items)
 
         var inactive = 0
         var inactiveFiles: [FileID] = []
-        var visited: Set<Int> = []
+        var visited = [Bool](repeating: false, count: items.count)
         /// Follows a chain of sibling records from `offset`, recursing into children. Records
         /// below an inactive one count as inactive too (dcm4che deactivates whole subtrees).
         func chain(from offset: Int, parent: RecordType?, depth: Int, active: Bool = true) -> [DirectoryRecord] {
             var out: [DirectoryRecord] = []
             var next = offset
             while next != 0 {
-                guard let item = byOffset[next] else {
+                guard let i = byOffset[next] else {
                     findings.append(Finding(.error, "offset \(next)", "points at no directory record (PS3.3 F.3.2.2: offsets point at the first byte of a record's item)"))
                     break
                 }
-                guard visited.insert(next).inserted else {
+                guard !visited[i] else {
                     findings.append(Finding(.error, "record at byte \(next)", "reached twice: the offsets form a cycle"))
                     break
                 }
-                let record = makeRecord(item, offset: next)
-                if !active || item.int(.recordInUseFlag) == 0 {
+                visited[i] = true
+                let node = nodes[i], record = node.record
+                if !active || node.markedInactive {
                     inactive += 1
                     if let ref = record.reference { inactiveFiles.append(ref.fileID) }
-                    let lower = item.int(.offsetOfReferencedLowerLevelDirectoryEntity) ?? 0
-                    if lower != 0 && depth <= 16 { _ = chain(from: lower, parent: record.type, depth: depth + 1, active: false) }
+                    if node.lower != 0 && depth <= 16 { _ = chain(from: node.lower, parent: record.type, depth: depth + 1, active: false) }
                 } else {
                     if depth > 16 {
                         findings.append(Finding(.error, "record at byte \(next)", "records nested deeper than 16 levels"))
@@ -83,11 +90,10 @@ public enum DICOMDIRReader {
                     if !RecordType.allowedChildren(of: parent).contains(record.type) && RecordType(rawValue: record.typeText) != nil {
                         findings.append(Finding(.error, describe(record), "a \(record.typeText) record may not be \(parent.map { "under a \($0.rawValue) record" } ?? "at the root") (PS3.3 Table F.4-1)"))
                     }
-                    let lower = item.int(.offsetOfReferencedLowerLevelDirectoryEntity) ?? 0
-                    if lower != 0 { record.children = chain(from: lower, parent: record.type, depth: depth + 1) }
+                    if node.lower != 0 { record.children = chain(from: node.lower, parent: record.type, depth: depth + 1) }
                     out.append(record)
                 }
-                next = item.int(.offsetOfTheNextDirectoryRecord) ?? 0
+                next = node.next
             }
             return out
         }
@@ -97,11 +103,11 @@ public enum DICOMDIRReader {
         if first == 0 && !items.isEmpty {
             findings.append(Finding(.error, "DICOMDIR", "(0004,1200) is 0 but there are \(items.count) records"))
         }
-        if let last = ds.int(.offsetOfTheLastDirectoryRecordOfTheRootDirectoryEntity), let lastRoot = lastRootOffset(first, byOffset),
+        if let last = ds.int(.offsetOfTheLastDirectoryRecordOfTheRootDirectoryEntity), let lastRoot = lastRootOffset(first, nodes, byOffset),
            last != lastRoot {
             findings.append(Finding(.warning, "DICOMDIR", "(0004,1202) is \(last) but the last root record is at byte \(lastRoot) (as some writers, e.g. GDCM, get wrong)"))
         }
-        let unreached = items.compactMap(\.itemOffset).filter { !visited.contains($0) }
+        let unreached = items.indices.filter { !visited[$0] }.compactMap { items[$0].itemOffset }
         if !unreached.isEmpty {
             findings.append(Finding(.error, "DICOMDIR", "\(unreached.count) record\(unreached.count == 1 ? " is" : "s are") not reachable from the root (first at byte \(unreached[0]))"))
             // Recover what the links lose: rebuild those records by their order in the sequence.
@@ -132,14 +138,41 @@ public enum DICOMDIRReader {
         return record
     }
 
-    private static func lastRootOffset(_ first: Int, _ byOffset: [Int: DataSet]) -> Int? {
+    private static func lastRootOffset(_ first: Int, _ nodes: [Node], _ byOffset: OffsetIndex) -> Int? {
         var current = first, seen: Set<Int> = []
-        while let item = byOffset[current], seen.insert(current).inserted {
-            let next = item.int(.offsetOfTheNextDirectoryRecord) ?? 0
-            if next == 0 { return current }
-            current = next
+        while let i = byOffset[current], seen.insert(current).inserted {
+            if nodes[i].next == 0 { return current }
+            current = nodes[i].next
         }
         return nil
+    }
+
+    /// A record made from its item, with the item's links.
+    struct Node {
+        let record: DirectoryRecord
+        /// (0004,1410) is 0000H.
+        let markedInactive: Bool
+        let lower: Int
+        let next: Int
+    }
+
+    /// Item index by item offset: a binary search over the offsets in file order (no hashing
+    /// of tens of thousands of keys).
+    struct OffsetIndex {
+        private let sorted: [(offset: Int, index: Int)]
+        init(_ items: [DataSet]) {
+            var pairs = items.enumerated().compactMap { i, item in item.itemOffset.map { (offset: $0, index: i) } }
+            if !pairs.indices.dropFirst().allSatisfy({ pairs[$0 - 1].offset < pairs[$0].offset }) { pairs.sort { $0.offset < $1.offset } }
+            sorted = pairs
+        }
+        subscript(offset: Int) -> Int? {
+            var lo = 0, hi = sorted.count
+            while lo < hi {
+                let mid = (lo + hi) >> 1
+                if sorted[mid].offset < offset { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < sorted.count && sorted[lo].offset == offset ? sorted[lo].index : nil
+        }
     }
 
     /// Last resort when the offsets lead nowhere: the order of the records in the sequence

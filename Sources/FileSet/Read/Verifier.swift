@@ -45,34 +45,44 @@ public struct Verifier {
         var findings = read.findings
         checkDICOMDIRFile(read.file, read.dicomdir, storage: storage, &findings)
         let records = read.dicomdir.allRecords
-        for r in records { checkKeys(r, &findings) }
 
-        // References: valid, inside, present, unique (in record order, serially), then each
-        // file opened and checked (independent of each other, in parallel).
-        var referenced: [String: DirectoryRecord] = [:]   // File ID path (upper case) → its record
-        var toCheck: [(ref: InstanceReference, record: DirectoryRecord)] = []
-        for r in records {
-            guard let ref = r.reference else { continue }
+        // References: valid, inside, present, unique. Each record's own checks run on all
+        // cores; uniqueness is decided serially, in record order; then each file is opened and
+        // checked (independent of each other, in parallel).
+        let checker = self
+        let perRecord = parallelMap(records.count) { i -> (keys: [Finding], reference: [Finding], key: String?) in
+            let r = records[i]
+            var keys: [Finding] = [], reference: [Finding] = []
+            checker.checkKeys(r, &keys)
+            guard let ref = r.reference else { return (keys, reference, nil) }
             let subject = { "\(DICOMDIRReader.describe(r)) → \(ref.fileID.path)" }
             let violations = FileID.violations(of: ref.fileID.components)
             if !violations.isEmpty {
-                findings.append(Finding(.error, subject(), "Referenced File ID is not valid: " + violations.map(\.description).joined(separator: "; ") + " (PS3.10 §8.2)"))
+                reference.append(Finding(.error, subject(), "Referenced File ID is not valid: " + violations.map(\.description).joined(separator: "; ") + " (PS3.10 §8.2)"))
             }
             if ref.fileID.components.contains("..") || ref.fileID.components.contains(".") {
-                findings.append(Finding(.error, subject(), "Referenced File ID leaves the file-set (PS3.10 §8.6: a DICOMDIR references only files inside its file-set)"))
-                continue
+                reference.append(Finding(.error, subject(), "Referenced File ID leaves the file-set (PS3.10 §8.6: a DICOMDIR references only files inside its file-set)"))
+                return (keys, reference, nil)
             }
-            let key = asciiUppercased(ref.fileID.path)
+            return (keys, reference, asciiUppercased(ref.fileID.path))
+        }
+        for r in perRecord { findings += r.keys }
+        var referenced: [String: DirectoryRecord] = [:]   // File ID path (upper case) → its record
+        referenced.reserveCapacity(records.count)
+        var toCheck: [(ref: InstanceReference, record: DirectoryRecord)] = []
+        for (i, r) in perRecord.enumerated() {
+            findings += r.reference
+            guard let key = r.key, let ref = records[i].reference else { continue }
             if let other = referenced[key] {
-                findings.append(Finding(.error, subject(), "file already referenced by the \(DICOMDIRReader.describe(other)); a file is referenced by at most one record (PS3.3 F.3.2.2)"))
+                findings.append(Finding(.error, "\(DICOMDIRReader.describe(records[i])) → \(ref.fileID.path)",
+                                        "file already referenced by the \(DICOMDIRReader.describe(other)); a file is referenced by at most one record (PS3.3 F.3.2.2)"))
                 continue
             }
-            referenced[key] = r
-            toCheck.append((ref, r))
+            referenced[key] = records[i]
+            toCheck.append((ref, records[i]))
         }
         timer.mark("record checks")
         let workers = max(1, min(8, sysconfCores()))
-        let checker = self
         findings += parallelMap(toCheck.count, workers: workers) { i -> [Finding] in
             var f: [Finding] = []
             let c = toCheck[i]
