@@ -201,12 +201,16 @@ public enum FileSetCreator {
         guard errors.isEmpty else { throw FileSetError.rejected(errors) }
 
         // File IDs: the paths themselves in place, a generated layout otherwise.
+        // Each leaf's reference is its own: made on all cores.
         let layout = options.inPlace ? nil : Layout(roots: built.roots)
-        for (record, inst) in built.leaves {
+        let leaves = built.leaves
+        _ = parallelMap(leaves.count, workers: options.workers) { i -> Bool in
+            let (record, inst) = leaves[i]
             let fileID = layout?.fileIDs[ObjectIdentifier(record)] ?? FileID(trusted: pathComponents(inst.relativePath))
             record.reference = InstanceReference(fileID: fileID, sopClassUID: inst.sopClassUID, sopInstanceUID: inst.sopInstanceUID,
                                                  transferSyntaxUID: inst.transferSyntaxUID,
                                                  relatedGeneralSOPClassUID: inst.relatedGeneralSOPClassUID)
+            return true
         }
         timer.mark("references")
         if let maker = options.iconMaker, !options.dryRun {
