@@ -206,7 +206,8 @@ public struct InstanceScanner: Sendable {
     }
 
     /// Reads one header and reduces it, on the worker's thread: three level blobs and the
-    /// leaf's own elements remain; the rest is released here, in parallel.
+    /// leaf's own elements remain; the rest is released here, in parallel. `rawHeaders: false`
+    /// always takes the general reader (the tests compare the two paths).
     static func scanOne(root: String, relative: String, levels: LevelTags, options: ReadOptions, keyMaker: RecordKeyMaker,
                         rawHeaders: Bool = true) -> ScanResult {
         let path = root + "/" + relative
@@ -309,13 +310,7 @@ func nonEmpty(_ s: String?) -> String? {
     return s
 }
 
-public func sysconfCores() -> Int {
-    #if canImport(Glibc)
-    return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-    #else
-    return 2
-    #endif
-}
+public func sysconfCores() -> Int { onlineProcessors() }
 
 /// A shared work counter for the scan workers.
 final class Counter: @unchecked Sendable {

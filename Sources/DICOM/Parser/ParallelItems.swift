@@ -17,7 +17,7 @@ extension DataSetParser {
     /// reports whatever is wrong).
     func parseItemsInParallel(tag: Tag, start: Int, end: Int, depth: Int, syntax: Syntax,
                               charset: SpecificCharacterSet) throws -> [DataSet]? {
-        let workers = DataSetParser.cores
+        let workers = onlineProcessors()
         guard workers > 1, cursor.source.supportsConcurrentReads, end - start >= Self.parallelSequenceBytes,
               depth <= options.maxDepth, !syntax.bigEndian else { return nil }
         guard let bounds = itemBounds(start: start, end: end) else { return nil }
@@ -78,14 +78,16 @@ extension DataSetParser {
         }
         return bounds
     }
+}
 
-    static let cores: Int = {
-        #if canImport(Glibc)
-        return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        #else
-        return 1
-        #endif
-    }()
+/// Processors online now: how many workers parallel work uses (here and in the modules
+/// above).
+public func onlineProcessors() -> Int {
+    #if canImport(Glibc)
+    return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    #else
+    return 1
+    #endif
 }
 
 /// Per-chunk results, each slot written by exactly one worker.

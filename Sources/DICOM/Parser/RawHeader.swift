@@ -49,18 +49,32 @@ public struct RawHeader: Sendable {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
-        return read(size: Int(st.st_size), stopBefore: stop, firstRead: firstRead) { buffer, offset in
-            guard let base = buffer.baseAddress else { return buffer.isEmpty }
+        let fill: (UnsafeMutableRawBufferPointer, Int) -> Int = { buffer, offset in
+            guard let base = buffer.baseAddress else { return 0 }
             var done = 0
             while done < buffer.count {
                 let got = pread(fd, base + done, buffer.count - done, off_t(offset + done))
                 if got < 0 && errno == EINTR { continue }
-                if got <= 0 { return false }
+                if got < 0 { return -1 }
+                if got == 0 { break }
                 done += got
             }
-            return true
+            return done
+        }
+        // The first read tells the size of a file shorter than it (most headers of a large
+        // scan); only longer files cost an fstat.
+        var head = [UInt8](repeating: 0, count: max(firstRead, 144))
+        let got = head.withUnsafeMutableBytes { fill($0, 0) }
+        guard got >= 0 else { return nil }
+        var size = got
+        if got == head.count {
+            var st = stat()
+            guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
+            size = Int(st.st_size)
+        }
+        head.removeLast(head.count - min(got, size))
+        return read(size: size, stopBefore: stop, firstRead: firstRead, initial: head) { buffer, offset in
+            fill(buffer, offset) == buffer.count
         }
     }
 
@@ -72,11 +86,11 @@ public struct RawHeader: Sendable {
     }
 
     /// `fill(buffer, offset)` reads exactly `buffer.count` bytes at `offset` (false: it could not).
-    private static func read(size: Int, stopBefore stop: Tag, firstRead: Int,
+    private static func read(size: Int, stopBefore stop: Tag, firstRead: Int, initial: [UInt8] = [],
                              fill: @escaping (UnsafeMutableRawBufferPointer, Int) -> Bool) -> RawHeader? {
         guard size >= 132 + 12 else { return nil }
-        var reader = Reader(fileSize: size, fill: fill)
-        guard reader.fill(upTo: min(size, firstRead)) else { return nil }
+        var reader = Reader(fileSize: size, initial: initial, fill: fill)
+        guard reader.fill(upTo: min(size, max(firstRead, 144))) else { return nil }
         return reader.parse(stop: stop)
     }
 
@@ -140,8 +154,9 @@ private struct Reader {
     let read: (UnsafeMutableRawBufferPointer, Int) -> Bool
     var bytes: [UInt8] = []
 
-    init(fileSize: Int, fill: @escaping (UnsafeMutableRawBufferPointer, Int) -> Bool) {
+    init(fileSize: Int, initial: [UInt8], fill: @escaping (UnsafeMutableRawBufferPointer, Int) -> Bool) {
         self.fileSize = fileSize
+        bytes = initial
         read = fill
     }
 
