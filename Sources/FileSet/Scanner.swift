@@ -121,7 +121,22 @@ public struct InstanceScanner: Sendable {
             studySorted = study.map(\.rawValue).sorted()
             seriesSorted = series.map(\.rawValue).sorted()
             leafSorted = leaf.mapValues { $0.map(\.rawValue).sorted() }
+            var masks: [UInt32: UInt8] = [:]
+            for t in patient { masks[t.rawValue, default: 0] |= Self.patientBit }
+            for t in study { masks[t.rawValue, default: 0] |= Self.studyBit }
+            for t in series { masks[t.rawValue, default: 0] |= Self.seriesBit }
+            let levelMasks = masks
+            byLeaf = leaf.mapValues { leafTags in
+                var m = levelMasks
+                for t in leafTags.union([.specificCharacterSet]) { m[t.rawValue, default: 0] |= Self.leafBit }
+                return m.map { (tag: $0.key, mask: $0.value) }.sorted { $0.tag < $1.tag }
+            }
         }
+
+        static let patientBit: UInt8 = 1, studyBit: UInt8 = 2, seriesBit: UInt8 = 4, leafBit: UInt8 = 8
+        /// Per leaf record type, every tag some level keeps with the levels that keep it, in
+        /// tag order: a header's ascending elements are sorted into levels in one merge.
+        let byLeaf: [RecordType: [(tag: UInt32, mask: UInt8)]]
 
         /// The same sets as sorted raw tags: membership by binary search, no hashing per element.
         let patientSorted: [UInt32], studySorted: [UInt32], seriesSorted: [UInt32]
@@ -211,8 +226,10 @@ public struct InstanceScanner: Sendable {
     static func scanOne(root: String, relative: String, levels: LevelTags, options: ReadOptions, keyMaker: RecordKeyMaker,
                         rawHeaders: Bool = true) -> ScanResult {
         let path = root + "/" + relative
-        if rawHeaders, let raw = RawHeader.read(path: path),
-           let found = fromRawHeader(raw, relative: relative, levels: levels, keyMaker: keyMaker) { return found }
+        if rawHeaders, let raw = RawHeader.read(path: path) {
+            defer { raw.recycle() }
+            if let found = fromRawHeader(raw, relative: relative, levels: levels, keyMaker: keyMaker) { return found }
+        }
         let file: DICOMFile
         do {
             file = try DICOMFile.read(path: path, options: options)
@@ -276,22 +293,22 @@ extension InstanceScanner {
                                         message: "meta SOP Instance UID \(metaInstance) differs from the data set's \(sopInstance)"))
         }
         let leafType = RecordType.leaf(forSOPClass: sopClass)
-        let leafTags = levels.leafSorted[leafType] ?? []
+        let table = levels.byLeaf[leafType] ?? []
         var patient = ByteWriter(capacity: 128), study = ByteWriter(capacity: 256), series = ByteWriter(capacity: 128)
         var leafElements: [DataElement] = []
+        var j = 0
         for e in raw.elements {
             let t = e.tag.rawValue
-            let inPatient = LevelTags.has(levels.patientSorted, t), inStudy = LevelTags.has(levels.studySorted, t)
-            let inSeries = LevelTags.has(levels.seriesSorted, t)
-            let inLeaf = LevelTags.has(leafTags, t) || e.tag == .specificCharacterSet
-            guard inPatient || inStudy || inSeries || inLeaf else { continue }
+            while j < table.count && table[j].tag < t { j += 1 }
+            guard j < table.count, table[j].tag == t else { continue }
+            let mask = table[j].mask
             // The general reader parses kept sequences and leaves long bulk values on disk.
             if e.vr == .SQ || (e.vr.isBulk && e.length > 4096) { return nil }
             let encoded = raw.bytes[e.offset..<e.end]
-            if inPatient { patient.append(encoded) }
-            if inStudy { study.append(encoded) }
-            if inSeries { series.append(encoded) }
-            if inLeaf { leafElements.append(raw.dataElement(e)) }
+            if mask & LevelTags.patientBit != 0 { patient.append(encoded) }
+            if mask & LevelTags.studyBit != 0 { study.append(encoded) }
+            if mask & LevelTags.seriesBit != 0 { series.append(encoded) }
+            if mask & LevelTags.leafBit != 0 { leafElements.append(raw.dataElement(e)) }
         }
         let blobs = ScannedInstance.LevelBlobs(patient: Array(patient.bytes[...]), study: Array(study.bytes[...]),
                                                series: Array(series.bytes[...]))

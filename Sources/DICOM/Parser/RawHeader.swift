@@ -63,7 +63,8 @@ public struct RawHeader: Sendable {
         }
         // The first read tells the size of a file shorter than it (most headers of a large
         // scan); only longer files cost an fstat.
-        var head = [UInt8](repeating: 0, count: max(firstRead, 144))
+        var head = ScratchPool.shared.takeBytes()
+        head.append(contentsOf: repeatElement(0, count: max(firstRead, 144)))
         let got = head.withUnsafeMutableBytes { fill($0, 0) }
         guard got >= 0 else { return nil }
         var size = got
@@ -92,6 +93,13 @@ public struct RawHeader: Sendable {
         var reader = Reader(fileSize: size, initial: initial, fill: fill)
         guard reader.fill(upTo: min(size, max(firstRead, 144))) else { return nil }
         return reader.parse(stop: stop)
+    }
+
+    /// Hands this header's buffers back for the next `read(path:)` on any thread: a scan of
+    /// tens of thousands of files then allocates them once, not once per file. Use nothing of
+    /// this header afterwards (a copy still held keeps working, it just is not reused).
+    public func recycle() {
+        ScratchPool.shared.give(bytes, elements)
     }
 
     /// The element with `tag`, by binary search (elements are ascending).
@@ -246,8 +254,7 @@ private struct Reader {
         guard syntax.isKnown, syntax.isExplicitVR, !syntax.isBigEndian, !syntax.isDeflated else { return nil }
 
         // Data set: ascending, up to the stop tag or the end of the file.
-        var elements: [RawHeader.Element] = []
-        elements.reserveCapacity(64)
+        var elements = ScratchPool.shared.takeElements()
         var last = Tag(0x0002, 0xFFFF)
         var characterSet = SpecificCharacterSet.default
         while pos < fileSize {
@@ -260,7 +267,7 @@ private struct Reader {
             }
             guard tag > last, tag.group != 0, let e = element(at: pos), need(e.valueOffset, e.length) else { return nil }
             if tag == Tag(0x0008, 0x0005) {
-                characterSet = SpecificCharacterSet(String(decoding: bytes[e.valueOffset..<e.end], as: UTF8.self))
+                characterSet = ScratchPool.shared.characterSet(String(decoding: bytes[e.valueOffset..<e.end], as: UTF8.self))
                 if characterSet.problem != nil { return nil }
             }
             elements.append(e)
@@ -270,5 +277,53 @@ private struct Reader {
         guard !elements.isEmpty || pos >= fileSize else { return nil }
         return RawHeader(bytes: bytes, fileSize: fileSize, meta: meta, elements: elements, transferSyntax: syntax,
                          dataSetOffset: dataSetOffset, characterSet: characterSet)
+    }
+}
+
+/// Buffers and decoded character sets shared by header scans on all threads. Taking and
+/// giving cost an uncontended lock; an 8 KB buffer per file would cost a large allocation
+/// (and glibc's consolidation of small freed chunks) each time.
+private final class ScratchPool: @unchecked Sendable {
+    static let shared = ScratchPool()
+    private var lock = pthread_mutex_t()
+    private var bytes: [[UInt8]] = []
+    private var elements: [[RawHeader.Element]] = []
+    private var characterSets: [String: SpecificCharacterSet] = [:]
+
+    init() { pthread_mutex_init(&lock, nil) }
+
+    func takeBytes() -> [UInt8] {
+        pthread_mutex_lock(&lock)
+        var b = bytes.popLast() ?? []
+        pthread_mutex_unlock(&lock)
+        b.removeAll(keepingCapacity: true)
+        return b
+    }
+
+    func takeElements() -> [RawHeader.Element] {
+        pthread_mutex_lock(&lock)
+        var e = elements.popLast() ?? []
+        pthread_mutex_unlock(&lock)
+        e.removeAll(keepingCapacity: true)
+        if e.capacity < 64 { e.reserveCapacity(64) }
+        return e
+    }
+
+    /// Keeps a few of each, and no buffer grown for an unusually long header.
+    func give(_ b: [UInt8], _ e: [RawHeader.Element]) {
+        pthread_mutex_lock(&lock)
+        if bytes.count < 16 && b.capacity <= 64 * 1024 { bytes.append(b) }
+        if elements.count < 16 && e.capacity <= 1024 { elements.append(e) }
+        pthread_mutex_unlock(&lock)
+    }
+
+    /// (0008,0005) values repeat across a scan: each is decoded once.
+    func characterSet(_ value: String) -> SpecificCharacterSet {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        if let known = characterSets[value] { return known }
+        let made = SpecificCharacterSet(value)
+        if characterSets.count < 64 { characterSets[value] = made }
+        return made
     }
 }

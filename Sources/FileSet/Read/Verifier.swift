@@ -255,6 +255,7 @@ public struct Verifier {
         guard let folder = storage as? FolderStorage,
               let raw = RawHeader.read(path: folder.root + "/" + path, stopBefore: Tag(0xFFFF, 0xFFFF)),
               let kept = Self.fileCheckOptions.keepOnly else { return nil }
+        defer { raw.recycle() }
         var elements: [DataElement] = []
         for e in raw.elements where kept.contains(e.tag) || e.tag == .specificCharacterSet || e.tag == .pixelRepresentation {
             if e.vr == .SQ { return nil }
