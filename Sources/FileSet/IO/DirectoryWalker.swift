@@ -24,15 +24,36 @@ public struct DirectoryWalker {
         guard rootStat.st_mode & S_IFMT == S_IFDIR else { throw FileSetError.unusableInput("\(root): not a folder") }
         self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
         realRoot = canonicalPath(root) ?? root
-        walk(relative: "")
+        // The top level here; each folder under it walked on its own core, the results joined in
+        // the order a single walk would give (then sorted: runs already in order sort fast).
+        let subdirectories = readEntries(relative: "")
+        let parts = parallelMap(subdirectories.count) { [self] i -> (files: [String], skipped: [Skipped]) in
+            var part = DirectoryWalker(root: self.root, realRoot: self.realRoot)
+            part.walk(relative: subdirectories[i])
+            return (part.files, part.skipped)
+        }
+        for part in parts {
+            files += part.files
+            skipped += part.skipped
+        }
         files.sort()
     }
 
+    private init(root: String, realRoot: String) {
+        self.root = root
+        self.realRoot = realRoot
+    }
+
     private mutating func walk(relative: String) {
+        for sub in readEntries(relative: relative) { walk(relative: sub) }
+    }
+
+    /// Lists one folder: its files and what is skipped are recorded, its subfolders returned.
+    private mutating func readEntries(relative: String) -> [String] {
         let dirPath = relative.isEmpty ? root : root + "/" + relative
         guard let dir = opendir(dirPath) else {
             skipped.append(Skipped(path: relative.isEmpty ? "." : relative, reason: "cannot open folder: \(String(cString: strerror(errno)))"))
-            return
+            return []
         }
         defer { closedir(dir) }
         var subdirectories: [String] = []
@@ -58,7 +79,7 @@ public struct DirectoryWalker {
             default: skipped.append(Skipped(path: rel, reason: "not a regular file (device, pipe or socket)"))
             }
         }
-        for sub in subdirectories { walk(relative: sub) }
+        return subdirectories
     }
 
     private mutating func followLink(_ rel: String) {
