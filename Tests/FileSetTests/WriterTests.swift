@@ -21,6 +21,12 @@ import Testing
                     series.children = (1...200).map { i in
                         var keys = DataSet()
                         keys.set(.instanceNumber, .IS, String(i))
+                        if i % 50 == 0 {
+                            // Keys holding a sequence: their size is known only by encoding.
+                            var item = DataSet()
+                            item.set(.codeValue, .SH, "C\(i)")
+                            keys.set(.contentSequence, sequence: [item])
+                        }
                         let id = FileID(trusted: ["P\(p)", "S\(s)", "R\(r)", "I\(i)"])
                         return DirectoryRecord(type: .image, keys: keys, reference: InstanceReference(
                             fileID: id, sopClassUID: "1.2.840.10008.5.1.4.1.1.2", sopInstanceUID: "1.2.3.\(p).\(s).\(r).\(i)",
@@ -49,6 +55,9 @@ import Testing
         let read = try DICOMDIRReader.read(try DICOMFile.read(bytes: bytes))
         #expect(read.findings.isEmpty, Comment(rawValue: read.findings.map(\.description).joined(separator: "\n")))
         #expect(Self.shape(read.dicomdir.roots) == Self.shape(roots))
+        let withSequences = read.dicomdir.allRecords.filter { $0.keys.sequence(.contentSequence) != nil }
+        #expect(withSequences.count == 3 * 2 * 3 * 4)
+        #expect(withSequences.first?.keys.sequence(.contentSequence)?.first?.string(.codeValue) == "C50")
         // Offsets are absolute and point at each record's item; the last root is the last patient.
         let ds = try DICOMFile.read(bytes: bytes).dataSet
         let last = try #require(ds.int(.offsetOfTheLastDirectoryRecordOfTheRootDirectoryEntity))

@@ -5,6 +5,12 @@ public struct ByteWriter: Sendable {
 
     public init(capacity: Int = 4096) { bytes.reserveCapacity(capacity) }
 
+    /// Continues writing (and patching) bytes made elsewhere.
+    public init(adopting bytes: [UInt8]) { self.bytes = bytes }
+
+    /// Empties the buffer, keeping its storage for the next use.
+    public mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+
     public var count: Int { bytes.count }
 
     public mutating func reserve(additional n: Int) { bytes.reserveCapacity(bytes.count + n) }

@@ -60,34 +60,58 @@ public struct DICOMDIRWriter {
         w.tag(.directoryRecordSequence); w.append(Array("SQ".utf8)); w.u16(0); w.u32(0)
         let sequenceLengthAt = w.count - 4
         let sequenceStart = w.count
-        // Items are encoded on all cores in runs of records, then joined: a record's offset is
-        // its run's start plus its place in the run.
+        // Every item's size is known before any is written (computed from its values, or, for
+        // records whose keys hold sequences, by encoding it once); the items are then encoded on
+        // all cores straight into their places in one buffer: the DICOMDIR is never held twice.
         let records = dir.allRecords
-        let runs = max(1, min(64, records.count / 512))
-        let perRun = (records.count + runs - 1) / max(1, runs)
-        var parts = parallelMap(runs) { run -> Result<(bytes: [UInt8], offsets: [Int]), Error> in
+        let sizes = parallelMap(records.count) { i in itemSize(records[i]) }
+        let preEncoded = try parallelMap(records.count) { i -> Result<[UInt8]?, Error> in
             Result {
-                let range = min(records.count, run * perRun)..<min(records.count, (run + 1) * perRun)
-                var part = ByteWriter(capacity: range.count * 280)
-                var offsets: [Int] = []
-                offsets.reserveCapacity(range.count)
-                for record in records[range] {
-                    offsets.append(part.count)
-                    try writeItem(record, into: &part)
-                }
-                return (part.bytes, offsets)
+                guard sizes[i] == nil else { return nil }
+                var part = ByteWriter(capacity: 512)
+                try writeItem(records[i], into: &part)
+                return part.bytes
             }
-        }
+        }.map { try $0.get() }
         var itemOffsets: [Int] = []   // by position in `records` (depth-first order)
         itemOffsets.reserveCapacity(records.count)
-        w.reserve(additional: parts.reduce(0) { $0 + ((try? $1.get().bytes.count) ?? 0) })
-        for i in parts.indices {
-            let (bytes, offsets) = try parts[i].get()
-            parts[i] = .success(([], []))  // each part freed once copied: the whole is never held twice
-            let base = w.count
-            itemOffsets += offsets.map { base + $0 }
-            w.append(bytes)
+        var end = w.count
+        for i in records.indices {
+            itemOffsets.append(end)
+            end += sizes[i] ?? preEncoded[i]?.count ?? 0
         }
+        let itemsStart = w.count
+        var bytes = w.bytes
+        bytes.append(contentsOf: repeatElement(0, count: end - itemsStart))
+        let runs = max(1, min(64, records.count / 512))
+        let perRun = (records.count + runs - 1) / runs
+        let failures = bytes.withUnsafeMutableBytes { buffer -> [Error] in
+            guard let base = buffer.baseAddress else { return [] }
+            let target = UnsafeSendablePointer(base)
+            return parallelMap(runs) { run -> Error? in
+                var part = ByteWriter(capacity: 1024)
+                for i in min(records.count, run * perRun)..<min(records.count, (run + 1) * perRun) {
+                    if let ready = preEncoded[i] {
+                        ready.withUnsafeBytes { src in
+                            if let from = src.baseAddress { target.base.advanced(by: itemOffsets[i]).copyMemory(from: from, byteCount: src.count) }
+                        }
+                        continue
+                    }
+                    part.removeAll()
+                    do { try writeItem(records[i], into: &part) } catch { return error }
+                    guard part.count == sizes[i] else {
+                        return DICOMError(.unsupported, "directory record \(i) encodes to \(part.count) bytes, its size was computed as \(sizes[i] ?? -1)")
+                    }
+                    part.bytes.withUnsafeBytes { src in
+                        if let from = src.baseAddress { target.base.advanced(by: itemOffsets[i]).copyMemory(from: from, byteCount: src.count) }
+                    }
+                }
+                return nil
+            }.compactMap { $0 }
+        }
+        if let first = failures.first { throw first }
+        w = ByteWriter(adopting: bytes)
+        bytes = []
         if undefinedLengths {
             w.patchU32(at: sequenceLengthAt, 0xFFFF_FFFF)
             w.tag(.sequenceDelimitationItem); w.u32(0)
@@ -119,6 +143,25 @@ public struct DICOMDIRWriter {
         w.patchU32(at: firstRootAt, UInt32(rootOffsets.0))
         w.patchU32(at: lastRootAt, UInt32(rootOffsets.1))
         return w.bytes
+    }
+
+    /// The encoded size of a record's item, as `writeItem` writes it; nil when a key is not a
+    /// plain value (a sequence), whose size only encoding tells.
+    func itemSize(_ record: DirectoryRecord) -> Int? {
+        func text(_ count: Int) -> Int { 8 + count + (count & 1) }
+        var size = 8 + 12 + 10 + 12 + text(record.typeText.utf8.count)
+        if let uid = record.privateRecordUID { size += text(uid.utf8.count) }
+        if let ref = record.reference {
+            let components = ref.fileID.components
+            size += text(components.reduce(max(0, components.count - 1)) { $0 + $1.utf8.count })
+            size += text(ref.sopClassUID.utf8.count) + text(ref.sopInstanceUID.utf8.count) + text(ref.transferSyntaxUID.utf8.count)
+            if let related = ref.relatedGeneralSOPClassUID { size += text(related.utf8.count) }
+        }
+        for e in record.keys.elements where e.tag.group > 0x0004 {
+            guard case .bytes(let raw) = e.value else { return nil }
+            size += (e.vr.hasLongLength ? 12 : 8) + raw.count + (raw.count & 1)
+        }
+        return size + (undefinedLengths ? 8 : 0)
     }
 
     /// Position of the last root record in depth-first order: after every other root's subtree.
@@ -174,4 +217,10 @@ public struct DICOMDIRWriter {
         let n = e.valueLength + (e.valueLength & 1)
         return (e.vr.hasLongLength ? 12 : 8) + n
     }
+}
+
+/// A buffer's base address handed to the workers that fill disjoint parts of it.
+private struct UnsafeSendablePointer: @unchecked Sendable {
+    let base: UnsafeMutableRawPointer
+    init(_ base: UnsafeMutableRawPointer) { self.base = base }
 }
