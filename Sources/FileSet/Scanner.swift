@@ -98,58 +98,73 @@ public struct InstanceScanner: Sendable {
         self.profile = profile
     }
 
-    /// Per level, the tags kept in the level blobs.
+    /// Per level, the tags kept in the level blobs: for each leaf record type, every tag some
+    /// level keeps with the levels that keep it, in tag order, so that a header's ascending
+    /// elements are sorted into levels in one merge.
     struct LevelTags: Sendable {
-        let patient: Set<Tag>, study: Set<Tag>, series: Set<Tag>
-        var leaf: [RecordType: Set<Tag>]
+        static let patientBit: UInt8 = 1, studyBit: UInt8 = 2, seriesBit: UInt8 = 4, leafBit: UInt8 = 8
+        let byLeaf: [RecordType: [(tag: UInt32, mask: UInt8)]]
 
         init(profile: ApplicationProfile) {
             func level(_ t: RecordType, _ more: [Tag]) -> Set<Tag> {
                 Set(RecordKeys.keys(for: t).map(\.tag)).union(profile.extraKeys(for: t)).union(more).union([.specificCharacterSet])
             }
-            patient = level(.patient, [.patientBirthDate, .patientSex])
-            study = level(.study, [.seriesDate, .seriesTime, .acquisitionDate, .acquisitionTime, .contentDate, .contentTime])
-            series = level(.series, [])
-            var leaf: [RecordType: Set<Tag>] = [:]
-            for t in RecordType.allCases where t.isLeaf {
-                leaf[t] = Set(RecordKeys.keys(for: t).map(\.tag)).union(profile.extraKeys(for: t)).union([
+            var masks: [UInt32: UInt8] = [:]
+            for t in level(.patient, [.patientBirthDate, .patientSex]) { masks[t.rawValue, default: 0] |= Self.patientBit }
+            for t in level(.study, [.seriesDate, .seriesTime, .acquisitionDate, .acquisitionTime, .contentDate, .contentTime]) {
+                masks[t.rawValue, default: 0] |= Self.studyBit
+            }
+            for t in level(.series, []) { masks[t.rawValue, default: 0] |= Self.seriesBit }
+            var byLeaf: [RecordType: [(tag: UInt32, mask: UInt8)]] = [:]
+            for type in RecordType.allCases where type.isLeaf {
+                let leafTags = Set(RecordKeys.keys(for: type).map(\.tag)).union(profile.extraKeys(for: type)).union([
                     .instanceNumber, .contentSequence, .verificationFlag, .verifyingObserverSequence,
                     .sharedFunctionalGroupsSequence, .relatedGeneralSOPClassUID, .specificCharacterSet])
+                var m = masks
+                for t in leafTags { m[t.rawValue, default: 0] |= Self.leafBit }
+                byLeaf[type] = m.map { (tag: $0.key, mask: $0.value) }.sorted { $0.tag < $1.tag }
             }
-            self.leaf = leaf
-            patientSorted = patient.map(\.rawValue).sorted()
-            studySorted = study.map(\.rawValue).sorted()
-            seriesSorted = series.map(\.rawValue).sorted()
-            leafSorted = leaf.mapValues { $0.map(\.rawValue).sorted() }
-            var masks: [UInt32: UInt8] = [:]
-            for t in patient { masks[t.rawValue, default: 0] |= Self.patientBit }
-            for t in study { masks[t.rawValue, default: 0] |= Self.studyBit }
-            for t in series { masks[t.rawValue, default: 0] |= Self.seriesBit }
-            let levelMasks = masks
-            byLeaf = leaf.mapValues { leafTags in
-                var m = levelMasks
-                for t in leafTags.union([.specificCharacterSet]) { m[t.rawValue, default: 0] |= Self.leafBit }
-                return m.map { (tag: $0.key, mask: $0.value) }.sorted { $0.tag < $1.tag }
-            }
+            self.byLeaf = byLeaf
+        }
+    }
+
+    /// Sorts a header's elements, in ascending tag order, into the level blobs and the leaf's
+    /// own elements: the one reduction both readers' results go through.
+    struct LevelSplit {
+        private let table: [(tag: UInt32, mask: UInt8)]
+        private var next = 0
+        private var patient = ByteWriter(capacity: 128), study = ByteWriter(capacity: 256), series = ByteWriter(capacity: 128)
+        private(set) var leaf: [DataElement] = []
+
+        init(_ levels: LevelTags, leafType: RecordType) { table = levels.byLeaf[leafType] ?? [] }
+
+        /// Which levels keep `tag` (0: none); tags must come in ascending order.
+        mutating func mask(for tag: Tag) -> UInt8 {
+            let t = tag.rawValue
+            while next < table.count && table[next].tag < t { next += 1 }
+            return next < table.count && table[next].tag == t ? table[next].mask : 0
         }
 
-        static let patientBit: UInt8 = 1, studyBit: UInt8 = 2, seriesBit: UInt8 = 4, leafBit: UInt8 = 8
-        /// Per leaf record type, every tag some level keeps with the levels that keep it, in
-        /// tag order: a header's ascending elements are sorted into levels in one merge.
-        let byLeaf: [RecordType: [(tag: UInt32, mask: UInt8)]]
-
-        /// The same sets as sorted raw tags: membership by binary search, no hashing per element.
-        let patientSorted: [UInt32], studySorted: [UInt32], seriesSorted: [UInt32]
-        let leafSorted: [RecordType: [UInt32]]
-
-        @inline(__always) static func has(_ sorted: [UInt32], _ t: UInt32) -> Bool {
-            var lo = 0, hi = sorted.count
-            while lo < hi {
-                let mid = (lo + hi) >> 1
-                if sorted[mid] < t { lo = mid + 1 } else { hi = mid }
+        /// `encoded` is the element in Explicit VR Little Endian, made only if a level keeps it.
+        mutating func add(_ mask: UInt8, encoded: () -> ArraySlice<UInt8>?, element: () -> DataElement) {
+            if mask & (LevelTags.patientBit | LevelTags.studyBit | LevelTags.seriesBit) != 0, let bytes = encoded() {
+                if mask & LevelTags.patientBit != 0 { patient.append(bytes) }
+                if mask & LevelTags.studyBit != 0 { study.append(bytes) }
+                if mask & LevelTags.seriesBit != 0 { series.append(bytes) }
             }
-            return lo < sorted.count && sorted[lo] == t
+            if mask & LevelTags.leafBit != 0 { leaf.append(element()) }
         }
+
+        var blobs: ScannedInstance.LevelBlobs {
+            .init(patient: Array(patient.bytes[...]), study: Array(study.bytes[...]), series: Array(series.bytes[...]))
+        }
+    }
+
+    /// The warning for a meta information SOP Instance UID the data set contradicts.
+    static func metaWarnings(_ metaInstance: String?, _ sopInstance: String) -> [ReadWarning] {
+        guard let metaInstance, metaInstance != sopInstance else { return [] }
+        return [ReadWarning(offset: nil, tag: .mediaStorageSOPInstanceUID,
+                            message: "meta SOP Instance UID \(metaInstance) differs from the data set's \(sopInstance)")]
     }
 
     /// Every element a record type, the profile or a consistency check reads (nil: any profile).
@@ -247,27 +262,19 @@ public struct InstanceScanner: Sendable {
               let sopInstance = nonEmpty(ds.string(.sopInstanceUID)) ?? nonEmpty(file.meta.string(.mediaStorageSOPInstanceUID)) else {
             return .unusable(path: relative, reason: "\(path): no SOP Class UID or SOP Instance UID")
         }
-        var warnings = file.warnings
-        if let metaInstance = nonEmpty(file.meta.string(.mediaStorageSOPInstanceUID)), metaInstance != sopInstance {
-            warnings.append(ReadWarning(offset: nil, tag: .mediaStorageSOPInstanceUID,
-                                        message: "meta SOP Instance UID \(metaInstance) differs from the data set's \(sopInstance)"))
-        }
+        let warnings = file.warnings + metaWarnings(nonEmpty(file.meta.string(.mediaStorageSOPInstanceUID)), sopInstance)
         let size = file.fileSize
         let leafType = RecordType.leaf(forSOPClass: sopClass)
-        // One pass over the (sorted) elements sorts each into the levels that use it.
         let encoder = DataSetEncoder()
-        var patient = ByteWriter(capacity: 128), study = ByteWriter(capacity: 256), series = ByteWriter(capacity: 128)
-        var leafElements: [DataElement] = []
-        let leafTags = levels.leafSorted[leafType] ?? []
+        var split = LevelSplit(levels, leafType: leafType)
         for e in ds.elements {
-            let t = e.tag.rawValue
-            if LevelTags.has(levels.patientSorted, t) { try? encoder.encode(e, into: &patient) }
-            if LevelTags.has(levels.studySorted, t) { try? encoder.encode(e, into: &study) }
-            if LevelTags.has(levels.seriesSorted, t) { try? encoder.encode(e, into: &series) }
-            if LevelTags.has(leafTags, t) || e.tag == .specificCharacterSet { leafElements.append(e) }
+            split.add(split.mask(for: e.tag), encoded: {
+                var w = ByteWriter(capacity: 64)
+                return (try? encoder.encode(e, into: &w)).map { w.bytes[...] }
+            }, element: { e })
         }
-        let blobs = ScannedInstance.LevelBlobs(patient: Array(patient.bytes[...]), study: Array(study.bytes[...]),
-                                               series: Array(series.bytes[...]))
+        let blobs = split.blobs
+        let leafElements = split.leaf
         let leafHeader = DataSet(sortedElements: leafElements, characterSet: ds.characterSet)
         return .instance(ScannedInstance(relativePath: relative, size: size, sopClassUID: sopClass, sopInstanceUID: sopInstance,
                                          transferSyntaxUID: file.meta.string(.transferSyntaxUID) ?? file.transferSyntax.uid,
@@ -287,31 +294,18 @@ extension InstanceScanner {
         let metaInstance = nonEmpty(raw.metaString(.mediaStorageSOPInstanceUID))
         guard let sopClass = nonEmpty(raw.string(.sopClassUID)) ?? nonEmpty(raw.metaString(.mediaStorageSOPClassUID)),
               let sopInstance = nonEmpty(raw.string(.sopInstanceUID)) ?? metaInstance else { return nil }
-        var warnings: [ReadWarning] = []
-        if let metaInstance, metaInstance != sopInstance {
-            warnings.append(ReadWarning(offset: nil, tag: .mediaStorageSOPInstanceUID,
-                                        message: "meta SOP Instance UID \(metaInstance) differs from the data set's \(sopInstance)"))
-        }
+        let warnings = metaWarnings(metaInstance, sopInstance)
         let leafType = RecordType.leaf(forSOPClass: sopClass)
-        let table = levels.byLeaf[leafType] ?? []
-        var patient = ByteWriter(capacity: 128), study = ByteWriter(capacity: 256), series = ByteWriter(capacity: 128)
-        var leafElements: [DataElement] = []
-        var j = 0
+        var split = LevelSplit(levels, leafType: leafType)
         for e in raw.elements {
-            let t = e.tag.rawValue
-            while j < table.count && table[j].tag < t { j += 1 }
-            guard j < table.count, table[j].tag == t else { continue }
-            let mask = table[j].mask
+            let mask = split.mask(for: e.tag)
+            guard mask != 0 else { continue }
             // The general reader parses kept sequences and leaves long bulk values on disk.
             if e.vr == .SQ || (e.vr.isBulk && e.length > 4096) { return nil }
-            let encoded = raw.bytes[e.offset..<e.end]
-            if mask & LevelTags.patientBit != 0 { patient.append(encoded) }
-            if mask & LevelTags.studyBit != 0 { study.append(encoded) }
-            if mask & LevelTags.seriesBit != 0 { series.append(encoded) }
-            if mask & LevelTags.leafBit != 0 { leafElements.append(raw.dataElement(e)) }
+            split.add(mask, encoded: { raw.bytes[e.offset..<e.end] }, element: { raw.dataElement(e) })
         }
-        let blobs = ScannedInstance.LevelBlobs(patient: Array(patient.bytes[...]), study: Array(study.bytes[...]),
-                                               series: Array(series.bytes[...]))
+        let blobs = split.blobs
+        let leafElements = split.leaf
         let leafHeader = DataSet(sortedElements: leafElements, characterSet: raw.characterSet)
         return .instance(ScannedInstance(relativePath: relative, size: raw.fileSize, sopClassUID: sopClass, sopInstanceUID: sopInstance,
                                          transferSyntaxUID: raw.metaString(.transferSyntaxUID) ?? raw.transferSyntax.uid,
