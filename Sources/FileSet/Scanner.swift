@@ -322,17 +322,3 @@ func nonEmpty(_ s: String?) -> String? {
 }
 
 public func sysconfCores() -> Int { onlineProcessors() }
-
-/// A shared work counter for the scan workers.
-final class Counter: @unchecked Sendable {
-    private var value = 0
-    private var lock = pthread_mutex_t()
-    init() { pthread_mutex_init(&lock, nil) }
-    deinit { pthread_mutex_destroy(&lock) }
-    func increment() -> Int {
-        pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
-        value += 1
-        return value - 1
-    }
-}

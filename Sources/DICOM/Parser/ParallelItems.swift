@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import Dispatch
-
 /// Large sequences of defined-length items (a DICOMDIR's Directory Record Sequence holds one
 /// item per file of the file-set) are parsed on all cores: item boundaries are found by hopping
 /// over item headers, then runs of items are parsed by independent parsers, each with its own
@@ -23,38 +18,29 @@ extension DataSetParser {
         guard let bounds = itemBounds(start: start, end: end) else { return nil }
         let chunkCount = min(bounds.count, workers * 16)
         let perChunk = (bounds.count + chunkCount - 1) / chunkCount
-        let results = ChunkResults(count: chunkCount)
         let source = SharedSource(cursor.source), options = self.options
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-            let lo = chunk * perChunk, hi = min(bounds.count, lo + perChunk)
-            guard lo < hi else { return }
-            let parser = DataSetParser(cursor: Cursor(source: source.source, at: bounds[lo].start, readAhead: 64 * 1024), options: options)
-            var items: [DataSet] = []
-            items.reserveCapacity(hi - lo)
-            do {
+        let results = parallelMap(chunkCount, workers: workers) { chunk -> Result<([DataSet], [ReadWarning]), Error> in
+            let lo = min(bounds.count, chunk * perChunk), hi = min(bounds.count, lo + perChunk)
+            let parser = DataSetParser(cursor: Cursor(source: source.source, at: lo < hi ? bounds[lo].start : start, readAhead: 64 * 1024),
+                                       options: options)
+            return Result {
+                var items: [DataSet] = []
+                items.reserveCapacity(hi - lo)
                 for b in bounds[lo..<hi] {
                     parser.cursor.seek(b.start + 8)
                     var (item, _) = try parser.parseDataSet(end: b.end, depth: depth, syntax: syntax, charset: charset)
                     item.itemOffset = b.start
                     items.append(item)
                 }
-                results.set(chunk, .success((items, parser.warnings)))
-            } catch {
-                results.set(chunk, .failure(error))
+                return (items, parser.warnings)
             }
         }
         var all: [DataSet] = []
         all.reserveCapacity(bounds.count)
-        for r in results.values {
-            switch r {
-            case .success(let (items, warnings))?:
-                all += items
-                for w in warnings { warn(w.message, offset: w.offset, tag: w.tag) }
-            case .failure(let error)?:
-                throw error
-            case nil:
-                break
-            }
+        for r in results {
+            let (items, warnings) = try r.get()
+            all += items
+            for w in warnings { warn(w.message, offset: w.offset, tag: w.tag) }
         }
         cursor.seek(end)
         return all
@@ -78,24 +64,6 @@ extension DataSetParser {
         }
         return bounds
     }
-}
-
-/// Processors online now: how many workers parallel work uses (here and in the modules
-/// above).
-public func onlineProcessors() -> Int {
-    #if canImport(Glibc)
-    return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-    #else
-    return 1
-    #endif
-}
-
-/// Per-chunk results, each slot written by exactly one worker.
-private final class ChunkResults: @unchecked Sendable {
-    var values: [Result<([DataSet], [ReadWarning]), Error>?]
-    private let lock = DispatchQueue(label: "dicomfs.parallel-items")
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ r: Result<([DataSet], [ReadWarning]), Error>) { lock.sync { values[i] = r } }
 }
 
 /// A source that said it supports concurrent reads, handed to the workers.

@@ -260,7 +260,7 @@ public enum FileSetCreator {
                                  progress: (@Sendable (String, Int, Int) -> Void)?) -> [String] {
         let images = leaves.filter { $0.record.type == .image }
         let paths = images.map { source + "/" + $0.instance.relativePath }
-        let counter = Counter()
+        let counter = WorkCounter()
         let icons = parallelMap(paths.count, workers: workers) { i -> Result<DataSet, Error> in
             let done = counter.increment()
             if done % 64 == 0 { progress?("icons", done, paths.count) }

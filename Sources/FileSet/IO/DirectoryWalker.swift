@@ -1,3 +1,4 @@
+import DICOM
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+
+/// Processors online now: how many workers parallel work uses (here and in the modules
+/// above).
+public func onlineProcessors() -> Int {
+    #if canImport(Glibc)
+    return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    #else
+    return 1
+    #endif
+}
+
+/// `body(0..<count)` on up to `workers` threads, results in index order. Each index is
+/// written by exactly one worker, so the slots need no lock. Public: every module above
+/// (DICOMDIR parsing, scans, renderings, store scans) uses this one.
+public func parallelMap<T>(_ count: Int, workers: Int = max(1, min(8, onlineProcessors())), _ body: @escaping (Int) -> T) -> [T] {
+    guard count > 0 else { return [] }
+    let work = ParallelWork(count: count, body: body)
+    DispatchQueue.concurrentPerform(iterations: min(max(1, workers), count)) { _ in work.run() }
+    return work.results
+}
+
+/// The shared state of one parallelMap: distinct slots per index, a counter handing them out.
+private final class ParallelWork<T>: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<T?>
+    private let body: (Int) -> T
+    private let next = WorkCounter()
+
+    init(count: Int, body: @escaping (Int) -> T) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+        self.body = body
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func run() {
+        while true {
+            let i = next.increment()
+            guard i < slots.count else { return }
+            slots[i] = body(i)
+        }
+    }
+
+    var results: [T] { slots.compactMap { $0 } }
+}
+
+/// A shared counter handing out work items (and counting progress) across threads.
+public final class WorkCounter: @unchecked Sendable {
+    private var value = 0
+    private var lock = pthread_mutex_t()
+    public init() { pthread_mutex_init(&lock, nil) }
+    deinit { pthread_mutex_destroy(&lock) }
+    /// The value before this call, then one more.
+    public func increment() -> Int {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        value += 1
+        return value - 1
+    }
+}
