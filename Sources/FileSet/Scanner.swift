@@ -16,7 +16,7 @@ public final class ScannedInstance: @unchecked Sendable {
     public let sopInstanceUID: String
     public internal(set) var transferSyntaxUID: String
     /// The top-level elements the leaf record may need (see `InstanceScanner.keptTags(for:)`);
-    /// empty once the worker has made `leafKeys` from them.
+    /// empty once the worker has made the leaf record from them.
     public internal(set) var header: DataSet
     public let warnings: [ReadWarning]
     /// Grouping keys, decoded once by the scan workers: Patient ID, Study and Series UIDs.
@@ -31,9 +31,9 @@ public final class ScannedInstance: @unchecked Sendable {
     public let relatedGeneralSOPClassUID: String?
     /// The first of Study, Series, SOP Instance and SOP Class UID that is not a valid UID.
     let invalidUID: String?
-    /// The leaf record's keys, made by the worker when making them needed no note; nil: the
-    /// record builder makes them (and reports) in record order.
-    var leafKeys: DataSet?
+    /// The leaf record's reference and keys, made and encoded by the worker when making them
+    /// needed no note; nil: the record builder makes them (and reports) in record order.
+    var leaf: EncodedLeaf?
     /// The patient-, study- and series-level values (record keys, consistency and fallback
     /// values) as small Explicit VR LE data sets: compared as bytes, decoded only when needed.
     var levelBlobs: LevelBlobs
@@ -63,8 +63,10 @@ public final class ScannedInstance: @unchecked Sendable {
         invalidUID = [studyUID, seriesUID, sopInstanceUID, sopClassUID].lazy.compactMap { $0 }.first { !UIDRegistry.isValid($0) }
         var notes = RecordKeyMaker.Notes()
         let keys = keyMaker.keys(leafType, header: header, path: relativePath, index: 1, notes: &notes)
-        if notes.isEmpty {
-            leafKeys = keys
+        if notes.isEmpty, invalidUID == nil,
+           let leaf = try? EncodedLeaf(sopClassUID: sopClassUID, sopInstanceUID: sopInstanceUID, transferSyntaxUID: transferSyntaxUID,
+                                       relatedGeneralSOPClassUID: relatedGeneralSOPClassUID, keys: keys, encoder: DataSetEncoder()) {
+            self.leaf = leaf
             self.header = DataSet()
         } else {
             self.header = header

@@ -40,7 +40,7 @@ import TestSupport
         check("instance number", a.instanceNumber, b.instanceNumber)
         check("related class", a.relatedGeneralSOPClassUID, b.relatedGeneralSOPClassUID)
         check("invalid UID", a.invalidUID, b.invalidUID)
-        check("leaf keys", a.leafKeys, b.leafKeys)
+        check("leaf record", a.leaf, b.leaf)
         check("patient blob", a.levelBlobs.patient, b.levelBlobs.patient)
         check("study blob", a.levelBlobs.study, b.levelBlobs.study)
         check("series blob", a.levelBlobs.series, b.levelBlobs.series)

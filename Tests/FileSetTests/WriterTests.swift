@@ -63,4 +63,59 @@ import Testing
         let last = try #require(ds.int(.offsetOfTheLastDirectoryRecordOfTheRootDirectoryEntity))
         #expect(read.dicomdir.roots.last?.offset == last)
     }
+
+    /// The same tree with every leaf in the creator's encoded form.
+    static func encodedTree() throws -> [DirectoryRecord] {
+        let roots = tree()
+        for r in roots.flatMap({ $0.preorder() }) {
+            r.children = try r.children.map { leaf in
+                guard let ref = leaf.reference else { return leaf }
+                let encoded = try EncodedLeaf(sopClassUID: ref.sopClassUID, sopInstanceUID: ref.sopInstanceUID,
+                                              transferSyntaxUID: ref.transferSyntaxUID,
+                                              relatedGeneralSOPClassUID: ref.relatedGeneralSOPClassUID,
+                                              keys: leaf.keys, encoder: DataSetEncoder())
+                let record = DirectoryRecord(type: leaf.type, encoded: encoded)
+                record.setFileID(path: ref.fileID.path)
+                return record
+            }
+        }
+        return roots
+    }
+
+    @Test(arguments: [false, true])
+    func encodedLeavesWriteTheSameBytes(undefinedLengths: Bool) throws {
+        let writer = DICOMDIRWriter(undefinedLengths: undefinedLengths)
+        let plain = try writer.encode(DICOMDIR(fileSetID: "TEST", fileSetUID: "1.2.3.4", roots: Self.tree()))
+        let encoded = try Self.encodedTree()
+        #expect(try writer.encode(DICOMDIR(fileSetID: "TEST", fileSetUID: "1.2.3.4", roots: encoded)) == plain)
+        // Read back as values: the keys and reference an encoded leaf holds.
+        let leaf = try #require(encoded.first?.children.first?.children.first?.children.last)
+        #expect(leaf.reference == InstanceReference(fileID: FileID(trusted: ["P1", "S1", "R1", "I200"]),
+                                                    sopClassUID: "1.2.840.10008.5.1.4.1.1.2", sopInstanceUID: "1.2.3.1.1.1.200",
+                                                    transferSyntaxUID: "1.2.840.10008.1.2.1"))
+        #expect(leaf.keys.string(.instanceNumber) == "200")
+        #expect(leaf.keys.sequence(.contentSequence)?.first?.string(.codeValue) == "C200")
+        guard case .encoded(let e) = leaf.content else { Issue.record("not encoded"); return }
+        #expect(Array(e.sopInstanceUID) == Array("1.2.3.1.1.1.200".utf8))
+        // Changing a key turns the record into values, reference kept.
+        leaf.keys.set(.instanceNumber, .IS, "7")
+        #expect(leaf.reference?.sopInstanceUID == "1.2.3.1.1.1.200")
+        #expect(leaf.keys.string(.instanceNumber) == "7")
+    }
+
+    /// Duplicate SOP Instance UIDs are found by hash; a UID that only shares a hash with an
+    /// earlier one must still be told apart.
+    @Test func seenInstancesKeepCollidingUIDsApart() {
+        var seen = SeenInstances(capacity: 4, hash: { _ in 42 })  // every UID collides
+        #expect(seen.candidate(for: "1.2.1") == nil)
+        seen.insert("1.2.1", path: "A", size: 1)
+        #expect(seen.candidate(for: "1.2.2")?.path == "A")   // only a candidate: the caller settles it
+        seen.insert("1.2.2", path: "B", size: 2)
+        #expect(seen.candidate(for: "1.2.2")?.path == "B")
+        #expect(seen.candidate(for: "1.2.1")?.path == "A")
+        var real = SeenInstances(capacity: 4)
+        real.insert("1.2.1", path: "A", size: 1)
+        #expect(real.candidate(for: "1.2.2") == nil)
+        #expect(real.candidate(for: "1.2.1")?.size == 1)
+    }
 }

@@ -13,6 +13,17 @@ public struct ByteWriter: Sendable {
 
     public var count: Int { bytes.count }
 
+    /// What was written, in storage of exactly its size: for bytes kept long, by the ten
+    /// thousand, where the spare capacity of a growing buffer would be kept with them.
+    public var exactBytes: [UInt8] {
+        bytes.withUnsafeBufferPointer { src in
+            [UInt8](unsafeUninitializedCapacity: src.count) { dst, n in
+                if let from = src.baseAddress, let to = dst.baseAddress { to.initialize(from: from, count: src.count) }
+                n = src.count
+            }
+        }
+    }
+
     public mutating func reserve(additional n: Int) { bytes.reserveCapacity(bytes.count + n) }
 
     public mutating func append(_ b: [UInt8]) { bytes.append(contentsOf: b) }

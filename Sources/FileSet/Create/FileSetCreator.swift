@@ -142,8 +142,7 @@ public enum FileSetCreator {
         let total = walker.files.count
         var errors: [String] = []
         var existingDICOMDIR = false
-        var seen: [String: (path: String, size: Int)] = [:]   // SOP Instance UID → first file
-        seen.reserveCapacity(walker.files.count)
+        var seen = SeenInstances(capacity: walker.files.count)
         var builder: RecordBuilder? = RecordBuilder(profile: options.profile, invent: options.invent)
         var foldSeconds = 0.0
         // Batches are checked and folded into the builder as they come: memory grows with the
@@ -161,11 +160,11 @@ public enum FileSetCreator {
                         continue
                     }
                     for w in inst.warnings { report.warnings.append("\(inst.relativePath): \(w)") }
-                    if let first = seen[inst.sopInstanceUID] {
-                        try checkDuplicate(inst, first: first, source: source, report: &report, errors: &errors)
+                    if let first = seen.candidate(for: inst.sopInstanceUID),
+                       try checkDuplicate(inst, first: first, source: source, report: &report, errors: &errors) {
                         continue
                     }
-                    seen[inst.sopInstanceUID] = (inst.relativePath, inst.size)
+                    seen.insert(inst.sopInstanceUID, path: inst.relativePath, size: inst.size)
                     if !options.profile.allows(transferSyntax: inst.transferSyntaxUID) {
                         let name = UIDRegistry.entry(for: inst.transferSyntaxUID)?.name ?? "unknown"
                         errors.append("\(inst.relativePath): transfer syntax \(inst.transferSyntaxUID) (\(name)) is not allowed by \(options.profile.name); dicomfs does not transcode")
@@ -201,16 +200,15 @@ public enum FileSetCreator {
         guard errors.isEmpty else { throw FileSetError.rejected(errors) }
 
         // File IDs: the paths themselves in place, a generated layout otherwise.
-        // Each leaf's reference is its own: made on all cores.
         let layout = options.inPlace ? nil : Layout(roots: built.roots)
-        let leaves = built.leaves
-        _ = parallelMap(leaves.count, workers: options.workers) { i -> Bool in
-            let (record, inst) = leaves[i]
-            let fileID = layout?.fileIDs[ObjectIdentifier(record)] ?? FileID(trusted: pathComponents(inst.relativePath))
-            record.reference = InstanceReference(fileID: fileID, sopClassUID: inst.sopClassUID, sopInstanceUID: inst.sopInstanceUID,
-                                                 transferSyntaxUID: inst.transferSyntaxUID,
-                                                 relatedGeneralSOPClassUID: inst.relatedGeneralSOPClassUID)
-            return true
+        var copies: [(fileID: FileID, source: String)] = []
+        for (record, source) in built.leaves {
+            if let fileID = layout?.fileIDs[ObjectIdentifier(record)] {
+                record.setFileID(path: fileID.path)
+                copies.append((fileID, source.path))
+            } else {
+                record.setFileID(path: source.path)
+            }
         }
         timer.mark("references")
         if let maker = options.iconMaker, !options.dryRun {
@@ -218,18 +216,11 @@ public enum FileSetCreator {
                                         workers: options.workers, progress: progress)
             timer.mark("icons")
         }
-        // What copying needs of each instance; the instances themselves are released before
-        // the DICOMDIR is encoded, so the two never occupy memory together.
-        let copies = options.inPlace ? [] : built.leaves.compactMap { leaf in
-            leaf.record.reference.map { (fileID: $0.fileID, source: leaf.instance.relativePath) }
-        }
         let instanceCount = built.leaves.count
-        let instanceBytes = built.leaves.reduce(0) { $0 + $1.instance.size }
+        let instanceBytes = built.leaves.reduce(0) { $0 + $1.source.size }
         let firstComponents = options.descriptorPath == nil ? []
             : Set(built.leaves.compactMap { $0.record.reference?.fileID.components.first })
-        releaseInBackground(built.leaves)
         built.leaves = []
-        timer.mark("copies")
         var dir = DICOMDIR(fileSetID: options.fileSetID, fileSetUID: options.fileSetUID ?? UIDGenerator.make(), roots: built.roots)
         if let descriptor = options.descriptorPath {
             dir.descriptorFileID = try descriptorFileID(for: descriptor, avoiding: firstComponents)
@@ -255,11 +246,11 @@ public enum FileSetCreator {
 
     /// Icons for IMAGE records (and SERIES records: their middle image's), rendered on all
     /// cores. An image that cannot be rendered gets no icon and a warning.
-    private static func addIcons(_ leaves: [(record: DirectoryRecord, instance: ScannedInstance)], roots: [DirectoryRecord], source: String,
+    private static func addIcons(_ leaves: [(record: DirectoryRecord, source: RecordBuilder.Source)], roots: [DirectoryRecord], source: String,
                                  maker: @escaping @Sendable (String) throws -> DataSet, series: Bool, workers: Int,
                                  progress: (@Sendable (String, Int, Int) -> Void)?) -> [String] {
         let images = leaves.filter { $0.record.type == .image }
-        let paths = images.map { source + "/" + $0.instance.relativePath }
+        let paths = images.map { source + "/" + $0.source.path }
         let counter = WorkCounter()
         let icons = parallelMap(paths.count, workers: workers) { i -> Result<DataSet, Error> in
             let done = counter.increment()
@@ -274,7 +265,7 @@ public enum FileSetCreator {
                 leaf.record.keys.set(.iconImageSequence, sequence: [item])
                 iconOf[ObjectIdentifier(leaf.record)] = item
             case .failure(let error):
-                warnings.append("\(images[i].instance.relativePath): no icon (\(error))")
+                warnings.append("\(images[i].source.path): no icon (\(error))")
             }
         }
         if series {
@@ -312,17 +303,20 @@ public enum FileSetCreator {
         }
     }
 
-    /// A second file with a SOP Instance UID already seen: an identical copy is left out and
-    /// reported; different contents under one UID are an error.
+    /// A file whose SOP Instance UID may have been seen (see `SeenInstances`): an identical
+    /// copy is left out and reported; different contents under one UID are an error. False
+    /// when the earlier file's UID only shares a hash with this one: not a duplicate.
     private static func checkDuplicate(_ inst: ScannedInstance, first: (path: String, size: Int), source: String,
-                                       report: inout CreateReport, errors: inout [String]) throws {
+                                       report: inout CreateReport, errors: inout [String]) throws -> Bool {
         let same = try inst.size == first.size
             && FileOps.readAll(source + "/" + inst.relativePath) == FileOps.readAll(source + "/" + first.path)
         if same {
             report.duplicates.append("\(inst.relativePath) is an identical copy of \(first.path) (SOP Instance UID \(inst.sopInstanceUID)); one copy kept")
-        } else {
-            errors.append("\(first.path) and \(inst.relativePath) have the same SOP Instance UID \(inst.sopInstanceUID) but different contents")
+            return true
         }
+        guard SeenInstances.sopInstanceUID(ofFile: source + "/" + first.path) == inst.sopInstanceUID else { return false }
+        errors.append("\(first.path) and \(inst.relativePath) have the same SOP Instance UID \(inst.sopInstanceUID) but different contents")
+        return true
     }
 
     /// A File ID for the descriptor from its name: "readme.txt" → README.

@@ -8,8 +8,9 @@ final class RecordBuilder {
 
     struct Result {
         var roots: [DirectoryRecord] = []
-        /// Leaf record → the instance it references, in record order.
-        var leaves: [(record: DirectoryRecord, instance: ScannedInstance)] = []
+        /// Leaf record → the file it references, in record order. The leaf records have their
+        /// reference but no File ID yet: callers place them (`DirectoryRecord.setFileID`).
+        var leaves: [(record: DirectoryRecord, source: Source)] = []
         var errors: [String] = []
         var inconsistencies: [String] = []
         var invented: [String] = []
@@ -17,14 +18,55 @@ final class RecordBuilder {
         var normalized: [String] = []
     }
 
+    /// A referenced file: its path as scanned and its size.
+    struct Source {
+        let path: String
+        let size: Int
+    }
+
+    /// What a leaf record needs of its instance once filed; the instance itself is let go
+    /// (tens of thousands are held until the tree is built, a few hundred bytes each).
+    private struct Leaf {
+        let source: Source
+        let type: RecordType
+        /// Instance Number; Int.max when absent (such leaves sort last).
+        let number: Int
+        enum Made {
+            /// Reference and keys as the scan worker encoded them.
+            case encoded(EncodedLeaf)
+            /// Keys still to make in record order (making them needs a note): the instance is kept.
+            case pending(ScannedInstance)
+        }
+        let made: Made
+
+        init(_ inst: ScannedInstance) {
+            source = Source(path: inst.relativePath, size: inst.size)
+            type = inst.leafType
+            number = inst.instanceNumber ?? Int.max
+            made = inst.leaf.map { .encoded($0) } ?? .pending(inst)
+        }
+
+        var sopInstanceUID: ArraySlice<UInt8> {
+            switch made {
+            case .encoded(let e): return e.sopInstanceUID
+            case .pending(let inst): return ArraySlice(inst.sopInstanceUID.utf8)
+            }
+        }
+
+        /// Record order among siblings: by Instance Number, then SOP Instance UID.
+        static func < (a: Leaf, b: Leaf) -> Bool {
+            a.number != b.number ? a.number < b.number : a.sopInstanceUID.lexicographicallyPrecedes(b.sopInstanceUID)
+        }
+    }
+
     /// A group of instances under construction (patient, study or series level). Only the
-    /// first instance keeps its level blobs: the group's record takes its keys from them.
+    /// first instance is kept whole: the group's record takes its keys from its level blobs.
     private final class Group {
         let key: String
         let first: ScannedInstance
         var children: [String: Group] = [:]
         var order: [String] = []
-        var leaves: [ScannedInstance] = []
+        var leaves: [Leaf] = []
         init(key: String, first: ScannedInstance) { self.key = key; self.first = first }
         func child(_ key: String, _ instance: ScannedInstance) -> Group {
             if let g = children[key] { return g }
@@ -38,7 +80,7 @@ final class RecordBuilder {
     private var result = Result()
     private var notes = RecordKeyMaker.Notes()
     private var patients: [String: Group] = [:]
-    private var rootLeaves: [ScannedInstance] = []
+    private var rootLeaves: [Leaf] = []
     /// A study or series by UID: its group, its parent's key, and the first file seen in it.
     private struct Owned {
         let parent: String
@@ -61,7 +103,7 @@ final class RecordBuilder {
     /// group's first instance, and keeps of it only what its own leaf record needs.
     func add(_ inst: ScannedInstance) {
         if inst.leafType.isRootLevel {
-            rootLeaves.append(inst)
+            rootLeaves.append(Leaf(inst))
             return
         }
         guard let patientID = inst.patientID ?? inventedPatientID(inst) else { return }
@@ -95,18 +137,9 @@ final class RecordBuilder {
                 [.studyDate, .studyTime, .studyID, .accessionNumber, .studyDescription], "study \(studyUID)")
         compare(series.first.levelBlobs.series, inst.levelBlobs.series, series.first, inst,
                 [.modality, .seriesNumber], "series \(seriesUID)")
-        // Groups keep their first instance's blobs; other leaves need none. Strings every
-        // instance of a series shares are kept once (tens of thousands of instances are held
-        // until the tree is built).
+        // Groups keep their first instance's blobs; a leaf kept for its keys needs none.
         if patient.first !== inst && study.first !== inst && series.first !== inst { inst.levelBlobs = .init() }
-        inst.patientID = patient.key
-        inst.studyUID = study.key
-        inst.seriesUID = series.key
-        if let previous = series.leaves.last {
-            if previous.sopClassUID == inst.sopClassUID { inst.sopClassUID = previous.sopClassUID }
-            if previous.transferSyntaxUID == inst.transferSyntaxUID { inst.transferSyntaxUID = previous.transferSyntaxUID }
-        }
-        series.leaves.append(inst)
+        series.leaves.append(Leaf(inst))
     }
 
     /// The study or series `uid` under `parent`; nil (with an error) when the same UID was
@@ -149,26 +182,26 @@ final class RecordBuilder {
                 }.sorted { ($0.2, $0.0.key) < ($1.2, $1.0.key) }
                 for (ri, (r, seriesView, _)) in seriesGroups.enumerated() {
                     let seriesRecord = DirectoryRecord(type: .series, keys: keys(.series, seriesView, r.first, index: ri + 1))
-                    let leaves = r.leaves.sorted {
-                        ($0.instanceNumber ?? Int.max, $0.sopInstanceUID) < ($1.instanceNumber ?? Int.max, $1.sopInstanceUID)
-                    }
-                    seriesRecord.children.reserveCapacity(leaves.count)
-                    for (li, inst) in leaves.enumerated() {
-                        let leaf = DirectoryRecord(type: inst.leafType, keys: leafKeys(inst, index: li + 1))
-                        seriesRecord.children.append(leaf)
-                        result.leaves.append((leaf, inst))
-                    }
+                    let leaves = r.leaves.sorted(by: <)
                     r.leaves = []
+                    seriesRecord.children.reserveCapacity(leaves.count)
+                    for (li, leaf) in leaves.enumerated() {
+                        let record = leafRecord(leaf, index: li + 1)
+                        seriesRecord.children.append(record)
+                        result.leaves.append((record, leaf.source))
+                    }
                     studyRecord.children.append(seriesRecord)
                 }
                 patientRecord.children.append(studyRecord)
             }
             result.roots.append(patientRecord)
         }
-        for (i, inst) in rootLeaves.sorted(by: { $0.sopInstanceUID < $1.sopInstanceUID }).enumerated() {
-            let leaf = DirectoryRecord(type: inst.leafType, keys: leafKeys(inst, index: i + 1))
-            result.roots.append(leaf)
-            result.leaves.append((leaf, inst))
+        let roots = rootLeaves.sorted { $0.sopInstanceUID.lexicographicallyPrecedes($1.sopInstanceUID) }
+        rootLeaves = []
+        for (i, leaf) in roots.enumerated() {
+            let record = leafRecord(leaf, index: i + 1)
+            result.roots.append(record)
+            result.leaves.append((record, leaf.source))
         }
         result.errors += notes.errors
         result.invented += notes.invented
@@ -196,11 +229,19 @@ final class RecordBuilder {
         keyMaker.keys(type, header: header, path: inst.relativePath, index: index, notes: &notes)
     }
 
-    /// The leaf keys the scan worker made, or, when making them needed a note (a missing or
-    /// invalid key, a rewritten value), made here so the notes come in record order.
-    private func leafKeys(_ inst: ScannedInstance, index: Int) -> DataSet {
-        if let made = inst.leafKeys { return made }
-        return keys(inst.leafType, inst.header, inst, index: index)
+    /// The leaf record as the scan worker encoded it, or, when making its keys needed a note
+    /// (a missing or invalid key, a rewritten value), made here so the notes come in record order.
+    private func leafRecord(_ leaf: Leaf, index: Int) -> DirectoryRecord {
+        switch leaf.made {
+        case .encoded(let encoded):
+            return DirectoryRecord(type: leaf.type, encoded: encoded)
+        case .pending(let inst):
+            return DirectoryRecord(type: leaf.type, keys: keys(inst.leafType, inst.header, inst, index: index),
+                                   reference: InstanceReference(fileID: FileID(trusted: []), sopClassUID: inst.sopClassUID,
+                                                                sopInstanceUID: inst.sopInstanceUID,
+                                                                transferSyntaxUID: inst.transferSyntaxUID,
+                                                                relatedGeneralSOPClassUID: inst.relatedGeneralSOPClassUID))
+        }
     }
 
     // MARK: Consistency

@@ -151,6 +151,9 @@ public struct DICOMDIRWriter {
         func text(_ count: Int) -> Int { 8 + count + (count & 1) }
         var size = 8 + 12 + 10 + 12 + text(record.typeText.utf8.count)
         if let uid = record.privateRecordUID { size += text(uid.utf8.count) }
+        if case .encoded(let leaf) = record.content, !undefinedLengths {
+            return size + text(leaf.filePath.utf8.count) + leaf.tail.count
+        }
         if let ref = record.reference {
             let components = ref.fileID.components
             size += text(components.reduce(max(0, components.count - 1)) { $0 + $1.utf8.count })
@@ -186,25 +189,27 @@ public struct DICOMDIRWriter {
             w.u8(a); w.u8(b)
             w.u16(UInt16(length))
         }
-        func text(_ tag: Tag, _ vr: VR, _ s: String) {
-            let n = s.utf8.count
-            header(tag, vr, n + (n & 1))
-            w.append(utf8: s)
-            if n & 1 == 1 { w.u8(vr.paddingByte) }
-        }
         header(.offsetOfTheNextDirectoryRecord, .UL, 4); w.u32(0)
         header(.recordInUseFlag, .US, 2); w.u16(record.inUse ? 0xFFFF : 0)
         header(.offsetOfReferencedLowerLevelDirectoryEntity, .UL, 4); w.u32(0)
-        text(.directoryRecordType, .CS, record.typeText)
-        if let uid = record.privateRecordUID { text(.privateRecordUID, .UI, uid) }
-        if let ref = record.reference {
-            text(.referencedFileID, .CS, ref.fileID.dicomValue)
-            text(.referencedSOPClassUIDInFile, .UI, ref.sopClassUID)
-            text(.referencedSOPInstanceUIDInFile, .UI, ref.sopInstanceUID)
-            text(.referencedTransferSyntaxUIDInFile, .UI, ref.transferSyntaxUID)
-            if let related = ref.relatedGeneralSOPClassUID { text(.referencedRelatedGeneralSOPClassUIDInFile, .UI, related) }
+        w.text(.directoryRecordType, .CS, record.typeText)
+        if let uid = record.privateRecordUID { w.text(.privateRecordUID, .UI, uid) }
+        if case .encoded(let leaf) = record.content, !undefinedLengths {
+            // The File ID as (0004,1500) wants it (backslashes), then the worker-encoded rest.
+            let n = leaf.filePath.utf8.count
+            header(.referencedFileID, .CS, n + (n & 1))
+            for b in leaf.filePath.utf8 { w.u8(b == 0x2F ? 0x5C : b) }
+            if n & 1 == 1 { w.u8(0x20) }
+            w.append(leaf.tail)
+        } else {
+            if let ref = record.reference {
+                w.text(.referencedFileID, .CS, ref.fileID.dicomValue)
+                EncodedLeaf.writeReference(sopClassUID: ref.sopClassUID, sopInstanceUID: ref.sopInstanceUID,
+                                           transferSyntaxUID: ref.transferSyntaxUID,
+                                           relatedGeneralSOPClassUID: ref.relatedGeneralSOPClassUID, into: &w)
+            }
+            for e in record.keys.elements where e.tag.group > 0x0004 { try encoder.encode(e, into: &w) }
         }
-        for e in record.keys.elements where e.tag.group > 0x0004 { try encoder.encode(e, into: &w) }
         if undefinedLengths {
             w.patchU32(at: lengthAt, 0xFFFF_FFFF)
             w.tag(.itemDelimitationItem); w.u32(0)

@@ -6,8 +6,24 @@ public final class DirectoryRecord {
     public var type: RecordType
     /// The record's keys. Records read from a DICOMDIR also hold their (0004,xxxx) structure
     /// elements here; they are not keys, and the writer always rebuilds them.
-    public var keys: DataSet
-    public var reference: InstanceReference?
+    public var keys: DataSet {
+        get {
+            switch content {
+            case .values(let keys, _): return keys
+            case .encoded(let leaf): return leaf.keys
+            }
+        }
+        set { content = .values(newValue, reference) }
+    }
+    public var reference: InstanceReference? {
+        get {
+            switch content {
+            case .values(_, let reference): return reference
+            case .encoded(let leaf): return leaf.reference
+            }
+        }
+        set { content = .values(keys, newValue) }
+    }
     /// (0004,1432), for PRIVATE records.
     public var privateRecordUID: String?
     /// (0004,1410): false for records marked inactive (0000H) by other writers.
@@ -18,11 +34,38 @@ public final class DirectoryRecord {
     /// The record type exactly as written, for types this reader does not know (retired ones).
     public var typeText: String
 
+    /// Keys and reference as values, or, for the leaves a creator makes by the ten thousand,
+    /// already encoded (a few hundred bytes a record instead of a data set and five strings).
+    /// Reading `keys` or `reference` of an encoded record decodes them; setting one stores values.
+    enum Content {
+        /// Boxed: most records of a large directory are encoded leaves, and this case is large.
+        indirect case values(DataSet, InstanceReference?)
+        case encoded(EncodedLeaf)
+    }
+    private(set) var content: Content
+
     public init(type: RecordType, keys: DataSet = DataSet(), reference: InstanceReference? = nil) {
         self.type = type
-        self.keys = keys
-        self.reference = reference
+        content = .values(keys, reference)
         typeText = type.rawValue
+    }
+
+    init(type: RecordType, encoded: EncodedLeaf) {
+        self.type = type
+        content = .encoded(encoded)
+        typeText = type.rawValue
+    }
+
+    /// Places the referenced file: `path` is a "/"-separated File ID, already validated.
+    func setFileID(path: String) {
+        switch content {
+        case .encoded(var leaf):
+            leaf.filePath = path
+            content = .encoded(leaf)
+        case .values(let keys, var reference):
+            reference?.fileID = FileID(trusted: pathComponents(path))
+            content = .values(keys, reference)
+        }
     }
 
     /// Records of this subtree in depth-first order, this one first.
@@ -52,5 +95,77 @@ public struct InstanceReference: Sendable, Hashable {
         self.sopInstanceUID = sopInstanceUID
         self.transferSyntaxUID = transferSyntaxUID
         self.relatedGeneralSOPClassUID = relatedGeneralSOPClassUID
+    }
+}
+
+/// A leaf record's item after its File ID, encoded by a scan worker: (0004,1510), (0004,1511),
+/// (0004,1512), (0004,151A) and then the keys, Explicit VR Little Endian, in tag order. The
+/// writer copies it behind the structure elements and (0004,1500); only the File ID, decided
+/// after every file has been seen, is kept apart.
+struct EncodedLeaf: Sendable, Equatable {
+    /// The File ID, "/"-separated ("" until placed).
+    var filePath: String
+    let tail: [UInt8]
+
+    init(filePath: String = "", sopClassUID: String, sopInstanceUID: String, transferSyntaxUID: String,
+         relatedGeneralSOPClassUID: String?, keys: DataSet, encoder: DataSetEncoder) throws {
+        var w = ByteWriter(capacity: 256)
+        Self.writeReference(sopClassUID: sopClassUID, sopInstanceUID: sopInstanceUID, transferSyntaxUID: transferSyntaxUID,
+                            relatedGeneralSOPClassUID: relatedGeneralSOPClassUID, into: &w)
+        for e in keys.elements where e.tag.group > 0x0004 { try encoder.encode(e, into: &w) }
+        self.filePath = filePath
+        tail = w.exactBytes
+    }
+
+    /// (0004,1510)–(0004,151A): UIDs, each padded to even length with NUL (PS3.5 §6.2).
+    static func writeReference(sopClassUID: String, sopInstanceUID: String, transferSyntaxUID: String,
+                               relatedGeneralSOPClassUID: String?, into w: inout ByteWriter) {
+        w.text(.referencedSOPClassUIDInFile, .UI, sopClassUID)
+        w.text(.referencedSOPInstanceUIDInFile, .UI, sopInstanceUID)
+        w.text(.referencedTransferSyntaxUIDInFile, .UI, transferSyntaxUID)
+        if let related = relatedGeneralSOPClassUID { w.text(.referencedRelatedGeneralSOPClassUIDInFile, .UI, related) }
+    }
+
+    /// The tail as elements (decoding cannot fail on what `init` wrote; an empty set if it did).
+    private var elements: DataSet { (try? DataSet.decode(explicitLittleEndian: tail)) ?? DataSet() }
+
+    var keys: DataSet {
+        let all = elements
+        return DataSet(sortedElements: all.elements.filter { $0.tag.group > 0x0004 }, characterSet: all.characterSet)
+    }
+
+    var reference: InstanceReference {
+        let all = elements
+        return InstanceReference(fileID: FileID(trusted: pathComponents(filePath)),
+                                 sopClassUID: all.string(.referencedSOPClassUIDInFile) ?? "",
+                                 sopInstanceUID: all.string(.referencedSOPInstanceUIDInFile) ?? "",
+                                 transferSyntaxUID: all.string(.referencedTransferSyntaxUIDInFile) ?? "",
+                                 relatedGeneralSOPClassUID: all.string(.referencedRelatedGeneralSOPClassUIDInFile))
+    }
+
+    /// The SOP Instance UID's bytes, without padding: leaves sort by it without decoding.
+    var sopInstanceUID: ArraySlice<UInt8> {
+        // (0004,1510) header and value, then (0004,1511)'s 8-byte header: lengths at +6 each.
+        guard tail.count >= 8 else { return [] }
+        let first = Int(tail[6]) | Int(tail[7]) << 8
+        let at = 8 + first
+        guard tail.count >= at + 8 else { return [] }
+        let length = Int(tail[at + 6]) | Int(tail[at + 7]) << 8
+        var end = min(tail.count, at + 8 + length)
+        while end > at + 8 && tail[end - 1] == 0 { end -= 1 }
+        return tail[(at + 8)..<end]
+    }
+}
+
+extension ByteWriter {
+    /// A short-form element whose value is `s`, padded to even length with the VR's padding byte.
+    mutating func text(_ tag: Tag, _ vr: VR, _ s: String) {
+        let n = s.utf8.count
+        self.tag(tag)
+        let (a, b) = vr.letters
+        u8(a); u8(b)
+        u16(UInt16(n + (n & 1)))
+        append(utf8: s)
+        if n & 1 == 1 { u8(vr.paddingByte) }
     }
 }

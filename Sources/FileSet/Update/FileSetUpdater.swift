@@ -140,7 +140,7 @@ public enum FileSetUpdater {
         errors += built.errors
         report.invented = built.invented
         report.warnings += built.normalized
-        for (record, inst) in built.leaves { sources[ObjectIdentifier(record)] = inst.relativePath }
+        for (record, source) in built.leaves { sources[ObjectIdentifier(record)] = source.path }
 
         // Merge the new records under the existing ones with the same keys.
         var inconsistencies = built.inconsistencies
@@ -175,12 +175,10 @@ public enum FileSetUpdater {
         // File IDs for the new instances, in the folders the existing layout already uses.
         var layout = UpdateLayout(referenced: referenced, storage: storage)
         var copies: [(source: String, fileID: FileID)] = []
-        for (record, inst) in built.leaves {
+        for (record, source) in built.leaves {
             let fileID = layout.place(record, in: dir)
-            record.reference = InstanceReference(fileID: fileID, sopClassUID: inst.sopClassUID, sopInstanceUID: inst.sopInstanceUID,
-                                                 transferSyntaxUID: inst.transferSyntaxUID,
-                                                 relatedGeneralSOPClassUID: inst.relatedGeneralSOPClassUID)
-            copies.append((sources[ObjectIdentifier(record)] ?? inst.relativePath, fileID))
+            record.setFileID(path: fileID.path)
+            copies.append((sources[ObjectIdentifier(record)] ?? source.path, fileID))
         }
         built.leaves = []
         report.added = copies.map(\.fileID.path)

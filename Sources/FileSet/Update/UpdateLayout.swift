@@ -44,7 +44,9 @@ struct UpdateLayout {
     private mutating func folder(_ r: DirectoryRecord, level: Int) -> [String] {
         if let known = folders[ObjectIdentifier(r)] { return known }
         var result: [String]
-        if let existing = r.preorder().first(where: { $0.reference != nil })?.reference?.fileID.components, existing.count > level {
+        // New leaves hold a reference with an empty File ID until placed.
+        if let existing = r.preorder().lazy.compactMap({ $0.reference?.fileID }).first(where: { $0.path != "" })?.components,
+           existing.count > level {
             result = Array(existing.dropLast(level))
         } else if level < 3, let up = parent(of: r) {
             let above = folder(up, level: level + 1)

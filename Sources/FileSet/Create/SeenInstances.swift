@@ -1,0 +1,39 @@
+import DICOM
+
+/// The SOP Instance UIDs a create has seen, for finding duplicates among tens of thousands of
+/// files: each UID kept as a 64-bit hash beside its first file's path and size, not as a
+/// string (the UIDs themselves would be a tenth of the memory a large create needs). A hash
+/// match is only a candidate, which the caller settles from the files; a UID that merely
+/// shares a hash with an earlier one is kept by name.
+struct SeenInstances {
+    private var byHash: [UInt64: Int32] = [:]
+    private var byUID: [String: Int32] = [:]
+    private var files: [(path: String, size: Int)] = []
+    private let hash: (String) -> UInt64
+
+    /// `hash` is for tests, which make UIDs collide.
+    init(capacity: Int, hash: @escaping (String) -> UInt64 = fnv1a) {
+        byHash.reserveCapacity(capacity)
+        files.reserveCapacity(capacity)
+        self.hash = hash
+    }
+
+    /// The earlier file that has `uid`, or (when only the hashes are equal) may have it.
+    func candidate(for uid: String) -> (path: String, size: Int)? {
+        if let i = byUID[uid] ?? byHash[hash(uid)] { return files[Int(i)] }
+        return nil
+    }
+
+    mutating func insert(_ uid: String, path: String, size: Int) {
+        let index = Int32(files.count)
+        files.append((path, size))
+        let h = hash(uid)
+        if byHash[h] == nil { byHash[h] = index } else { byUID[uid] = index }
+    }
+
+    /// The SOP Instance UID of a file, read again from its header (to settle a hash match).
+    static func sopInstanceUID(ofFile path: String) -> String? {
+        guard let file = try? DICOMFile.read(path: path, options: .headerOnly) else { return nil }
+        return nonEmpty(file.dataSet.string(.sopInstanceUID)) ?? nonEmpty(file.meta.string(.mediaStorageSOPInstanceUID))
+    }
+}
