@@ -68,19 +68,22 @@ public struct FileID: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Whether a "/"-separated path is a valid File ID, decided on its bytes (the common case
     /// of a large in-place folder; `violations(of:)` says what is wrong with the others).
     public static func isValid(path: String) -> Bool {
-        var components = 1, length = 0
-        for b in path.utf8 {
-            if b == 0x2F {
-                guard length > 0 else { return false }
-                components += 1
-                length = 0
-            } else {
-                guard (0x41...0x5A).contains(b) || (0x30...0x39).contains(b) || b == 0x5F else { return false }
-                length += 1
-                guard length <= 8 else { return false }
+        var path = path
+        return path.withUTF8 { bytes in
+            var components = 1, length = 0
+            for b in bytes {
+                if b == 0x2F {
+                    guard length > 0 else { return false }
+                    components += 1
+                    length = 0
+                } else {
+                    guard b &- 0x41 < 26 || b &- 0x30 < 10 || b == 0x5F else { return false }
+                    length += 1
+                    guard length <= 8 else { return false }
+                }
             }
+            return length > 0 && components <= 8
         }
-        return length > 0 && components <= 8
     }
 
     static func isFileIDCharacter(_ ch: Character) -> Bool {

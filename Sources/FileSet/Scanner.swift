@@ -293,10 +293,11 @@ extension InstanceScanner {
     /// decoded but the UIDs and grouping keys. Nil for what this path does not cover (kept
     /// sequences, bulk values, no SOP UIDs): the general reader then reads the file.
     static func fromRawHeader(_ raw: RawHeader, relative: String, levels: LevelTags, keyMaker: RecordKeyMaker) -> ScanResult? {
-        let metaInstance = nonEmpty(raw.metaString(.mediaStorageSOPInstanceUID))
         guard let sopClass = nonEmpty(raw.string(.sopClassUID)) ?? nonEmpty(raw.metaString(.mediaStorageSOPClassUID)),
-              let sopInstance = nonEmpty(raw.string(.sopInstanceUID)) ?? metaInstance else { return nil }
-        let warnings = metaWarnings(metaInstance, sopInstance)
+              let sopInstance = nonEmpty(raw.string(.sopInstanceUID)) ?? nonEmpty(raw.metaString(.mediaStorageSOPInstanceUID))
+        else { return nil }
+        let warnings = raw.metaString(.mediaStorageSOPInstanceUID, equals: sopInstance) ? []
+            : metaWarnings(nonEmpty(raw.metaString(.mediaStorageSOPInstanceUID)), sopInstance)
         let leafType = RecordType.leaf(forSOPClass: sopClass)
         var split = LevelSplit(levels, leafType: leafType)
         for e in raw.elements {
@@ -310,7 +311,9 @@ extension InstanceScanner {
         let leafElements = split.leaf
         let leafHeader = DataSet(sortedElements: leafElements, characterSet: raw.characterSet)
         return .instance(ScannedInstance(relativePath: relative, size: raw.fileSize, sopClassUID: sopClass, sopInstanceUID: sopInstance,
-                                         transferSyntaxUID: raw.metaString(.transferSyntaxUID) ?? raw.transferSyntax.uid,
+                                         // What the meta element says: a RawHeader's syntax is a registered
+                                         // UID read from it exactly (bar trailing padding).
+                                         transferSyntaxUID: raw.transferSyntax.uid,
                                          header: leafHeader, warnings: warnings, patientID: nonEmpty(raw.string(.patientID)),
                                          studyUID: nonEmpty(raw.string(.studyInstanceUID)),
                                          seriesUID: nonEmpty(raw.string(.seriesInstanceUID)),

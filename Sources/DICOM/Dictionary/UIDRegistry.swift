@@ -33,23 +33,24 @@ public enum UIDRegistry {
     }
 
     public static func isValid(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var count = 0, componentStart = true, leadingZero = false, first: UInt8 = 0, second: UInt8 = 0
-        for b in bytes {
-            count += 1
-            if count == 1 { first = b } else if count == 2 { second = b }
+        let n = bytes.count
+        guard n > 0, n <= 64, let p = bytes.baseAddress else { return false }
+        // The first arc of an OID is 0 (ITU-T), 1 (ISO) or 2 (joint).
+        guard p[0] &- 0x30 < 3, n == 1 || p[1] == UInt8(ascii: ".") else { return false }
+        var componentStart = true
+        for i in 0..<n {
+            let b = p[i]
             if b == UInt8(ascii: ".") {
                 if componentStart { return false }
-                componentStart = true; leadingZero = false
+                componentStart = true
             } else if b &- 0x30 < 10 {
-                if leadingZero { return false }
-                if componentStart && b == 0x30 { leadingZero = true }
+                // No leading zero: a component is "0" or starts with 1–9.
+                if componentStart && b == 0x30 && i + 1 < n && p[i + 1] != UInt8(ascii: ".") { return false }
                 componentStart = false
             } else {
                 return false
             }
         }
-        // The first arc of an OID is 0 (ITU-T), 1 (ISO) or 2 (joint).
-        return count > 0 && count <= 64 && !componentStart && (count == 1 || second == UInt8(ascii: "."))
-            && first &- 0x30 < 3
+        return !componentStart
     }
 }

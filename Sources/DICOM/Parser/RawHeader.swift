@@ -64,7 +64,7 @@ public struct RawHeader: Sendable {
         // The first read tells the size of a file shorter than it (most headers of a large
         // scan); only longer files cost an fstat.
         var head = ScratchPool.shared.takeBytes()
-        head.append(contentsOf: repeatElement(0, count: max(firstRead, 144)))
+        appendZeros(&head, max(firstRead, 144))
         let got = head.withUnsafeMutableBytes { fill($0, 0) }
         guard got >= 0 else { return nil }
         var size = got
@@ -99,7 +99,7 @@ public struct RawHeader: Sendable {
     /// tens of thousands of files then allocates them once, not once per file. Use nothing of
     /// this header afterwards (a copy still held keeps working, it just is not reused).
     public func recycle() {
-        ScratchPool.shared.give(bytes, elements)
+        ScratchPool.shared.give(bytes, elements, meta)
     }
 
     /// The element with `tag`, by binary search (elements are ascending).
@@ -139,11 +139,25 @@ public struct RawHeader: Sendable {
         return DataSet(sortedElements: [dataElement(e)], characterSet: .default).string(tag)
     }
 
+    /// Whether `metaString(tag)` is `s`, decided without making a string when the value is
+    /// plain ASCII (the meta SOP Instance UID is compared with the data set's in every scan).
+    public func metaString(_ tag: Tag, equals s: String) -> Bool {
+        guard let e = meta.first(where: { $0.tag == tag }) else { return false }
+        guard let range = asciiFirstValueRange(e) else { return metaString(tag) == s }
+        return equalBytes(bytes[range], s)
+    }
+
     /// The common case straight from the bytes: a multi-valued string VR whose value is plain
     /// ASCII, trimmed as `DataSet.string` trims it. Nil when that rule needs the general path.
     private func asciiFirstValue(_ e: Element) -> String? {
+        guard let range = asciiFirstValueRange(e) else { return nil }
+        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+    }
+
+    /// Where that value is in `bytes`.
+    private func asciiFirstValueRange(_ e: Element) -> Range<Int>? {
         guard e.vr.isString, !e.vr.isSingleValuedText, e.vr != .UC else { return nil }
-        return bytes.withUnsafeBufferPointer { buf -> String? in
+        return bytes.withUnsafeBufferPointer { buf -> Range<Int>? in
             var lo = e.valueOffset, hi = e.valueOffset
             while hi < e.end && buf[hi] != 0x5C {
                 if buf[hi] >= 0x80 || buf[hi] == 0x1B { return nil }
@@ -151,7 +165,7 @@ public struct RawHeader: Sendable {
             }
             while hi > lo && (buf[hi - 1] == 0x20 || buf[hi - 1] == 0x00) { hi -= 1 }
             while lo < hi && buf[lo] == 0x20 { lo += 1 }
-            return String(decoding: UnsafeBufferPointer(rebasing: buf[lo..<hi]), as: UTF8.self)
+            return lo..<hi
         }
     }
 }
@@ -173,7 +187,7 @@ private struct Reader {
         let have = bytes.count
         guard n > have else { return true }
         guard n <= RawHeader.maxHeaderBytes else { return false }
-        bytes.append(contentsOf: repeatElement(0, count: n - have))
+        appendZeros(&bytes, n - have)
         let read = self.read
         return bytes.withUnsafeMutableBytes { buf in read(UnsafeMutableRawBufferPointer(rebasing: buf[have..<n]), have) }
     }
@@ -232,7 +246,7 @@ private struct Reader {
     mutating func parse(stop: Tag) -> RawHeader? {
         guard bytes[128] == 0x44, bytes[129] == 0x49, bytes[130] == 0x43, bytes[131] == 0x4D else { return nil }  // "DICM"
         // Meta information: group 0002, ascending.
-        var meta: [RawHeader.Element] = []
+        var meta = ScratchPool.shared.takeElements()
         var pos = 132
         while true {
             guard need(pos, 2) else { return nil }
@@ -250,8 +264,10 @@ private struct Reader {
         guard let tsElement = meta.first(where: { $0.tag == Tag(0x0002, 0x0010) }), need(tsElement.valueOffset, tsElement.length) else { return nil }
         var tsBytes = bytes[tsElement.valueOffset..<tsElement.end]
         while let last = tsBytes.last, last == 0 || last == 0x20 { tsBytes = tsBytes.dropLast() }
-        let syntax = TransferSyntax(uid: String(decoding: tsBytes, as: UTF8.self))
-        guard syntax.isKnown, syntax.isExplicitVR, !syntax.isBigEndian, !syntax.isDeflated else { return nil }
+        // The usual syntax without making (and hashing) a string for it.
+        let syntax = equalBytes(tsBytes, TransferSyntax.explicitVRLittleEndian.uid) ? .explicitVRLittleEndian
+            : TransferSyntax(uid: String(decoding: tsBytes, as: UTF8.self))
+        guard syntax == .explicitVRLittleEndian || syntax.isKnown, syntax.isExplicitVR, !syntax.isBigEndian, !syntax.isDeflated else { return nil }
 
         // Data set: ascending, up to the stop tag or the end of the file.
         var elements = ScratchPool.shared.takeElements()
@@ -310,10 +326,11 @@ private final class ScratchPool: @unchecked Sendable {
     }
 
     /// Keeps a few of each, and no buffer grown for an unusually long header.
-    func give(_ b: [UInt8], _ e: [RawHeader.Element]) {
+    func give(_ b: [UInt8], _ e: [RawHeader.Element], _ m: [RawHeader.Element]) {
         pthread_mutex_lock(&lock)
         if bytes.count < 16 && b.capacity <= 64 * 1024 { bytes.append(b) }
-        if elements.count < 16 && e.capacity <= 1024 { elements.append(e) }
+        if elements.count < 32 && e.capacity <= 1024 { elements.append(e) }
+        if elements.count < 32 && m.capacity <= 1024 { elements.append(m) }
         pthread_mutex_unlock(&lock)
     }
 
@@ -325,5 +342,29 @@ private final class ScratchPool: @unchecked Sendable {
         let made = SpecificCharacterSet(value)
         if characterSets.count < 64 { characterSets[value] = made }
         return made
+    }
+}
+
+/// Whether `a` holds exactly the UTF-8 bytes of `s` (one memcmp; the generic comparison of a
+/// slice with a string's view costs a hundred times more, per file of a scan).
+func equalBytes(_ a: ArraySlice<UInt8>, _ s: String) -> Bool {
+    var s = s
+    return s.withUTF8 { u in
+        a.count == u.count && a.withUnsafeBufferPointer { b in
+            guard let x = b.baseAddress, let y = u.baseAddress else { return b.count == 0 }
+            return memcmp(x, y, b.count) == 0
+        }
+    }
+}
+
+/// Zeros to grow a read buffer by: copied (memcpy), not appended one by one.
+private let zeroPage = [UInt8](repeating: 0, count: 8192)
+
+private func appendZeros(_ bytes: inout [UInt8], _ n: Int) {
+    var left = n
+    while left > 0 {
+        let k = min(left, zeroPage.count)
+        bytes.append(contentsOf: zeroPage[0..<k])
+        left -= k
     }
 }

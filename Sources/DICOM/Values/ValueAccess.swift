@@ -80,7 +80,29 @@ extension DataSet {
         case .SL: return first(Int32.self)
         case .SV: return first(Int64.self)
         case .UV: return first(UInt64.self)
+        case .IS: return firstInteger(b) ?? ints(tag)?.first
         default: return ints(tag)?.first
+        }
+    }
+
+    /// The first value of an IS in its plain form ("  -12 "), read from the bytes (Instance
+    /// Number of every file of a scan); nil for anything else, which `ints` then decides.
+    private func firstInteger(_ b: [UInt8]) -> Int? {
+        b.withUnsafeBufferPointer { p -> Int? in
+            var i = 0
+            let n = p.count
+            while i < n && p[i] == 0x20 { i += 1 }
+            var negative = false
+            if i < n && (p[i] == 0x2B || p[i] == 0x2D) { negative = p[i] == 0x2D; i += 1 }
+            var value = 0, digits = 0
+            while i < n && p[i] &- 0x30 < 10 && digits < 18 {
+                value = value * 10 + Int(p[i] &- 0x30)
+                digits += 1
+                i += 1
+            }
+            while i < n && (p[i] == 0x20 || p[i] == 0x00) { i += 1 }
+            guard digits > 0, i == n || p[i] == 0x5C else { return nil }
+            return negative ? -value : value
         }
     }
 

@@ -143,6 +143,7 @@ public enum FileSetCreator {
         var errors: [String] = []
         var existingDICOMDIR = false
         var seen = SeenInstances(capacity: walker.files.count)
+        var lastSyntax: (uid: String, allowed: Bool)?   // the previous file's verdict: files come in runs of one syntax
         var builder: RecordBuilder? = RecordBuilder(profile: options.profile, invent: options.invent)
         var foldSeconds = 0.0
         // Batches are checked and folded into the builder as they come: memory grows with the
@@ -165,7 +166,10 @@ public enum FileSetCreator {
                         continue
                     }
                     seen.insert(inst.sopInstanceUID, path: inst.relativePath, size: inst.size)
-                    if !options.profile.allows(transferSyntax: inst.transferSyntaxUID) {
+                    if inst.transferSyntaxUID != lastSyntax?.uid {
+                        lastSyntax = (inst.transferSyntaxUID, options.profile.allows(transferSyntax: inst.transferSyntaxUID))
+                    }
+                    if lastSyntax?.allowed == false {
                         let name = UIDRegistry.entry(for: inst.transferSyntaxUID)?.name ?? "unknown"
                         errors.append("\(inst.relativePath): transfer syntax \(inst.transferSyntaxUID) (\(name)) is not allowed by \(options.profile.name); dicomfs does not transcode")
                     }

@@ -5,13 +5,24 @@ import DICOM
 /// to their VR's maximum length. Each change is described for the report.
 enum KeyValues {
     /// Maximum value lengths in characters (PS3.5 Table 6.2-1), for the VRs keys use.
-    static let maxLength: [VR: Int] = [.AE: 16, .AS: 4, .CS: 16, .DA: 8, .DS: 16, .IS: 12, .LO: 64, .SH: 16, .TM: 14]
+    /// (A switch: it is asked for every key of every instance scanned.)
+    static func maxLength(_ vr: VR) -> Int? {
+        switch vr {
+        case .AE, .CS, .DS, .SH: return 16
+        case .AS: return 4
+        case .DA: return 8
+        case .IS: return 12
+        case .LO: return 64
+        case .TM: return 14
+        default: return nil
+        }
+    }
 
     static func normalize(_ e: DataElement, in ds: DataSet) -> (DataElement, note: String?) {
         guard case .bytes(let raw) = e.value else { return (e, nil) }
         // The common case, decided on bytes: nothing to rewrite.
         let legacy = (e.vr == .DA && raw.contains(0x2E)) || (e.vr == .TM && raw.contains(0x3A))
-        if !legacy && raw.count <= (maxLength[e.vr] ?? Int.max) { return (e, nil) }
+        if !legacy && raw.count <= (maxLength(e.vr) ?? Int.max) { return (e, nil) }
         guard let values = ds.strings(e.tag) else { return (e, nil) }
         var changed = values
         switch e.vr {
@@ -22,7 +33,7 @@ enum KeyValues {
         default:
             break
         }
-        if let max = maxLength[e.vr], !e.vr.usesSpecificCharacterSet || changed.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) {
+        if let max = maxLength(e.vr), !e.vr.usesSpecificCharacterSet || changed.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) {
             changed = changed.map { $0.count > max ? String($0.prefix(max)) : $0 }
         }
         guard changed != values else { return (e, nil) }

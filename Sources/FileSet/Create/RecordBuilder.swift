@@ -1,4 +1,7 @@
 import DICOM
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Turns scanned instances into the record tree of a DICOMDIR: one PATIENT per Patient ID,
 /// one STUDY per Study Instance UID, one SERIES per Series Instance UID, and the leaf record
@@ -132,11 +135,9 @@ final class RecordBuilder {
             last = (patient, study, series)
         }
         compare(patient.first.levelBlobs.patient, inst.levelBlobs.patient, patient.first, inst,
-                [.patientName, .patientBirthDate, .patientSex], "Patient ID \(patientID)")
-        compare(study.first.levelBlobs.study, inst.levelBlobs.study, study.first, inst,
-                [.studyDate, .studyTime, .studyID, .accessionNumber, .studyDescription], "study \(studyUID)")
-        compare(series.first.levelBlobs.series, inst.levelBlobs.series, series.first, inst,
-                [.modality, .seriesNumber], "series \(seriesUID)")
+                Self.patientChecked, "Patient ID \(patientID)")
+        compare(study.first.levelBlobs.study, inst.levelBlobs.study, study.first, inst, Self.studyChecked, "study \(studyUID)")
+        compare(series.first.levelBlobs.series, inst.levelBlobs.series, series.first, inst, Self.seriesChecked, "series \(seriesUID)")
         // Groups keep their first instance's blobs; a leaf kept for its keys needs none.
         if patient.first !== inst && study.first !== inst && series.first !== inst { inst.levelBlobs = .init() }
         series.leaves.append(Leaf(inst))
@@ -246,11 +247,16 @@ final class RecordBuilder {
 
     // MARK: Consistency
 
+    /// The values instances of one patient, study or series must agree on.
+    static let patientChecked: [Tag] = [.patientName, .patientBirthDate, .patientSex]
+    static let studyChecked: [Tag] = [.studyDate, .studyTime, .studyID, .accessionNumber, .studyDescription]
+    static let seriesChecked: [Tag] = [.modality, .seriesNumber]
+
     /// Same bytes, same values: the common case costs one comparison. Otherwise the two
     /// level blobs are decoded and the consistency-checked values compared one by one.
     private func compare(_ a: [UInt8], _ b: [UInt8], _ first: ScannedInstance, _ other: ScannedInstance,
                          _ tags: [Tag], _ what: @autoclosure () -> String) {
-        if a == b || first.relativePath == other.relativePath { return }
+        if sameBytes(a, b) || first.relativePath == other.relativePath { return }
         let x = first.atLevel(a), y = other.atLevel(b)
         for tag in tags {
             let u = x.string(tag) ?? "", v = y.string(tag) ?? ""
@@ -300,10 +306,23 @@ func needsCharacterSet(_ e: DataElement) -> Bool {
     }
 }
 
+/// Byte arrays compared with one memcmp (the generic `==` goes element by element).
+func sameBytes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    a.count == b.count && a.withUnsafeBufferPointer { x in
+        b.withUnsafeBufferPointer { y in
+            guard let p = x.baseAddress, let q = y.baseAddress else { return true }
+            return memcmp(p, q, x.count) == 0
+        }
+    }
+}
+
 func fnv1a(_ s: String) -> UInt64 {
-    var h: UInt64 = 0xCBF2_9CE4_8422_2325
-    for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
-    return h
+    var s = s
+    return s.withUTF8 { bytes in
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        return h
+    }
 }
 
 extension String {

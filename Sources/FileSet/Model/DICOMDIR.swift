@@ -196,10 +196,9 @@ public struct DICOMDIRWriter {
         if let uid = record.privateRecordUID { w.text(.privateRecordUID, .UI, uid) }
         if case .encoded(let leaf) = record.content, !undefinedLengths {
             // The File ID as (0004,1500) wants it (backslashes), then the worker-encoded rest.
-            let n = leaf.filePath.utf8.count
-            header(.referencedFileID, .CS, n + (n & 1))
-            for b in leaf.filePath.utf8 { w.u8(b == 0x2F ? 0x5C : b) }
-            if n & 1 == 1 { w.u8(0x20) }
+            let at = w.count
+            w.text(.referencedFileID, .CS, leaf.filePath)
+            w.replace(0x2F, with: 0x5C, from: at + 8)
             w.append(leaf.tail)
         } else {
             if let ref = record.reference {

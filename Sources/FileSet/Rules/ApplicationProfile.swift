@@ -42,21 +42,24 @@ public struct ApplicationProfile: Sendable, Hashable, CustomStringConvertible {
     /// has them with a value.
     public func extraKeys(for type: RecordType) -> [Tag] {
         switch (extraKeys, type) {
-        case (.tableD32, .image):
-            return [.imageType, .referencedImageSequence]
-        case (.tableH32, .patient):
-            return [.patientBirthDate, .patientSex]
-        case (.tableH32, .series):
-            return [.institutionName, .institutionAddress, .performingPhysicianName]
-        case (.tableH32, .image), (.tableH32, .spectroscopy):
-            return [.imageType, .calibrationImage, .lossyImageCompressionRatio, .rows, .columns, .frameOfReferenceUID,
-                    .synchronizationFrameOfReferenceUID, .numberOfFrames, .acquisitionTimeSynchronized,
-                    .acquisitionDateTime, .referencedImageSequence, .imagePositionPatient,
-                    .imageOrientationPatient, .pixelSpacing]
-        default:
-            return []
+        case (.tableD32, .image): return Self.tableD32Image
+        case (.tableH32, .patient): return Self.tableH32Patient
+        case (.tableH32, .series): return Self.tableH32Series
+        case (.tableH32, .image), (.tableH32, .spectroscopy): return Self.tableH32Image
+        default: return []
         }
     }
+
+    // Stored once: asked for every instance of a scan.
+    private static let tableD32Image: [Tag] = [.imageType, .referencedImageSequence]
+    private static let tableH32Patient: [Tag] = [.patientBirthDate, .patientSex]
+    private static let tableH32Series: [Tag] = [.institutionName, .institutionAddress, .performingPhysicianName]
+    private static let tableH32Image: [Tag] = [
+        .imageType, .calibrationImage, .lossyImageCompressionRatio, .rows, .columns, .frameOfReferenceUID,
+        .synchronizationFrameOfReferenceUID, .numberOfFrames, .acquisitionTimeSynchronized,
+        .acquisitionDateTime, .referencedImageSequence, .imagePositionPatient,
+        .imageOrientationPatient, .pixelSpacing,
+    ]
 
     /// Tags H.3-2 allows to come from the Shared Functional Groups Sequence of enhanced images.
     static let sharedFunctionalGroupKeys: [(Tag, macro: Tag)] = [

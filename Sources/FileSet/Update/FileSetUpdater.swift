@@ -147,7 +147,7 @@ public enum FileSetUpdater {
         for p in built.roots {
             guard p.type == .patient, let pid = p.keys.string(.patientID) else { dir.roots.append(p); continue }
             guard let existing = patients[pid] else { dir.roots.append(p); continue }
-            inconsistencies += differences(existing, p, [.patientName, .patientBirthDate, .patientSex], "Patient ID \(pid)")
+            inconsistencies += differences(existing, p, RecordBuilder.patientChecked, "Patient ID \(pid)")
             for s in p.children {
                 let suid = s.keys.string(.studyInstanceUID) ?? ""
                 guard let es = studies[suid] else {
@@ -156,12 +156,12 @@ public enum FileSetUpdater {
                     continue
                 }
                 if studyParent[suid] != pid { errors.append("study \(suid) is in the file-set under Patient ID \(studyParent[suid] ?? "?"), not \(pid)"); continue }
-                inconsistencies += differences(es, s, [.studyDate, .studyTime, .studyID, .accessionNumber, .studyDescription], "study \(suid)")
+                inconsistencies += differences(es, s, RecordBuilder.studyChecked, "study \(suid)")
                 for r in s.children {
                     let ruid = r.keys.string(.seriesInstanceUID) ?? ""
                     guard let er = series[ruid] else { es.children.append(r); continue }
                     if seriesParent[ruid] != suid { errors.append("series \(ruid) is in the file-set under study \(seriesParent[ruid] ?? "?"), not \(suid)"); continue }
-                    inconsistencies += differences(er, r, [.modality, .seriesNumber], "series \(ruid)")
+                    inconsistencies += differences(er, r, RecordBuilder.seriesChecked, "series \(ruid)")
                     er.children += r.children
                 }
             }
