@@ -81,7 +81,6 @@ final class RecordBuilder {
     }
 
     private var result = Result()
-    private var notes = RecordKeyMaker.Notes()
     private var patients: [String: Group] = [:]
     private var rootLeaves: [Leaf] = []
     /// A study or series by UID: its group, its parent's key, and the first file seen in it.
@@ -164,51 +163,72 @@ final class RecordBuilder {
         patientID(of: inst, header: inst.atLevel(inst.levelBlobs.patient))
     }
 
-    /// Builds the record tree from everything added, in record order.
+    /// Builds the record tree from everything added, in record order. Patients are built on
+    /// all cores (each subtree is its own); their leaves and notes are joined in record order.
     func finish() -> Result {
-        for patientID in patients.keys.sorted() {
-            guard let p = patients[patientID] else { continue }
-            var patientView = p.first.atLevel(p.first.levelBlobs.patient)
-            if patientView.string(.patientID) != patientID { patientView.set(.patientID, .LO, patientID) }
-            let patientRecord = DirectoryRecord(type: .patient, keys: keys(.patient, patientView, p.first))
-            let studies = p.order.compactMap { p.children[$0] }.map { g -> (Group, DataSet, String) in
-                let view = g.first.atLevel(g.first.levelBlobs.study)
-                return (g, view, studySortKey(view))
-            }.sorted { $0.2 < $1.2 }
-            for (si, (s, studyView, _)) in studies.enumerated() {
-                let studyRecord = DirectoryRecord(type: .study, keys: keys(.study, studyView, s.first, index: si + 1))
-                let seriesGroups = s.order.compactMap { s.children[$0] }.map { g -> (Group, DataSet, Int) in
-                    let view = g.first.atLevel(g.first.levelBlobs.series)
-                    return (g, view, view.int(.seriesNumber) ?? Int.max)
-                }.sorted { ($0.2, $0.0.key) < ($1.2, $1.0.key) }
-                for (ri, (r, seriesView, _)) in seriesGroups.enumerated() {
-                    let seriesRecord = DirectoryRecord(type: .series, keys: keys(.series, seriesView, r.first, index: ri + 1))
-                    let leaves = r.leaves.sorted(by: <)
-                    r.leaves = []
-                    seriesRecord.children.reserveCapacity(leaves.count)
-                    for (li, leaf) in leaves.enumerated() {
-                        let record = leafRecord(leaf, index: li + 1)
-                        seriesRecord.children.append(record)
-                        result.leaves.append((record, leaf.source))
-                    }
-                    studyRecord.children.append(seriesRecord)
-                }
-                patientRecord.children.append(studyRecord)
-            }
-            result.roots.append(patientRecord)
+        let ids = patients.keys.sorted()
+        let groups = ids.compactMap { patients[$0] }
+        let keyMaker = self.keyMaker
+        let built = parallelMap(groups.count) { i -> (DirectoryRecord, [(record: DirectoryRecord, source: Source)], RecordKeyMaker.Notes) in
+            var notes = RecordKeyMaker.Notes()
+            var leaves: [(record: DirectoryRecord, source: Source)] = []
+            let record = Self.patientTree(groups[i], keyMaker: keyMaker, leaves: &leaves, notes: &notes)
+            return (record, leaves, notes)
+        }
+        var notes = RecordKeyMaker.Notes()
+        result.leaves.reserveCapacity(built.reduce(0) { $0 + $1.1.count } + rootLeaves.count)
+        for (record, leaves, made) in built {
+            result.roots.append(record)
+            result.leaves += leaves
+            notes.append(made)
         }
         let roots = rootLeaves.sorted { $0.sopInstanceUID.lexicographicallyPrecedes($1.sopInstanceUID) }
         rootLeaves = []
         for (i, leaf) in roots.enumerated() {
-            let record = leafRecord(leaf, index: i + 1)
+            let record = Self.leafRecord(leaf, index: i + 1, keyMaker: keyMaker, notes: &notes)
             result.roots.append(record)
             result.leaves.append((record, leaf.source))
         }
         result.errors += notes.errors
         result.invented += notes.invented
         result.normalized += notes.normalized
-        notes = .init()
         return result
+    }
+
+    /// One PATIENT record and everything below it; its leaves appended in record order.
+    private static func patientTree(_ p: Group, keyMaker: RecordKeyMaker, leaves: inout [(record: DirectoryRecord, source: Source)],
+                                    notes: inout RecordKeyMaker.Notes) -> DirectoryRecord {
+        func keys(_ type: RecordType, _ header: DataSet, _ inst: ScannedInstance, index: Int = 1) -> DataSet {
+            keyMaker.keys(type, header: header, path: inst.relativePath, index: index, notes: &notes)
+        }
+        var patientView = p.first.atLevel(p.first.levelBlobs.patient)
+        if patientView.string(.patientID) != p.key { patientView.set(.patientID, .LO, p.key) }
+        let patientRecord = DirectoryRecord(type: .patient, keys: keys(.patient, patientView, p.first))
+        let studies = p.order.compactMap { p.children[$0] }.map { g -> (Group, DataSet, String) in
+            let view = g.first.atLevel(g.first.levelBlobs.study)
+            return (g, view, studySortKey(view))
+        }.sorted { $0.2 < $1.2 }
+        for (si, (s, studyView, _)) in studies.enumerated() {
+            let studyRecord = DirectoryRecord(type: .study, keys: keys(.study, studyView, s.first, index: si + 1))
+            let seriesGroups = s.order.compactMap { s.children[$0] }.map { g -> (Group, DataSet, Int) in
+                let view = g.first.atLevel(g.first.levelBlobs.series)
+                return (g, view, view.int(.seriesNumber) ?? Int.max)
+            }.sorted { ($0.2, $0.0.key) < ($1.2, $1.0.key) }
+            for (ri, (r, seriesView, _)) in seriesGroups.enumerated() {
+                let seriesRecord = DirectoryRecord(type: .series, keys: keys(.series, seriesView, r.first, index: ri + 1))
+                let sorted = r.leaves.sorted(by: <)
+                r.leaves = []
+                seriesRecord.children.reserveCapacity(sorted.count)
+                for (li, leaf) in sorted.enumerated() {
+                    let record = leafRecord(leaf, index: li + 1, keyMaker: keyMaker, notes: &notes)
+                    seriesRecord.children.append(record)
+                    leaves.append((record, leaf.source))
+                }
+                studyRecord.children.append(seriesRecord)
+            }
+            patientRecord.children.append(studyRecord)
+        }
+        return patientRecord
     }
 
     // MARK: Keys
@@ -226,18 +246,15 @@ final class RecordBuilder {
         return id
     }
 
-    private func keys(_ type: RecordType, _ header: DataSet, _ inst: ScannedInstance, index: Int = 1) -> DataSet {
-        keyMaker.keys(type, header: header, path: inst.relativePath, index: index, notes: &notes)
-    }
-
     /// The leaf record as the scan worker encoded it, or, when making its keys needed a note
     /// (a missing or invalid key, a rewritten value), made here so the notes come in record order.
-    private func leafRecord(_ leaf: Leaf, index: Int) -> DirectoryRecord {
+    private static func leafRecord(_ leaf: Leaf, index: Int, keyMaker: RecordKeyMaker, notes: inout RecordKeyMaker.Notes) -> DirectoryRecord {
         switch leaf.made {
         case .encoded(let encoded):
             return DirectoryRecord(type: leaf.type, encoded: encoded)
         case .pending(let inst):
-            return DirectoryRecord(type: leaf.type, keys: keys(inst.leafType, inst.header, inst, index: index),
+            let keys = keyMaker.keys(inst.leafType, header: inst.header, path: inst.relativePath, index: index, notes: &notes)
+            return DirectoryRecord(type: leaf.type, keys: keys,
                                    reference: InstanceReference(fileID: FileID(trusted: []), sopClassUID: inst.sopClassUID,
                                                                 sopInstanceUID: inst.sopInstanceUID,
                                                                 transferSyntaxUID: inst.transferSyntaxUID,
@@ -266,7 +283,7 @@ final class RecordBuilder {
         }
     }
 
-    private func studySortKey(_ view: DataSet) -> String {
+    private static func studySortKey(_ view: DataSet) -> String {
         (view.string(.studyDate) ?? "") + "|" + (view.string(.studyTime) ?? "") + "|" + (view.string(.studyInstanceUID) ?? "")
     }
 }

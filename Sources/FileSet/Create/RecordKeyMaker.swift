@@ -15,6 +15,11 @@ struct RecordKeyMaker: Sendable {
         /// Key values rewritten to a standard form or length (see KeyValues).
         var normalized: [String] = []
         var isEmpty: Bool { errors.isEmpty && invented.isEmpty && normalized.isEmpty }
+        mutating func append(_ other: Notes) {
+            errors += other.errors
+            invented += other.invented
+            normalized += other.normalized
+        }
     }
 
     /// `header` holds the instance's elements for this level; `path` names the instance in

@@ -81,8 +81,16 @@ public struct DICOMDIRWriter {
             end += sizes[i] ?? preEncoded[i]?.count ?? 0
         }
         let itemsStart = w.count
-        var bytes = w.bytes
-        bytes.append(contentsOf: repeatElement(0, count: end - itemsStart))
+        // The whole file in one allocation: what is written so far, then zeros (memset) for
+        // the items to be written over.
+        var bytes = w.bytes.withUnsafeBufferPointer { head in
+            [UInt8](unsafeUninitializedCapacity: end) { buffer, n in
+                guard let to = buffer.baseAddress else { return }
+                if let from = head.baseAddress { to.initialize(from: from, count: itemsStart) }
+                (to + itemsStart).initialize(repeating: 0, count: end - itemsStart)
+                n = end
+            }
+        }
         let runs = max(1, min(64, records.count / 512))
         let perRun = (records.count + runs - 1) / runs
         let failures = bytes.withUnsafeMutableBytes { buffer -> [Error] in
