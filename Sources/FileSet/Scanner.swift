@@ -38,15 +38,18 @@ public final class ScannedInstance: @unchecked Sendable {
     /// values) as small Explicit VR LE data sets: compared as bytes, decoded only when needed.
     var levelBlobs: LevelBlobs
 
+    /// The three levels' elements in one allocation: patient, then study, then series.
     struct LevelBlobs: Sendable {
-        var patient: [UInt8] = []
-        var study: [UInt8] = []
-        var series: [UInt8] = []
+        var bytes: [UInt8] = []
+        var studyStart = 0, seriesStart = 0
+        var patient: ArraySlice<UInt8> { bytes[0..<studyStart] }
+        var study: ArraySlice<UInt8> { bytes[studyStart..<seriesStart] }
+        var series: ArraySlice<UInt8> { bytes[seriesStart...] }
     }
 
     init(relativePath: String, size: Int, sopClassUID: String, sopInstanceUID: String, transferSyntaxUID: String,
          header: DataSet, warnings: [ReadWarning], patientID: String?, studyUID: String?, seriesUID: String?,
-         leafType: RecordType, levelBlobs: LevelBlobs, keyMaker: RecordKeyMaker) {
+         leafType: RecordType, levelBlobs: LevelBlobs, keyMaker: RecordKeyMaker, knownValid: KnownValid = []) {
         self.relativePath = relativePath
         self.size = size
         self.sopClassUID = sopClassUID
@@ -60,7 +63,12 @@ public final class ScannedInstance: @unchecked Sendable {
         self.levelBlobs = levelBlobs
         instanceNumber = header.int(.instanceNumber)
         relatedGeneralSOPClassUID = nonEmpty(header.string(.relatedGeneralSOPClassUID))
-        invalidUID = [studyUID, seriesUID, sopInstanceUID, sopClassUID].lazy.compactMap { $0 }.first { !UIDRegistry.isValid($0) }
+        func invalid(_ uid: String?, _ known: KnownValid) -> String? {
+            guard let uid, !knownValid.contains(known), !UIDRegistry.isValid(uid) else { return nil }
+            return uid
+        }
+        invalidUID = invalid(studyUID, .study) ?? invalid(seriesUID, .series) ?? invalid(sopInstanceUID, [.sopInstance])
+            ?? invalid(sopClassUID, .sopClass)
         var notes = RecordKeyMaker.Notes()
         let keys = keyMaker.keys(leafType, header: header, path: relativePath, index: 1, notes: &notes)
         if notes.isEmpty, invalidUID == nil,
@@ -73,9 +81,16 @@ public final class ScannedInstance: @unchecked Sendable {
         }
     }
 
+    /// UIDs the caller has already found valid (they are the previous file's).
+    struct KnownValid: OptionSet {
+        let rawValue: UInt8
+        static let study = KnownValid(rawValue: 1), series = KnownValid(rawValue: 2), sopClass = KnownValid(rawValue: 4)
+        static let sopInstance = KnownValid(rawValue: 8)
+    }
+
     /// The instance's values at one level, decoded from that level's blob.
-    func atLevel(_ blob: [UInt8]) -> DataSet {
-        (try? DataSet.decode(explicitLittleEndian: blob)) ?? DataSet()
+    func atLevel(_ blob: ArraySlice<UInt8>) -> DataSet {
+        (try? DataSet.decode(explicitLittleEndian: Array(blob))) ?? DataSet()
     }
 }
 
@@ -131,14 +146,20 @@ public struct InstanceScanner: Sendable {
     }
 
     /// Sorts a header's elements, in ascending tag order, into the level blobs and the leaf's
-    /// own elements: the one reduction both readers' results go through.
+    /// own elements: the one reduction both readers' results go through. Kept elements are
+    /// noted as byte ranges (of the raw header's buffer, or of `encoded` for elements the
+    /// general reader parsed) and copied into one exact blob at the end.
     struct LevelSplit {
         private let table: [(tag: UInt32, mask: UInt8)]
         private var next = 0
-        private var patient = ByteWriter(capacity: 128), study = ByteWriter(capacity: 256), series = ByteWriter(capacity: 128)
+        private var pieces: [(mask: UInt8, range: Range<Int>)] = []
+        private var encoded = ByteWriter(capacity: 0)
         private(set) var leaf: [DataElement] = []
 
-        init(_ levels: LevelTags, leafType: RecordType) { table = levels.byLeaf[leafType] ?? [] }
+        init(_ levels: LevelTags, leafType: RecordType) {
+            table = levels.byLeaf[leafType] ?? []
+            pieces.reserveCapacity(24)
+        }
 
         /// Which levels keep `tag` (0: none); tags must come in ascending order.
         mutating func mask(for tag: Tag) -> UInt8 {
@@ -147,18 +168,47 @@ public struct InstanceScanner: Sendable {
             return next < table.count && table[next].tag == t ? table[next].mask : 0
         }
 
-        /// `encoded` is the element in Explicit VR Little Endian, made only if a level keeps it.
-        mutating func add(_ mask: UInt8, encoded: () -> ArraySlice<UInt8>?, element: () -> DataElement) {
-            if mask & (LevelTags.patientBit | LevelTags.studyBit | LevelTags.seriesBit) != 0, let bytes = encoded() {
-                if mask & LevelTags.patientBit != 0 { patient.append(bytes) }
-                if mask & LevelTags.studyBit != 0 { study.append(bytes) }
-                if mask & LevelTags.seriesBit != 0 { series.append(bytes) }
-            }
+        private static let levelBits = LevelTags.patientBit | LevelTags.studyBit | LevelTags.seriesBit
+
+        /// An element of a raw header: its encoded form is `range` of the header's bytes.
+        mutating func add(_ mask: UInt8, range: Range<Int>, element: () -> DataElement) {
+            if mask & Self.levelBits != 0 { pieces.append((mask, range)) }
             if mask & LevelTags.leafBit != 0 { leaf.append(element()) }
         }
 
-        var blobs: ScannedInstance.LevelBlobs {
-            .init(patient: Array(patient.bytes[...]), study: Array(study.bytes[...]), series: Array(series.bytes[...]))
+        /// An element the general reader parsed: encoded here (Explicit VR LE) if a level keeps it.
+        mutating func add(_ mask: UInt8, element e: DataElement, encoder: DataSetEncoder) {
+            if mask & Self.levelBits != 0 {
+                let start = encoded.count
+                if (try? encoder.encode(e, into: &encoded)) != nil { pieces.append((mask, start..<encoded.count)) }
+            }
+            if mask & LevelTags.leafBit != 0 { leaf.append(e) }
+        }
+
+        /// The blobs, from the raw header's bytes (`source`) or, for the general reader, from
+        /// what `add(_:element:encoder:)` encoded.
+        func blobs(from source: [UInt8]? = nil) -> ScannedInstance.LevelBlobs {
+            let from = source ?? encoded.bytes
+            var sizes = (0, 0, 0)
+            for p in pieces {
+                if p.mask & LevelTags.patientBit != 0 { sizes.0 += p.range.count }
+                if p.mask & LevelTags.studyBit != 0 { sizes.1 += p.range.count }
+                if p.mask & LevelTags.seriesBit != 0 { sizes.2 += p.range.count }
+            }
+            let total = sizes.0 + sizes.1 + sizes.2
+            let bytes = from.withUnsafeBufferPointer { src in
+                [UInt8](unsafeUninitializedCapacity: total) { dst, n in
+                    guard let s = src.baseAddress, let d = dst.baseAddress else { return }
+                    for shift in 0..<3 {  // patient, study, series: bits 1, 2, 4
+                        let bit = UInt8(1) << shift
+                        for p in pieces where p.mask & bit != 0 {
+                            (d + n).initialize(from: s + p.range.lowerBound, count: p.range.count)
+                            n += p.range.count
+                        }
+                    }
+                }
+            }
+            return .init(bytes: bytes, studyStart: sizes.0, seriesStart: sizes.0 + sizes.1)
         }
     }
 
@@ -269,13 +319,8 @@ public struct InstanceScanner: Sendable {
         let leafType = RecordType.leaf(forSOPClass: sopClass)
         let encoder = DataSetEncoder()
         var split = LevelSplit(levels, leafType: leafType)
-        for e in ds.elements {
-            split.add(split.mask(for: e.tag), encoded: {
-                var w = ByteWriter(capacity: 64)
-                return (try? encoder.encode(e, into: &w)).map { w.bytes[...] }
-            }, element: { e })
-        }
-        let blobs = split.blobs
+        for e in ds.elements { split.add(split.mask(for: e.tag), element: e, encoder: encoder) }
+        let blobs = split.blobs()
         let leafElements = split.leaf
         let leafHeader = DataSet(sortedElements: leafElements, characterSet: ds.characterSet)
         return .instance(ScannedInstance(relativePath: relative, size: size, sopClassUID: sopClass, sopInstanceUID: sopInstance,
@@ -293,31 +338,66 @@ extension InstanceScanner {
     /// decoded but the UIDs and grouping keys. Nil for what this path does not cover (kept
     /// sequences, bulk values, no SOP UIDs): the general reader then reads the file.
     static func fromRawHeader(_ raw: RawHeader, relative: String, levels: LevelTags, keyMaker: RecordKeyMaker) -> ScanResult? {
-        guard let sopClass = nonEmpty(raw.string(.sopClassUID)) ?? nonEmpty(raw.metaString(.mediaStorageSOPClassUID)),
+        let recent = RecentValues.ofThisThread()
+        guard let sopClass = nonEmpty(raw.string(.sopClassUID, reusing: recent.sopClass?.uid)) ?? nonEmpty(raw.metaString(.mediaStorageSOPClassUID)),
               let sopInstance = nonEmpty(raw.string(.sopInstanceUID)) ?? nonEmpty(raw.metaString(.mediaStorageSOPInstanceUID))
         else { return nil }
         let warnings = raw.metaString(.mediaStorageSOPInstanceUID, equals: sopInstance) ? []
             : metaWarnings(nonEmpty(raw.metaString(.mediaStorageSOPInstanceUID)), sopInstance)
-        let leafType = RecordType.leaf(forSOPClass: sopClass)
+        let leafType = recent.sopClass.flatMap { $0.uid == sopClass ? $0.leafType : nil } ?? RecordType.leaf(forSOPClass: sopClass)
         var split = LevelSplit(levels, leafType: leafType)
         for e in raw.elements {
             let mask = split.mask(for: e.tag)
             guard mask != 0 else { continue }
             // The general reader parses kept sequences and leaves long bulk values on disk.
             if e.vr == .SQ || (e.vr.isBulk && e.length > 4096) { return nil }
-            split.add(mask, encoded: { raw.bytes[e.offset..<e.end] }, element: { raw.dataElement(e) })
+            split.add(mask, range: e.offset..<e.end, element: { raw.dataElement(e) })
         }
-        let blobs = split.blobs
+        let blobs = split.blobs(from: raw.bytes)
         let leafElements = split.leaf
         let leafHeader = DataSet(sortedElements: leafElements, characterSet: raw.characterSet)
-        return .instance(ScannedInstance(relativePath: relative, size: raw.fileSize, sopClassUID: sopClass, sopInstanceUID: sopInstance,
-                                         // What the meta element says: a RawHeader's syntax is a registered
-                                         // UID read from it exactly (bar trailing padding).
-                                         transferSyntaxUID: raw.transferSyntax.uid,
-                                         header: leafHeader, warnings: warnings, patientID: nonEmpty(raw.string(.patientID)),
-                                         studyUID: nonEmpty(raw.string(.studyInstanceUID)),
-                                         seriesUID: nonEmpty(raw.string(.seriesInstanceUID)),
-                                         leafType: leafType, levelBlobs: blobs, keyMaker: keyMaker))
+        let studyUID = nonEmpty(raw.string(.studyInstanceUID, reusing: recent.study))
+        let seriesUID = nonEmpty(raw.string(.seriesInstanceUID, reusing: recent.series))
+        // The same string objects as the previous file's (held only once they were found valid).
+        var known: ScannedInstance.KnownValid = []
+        if let s = recent.sopClass?.uid, s == sopClass { known.insert(.sopClass) }
+        if let s = recent.study, s == studyUID { known.insert(.study) }
+        if let s = recent.series, s == seriesUID { known.insert(.series) }
+        let inst = ScannedInstance(relativePath: relative, size: raw.fileSize, sopClassUID: sopClass, sopInstanceUID: sopInstance,
+                                   // What the meta element says: a RawHeader's syntax is a registered
+                                   // UID read from it exactly (bar trailing padding).
+                                   transferSyntaxUID: raw.transferSyntax.uid,
+                                   header: leafHeader, warnings: warnings, patientID: nonEmpty(raw.string(.patientID)),
+                                   studyUID: studyUID, seriesUID: seriesUID,
+                                   leafType: leafType, levelBlobs: blobs, keyMaker: keyMaker, knownValid: known)
+        if inst.invalidUID == nil {
+            recent.sopClass = (sopClass, leafType)
+            recent.study = studyUID
+            recent.series = seriesUID
+        }
+        return .instance(inst)
+    }
+}
+
+/// The previous file's SOP Class, Study and Series UIDs on this scan thread, kept only when
+/// valid: files of a series come together, so they are usually the same again, and reusing
+/// them spares a string and a UID check each (see `RawHeader.string(_:reusing:)`).
+final class RecentValues {
+    var sopClass: (uid: String, leafType: RecordType)?
+    var study: String?
+    var series: String?
+
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { p in if let p { Unmanaged<RecentValues>.fromOpaque(p).release() } }
+        return key
+    }()
+
+    static func ofThisThread() -> RecentValues {
+        if let p = pthread_getspecific(key) { return Unmanaged<RecentValues>.fromOpaque(p).takeUnretainedValue() }
+        let made = RecentValues()
+        pthread_setspecific(key, Unmanaged.passRetained(made).toOpaque())
+        return made
     }
 }
 

@@ -127,6 +127,14 @@ public struct RawHeader: Sendable {
         return string(e)
     }
 
+    /// The same, but `previous` itself when the value is the same text: a scan reads the same
+    /// Study, Series and SOP Class UIDs from file after file, and then makes no new string.
+    public func string(_ tag: Tag, reusing previous: String?) -> String? {
+        guard let e = element(tag) else { return nil }
+        if let previous, let range = asciiFirstValueRange(e), equalBytes(bytes[range], previous) { return previous }
+        return string(e)
+    }
+
     public func string(_ e: Element) -> String? {
         if let plain = asciiFirstValue(e) { return plain }
         return DataSet(sortedElements: [dataElement(e)], characterSet: characterSet).string(e.tag)

@@ -271,7 +271,7 @@ final class RecordBuilder {
 
     /// Same bytes, same values: the common case costs one comparison. Otherwise the two
     /// level blobs are decoded and the consistency-checked values compared one by one.
-    private func compare(_ a: [UInt8], _ b: [UInt8], _ first: ScannedInstance, _ other: ScannedInstance,
+    private func compare(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>, _ first: ScannedInstance, _ other: ScannedInstance,
                          _ tags: [Tag], _ what: @autoclosure () -> String) {
         if sameBytes(a, b) || first.relativePath == other.relativePath { return }
         let x = first.atLevel(a), y = other.atLevel(b)
@@ -324,7 +324,7 @@ func needsCharacterSet(_ e: DataElement) -> Bool {
 }
 
 /// Byte arrays compared with one memcmp (the generic `==` goes element by element).
-func sameBytes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+func sameBytes(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
     a.count == b.count && a.withUnsafeBufferPointer { x in
         b.withUnsafeBufferPointer { y in
             guard let p = x.baseAddress, let q = y.baseAddress else { return true }
