@@ -387,18 +387,8 @@ final class RecentValues {
     var study: String?
     var series: String?
 
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key) { p in if let p { Unmanaged<RecentValues>.fromOpaque(p).release() } }
-        return key
-    }()
-
-    static func ofThisThread() -> RecentValues {
-        if let p = pthread_getspecific(key) { return Unmanaged<RecentValues>.fromOpaque(p).takeUnretainedValue() }
-        let made = RecentValues()
-        pthread_setspecific(key, Unmanaged.passRetained(made).toOpaque())
-        return made
-    }
+    private static let perThread = PerThread { RecentValues() }
+    static func ofThisThread() -> RecentValues { perThread.value }
 }
 
 func nonEmpty(_ s: String?) -> String? {

@@ -75,3 +75,23 @@ public final class WorkCounter: @unchecked Sendable {
         return value - 1
     }
 }
+
+/// One `T` per thread, made on first use there and released when the thread ends: scratch
+/// state for work spread over threads (read buffers, a scan's last values) without locks.
+public final class PerThread<T: AnyObject>: @unchecked Sendable {
+    private var key = pthread_key_t()
+    private let make: @Sendable () -> T
+
+    public init(_ make: @escaping @Sendable () -> T) {
+        self.make = make
+        pthread_key_create(&key) { p in if let p { Unmanaged<AnyObject>.fromOpaque(p).release() } }
+    }
+
+    /// This thread's instance.
+    public var value: T {
+        if let p = pthread_getspecific(key) { return Unmanaged<T>.fromOpaque(p).takeUnretainedValue() }
+        let made = make()
+        pthread_setspecific(key, Unmanaged.passRetained(made).toOpaque())
+        return made
+    }
+}

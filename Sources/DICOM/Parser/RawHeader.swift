@@ -304,48 +304,40 @@ private struct Reader {
     }
 }
 
-/// Buffers and decoded character sets shared by header scans on all threads. Taking and
-/// giving cost an uncontended lock; an 8 KB buffer per file would cost a large allocation
-/// (and glibc's consolidation of small freed chunks) each time.
-private final class ScratchPool: @unchecked Sendable {
-    static let shared = ScratchPool()
-    private var lock = pthread_mutex_t()
-    private var bytes: [[UInt8]] = []
+/// A thread's buffers and decoded character sets for header scans: a scan of tens of
+/// thousands of files allocates its read buffer and element lists once per thread, not once
+/// per file, and takes them back without a lock.
+private final class ScratchPool {
+    private static let perThread = PerThread { ScratchPool() }
+    static var shared: ScratchPool { perThread.value }
+
+    private var bytes: [UInt8] = []
     private var elements: [[RawHeader.Element]] = []
     private var characterSets: [String: SpecificCharacterSet] = [:]
 
-    init() { pthread_mutex_init(&lock, nil) }
-
     func takeBytes() -> [UInt8] {
-        pthread_mutex_lock(&lock)
-        var b = bytes.popLast() ?? []
-        pthread_mutex_unlock(&lock)
+        var b: [UInt8] = []
+        swap(&b, &bytes)
         b.removeAll(keepingCapacity: true)
         return b
     }
 
     func takeElements() -> [RawHeader.Element] {
-        pthread_mutex_lock(&lock)
         var e = elements.popLast() ?? []
-        pthread_mutex_unlock(&lock)
         e.removeAll(keepingCapacity: true)
         if e.capacity < 64 { e.reserveCapacity(64) }
         return e
     }
 
-    /// Keeps a few of each, and no buffer grown for an unusually long header.
+    /// Keeps one read buffer and two element lists, none grown for an unusually long header.
     func give(_ b: [UInt8], _ e: [RawHeader.Element], _ m: [RawHeader.Element]) {
-        pthread_mutex_lock(&lock)
-        if bytes.count < 16 && b.capacity <= 64 * 1024 { bytes.append(b) }
-        if elements.count < 32 && e.capacity <= 1024 { elements.append(e) }
-        if elements.count < 32 && m.capacity <= 1024 { elements.append(m) }
-        pthread_mutex_unlock(&lock)
+        if b.capacity <= 64 * 1024 && b.capacity > bytes.capacity { bytes = b }
+        if elements.count < 2 && e.capacity <= 1024 { elements.append(e) }
+        if elements.count < 2 && m.capacity <= 1024 { elements.append(m) }
     }
 
     /// (0008,0005) values repeat across a scan: each is decoded once.
     func characterSet(_ value: String) -> SpecificCharacterSet {
-        pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
         if let known = characterSets[value] { return known }
         let made = SpecificCharacterSet(value)
         if characterSets.count < 64 { characterSets[value] = made }

@@ -63,7 +63,9 @@ public struct DICOMDIRWriter {
         // Every item's size is known before any is written (computed from its values, or, for
         // records whose keys hold sequences, by encoding it once); the items are then encoded on
         // all cores straight into their places in one buffer: the DICOMDIR is never held twice.
-        let records = dir.allRecords
+        var order = DepthFirst()
+        let lastRoot = order.visit(dir.roots)
+        let records = order.records
         let sizes = parallelMap(records.count) { i in itemSize(records[i]) }
         let preEncoded = try parallelMap(records.count) { i -> Result<[UInt8]?, Error> in
             Result {
@@ -93,26 +95,33 @@ public struct DICOMDIRWriter {
         }
         let runs = max(1, min(64, records.count / 512))
         let perRun = (records.count + runs - 1) / runs
+        // Item layout: item header (8), (0004,1400) UL header (8) + value (4), (0004,1410) US (8 + 2),
+        // (0004,1420) UL header (8) + value: the two offsets are stored at +16 and +38 of each
+        // item once it is in place.
+        let (next, lower) = (order.next, order.lower)
         let failures = bytes.withUnsafeMutableBytes { buffer -> [Error] in
             guard let base = buffer.baseAddress else { return [] }
             let target = UnsafeSendablePointer(base)
             return parallelMap(runs) { run -> Error? in
                 var part = ByteWriter(capacity: 1024)
                 for i in min(records.count, run * perRun)..<min(records.count, (run + 1) * perRun) {
+                    let at = target.base.advanced(by: itemOffsets[i])
                     if let ready = preEncoded[i] {
                         ready.withUnsafeBytes { src in
-                            if let from = src.baseAddress { target.base.advanced(by: itemOffsets[i]).copyMemory(from: from, byteCount: src.count) }
+                            if let from = src.baseAddress { at.copyMemory(from: from, byteCount: src.count) }
                         }
-                        continue
+                    } else {
+                        part.removeAll()
+                        do { try writeItem(records[i], into: &part) } catch { return error }
+                        guard part.count == sizes[i] else {
+                            return DICOMError(.unsupported, "directory record \(i) encodes to \(part.count) bytes, its size was computed as \(sizes[i] ?? -1)")
+                        }
+                        part.bytes.withUnsafeBytes { src in
+                            if let from = src.baseAddress { at.copyMemory(from: from, byteCount: src.count) }
+                        }
                     }
-                    part.removeAll()
-                    do { try writeItem(records[i], into: &part) } catch { return error }
-                    guard part.count == sizes[i] else {
-                        return DICOMError(.unsupported, "directory record \(i) encodes to \(part.count) bytes, its size was computed as \(sizes[i] ?? -1)")
-                    }
-                    part.bytes.withUnsafeBytes { src in
-                        if let from = src.baseAddress { target.base.advanced(by: itemOffsets[i]).copyMemory(from: from, byteCount: src.count) }
-                    }
+                    at.storeBytes(of: UInt32(next[i] < 0 ? 0 : itemOffsets[next[i]]).littleEndian, toByteOffset: 16, as: UInt32.self)
+                    at.storeBytes(of: UInt32(lower[i] < 0 ? 0 : itemOffsets[lower[i]]).littleEndian, toByteOffset: 38, as: UInt32.self)
                 }
                 return nil
             }.compactMap { $0 }
@@ -127,27 +136,7 @@ public struct DICOMDIRWriter {
             w.patchU32(at: sequenceLengthAt, UInt32(w.count - sequenceStart))
         }
 
-        // Item layout: item header (8), (0004,1400) UL header (8) + value (4), (0004,1410) US (8 + 2),
-        // (0004,1420) UL header (8) + value: the two offset values sit at +16 and +38. Walking the
-        // tree depth-first visits records in `records` order: a record's first child is the next
-        // record, its next sibling comes after its whole subtree.
-        var index = 0
-        func link(_ siblings: [DirectoryRecord]) {
-            var positions: [Int] = []
-            positions.reserveCapacity(siblings.count)
-            for r in siblings {
-                positions.append(index)
-                index += 1
-                link(r.children)
-            }
-            for (k, i) in positions.enumerated() {
-                let at = itemOffsets[i]
-                w.patchU32(at: at + 16, k + 1 < positions.count ? UInt32(itemOffsets[positions[k + 1]]) : 0)   // (0004,1400)
-                w.patchU32(at: at + 38, siblings[k].children.isEmpty ? 0 : UInt32(itemOffsets[i + 1]))           // (0004,1420)
-            }
-        }
-        link(dir.roots)
-        let rootOffsets = dir.roots.isEmpty ? (0, 0) : (itemOffsets[0], itemOffsets[lastRootIndex(dir.roots)])
+        let rootOffsets = dir.roots.isEmpty ? (0, 0) : (itemOffsets[0], itemOffsets[lastRoot])
         w.patchU32(at: firstRootAt, UInt32(rootOffsets.0))
         w.patchU32(at: lastRootAt, UInt32(rootOffsets.1))
         return w.bytes
@@ -173,15 +162,6 @@ public struct DICOMDIRWriter {
             size += (e.vr.hasLongLength ? 12 : 8) + raw.count + (raw.count & 1)
         }
         return size + (undefinedLengths ? 8 : 0)
-    }
-
-    /// Position of the last root record in depth-first order: after every other root's subtree.
-    private func lastRootIndex(_ roots: [DirectoryRecord]) -> Int {
-        roots.dropLast().reduce(0) { $0 + subtreeSize($1) }
-    }
-
-    private func subtreeSize(_ r: DirectoryRecord) -> Int {
-        r.children.reduce(1) { $0 + subtreeSize($1) }
     }
 
     /// Writes a record's item: structure elements first, in the fixed layout the offsets rely
@@ -228,6 +208,32 @@ public struct DICOMDIRWriter {
     private func encodedSize(_ e: DataElement) -> Int {
         let n = e.valueLength + (e.valueLength & 1)
         return (e.vr.hasLongLength ? 12 : 8) + n
+    }
+}
+
+/// The records in depth-first order (the order of their items) and, for each, the position of
+/// its next sibling and of its first child (-1: none): what (0004,1400) and (0004,1420) point at.
+private struct DepthFirst {
+    var records: [DirectoryRecord] = []
+    var next: [Int] = []
+    var lower: [Int] = []
+
+    /// Visits `siblings` and their subtrees; returns the last sibling's position (-1: none).
+    mutating func visit(_ siblings: [DirectoryRecord]) -> Int {
+        var previous = -1
+        for r in siblings {
+            let i = records.count
+            records.append(r)
+            next.append(-1)
+            lower.append(-1)
+            if previous >= 0 { next[previous] = i }
+            previous = i
+            if !r.children.isEmpty {
+                lower[i] = i + 1
+                _ = visit(r.children)
+            }
+        }
+        return previous
     }
 }
 
