@@ -25,19 +25,22 @@ public struct DirectoryWalker {
         guard rootStat.st_mode & S_IFMT == S_IFDIR else { throw FileSetError.unusableInput("\(root): not a folder") }
         self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
         realRoot = canonicalPath(root) ?? root
-        // The top level here; each folder under it walked on its own core, the results joined in
-        // the order a single walk would give (then sorted: runs already in order sort fast).
-        let subdirectories = readEntries(relative: "")
-        let parts = parallelMap(subdirectories.count) { [self] i -> (files: [String], skipped: [Skipped]) in
+        // The top level here; each folder under it walked on its own core, the results joined
+        // in path order.
+        let top = readEntries(relative: "")
+        let folders = top.filter { $0.kind == .folder }.map(\.rel)
+        let parts = parallelMap(folders.count) { [self] i -> (files: [String], skipped: [Skipped]) in
             var part = DirectoryWalker(root: self.root, realRoot: self.realRoot)
-            part.walk(relative: subdirectories[i])
+            part.walk(relative: folders[i])
             return (part.files, part.skipped)
         }
-        for part in parts {
-            files += part.files
-            skipped += part.skipped
+        var next = 0
+        for entry in top {
+            guard entry.kind == .folder else { files.append(entry.rel); continue }
+            files += parts[next].files
+            skipped += parts[next].skipped
+            next += 1
         }
-        files.sort()
     }
 
     private init(root: String, realRoot: String) {
@@ -45,19 +48,29 @@ public struct DirectoryWalker {
         self.realRoot = realRoot
     }
 
+    private enum Kind { case file, folder }
+
     private mutating func walk(relative: String) {
-        for sub in readEntries(relative: relative) { walk(relative: sub) }
+        for entry in readEntries(relative: relative) {
+            switch entry.kind {
+            case .file: files.append(entry.rel)
+            case .folder: walk(relative: entry.rel)
+            }
+        }
     }
 
-    /// Lists one folder: its files and what is skipped are recorded, its subfolders returned.
-    private mutating func readEntries(relative: String) -> [String] {
+    /// One folder's files and subfolders in path order, so that the walk lists paths sorted
+    /// without sorting them all at the end: entries sort by name, a folder's as its name plus
+    /// "/" (where its contents fall among full paths). Links are resolved; what is skipped is
+    /// recorded.
+    private mutating func readEntries(relative: String) -> [(rel: String, kind: Kind)] {
         let dirPath = relative.isEmpty ? root : root + "/" + relative
         guard let dir = opendir(dirPath) else {
             skipped.append(Skipped(path: relative.isEmpty ? "." : relative, reason: "cannot open folder: \(String(cString: strerror(errno)))"))
             return []
         }
         defer { closedir(dir) }
-        var subdirectories: [String] = []
+        var entries: [(key: String, rel: String, kind: Kind)] = []
         while let entry = readdir(dir) {
             let name = entryName(entry)
             if name == "." || name == ".." { continue }
@@ -74,32 +87,34 @@ public struct DirectoryWalker {
                 }
             }
             switch Int(type) {
-            case Int(DT_DIR): subdirectories.append(rel)
-            case Int(DT_REG): files.append(rel)
-            case Int(DT_LNK): followLink(rel)
+            case Int(DT_DIR): entries.append((name + "/", rel, .folder))
+            case Int(DT_REG): entries.append((name, rel, .file))
+            case Int(DT_LNK): if followLink(rel) { entries.append((name, rel, .file)) }
             default: skipped.append(Skipped(path: rel, reason: "not a regular file (device, pipe or socket)"))
             }
         }
-        return subdirectories
+        entries.sort { $0.key < $1.key }
+        return entries.map { ($0.rel, $0.kind) }
     }
 
-    private mutating func followLink(_ rel: String) {
+    /// Whether a link leads to a regular file inside the folder (else it is recorded as skipped).
+    private mutating func followLink(_ rel: String) -> Bool {
         let full = root + "/" + rel
         var st = stat()
         guard stat(full, &st) == 0 else {
             let why = errno == ELOOP ? "symbolic link loop" : "dangling symbolic link"
             skipped.append(Skipped(path: rel, reason: why))
-            return
+            return false
         }
         guard st.st_mode & S_IFMT == S_IFREG else {
             skipped.append(Skipped(path: rel, reason: "symbolic link to a folder or special file, not followed"))
-            return
+            return false
         }
         guard let target = canonicalPath(full), target.hasPrefix(realRoot + "/") else {
             skipped.append(Skipped(path: rel, reason: "symbolic link pointing outside the source folder, not followed"))
-            return
+            return false
         }
-        files.append(rel)
+        return true
     }
 }
 
