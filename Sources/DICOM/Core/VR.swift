@@ -13,7 +13,7 @@ public enum VR: String, Sendable, CaseIterable {
 
     /// The two ASCII letters, for writers: a switch, not a hashed lookup, as this runs once
     /// per element written.
-    @inlinable public var letters: (UInt8, UInt8) {
+    @inlinable @inline(__always) public var letters: (UInt8, UInt8) {
         switch self {
         case .AE: return (0x41, 0x45)
         case .AS: return (0x41, 0x53)

@@ -219,6 +219,11 @@ private struct Reader {
     /// One explicit-VR little-endian element header at `at`: nil for anything the common form
     /// does not have (delimiters, unknown VRs, undefined or odd lengths, values past the end).
     mutating func element(at: Int) -> RawHeader.Element? {
+        // Usually the whole header is read already: decoded from one pointer, no reads ahead.
+        if at + 12 <= bytes.count {
+            let fileSize = self.fileSize
+            return bytes.withUnsafeBytes { Self.header(at: at, in: $0, fileSize: fileSize) }
+        }
         guard need(at, 8) else { return nil }
         let tag = Tag(u16(at), u16(at + 2))
         guard !tag.isDelimiter, let vr = VR(bytes[at + 4], bytes[at + 5]) else { return nil }
@@ -227,6 +232,25 @@ private struct Reader {
             // Reserved bytes other than zero are read as they are, but not copied verbatim.
             guard need(at, 12), u16(at + 6) == 0 else { return nil }
             let raw = u32(at + 8)
+            guard raw != 0xFFFF_FFFF else { return nil }
+            (valueOffset, length) = (at + 12, Int(raw))
+        } else {
+            (valueOffset, length) = (at + 8, Int(u16(at + 6)))
+        }
+        guard length & 1 == 0, valueOffset + length <= fileSize else { return nil }
+        return RawHeader.Element(tag: tag, vr: vr, offset: at, valueOffset: valueOffset, length: length)
+    }
+
+    /// `element(at:)` for a header wholly inside `b` (at + 12 ≤ b.count), same checks.
+    @inline(__always)
+    private static func header(at: Int, in b: UnsafeRawBufferPointer, fileSize: Int) -> RawHeader.Element? {
+        func u16(_ i: Int) -> UInt16 { UInt16(littleEndian: b.loadUnaligned(fromByteOffset: i, as: UInt16.self)) }
+        let tag = Tag(u16(at), u16(at + 2))
+        guard !tag.isDelimiter, let vr = VR(b[at + 4], b[at + 5]) else { return nil }
+        let valueOffset: Int, length: Int
+        if vr.hasLongLength {
+            guard u16(at + 6) == 0 else { return nil }
+            let raw = UInt32(littleEndian: b.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self))
             guard raw != 0xFFFF_FFFF else { return nil }
             (valueOffset, length) = (at + 12, Int(raw))
         } else {
@@ -282,14 +306,14 @@ private struct Reader {
         var last = Tag(0x0002, 0xFFFF)
         var characterSet = SpecificCharacterSet.default
         while pos < fileSize {
-            guard need(pos, 4) else { return nil }
+            guard pos + 4 <= bytes.count || need(pos, 4) else { return nil }
             let tag = Tag(u16(pos), u16(pos + 2))
             guard !tag.isDelimiter else { return nil }
             if tag >= stop {
                 guard stopElementFits(at: pos) else { return nil }
                 break
             }
-            guard tag > last, tag.group != 0, let e = element(at: pos), need(e.valueOffset, e.length) else { return nil }
+            guard tag > last, tag.group != 0, let e = element(at: pos), e.end <= bytes.count || need(e.valueOffset, e.length) else { return nil }
             if tag == Tag(0x0008, 0x0005) {
                 characterSet = ScratchPool.shared.characterSet(String(decoding: bytes[e.valueOffset..<e.end], as: UTF8.self))
                 if characterSet.problem != nil { return nil }

@@ -37,14 +37,14 @@ public struct ByteWriter: Sendable {
     @inlinable public mutating func append(_ b: UnsafeBufferPointer<UInt8>) { storage.append(contentsOf: b) }
 
     /// A string's UTF-8 bytes, without an intermediate array.
-    @inlinable public mutating func append(utf8 s: String) {
+    @inlinable @inline(__always) public mutating func append(utf8 s: String) {
         var s = s
         s.withUTF8 { storage.append(contentsOf: $0) }
     }
-    @inlinable public mutating func u8(_ v: UInt8) { storage.append(v) }
-    @inlinable public mutating func u16(_ v: UInt16) { storage.append(UInt8(v & 0xFF)); storage.append(UInt8(v >> 8)) }
-    @inlinable public mutating func u32(_ v: UInt32) { u16(UInt16(v & 0xFFFF)); u16(UInt16(v >> 16)) }
-    @inlinable public mutating func tag(_ t: Tag) { u16(t.group); u16(t.element) }
+    @inlinable @inline(__always) public mutating func u8(_ v: UInt8) { storage.append(v) }
+    @inlinable @inline(__always) public mutating func u16(_ v: UInt16) { storage.append(UInt8(v & 0xFF)); storage.append(UInt8(v >> 8)) }
+    @inlinable @inline(__always) public mutating func u32(_ v: UInt32) { u16(UInt16(v & 0xFFFF)); u16(UInt16(v >> 16)) }
+    @inlinable @inline(__always) public mutating func tag(_ t: Tag) { u16(t.group); u16(t.element) }
 
     @inlinable public mutating func patchU32(at offset: Int, _ v: UInt32) {
         storage[offset] = UInt8(v & 0xFF)

@@ -25,6 +25,17 @@ public struct DataSetEncoder: Sendable {
         for e in dataSet.elements { try encode(e, into: &w) }
     }
 
+    /// What `encode(_:into:)` writes for a plain value in Explicit VR: the header and the value
+    /// padded to even length; nil for sequences and fragments, which only encoding measures.
+    /// (Writers that place elements before writing them size them with this.)
+    public static func explicitSize(of e: DataElement) -> Int? {
+        guard case .bytes(let raw) = e.value else { return nil }
+        return (e.vr.hasLongLength ? 12 : 8) + raw.count + (raw.count & 1)
+    }
+
+    /// The same for a short-form text element of `count` bytes.
+    public static func explicitTextSize(_ count: Int) -> Int { 8 + count + (count & 1) }
+
     public func encode(_ e: DataElement, into w: inout ByteWriter) throws {
         switch e.value {
         case .bytes(let raw):

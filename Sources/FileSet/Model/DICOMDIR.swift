@@ -53,7 +53,7 @@ public struct DICOMDIRWriter {
         try encoder.encode(top, into: &w)
         // The first/last root offsets are the 4-byte values of the two UL elements written above.
         let firstRootAt = base + (top.elements.firstIndex { $0.tag == .offsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity }
-            .map { i in top.elements[..<i].reduce(0) { $0 + encodedSize($1) } } ?? 0) + 8
+            .map { i in top.elements[..<i].reduce(0) { $0 + (DataSetEncoder.explicitSize(of: $1) ?? 0) } } ?? 0) + 8
         let lastRootAt = firstRootAt + 12
 
         // Directory Record Sequence, defined length patched at the end.
@@ -145,7 +145,7 @@ public struct DICOMDIRWriter {
     /// The encoded size of a record's item, as `writeItem` writes it; nil when a key is not a
     /// plain value (a sequence), whose size only encoding tells.
     func itemSize(_ record: DirectoryRecord) -> Int? {
-        func text(_ count: Int) -> Int { 8 + count + (count & 1) }
+        let text = DataSetEncoder.explicitTextSize
         var size = 8 + 12 + 10 + 12 + text(record.typeText.utf8.count)
         if let uid = record.privateRecordUID { size += text(uid.utf8.count) }
         if case .encoded(let leaf) = record.content, !undefinedLengths {
@@ -158,8 +158,8 @@ public struct DICOMDIRWriter {
             if let related = ref.relatedGeneralSOPClassUID { size += text(related.utf8.count) }
         }
         for e in record.keys.elements where e.tag.group > 0x0004 {
-            guard case .bytes(let raw) = e.value else { return nil }
-            size += (e.vr.hasLongLength ? 12 : 8) + raw.count + (raw.count & 1)
+            guard let n = DataSetEncoder.explicitSize(of: e) else { return nil }
+            size += n
         }
         return size + (undefinedLengths ? 8 : 0)
     }
@@ -203,11 +203,6 @@ public struct DICOMDIRWriter {
         } else {
             w.patchU32(at: lengthAt, UInt32(w.count - start))
         }
-    }
-
-    private func encodedSize(_ e: DataElement) -> Int {
-        let n = e.valueLength + (e.valueLength & 1)
-        return (e.vr.hasLongLength ? 12 : 8) + n
     }
 }
 

@@ -109,12 +109,20 @@ struct EncodedLeaf: Sendable, Equatable {
 
     init(filePath: String = "", sopClassUID: String, sopInstanceUID: String, transferSyntaxUID: String,
          relatedGeneralSOPClassUID: String?, keys: DataSet, encoder: DataSetEncoder) throws {
-        var w = ByteWriter(capacity: 256)
+        // Sized first (sequence keys aside, which only encoding measures), so the tail is
+        // written once into storage of its exact size.
+        func text(_ s: String?) -> Int { s.map { DataSetEncoder.explicitTextSize($0.utf8.count) } ?? 0 }
+        var size: Int? = text(sopClassUID) + text(sopInstanceUID) + text(transferSyntaxUID) + text(relatedGeneralSOPClassUID)
+        for e in keys.elements where e.tag.group > 0x0004 {
+            guard let n = DataSetEncoder.explicitSize(of: e) else { size = nil; break }
+            size? += n
+        }
+        var w = ByteWriter(capacity: size ?? 256)
         Self.writeReference(sopClassUID: sopClassUID, sopInstanceUID: sopInstanceUID, transferSyntaxUID: transferSyntaxUID,
                             relatedGeneralSOPClassUID: relatedGeneralSOPClassUID, into: &w)
         for e in keys.elements where e.tag.group > 0x0004 { try encoder.encode(e, into: &w) }
         self.filePath = filePath
-        tail = w.exactBytes
+        tail = size == w.count ? w.bytes : w.exactBytes
     }
 
     /// (0004,1510)–(0004,151A): UIDs, each padded to even length with NUL (PS3.5 §6.2).
