@@ -159,6 +159,7 @@ public struct InstanceScanner: Sendable {
         init(_ levels: LevelTags, leafType: RecordType) {
             table = levels.byLeaf[leafType] ?? []
             pieces.reserveCapacity(24)
+            leaf.reserveCapacity(4)
         }
 
         /// Which levels keep `tag` (0: none); tags must come in ascending order.

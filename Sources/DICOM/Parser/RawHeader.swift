@@ -131,8 +131,29 @@ public struct RawHeader: Sendable {
     /// Study, Series and SOP Class UIDs from file after file, and then makes no new string.
     public func string(_ tag: Tag, reusing previous: String?) -> String? {
         guard let e = element(tag) else { return nil }
-        if let previous, let range = asciiFirstValueRange(e), equalBytes(bytes[range], previous) { return previous }
+        if let previous, isValue(e, previous) { return previous }
         return string(e)
+    }
+
+    /// Whether `string(e)` is `s`, decided by one memcmp when the value is `s` itself, perhaps
+    /// with one padding byte, and `s` is plain ASCII without padding (as the UIDs a scan
+    /// compares are); false means "not shown", and the caller decodes.
+    private func isValue(_ e: Element, _ s: String) -> Bool {
+        guard e.vr.isString, !e.vr.isSingleValuedText, e.vr != .UC else { return false }
+        var s = s
+        return s.withUTF8 { u in
+            let n = u.count
+            guard n > 0, e.length == n || (e.length == n + 1 && (bytes[e.end - 1] == 0 || bytes[e.end - 1] == 0x20)),
+                  u[0] != 0x20, u[n - 1] != 0x20, u[n - 1] != 0 else { return false }
+            guard let y = u.baseAddress else { return false }
+            var high: UInt8 = 0
+            for b in u { high |= b }   // (vectorized)
+            guard high < 0x80, memchr(y, 0x5C, n) == nil, memchr(y, 0x1B, n) == nil else { return false }
+            return bytes.withUnsafeBufferPointer { b in
+                guard let x = b.baseAddress else { return false }
+                return memcmp(x + e.valueOffset, y, n) == 0
+            }
+        }
     }
 
     public func string(_ e: Element) -> String? {
@@ -151,6 +172,7 @@ public struct RawHeader: Sendable {
     /// plain ASCII (the meta SOP Instance UID is compared with the data set's in every scan).
     public func metaString(_ tag: Tag, equals s: String) -> Bool {
         guard let e = meta.first(where: { $0.tag == tag }) else { return false }
+        if isValue(e, s) { return true }
         guard let range = asciiFirstValueRange(e) else { return metaString(tag) == s }
         return equalBytes(bytes[range], s)
     }

@@ -66,7 +66,8 @@ extension DataSet {
     /// Reads a bare data set (no preamble, no meta) in Explicit VR Little Endian: the form
     /// `DataSetEncoder` writes, used to keep small groups of elements compactly.
     public static func decode(explicitLittleEndian bytes: [UInt8]) throws -> DataSet {
-        let parser = DataSetParser(cursor: Cursor(source: MemoryByteSource(bytes), readAhead: 0), options: ReadOptions())
+        // One window over all of it: the bytes are in memory already.
+        let parser = DataSetParser(cursor: Cursor(source: MemoryByteSource(bytes), readAhead: bytes.count), options: ReadOptions())
         return try parser.parseDataSet(end: nil, depth: 0, syntax: .explicitLittle, charset: .default).0
     }
 }

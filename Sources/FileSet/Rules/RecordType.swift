@@ -13,10 +13,15 @@ public enum RecordType: String, Sendable, CaseIterable, Comparable {
     case `private` = "PRIVATE"
 
     /// Records that reference an instance and sit directly under the root (Table F.4-1).
-    public static let rootLevel: Set<RecordType> = [.hangingProtocol, .palette, .implant, .implantAssy, .implantGroup, .inventory]
+    public static let rootLevel: Set<RecordType> = Set(allCases.filter(\.isRootLevel))
 
     public var isLeaf: Bool { self != .patient && self != .study && self != .series }
-    public var isRootLevel: Bool { Self.rootLevel.contains(self) }
+    public var isRootLevel: Bool {
+        switch self {
+        case .hangingProtocol, .palette, .implant, .implantAssy, .implantGroup, .inventory: return true
+        default: return false
+        }
+    }
 
     /// Which record types may be children of this one (PS3.3 Table F.4-1); nil parent = root.
     public static func allowedChildren(of parent: RecordType?) -> Set<RecordType> {
