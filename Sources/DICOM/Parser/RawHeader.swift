@@ -282,6 +282,31 @@ private struct Reader {
         return RawHeader.Element(tag: tag, vr: vr, offset: at, valueOffset: valueOffset, length: length)
     }
 
+    enum FastOutcome { case invalid, end, needsChecks }
+
+    /// Appends the elements from `pos` on that lie wholly in the bytes read and need no other
+    /// care (not the character set, not the stop tag), with `element(at:)`'s checks and the
+    /// data set's order; stops at the first that does, or at the end of the file.
+    private func fastElements(from pos: inout Int, last: inout Tag, stop: Tag, into elements: inout [RawHeader.Element]) -> FastOutcome {
+        let fileSize = self.fileSize
+        return bytes.withUnsafeBytes { b -> FastOutcome in
+            while pos < fileSize {
+                guard pos + 12 <= b.count else { return .needsChecks }
+                let tag = Tag(UInt16(littleEndian: b.loadUnaligned(fromByteOffset: pos, as: UInt16.self)),
+                              UInt16(littleEndian: b.loadUnaligned(fromByteOffset: pos + 2, as: UInt16.self)))
+                if tag >= stop || tag == Tag(0x0008, 0x0005) { return .needsChecks }
+                guard !tag.isDelimiter, tag > last, tag.group != 0, let e = Self.header(at: pos, in: b, fileSize: fileSize) else {
+                    return .invalid
+                }
+                guard e.end <= b.count else { return .needsChecks }
+                elements.append(e)
+                last = tag
+                pos = e.end
+            }
+            return .end
+        }
+    }
+
     /// The general reader does not read the element it stops at, but checks that its declared
     /// length (unless undefined) fits the file; a header it cannot judge goes to that reader.
     mutating func stopElementFits(at pos: Int) -> Bool {
@@ -328,6 +353,13 @@ private struct Reader {
         var last = Tag(0x0002, 0xFFFF)
         var characterSet = SpecificCharacterSet.default
         while pos < fileSize {
+            // Elements read already go by in one pass over one pointer; the checked step
+            // below (which reads ahead) takes the one that is not, and the stop tag.
+            switch fastElements(from: &pos, last: &last, stop: stop, into: &elements) {
+            case .invalid: return nil
+            case .end: continue
+            case .needsChecks: break
+            }
             guard pos + 4 <= bytes.count || need(pos, 4) else { return nil }
             let tag = Tag(u16(pos), u16(pos + 2))
             guard !tag.isDelimiter else { return nil }
