@@ -66,30 +66,33 @@ public struct DICOMDIRWriter {
         var order = DepthFirst()
         let lastRoot = order.visit(dir.roots)
         let records = order.records
-        let sizes = parallelMap(records.count) { i in itemSize(records[i]) }
-        let preEncoded = try parallelMap(records.count) { i -> Result<[UInt8]?, Error> in
-            Result {
-                guard sizes[i] == nil else { return nil }
-                var part = ByteWriter(capacity: 512)
-                try writeItem(records[i], into: &part)
-                return part.bytes
-            }
-        }.map { try $0.get() }
+        let planned = parallelMap(records.count) { i -> PlannedItem in
+            if let size = itemSize(records[i]) { return .size(size) }
+            var part = ByteWriter(capacity: 512)
+            do { try writeItem(records[i], into: &part) } catch { return .failed(error) }
+            return .encoded(part.bytes)
+        }
         var itemOffsets: [Int] = []   // by position in `records` (depth-first order)
         itemOffsets.reserveCapacity(records.count)
+        var sizes: [Int?] = []
+        sizes.reserveCapacity(records.count)
         var end = w.count
-        for i in records.indices {
+        for plan in planned {
             itemOffsets.append(end)
-            end += sizes[i] ?? preEncoded[i]?.count ?? 0
+            switch plan {
+            case .size(let n): sizes.append(n); end += n
+            case .encoded(let bytes): sizes.append(nil); end += bytes.count
+            case .failed(let error): throw error
+            }
         }
         let itemsStart = w.count
-        // The whole file in one allocation: what is written so far, then zeros (memset) for
-        // the items to be written over.
+        // The whole file in one allocation: what is written so far, then room for the items,
+        // left unset here: every byte of it is written below before the array is used (it is
+        // dropped if any item fails), so the pages are first touched by the writers, in parallel.
         var bytes = w.bytes.withUnsafeBufferPointer { head in
             [UInt8](unsafeUninitializedCapacity: end) { buffer, n in
                 guard let to = buffer.baseAddress else { return }
                 if let from = head.baseAddress { to.initialize(from: from, count: itemsStart) }
-                (to + itemsStart).initialize(repeating: 0, count: end - itemsStart)
                 n = end
             }
         }
@@ -106,7 +109,7 @@ public struct DICOMDIRWriter {
                 var part = ByteWriter(capacity: 1024)
                 for i in min(records.count, run * perRun)..<min(records.count, (run + 1) * perRun) {
                     let at = target.base.advanced(by: itemOffsets[i])
-                    if let ready = preEncoded[i] {
+                    if case .encoded(let ready) = planned[i] {
                         ready.withUnsafeBytes { src in
                             if let from = src.baseAddress { at.copyMemory(from: from, byteCount: src.count) }
                         }
@@ -230,6 +233,13 @@ private struct DepthFirst {
         }
         return previous
     }
+}
+
+/// An item's size, or (for records whose keys hold sequences) the item itself.
+private enum PlannedItem {
+    case size(Int)
+    case encoded([UInt8])
+    case failed(Error)
 }
 
 /// A buffer's base address handed to the workers that fill disjoint parts of it.
