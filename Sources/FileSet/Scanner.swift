@@ -260,11 +260,24 @@ public struct InstanceScanner: Sendable {
         let files = files
         @Sendable func batch(_ start: Int) -> [ScanResult] {
             let end = min(files.count, start + batchSize)
-            let results = parallelMap(end - start, workers: workers) { i in
-                Self.scanOne(root: root, relative: files[start + i], levels: levels, options: options, keyMaker: keyMaker)
+            // Runs of at most 64 files in one folder: each run opens its folder once and its
+            // files relative to it.
+            var runs: [Range<Int>] = []
+            var i = start
+            while i < end {
+                let folder = folderPart(files[i])
+                var j = i + 1
+                while j < end && j - i < 64 && folderPart(files[j]) == folder { j += 1 }
+                runs.append(i..<j)
+                i = j
+            }
+            let results = parallelMap(runs.count, workers: workers) { r -> [ScanResult] in
+                let run = runs[r]
+                let folder = OpenFolder(root + "/" + folderPart(files[run.lowerBound]))
+                return run.map { Self.scanOne(root: root, relative: files[$0], folder: folder, levels: levels, options: options, keyMaker: keyMaker) }
             }
             progress?(end)
-            return results
+            return results.flatMap { $0 }
         }
         var start = 0
         var current = files.isEmpty ? [] : batch(0)
@@ -291,13 +304,21 @@ public struct InstanceScanner: Sendable {
     /// Reads one header and reduces it, on the worker's thread: three level blobs and the
     /// leaf's own elements remain; the rest is released here, in parallel. `rawHeaders: false`
     /// always takes the general reader (the tests compare the two paths).
-    static func scanOne(root: String, relative: String, levels: LevelTags, options: ReadOptions, keyMaker: RecordKeyMaker,
-                        rawHeaders: Bool = true) -> ScanResult {
-        let path = root + "/" + relative
-        if rawHeaders, let raw = RawHeader.read(path: path) {
+    static func scanOne(root: String, relative: String, folder: OpenFolder? = nil, levels: LevelTags, options: ReadOptions,
+                        keyMaker: RecordKeyMaker, rawHeaders: Bool = true) -> ScanResult {
+        let raw: RawHeader?
+        if !rawHeaders {
+            raw = nil
+        } else if let folder, folder.fd >= 0 {
+            raw = RawHeader.read(at: folder.fd, path: String(lastComponentPart(relative)))
+        } else {
+            raw = RawHeader.read(path: root + "/" + relative)
+        }
+        if let raw {
             defer { raw.recycle() }
             if let found = fromRawHeader(raw, relative: relative, levels: levels, keyMaker: keyMaker) { return found }
         }
+        let path = root + "/" + relative
         let file: DICOMFile
         do {
             file = try DICOMFile.read(path: path, options: options)
@@ -390,6 +411,24 @@ final class RecentValues {
 
     private static let perThread = PerThread { RecentValues() }
     static func ofThisThread() -> RecentValues { perThread.value }
+}
+
+/// A folder opened for reading the files in it by name (closed when released).
+final class OpenFolder: @unchecked Sendable {
+    let fd: Int32
+    init(_ path: String) { fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+    deinit { if fd >= 0 { close(fd) } }
+}
+
+/// A relative path's folder ("" at the top) and name, as slices of it.
+func folderPart(_ relative: String) -> Substring {
+    guard let slash = relative.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+    return relative[..<slash]
+}
+
+func lastComponentPart(_ relative: String) -> Substring {
+    guard let slash = relative.utf8.lastIndex(of: UInt8(ascii: "/")) else { return relative[...] }
+    return relative[relative.utf8.index(after: slash)...]
 }
 
 func nonEmpty(_ s: String?) -> String? {

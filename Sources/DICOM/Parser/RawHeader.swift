@@ -46,7 +46,13 @@ public struct RawHeader: Sendable {
     /// Reads and locates; nil when the file is not in the common form, cannot be opened, or is
     /// damaged (the general reader then says exactly what is wrong).
     public static func read(path: String, stopBefore stop: Tag = .pixelData, firstRead: Int = 8192) -> RawHeader? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        read(at: AT_FDCWD, path: path, stopBefore: stop, firstRead: firstRead)
+    }
+
+    /// The same for `path` relative to an open folder: a scan that opens the files of one
+    /// folder after another spares the kernel resolving the whole path each time.
+    public static func read(at folder: Int32, path: String, stopBefore stop: Tag = .pixelData, firstRead: Int = 8192) -> RawHeader? {
+        let fd = openat(folder, path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         let fill: (UnsafeMutableRawBufferPointer, Int) -> Int = { buffer, offset in
