@@ -107,15 +107,14 @@ import Testing
     /// earlier one must still be told apart.
     @Test func seenInstancesKeepCollidingUIDsApart() {
         var seen = SeenInstances(capacity: 4, hash: { _ in 42 })  // every UID collides
-        #expect(seen.candidate(for: "1.2.1") == nil)
-        seen.insert("1.2.1", path: "A", size: 1)
-        #expect(seen.candidate(for: "1.2.2")?.path == "A")   // only a candidate: the caller settles it
-        seen.insert("1.2.2", path: "B", size: 2)
-        #expect(seen.candidate(for: "1.2.2")?.path == "B")
-        #expect(seen.candidate(for: "1.2.1")?.path == "A")
+        #expect(seen.add("1.2.1", path: "A", size: 1) == nil)
+        #expect(seen.add("1.2.2", path: "B", size: 2)?.path == "A")   // only a candidate: the caller settles it
+        seen.insert("1.2.2", path: "B", size: 2)                       // settled: a different UID
+        #expect(seen.add("1.2.2", path: "C", size: 3)?.path == "B")
+        #expect(seen.add("1.2.1", path: "D", size: 4)?.path == "A")
         var real = SeenInstances(capacity: 4)
-        real.insert("1.2.1", path: "A", size: 1)
-        #expect(real.candidate(for: "1.2.2") == nil)
-        #expect(real.candidate(for: "1.2.1")?.size == 1)
+        #expect(real.add("1.2.1", path: "A", size: 1) == nil)
+        #expect(real.add("1.2.2", path: "B", size: 2) == nil)
+        #expect(real.add("1.2.1", path: "C", size: 3)?.size == 1)
     }
 }

@@ -161,11 +161,10 @@ public enum FileSetCreator {
                         continue
                     }
                     for w in inst.warnings { report.warnings.append("\(inst.relativePath): \(w)") }
-                    if let first = seen.candidate(for: inst.sopInstanceUID),
-                       try checkDuplicate(inst, first: first, source: source, report: &report, errors: &errors) {
-                        continue
+                    if let first = seen.add(inst.sopInstanceUID, path: inst.relativePath, size: inst.size) {
+                        if try checkDuplicate(inst, first: first, source: source, report: &report, errors: &errors) { continue }
+                        seen.insert(inst.sopInstanceUID, path: inst.relativePath, size: inst.size)
                     }
-                    seen.insert(inst.sopInstanceUID, path: inst.relativePath, size: inst.size)
                     if inst.transferSyntaxUID != lastSyntax?.uid {
                         lastSyntax = (inst.transferSyntaxUID, options.profile.allows(transferSyntax: inst.transferSyntaxUID))
                     }
@@ -191,7 +190,7 @@ public enum FileSetCreator {
         if existingDICOMDIR && !options.replaceExistingDICOMDIR && !options.dryRun {
             throw FileSetError.unusableInput("\(source)/DICOMDIR exists: this folder already is a file-set (use --force to replace its DICOMDIR)")
         }
-        guard var built = builder?.finish() else { throw FileSetError.io("\(source): the records were not built") }
+        guard var built = builder?.finish(filesInPlace: options.inPlace) else { throw FileSetError.io("\(source): the records were not built") }
         builder = nil  // the groups and their instances are no longer needed
         timer.mark("records")
         errors += built.errors
@@ -204,14 +203,13 @@ public enum FileSetCreator {
         guard errors.isEmpty else { throw FileSetError.rejected(errors) }
 
         // File IDs: the paths themselves in place, a generated layout otherwise.
-        let layout = options.inPlace ? nil : Layout(roots: built.roots)
         var copies: [(fileID: FileID, source: String)] = []
-        for (record, source) in built.leaves {
-            if let fileID = layout?.fileIDs[ObjectIdentifier(record)] {
+        if !options.inPlace {   // in place, the builder placed them
+            let layout = Layout(roots: built.roots)
+            for (record, source) in built.leaves {
+                guard let fileID = layout.fileIDs[ObjectIdentifier(record)] else { continue }
                 record.setFileID(path: fileID.path)
                 copies.append((fileID, source.path))
-            } else {
-                record.setFileID(path: source.path)
             }
         }
         timer.mark("references")

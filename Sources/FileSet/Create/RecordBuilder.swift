@@ -165,14 +165,16 @@ final class RecordBuilder {
 
     /// Builds the record tree from everything added, in record order. Patients are built on
     /// all cores (each subtree is its own); their leaves and notes are joined in record order.
-    func finish() -> Result {
+    /// `filesInPlace`: the scanned paths are the File IDs (create --in-place), and the leaves
+    /// are placed as they are made; otherwise callers place them.
+    func finish(filesInPlace: Bool = false) -> Result {
         let ids = patients.keys.sorted()
         let groups = ids.compactMap { patients[$0] }
         let keyMaker = self.keyMaker
         let built = parallelMap(groups.count) { i -> (DirectoryRecord, [(record: DirectoryRecord, source: Source)], RecordKeyMaker.Notes) in
             var notes = RecordKeyMaker.Notes()
             var leaves: [(record: DirectoryRecord, source: Source)] = []
-            let record = Self.patientTree(groups[i], keyMaker: keyMaker, leaves: &leaves, notes: &notes)
+            let record = Self.patientTree(groups[i], keyMaker: keyMaker, inPlace: filesInPlace, leaves: &leaves, notes: &notes)
             return (record, leaves, notes)
         }
         var notes = RecordKeyMaker.Notes()
@@ -185,7 +187,7 @@ final class RecordBuilder {
         let roots = rootLeaves.sorted { $0.sopInstanceUID.lexicographicallyPrecedes($1.sopInstanceUID) }
         rootLeaves = []
         for (i, leaf) in roots.enumerated() {
-            let record = Self.leafRecord(leaf, index: i + 1, keyMaker: keyMaker, notes: &notes)
+            let record = Self.leafRecord(leaf, index: i + 1, keyMaker: keyMaker, inPlace: filesInPlace, notes: &notes)
             result.roots.append(record)
             result.leaves.append((record, leaf.source))
         }
@@ -196,7 +198,7 @@ final class RecordBuilder {
     }
 
     /// One PATIENT record and everything below it; its leaves appended in record order.
-    private static func patientTree(_ p: Group, keyMaker: RecordKeyMaker, leaves: inout [(record: DirectoryRecord, source: Source)],
+    private static func patientTree(_ p: Group, keyMaker: RecordKeyMaker, inPlace: Bool, leaves: inout [(record: DirectoryRecord, source: Source)],
                                     notes: inout RecordKeyMaker.Notes) -> DirectoryRecord {
         func keys(_ type: RecordType, _ header: DataSet, _ inst: ScannedInstance, index: Int = 1) -> DataSet {
             keyMaker.keys(type, header: header, path: inst.relativePath, index: index, notes: &notes)
@@ -220,7 +222,7 @@ final class RecordBuilder {
                 r.leaves = []
                 seriesRecord.children.reserveCapacity(sorted.count)
                 for (li, leaf) in sorted.enumerated() {
-                    let record = leafRecord(leaf, index: li + 1, keyMaker: keyMaker, notes: &notes)
+                    let record = leafRecord(leaf, index: li + 1, keyMaker: keyMaker, inPlace: inPlace, notes: &notes)
                     seriesRecord.children.append(record)
                     leaves.append((record, leaf.source))
                 }
@@ -248,14 +250,17 @@ final class RecordBuilder {
 
     /// The leaf record as the scan worker encoded it, or, when making its keys needed a note
     /// (a missing or invalid key, a rewritten value), made here so the notes come in record order.
-    private static func leafRecord(_ leaf: Leaf, index: Int, keyMaker: RecordKeyMaker, notes: inout RecordKeyMaker.Notes) -> DirectoryRecord {
+    private static func leafRecord(_ leaf: Leaf, index: Int, keyMaker: RecordKeyMaker, inPlace: Bool,
+                                   notes: inout RecordKeyMaker.Notes) -> DirectoryRecord {
         switch leaf.made {
-        case .encoded(let encoded):
+        case .encoded(var encoded):
+            if inPlace { encoded.filePath = leaf.source.path }
             return DirectoryRecord(type: leaf.type, encoded: encoded)
         case .pending(let inst):
             let keys = keyMaker.keys(inst.leafType, header: inst.header, path: inst.relativePath, index: index, notes: &notes)
+            let fileID = FileID(trusted: inPlace ? pathComponents(leaf.source.path) : [])
             return DirectoryRecord(type: leaf.type, keys: keys,
-                                   reference: InstanceReference(fileID: FileID(trusted: []), sopClassUID: inst.sopClassUID,
+                                   reference: InstanceReference(fileID: fileID, sopClassUID: inst.sopClassUID,
                                                                 sopInstanceUID: inst.sopInstanceUID,
                                                                 transferSyntaxUID: inst.transferSyntaxUID,
                                                                 relatedGeneralSOPClassUID: inst.relatedGeneralSOPClassUID))

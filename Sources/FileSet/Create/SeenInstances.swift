@@ -18,12 +18,19 @@ struct SeenInstances {
         self.hash = hash
     }
 
-    /// The earlier file that has `uid`, or (when only the hashes are equal) may have it.
-    func candidate(for uid: String) -> (path: String, size: Int)? {
-        if let i = byUID[uid] ?? byHash[hash(uid)] { return files[Int(i)] }
+    /// Records `uid` for this file, unless an earlier file has it or (when only the hashes are
+    /// equal) may have it: that file is returned instead, for the caller to settle, and
+    /// `insert(_:path:size:)` then records a UID that proved different.
+    mutating func add(_ uid: String, path: String, size: Int) -> (path: String, size: Int)? {
+        let h = hash(uid)
+        if !byUID.isEmpty, let i = byUID[uid] { return files[Int(i)] }
+        if let i = byHash[h] { return files[Int(i)] }
+        byHash[h] = Int32(files.count)
+        files.append((path, size))
         return nil
     }
 
+    /// Records a UID whose hash an earlier, different UID has.
     mutating func insert(_ uid: String, path: String, size: Int) {
         let index = Int32(files.count)
         files.append((path, size))
