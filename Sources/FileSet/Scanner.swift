@@ -422,13 +422,24 @@ final class OpenFolder: @unchecked Sendable {
 
 /// A relative path's folder ("" at the top) and name, as slices of it.
 func folderPart(_ relative: String) -> Substring {
-    guard let slash = relative.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+    guard let slash = lastSlash(relative) else { return "" }
     return relative[..<slash]
 }
 
 func lastComponentPart(_ relative: String) -> Substring {
-    guard let slash = relative.utf8.lastIndex(of: UInt8(ascii: "/")) else { return relative[...] }
+    guard let slash = lastSlash(relative) else { return relative[...] }
     return relative[relative.utf8.index(after: slash)...]
+}
+
+/// The last "/" of a path, found on its UTF-8 buffer (the generic search costs far more).
+private func lastSlash(_ path: String) -> String.Index? {
+    var s = path
+    let at = s.withUTF8 { b -> Int? in
+        var i = b.count - 1
+        while i >= 0 && b[i] != 0x2F { i -= 1 }
+        return i >= 0 ? i : nil
+    }
+    return at.map { path.utf8.index(path.utf8.startIndex, offsetBy: $0) }
 }
 
 func nonEmpty(_ s: String?) -> String? {

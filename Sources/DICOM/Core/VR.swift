@@ -3,12 +3,47 @@ public enum VR: String, Sendable, CaseIterable {
     case AE, AS, AT, CS, DA, DS, DT, FD, FL, IS, LO, LT, OB, OD, OF, OL, OV, OW
     case PN, SH, SL, SQ, SS, ST, SV, TM, UC, UI, UL, UN, UR, US, UT, UV
 
-    /// Decodes the two VR bytes of an explicit-VR element header (a table lookup: this runs
-    /// once per element of every file scanned).
+    /// Decodes the two VR bytes of an explicit-VR element header: a switch on the two letters
+    /// (this runs once per element of every file scanned; a lazily made table would cost a
+    /// once-check and a bounds check each time). `VRTests` holds it to `letters`.
     @inlinable public init?(_ b0: UInt8, _ b1: UInt8) {
-        guard (0x41...0x5A).contains(b0), (0x41...0x5A).contains(b1) else { return nil }
-        guard let vr = VR.byLetters[Int(b0 - 0x41) * 26 + Int(b1 - 0x41)] else { return nil }
-        self = vr
+        switch UInt16(b0) << 8 | UInt16(b1) {
+        case 0x4145: self = .AE
+        case 0x4153: self = .AS
+        case 0x4154: self = .AT
+        case 0x4353: self = .CS
+        case 0x4441: self = .DA
+        case 0x4453: self = .DS
+        case 0x4454: self = .DT
+        case 0x4644: self = .FD
+        case 0x464C: self = .FL
+        case 0x4953: self = .IS
+        case 0x4C4F: self = .LO
+        case 0x4C54: self = .LT
+        case 0x4F42: self = .OB
+        case 0x4F44: self = .OD
+        case 0x4F46: self = .OF
+        case 0x4F4C: self = .OL
+        case 0x4F56: self = .OV
+        case 0x4F57: self = .OW
+        case 0x504E: self = .PN
+        case 0x5348: self = .SH
+        case 0x534C: self = .SL
+        case 0x5351: self = .SQ
+        case 0x5353: self = .SS
+        case 0x5354: self = .ST
+        case 0x5356: self = .SV
+        case 0x544D: self = .TM
+        case 0x5543: self = .UC
+        case 0x5549: self = .UI
+        case 0x554C: self = .UL
+        case 0x554E: self = .UN
+        case 0x5552: self = .UR
+        case 0x5553: self = .US
+        case 0x5554: self = .UT
+        case 0x5556: self = .UV
+        default: return nil
+        }
     }
 
     /// The two ASCII letters, for writers: a switch, not a hashed lookup, as this runs once
@@ -51,16 +86,6 @@ public enum VR: String, Sendable, CaseIterable {
         case .UV: return (0x55, 0x56)
         }
     }
-
-    /// VRs indexed by (first letter − 'A') × 26 + (second letter − 'A').
-    @usableFromInline static let byLetters: [VR?] = {
-        var table = [VR?](repeating: nil, count: 26 * 26)
-        for vr in VR.allCases {
-            let u = Array(vr.rawValue.utf8)
-            table[Int(u[0] - 0x41) * 26 + Int(u[1] - 0x41)] = vr
-        }
-        return table
-    }()
 
     /// Explicit-VR headers of these VRs have 2 reserved bytes and a 32-bit length (PS3.5 Table 7.1-1).
     public var hasLongLength: Bool {

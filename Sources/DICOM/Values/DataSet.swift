@@ -22,6 +22,9 @@ public struct DataSet: Sendable, Equatable {
         self.characterSet = characterSet
     }
 
+    /// Room for `n` elements in all, for data sets built element by element by the ten thousand.
+    public mutating func reserveCapacity(_ n: Int) { elements.reserveCapacity(n) }
+
     /// Same elements and character set; where an item sat in a file does not matter.
     public static func == (a: DataSet, b: DataSet) -> Bool {
         a.elements == b.elements && a.characterSet == b.characterSet

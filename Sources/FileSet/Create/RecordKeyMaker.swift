@@ -26,8 +26,10 @@ struct RecordKeyMaker: Sendable {
     /// messages; `index` is the record's 1-based position among its siblings, used for
     /// invented numbers.
     func keys(_ type: RecordType, header h: DataSet, path: String, index: Int, notes: inout Notes) -> DataSet {
+        let specs = RecordKeys.keys(for: type), extras = profile.extraKeys(for: type)
         var keys = DataSet()
-        for spec in RecordKeys.keys(for: type) {
+        keys.reserveCapacity(specs.count + extras.count + 2)
+        for spec in specs {
             if let e = h[spec.tag], hasValue(e) {
                 if e.vr == .UI, let uid = h.string(spec.tag), !UIDRegistry.isValid(uid) {
                     notes.errors.append("\(path): \(spec.tag) \(DataDictionary.keyword(for: spec.tag)) \"\(uid)\" is not a valid UID (PS3.5 §9.1)")
@@ -66,7 +68,7 @@ struct RecordKeyMaker: Sendable {
         default:
             break
         }
-        for tag in profile.extraKeys(for: type) {
+        for tag in extras {
             if let e = h[tag], hasValue(e) { keys.set(e); continue }
             if let e = fromSharedFunctionalGroups(tag, h) { keys.set(e) }
         }
