@@ -244,32 +244,22 @@ private struct Reader {
         bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
     }
 
-    /// One explicit-VR little-endian element header at `at`: nil for anything the common form
-    /// does not have (delimiters, unknown VRs, undefined or odd lengths, values past the end).
+    /// The element header at `at` (see `header(at:in:fileSize:)`), reading ahead if needed.
     mutating func element(at: Int) -> RawHeader.Element? {
-        // Usually the whole header is read already: decoded from one pointer, no reads ahead.
-        if at + 12 <= bytes.count {
-            let fileSize = self.fileSize
-            return bytes.withUnsafeBytes { Self.header(at: at, in: $0, fileSize: fileSize) }
+        // Usually the whole header is read already; otherwise what it needs is read first
+        // (12 bytes for the long form, 8 for the short one, which may end the file).
+        if at + 12 > bytes.count {
+            guard need(at, 8), let vr = VR(bytes[at + 4], bytes[at + 5]) else { return nil }
+            if vr.hasLongLength { guard need(at, 12) else { return nil } }
         }
-        guard need(at, 8) else { return nil }
-        let tag = Tag(u16(at), u16(at + 2))
-        guard !tag.isDelimiter, let vr = VR(bytes[at + 4], bytes[at + 5]) else { return nil }
-        let valueOffset: Int, length: Int
-        if vr.hasLongLength {
-            // Reserved bytes other than zero are read as they are, but not copied verbatim.
-            guard need(at, 12), u16(at + 6) == 0 else { return nil }
-            let raw = u32(at + 8)
-            guard raw != 0xFFFF_FFFF else { return nil }
-            (valueOffset, length) = (at + 12, Int(raw))
-        } else {
-            (valueOffset, length) = (at + 8, Int(u16(at + 6)))
-        }
-        guard length & 1 == 0, valueOffset + length <= fileSize else { return nil }
-        return RawHeader.Element(tag: tag, vr: vr, offset: at, valueOffset: valueOffset, length: length)
+        let fileSize = self.fileSize
+        return bytes.withUnsafeBytes { Self.header(at: at, in: $0, fileSize: fileSize) }
     }
 
-    /// `element(at:)` for a header wholly inside `b` (at + 12 ≤ b.count), same checks.
+    /// One explicit-VR little-endian element header at `at`, whose bytes are in `b`: nil for
+    /// anything the common form does not have (delimiters, unknown VRs, undefined or odd
+    /// lengths, values past the end of the file). Reserved bytes other than zero are read as
+    /// they are by the general reader, but could not be copied verbatim: nil too.
     @inline(__always)
     private static func header(at: Int, in b: UnsafeRawBufferPointer, fileSize: Int) -> RawHeader.Element? {
         func u16(_ i: Int) -> UInt16 { UInt16(littleEndian: b.loadUnaligned(fromByteOffset: i, as: UInt16.self)) }
