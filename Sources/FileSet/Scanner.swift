@@ -12,19 +12,19 @@ public final class ScannedInstance: @unchecked Sendable {
     /// Path relative to the scanned folder, "/"-separated.
     public internal(set) var relativePath: String
     public let size: Int
-    public internal(set) var sopClassUID: String
+    public let sopClassUID: String
     public let sopInstanceUID: String
-    public internal(set) var transferSyntaxUID: String
+    public let transferSyntaxUID: String
     /// The top-level elements the leaf record may need (see `InstanceScanner.keptTags(for:)`);
     /// empty once the worker has made the leaf record from them.
     public internal(set) var header: DataSet
     public let warnings: [ReadWarning]
-    /// Grouping keys, decoded once by the scan workers: Patient ID, Study and Series UIDs.
+    /// Grouping keys, decoded once by the scan workers: Patient ID (invented by the builder
+    /// when missing and asked for), Study and Series UIDs (the previous file's strings when
+    /// they repeat: one string per series on each scan thread, not one per instance).
     public internal(set) var patientID: String?
-    /// Once filed under its groups, these hold the groups' own copies (one string per study
-    /// and series, not one per instance).
-    public internal(set) var studyUID: String?
-    public internal(set) var seriesUID: String?
+    public let studyUID: String?
+    public let seriesUID: String?
     /// The leaf record type its SOP class calls for.
     public let leafType: RecordType
     public let instanceNumber: Int?

@@ -220,8 +220,9 @@ public enum FileSetCreator {
         }
         let instanceCount = built.leaves.count
         let instanceBytes = built.leaves.reduce(0) { $0 + $1.source.size }
+        // (From the paths: reading a created record's reference would decode it.)
         let firstComponents = options.descriptorPath == nil ? []
-            : Set(built.leaves.compactMap { $0.record.reference?.fileID.components.first })
+            : Set((options.inPlace ? built.leaves.map(\.source.path) : copies.map(\.fileID.path)).map { String($0.prefix { $0 != "/" }) })
         built.leaves = []
         var dir = DICOMDIR(fileSetID: options.fileSetID, fileSetUID: options.fileSetUID ?? UIDGenerator.make(), roots: built.roots)
         if let descriptor = options.descriptorPath {
