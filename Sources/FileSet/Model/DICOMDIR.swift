@@ -74,14 +74,12 @@ public struct DICOMDIRWriter {
         }
         var itemOffsets: [Int] = []   // by position in `records` (depth-first order)
         itemOffsets.reserveCapacity(records.count)
-        var sizes: [Int?] = []
-        sizes.reserveCapacity(records.count)
         var end = w.count
         for plan in planned {
             itemOffsets.append(end)
             switch plan {
-            case .size(let n): sizes.append(n); end += n
-            case .encoded(let bytes): sizes.append(nil); end += bytes.count
+            case .size(let n): end += n
+            case .encoded(let bytes): end += bytes.count
             case .failed(let error): throw error
             }
         }
@@ -109,19 +107,22 @@ public struct DICOMDIRWriter {
                 var part = ByteWriter(capacity: 1024)
                 for i in min(records.count, run * perRun)..<min(records.count, (run + 1) * perRun) {
                     let at = target.base.advanced(by: itemOffsets[i])
-                    if case .encoded(let ready) = planned[i] {
-                        ready.withUnsafeBytes { src in
-                            if let from = src.baseAddress { at.copyMemory(from: from, byteCount: src.count) }
-                        }
-                    } else {
+                    let item: [UInt8]
+                    switch planned[i] {
+                    case .encoded(let ready):
+                        item = ready
+                    case .size(let expected):
                         part.removeAll()
                         do { try writeItem(records[i], into: &part) } catch { return error }
-                        guard part.count == sizes[i] else {
-                            return DICOMError(.unsupported, "directory record \(i) encodes to \(part.count) bytes, its size was computed as \(sizes[i] ?? -1)")
+                        guard part.count == expected else {
+                            return DICOMError(.unsupported, "directory record \(i) encodes to \(part.count) bytes, its size was computed as \(expected)")
                         }
-                        part.bytes.withUnsafeBytes { src in
-                            if let from = src.baseAddress { at.copyMemory(from: from, byteCount: src.count) }
-                        }
+                        item = part.bytes
+                    case .failed(let error):
+                        return error   // (thrown above already)
+                    }
+                    item.withUnsafeBytes { src in
+                        if let from = src.baseAddress { at.copyMemory(from: from, byteCount: src.count) }
                     }
                     at.storeBytes(of: UInt32(next[i] < 0 ? 0 : itemOffsets[next[i]]).littleEndian, toByteOffset: 16, as: UInt32.self)
                     at.storeBytes(of: UInt32(lower[i] < 0 ? 0 : itemOffsets[lower[i]]).littleEndian, toByteOffset: 38, as: UInt32.self)
