@@ -366,7 +366,8 @@ extension InstanceScanner {
         else { return nil }
         let warnings = raw.metaString(.mediaStorageSOPInstanceUID, equals: sopInstance) ? []
             : metaWarnings(nonEmpty(raw.metaString(.mediaStorageSOPInstanceUID)), sopInstance)
-        let leafType = recent.sopClass.flatMap { $0.uid == sopClass ? $0.leafType : nil } ?? RecordType.leaf(forSOPClass: sopClass)
+        let sameClass = recent.sopClass.flatMap { $0.uid == sopClass ? $0 : nil }
+        let leafType = sameClass?.leafType ?? RecordType.leaf(forSOPClass: sopClass)
         var split = LevelSplit(levels, leafType: leafType)
         for e in raw.elements {
             let mask = split.mask(for: e.tag)
@@ -382,7 +383,7 @@ extension InstanceScanner {
         let seriesUID = nonEmpty(raw.string(.seriesInstanceUID, reusing: recent.series))
         // The same string objects as the previous file's (held only once they were found valid).
         var known: ScannedInstance.KnownValid = []
-        if let s = recent.sopClass?.uid, s == sopClass { known.insert(.sopClass) }
+        if sameClass != nil { known.insert(.sopClass) }
         if let s = recent.study, s == studyUID { known.insert(.study) }
         if let s = recent.series, s == seriesUID { known.insert(.series) }
         let inst = ScannedInstance(relativePath: relative, size: raw.fileSize, sopClassUID: sopClass, sopInstanceUID: sopInstance,
@@ -418,28 +419,6 @@ final class OpenFolder: @unchecked Sendable {
     let fd: Int32
     init(_ path: String) { fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
     deinit { if fd >= 0 { close(fd) } }
-}
-
-/// A relative path's folder ("" at the top) and name, as slices of it.
-func folderPart(_ relative: String) -> Substring {
-    guard let slash = lastSlash(relative) else { return "" }
-    return relative[..<slash]
-}
-
-func lastComponentPart(_ relative: String) -> Substring {
-    guard let slash = lastSlash(relative) else { return relative[...] }
-    return relative[relative.utf8.index(after: slash)...]
-}
-
-/// The last "/" of a path, found on its UTF-8 buffer (the generic search costs far more).
-private func lastSlash(_ path: String) -> String.Index? {
-    var s = path
-    let at = s.withUTF8 { b -> Int? in
-        var i = b.count - 1
-        while i >= 0 && b[i] != 0x2F { i -= 1 }
-        return i >= 0 ? i : nil
-    }
-    return at.map { path.utf8.index(path.utf8.startIndex, offsetBy: $0) }
 }
 
 func nonEmpty(_ s: String?) -> String? {

@@ -218,15 +218,36 @@ public func publishFolder(_ temporary: String, as destination: String) throws {
 /// deletingLastPathComponent traps on some one-component paths.
 public func directoryName(_ path: String) -> String {
     let path = trimmedOfTrailingSlashes(path)
-    guard let slash = path.lastIndex(of: "/") else { return "." }
+    guard let slash = lastSlash(path) else { return "." }
     return slash == path.startIndex ? "/" : String(path[..<slash])
 }
 
 /// The last component of a path ("b" for "a/b" and "a/b/").
 public func lastComponent(_ path: String) -> String {
-    let path = trimmedOfTrailingSlashes(path)
-    guard let slash = path.lastIndex(of: "/") else { return path }
-    return String(path[path.index(after: slash)...])
+    String(lastComponentPart(trimmedOfTrailingSlashes(path)))
+}
+
+/// A relative path's folder ("" at the top) and name, as slices of it, for scans that split
+/// every path they read (no trailing slash expected, none trimmed).
+func folderPart(_ relative: String) -> Substring {
+    guard let slash = lastSlash(relative) else { return "" }
+    return relative[..<slash]
+}
+
+func lastComponentPart(_ relative: String) -> Substring {
+    guard let slash = lastSlash(relative) else { return relative[...] }
+    return relative[relative.utf8.index(after: slash)...]
+}
+
+/// The last "/" of a path, found on its UTF-8 bytes (the Character search costs far more).
+private func lastSlash(_ path: String) -> String.Index? {
+    var s = path
+    let at = s.withUTF8 { b -> Int? in
+        var i = b.count - 1
+        while i >= 0 && b[i] != 0x2F { i -= 1 }
+        return i >= 0 ? i : nil
+    }
+    return at.map { path.utf8.index(path.utf8.startIndex, offsetBy: $0) }
 }
 
 private func trimmedOfTrailingSlashes(_ path: String) -> String {
