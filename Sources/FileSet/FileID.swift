@@ -1,3 +1,5 @@
+import DICOM
+
 /// A File ID (PS3.10 §8.2): 1–8 components of 1–8 characters from A–Z, 0–9 and "_",
 /// written as a relative path on media and as a multi-valued CS in (0004,1500).
 public struct FileID: Hashable, Sendable, Comparable, CustomStringConvertible {
@@ -57,6 +59,7 @@ public struct FileID: Hashable, Sendable, Comparable, CustomStringConvertible {
         if components.count > 8 { found.append(.tooManyComponents(components.count)) }
         for c in components {
             if c.isEmpty { found.append(.emptyComponent); continue }
+            if c == "." || c == ".." { found.append(.illegalCharacter(c, ".")); continue }
             if c.contains(".") { found.append(.fileExtension(c)) }
             else if let bad = c.first(where: { !isFileIDCharacter($0) && !$0.isLowercase }) { found.append(.illegalCharacter(c, bad)) }
             else if c.contains(where: { $0.isLowercase }) { found.append(.lowercase(c)) }
@@ -94,5 +97,43 @@ public struct FileID: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// File-set ID (0004,1130): 0–16 characters of the same set (PS3.10 §8.2, CS).
     public static func isValidFileSetID(_ id: String) -> Bool {
         id.count <= 16 && id.allSatisfy(isFileIDCharacter)
+    }
+}
+
+extension FileID {
+    /// Why a File ID read from a medium is not turned into a path.
+    public struct Unresolvable: Error, Sendable, CustomStringConvertible {
+        public let fileID: String
+        public let reason: String
+        public var description: String { "Referenced File ID \(fileID): \(reason); not opened (PS3.10 §8.2)" }
+    }
+
+    /// The one way a File ID read from a medium (a DICOMDIR record, a descriptor, a journal)
+    /// becomes a path that anything opens, reads or deletes. Every component must be a File ID
+    /// component (1–8 of A–Z, 0–9, _); lower case is let through for the tolerant reader, which
+    /// then matches a real entry case-insensitively. `.`, `..`, separators, empty components
+    /// and anything else are refused here, before any system call, so a crafted DICOMDIR cannot
+    /// name a file outside its file-set; `ConfinedRoot` then opens the path beneath the root
+    /// without following links.
+    public func resolvedPath() -> Result<String, Unresolvable> {
+        if components.isEmpty { return .failure(Unresolvable(fileID: dicomValue, reason: "it has no components")) }
+        for c in components {
+            let ok = c.utf8.count >= 1 && c.utf8.count <= 8 && c.utf8.allSatisfy {
+                $0 &- 0x41 < 26 || $0 &- 0x61 < 26 || $0 &- 0x30 < 10 || $0 == 0x5F
+            }
+            if !ok {
+                let shown = SystemPath.display(c)
+                let why = c == ".." || c == "." ? "component \"\(c)\" would lead out of the file-set"
+                    : c.isEmpty ? "it has an empty component"
+                    : "component \"\(shown)\" is not 1–8 characters of A–Z, 0–9 and _"
+                return .failure(Unresolvable(fileID: SystemPath.display(dicomValue), reason: why))
+            }
+        }
+        return .success(path)
+    }
+
+    /// The same for a "/"-separated path read from a medium (a journal line); nil when refused.
+    public static func resolvedPath(of path: String) -> String? {
+        try? FileID(trusted: path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)).resolvedPath().get()
     }
 }

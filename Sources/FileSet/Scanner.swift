@@ -417,7 +417,7 @@ final class RecentValues {
 /// A folder opened for reading the files in it by name (closed when released).
 final class OpenFolder: @unchecked Sendable {
     let fd: Int32
-    init(_ path: String) { fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+    init(_ path: String) { fd = SystemPath.withCPath(path) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) } }
     deinit { if fd >= 0 { close(fd) } }
 }
 

@@ -17,20 +17,27 @@ public enum MIMEExport {
 
     /// Writes `output` (or, with `maxSize`, `output.001`, `output.002`, …); returns the files.
     public static func export(fileSet root: String, to output: String, options: Options = Options()) throws -> [String] {
+        try export(fileSet: root, to: output, options: options, leftOut: { _ in })
+    }
+
+    /// The same; `leftOut` hears of each file that stays out (a link, a FIFO, a name that is
+    /// not text) with why.
+    public static func export(fileSet root: String, to output: String, options: Options = Options(),
+                              leftOut: (String) -> Void) throws -> [String] {
         let contents = try FileSetContents(root: root)
+        contents.leftOut.forEach(leftOut)
         for item in contents.items where item.isDICOM {
             let id = item.path
             if id.utf8.count > 71 { throw InterchangeError("\(id): a MIME id is at most 71 characters (PS3.10 K.1.2)") }
             if id.split(separator: "/").contains(where: { $0.count > 8 }) { throw InterchangeError("\(id): id components are at most 8 characters (PS3.10 K.1.2)") }
         }
-        let whole = options.maxSize == nil ? output : output + ".whole"
-        guard FileManager.default.createFile(atPath: whole, contents: nil), let out = FileHandle(forWritingAtPath: whole) else {
-            throw InterchangeError("cannot create \(whole)")
-        }
+        // Built whole under a temporary name (fragments are cut from it), every write checked;
+        // nothing appears under the output name unless it is complete.
+        let whole = try StagedOutput(output)
         var boundary = "dicomfs-" + UUID().uuidString
         // A binary part could hold the boundary; base64 never can (it has no "-").
         if options.binary {
-            while try contents.items.contains(where: { try Data(contentsOf: URL(fileURLWithPath: root + "/" + $0.path)).range(of: Data(boundary.utf8)) != nil }) {
+            while try contents.items.contains(where: { try contents.data($0).range(of: Data(boundary.utf8)) != nil }) {
                 boundary = "dicomfs-" + UUID().uuidString
             }
         }
@@ -41,10 +48,10 @@ public enum MIMEExport {
         head += options.mixed ? "Content-Type: multipart/mixed; boundary=\"\(boundary)\"" + crlf
             : "Content-Type: multipart/related; type=\"application/dicom\"; boundary=\"\(boundary)\"" + crlf
         head += crlf + "This is a DICOM file-set in MIME format (DICOM PS3.10 Annex K)." + crlf
-        out.write(Data(head.utf8))
+        try whole.write(Data(head.utf8))
         let encoding = options.binary ? "binary" : "base64"
         for item in contents.items {
-            let data = try Data(contentsOf: URL(fileURLWithPath: root + "/" + item.path))
+            let data = try contents.data(item)
             let last = String(item.path.split(separator: "/").last ?? "")
             var part = crlf + "--" + boundary + crlf
             if item.isDICOM {
@@ -55,20 +62,22 @@ public enum MIMEExport {
                 part += "Content-Location: \(item.path)" + crlf
             }
             part += "Content-Transfer-Encoding: \(encoding)" + crlf + crlf
-            out.write(Data(part.utf8))
-            out.write(options.binary ? data : data.base64EncodedData(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed]))
+            try whole.write(Data(part.utf8))
+            try whole.write(options.binary ? data : data.base64EncodedData(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed]))
         }
-        out.write(Data((crlf + "--" + boundary + "--" + crlf).utf8))
-        try out.close()
-        guard let maxSize = options.maxSize else { return [output] }
-        defer { try? FileManager.default.removeItem(atPath: whole) }
-        return try fragment(whole, into: output, maxSize: maxSize)
+        try whole.write(Data((crlf + "--" + boundary + "--" + crlf).utf8))
+        guard let maxSize = options.maxSize else {
+            try whole.publish()
+            return [output]
+        }
+        return try fragment(whole.temporary, into: output, maxSize: maxSize)
     }
 
     /// RFC 2046 §5.2.2: the message cut at line ends into pieces, each wrapped in a
     /// message/partial entity with the same id, its number and the total.
     static func fragment(_ path: String, into output: String, maxSize: Int) throws -> [String] {
-        let message = try Data(contentsOf: URL(fileURLWithPath: path))
+        let message: Data
+        do { message = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw InterchangeError("\(path): cannot read back the message") }
         let id = UUID().uuidString + "@dicomfs"
         func header(_ n: Int, _ total: Int) -> String {
             "MIME-Version: 1.0\r\nContent-Type: message/partial; id=\"\(id)\"; number=\(n); total=\(total)\r\n\r\n"
@@ -90,15 +99,16 @@ public enum MIMEExport {
             start = end
         }
         guard cuts.count <= 999_999 else { throw InterchangeError("--max-size \(maxSize) would make more than 999,999 fragments") }
-        var files: [String] = []
+        // Every fragment written and synced under its temporary name before any is published.
+        var staged: [StagedOutput] = []
         for (i, r) in cuts.enumerated() {
-            let name = output + "." + String(format: "%03d", i + 1)
-            var data = Data(header(i + 1, cuts.count).utf8)
-            data.append(contentsOf: bytes[r])
-            guard FileManager.default.createFile(atPath: name, contents: data) else { throw InterchangeError("cannot write \(name)") }
-            files.append(name)
+            let out = try StagedOutput(output + "." + String(format: "%03d", i + 1))
+            try out.write(Data(header(i + 1, cuts.count).utf8))
+            try out.write(Data(bytes[r]))
+            staged.append(out)
         }
-        return files
+        for out in staged { try out.publish() }
+        return staged.map(\.destination)
     }
 
     static func mediaType(_ name: String) -> String {

@@ -66,8 +66,9 @@ public enum MIMEImport {
         let staging = try StagingFolder(destination: output)
         for (id, data) in dicom { try staging.write(id, Data(data)) }
         for (path, data) in others { try staging.write(path, Data(data)) }
+        var report = try staging.verify()
         try staging.commit()
-        let report = try Verifier().verify(path: output)
+        report.fileSet = output
         return ImportReport(fileSet: output, dicomFiles: dicom.count, otherFiles: others.count, skipped: skipped, verification: report)
     }
 
@@ -101,9 +102,16 @@ public enum MIMEImport {
             if let t = f.total, t != total { throw InterchangeError("\(f.file): says total=\(t), another fragment says \(total)") }
             byNumber[f.number] = (f.body, f.file)
         }
-        let missing = (1...total).filter { byNumber[$0] == nil }
-        guard missing.isEmpty else { throw InterchangeError("fragment\(missing.count == 1 ? "" : "s") \(missing.map(String.init).joined(separator: ", ")) of \(total) missing (message id \(id))") }
-        if let extra = byNumber.keys.first(where: { $0 > total }) { throw InterchangeError("fragment \(extra) is past total=\(total)") }
+        // The numbers come from the sender: checked against what was given before any range or
+        // list is made of them (total=0, -1 or 100000000 are refused, not iterated).
+        guard total >= 1 else { throw InterchangeError("message/partial says total=\(total); RFC 2046 §5.2.2 numbers fragments from 1") }
+        if let extra = byNumber.keys.filter({ $0 > total }).min() { throw InterchangeError("fragment \(extra) is past total=\(total)") }
+        guard total == byNumber.count else {
+            let shown = total - byNumber.count <= 20
+                ? (1...total).filter { byNumber[$0] == nil }.map(String.init).joined(separator: ", ")
+                : "\(total - byNumber.count) fragments"
+            throw InterchangeError("fragments missing: \(shown) of total=\(total) (message id \(id)); \(byNumber.count) given")
+        }
         var out: [UInt8] = []
         for n in 1...total { out += byNumber[n]?.body ?? [] }
         return out

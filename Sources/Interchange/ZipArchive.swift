@@ -6,22 +6,26 @@ import ZIPFoundation
 /// as paths, DICOM files stored, other files deflated. Import refuses paths that would
 /// leave the folder, symbolic links and archives that expand beyond reason, then verifies.
 public enum ZipInterchange {
-    public static func export(fileSet root: String, to output: String) throws {
+    /// Writes the archive under a temporary name and renames it into place when complete;
+    /// every file is read through the confined root. Returns the files left out, with why.
+    @discardableResult
+    public static func export(fileSet root: String, to output: String) throws -> [String] {
         let contents = try FileSetContents(root: root)
-        if FileManager.default.fileExists(atPath: output) { throw InterchangeError("\(output) exists; dicomfs does not write over it") }
-        let temp = output + ".dicomfs-partial"
-        try? FileManager.default.removeItem(atPath: temp)
+        let staged = try StagedOutput(output, create: false)
         do {
-            let archive = try Archive(url: URL(fileURLWithPath: temp), accessMode: .create)
-            let base = URL(fileURLWithPath: root)
+            let archive = try Archive(url: URL(fileURLWithPath: staged.temporary), accessMode: .create)
             for item in contents.items {
-                try archive.addEntry(with: item.path, relativeTo: base, compressionMethod: item.isDICOM ? .none : .deflate)
+                let data = try contents.data(item)
+                try archive.addEntry(with: item.path, type: .file, uncompressedSize: Int64(data.count),
+                                     compressionMethod: item.isDICOM ? .none : .deflate) { position, size in
+                    data.subdata(in: Int(position)..<Int(position) + size)
+                }
             }
-            try FileManager.default.moveItem(atPath: temp, toPath: output)
         } catch {
-            try? FileManager.default.removeItem(atPath: temp)
-            throw error is InterchangeError ? error : InterchangeError("\(output): cannot write the archive (\(error))")
+            throw writeFailure(output, error)
         }
+        try staged.publish()
+        return contents.leftOut
     }
 
     public struct ImportOptions: Sendable {
@@ -33,6 +37,17 @@ public enum ZipInterchange {
     }
 
     public static func importArchive(_ path: String, into output: String, options: ImportOptions = ImportOptions()) throws -> ImportReport {
+        guard FileManager.default.fileExists(atPath: path) else { throw InterchangeError("\(path): no such file") }
+        // Our own reading of the layout first: overlapping entries and repeated names are
+        // refused before the library extracts anything.
+        let layout = try ZipLayout.read(path)
+        var names: [String: String] = [:]
+        for e in layout.entries where !e.name.hasSuffix("/") {
+            if let first = names.updateValue(e.name, forKey: e.name.uppercased()) {
+                throw InterchangeError("\(path): the archive holds \(first == e.name ? "\"\(e.name)\" twice" : "\"\(first)\" and \"\(e.name)\"") ; names in a file-set are unique; nothing was written")
+            }
+        }
+        let archiveSize = Int64(FileManager.default.sizeOfFile(path) ?? 0)
         let archive: Archive
         do { archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read) } catch {
             throw InterchangeError("\(path): not a ZIP archive (\(error))")
@@ -62,35 +77,37 @@ public enum ZipInterchange {
             entries.append((entry, name, asDICOM))
         }
         if declared > options.maxBytes { problems.append("the archive expands to \(declared) bytes, more than the \(options.maxBytes) allowed") }
+        if declared > 1 << 20 && declared / max(archiveSize, 1) > options.maxRatio {
+            problems.append("the archive (\(archiveSize) bytes) expands to \(declared) bytes, \(declared / max(archiveSize, 1)) times; refused as a zip bomb")
+        }
         if !dicomdir { problems.append("no DICOMDIR at the archive root: not a DICOM file-set") }
         guard problems.isEmpty else { throw InterchangeError("nothing was written; \(problems.count) problem\(problems.count == 1 ? "" : "s"):\n  " + problems.joined(separator: "\n  ")) }
 
         let staging = try StagingFolder(destination: output)
         var dicomCount = 0, otherCount = 0
         for (entry, name, isDICOM) in entries {
-            let target = staging.path + "/" + name
-            try FileManager.default.createDirectory(atPath: directoryName(target), withIntermediateDirectories: true)
-            guard FileManager.default.createFile(atPath: target, contents: nil), let out = FileHandle(forWritingAtPath: target) else {
-                throw InterchangeError("cannot write \(target)")
-            }
+            let out = try staging.create(name)
             var written: Int64 = 0
             let limit = Int64(entry.uncompressedSize)
             do {
                 _ = try archive.extract(entry, consumer: { chunk in
                     written += Int64(chunk.count)
-                    // The local header's size is what was checked; more is a lie (or a bomb).
+                    // The declared size is what was checked; more is a lie (or a bomb).
                     guard written <= limit else { throw InterchangeError("\(name): expands past its declared \(limit) bytes; refused") }
-                    out.write(chunk)
+                    do { try out.write(contentsOf: chunk) } catch { throw writeFailure(output, error) }
                 })
             } catch {
                 try? out.close()
-                throw error is InterchangeError ? error : InterchangeError("\(name): cannot extract (\(error))")
+                throw error is InterchangeError ? error : InterchangeError("\(path): \(name): cannot extract (the archive is damaged or uses an unsupported method)")
             }
-            try out.close()
+            do { try out.close() } catch { throw writeFailure(output, error) }
             if isDICOM { dicomCount += 1 } else { otherCount += 1 }
         }
+        // Verified before it is published: an import that is not a file-set at all (its
+        // DICOMDIR not DICOM) leaves nothing behind.
+        var report = try staging.verify()
         try staging.commit()
-        let report = try Verifier().verify(path: output)
+        report.fileSet = output
         return ImportReport(fileSet: output, dicomFiles: dicomCount, otherFiles: otherCount, skipped: skipped, verification: report)
     }
 }

@@ -1,3 +1,4 @@
+import DICOM
 import FileSet
 import Foundation
 #if canImport(Glibc)
@@ -29,11 +30,13 @@ public struct MasterPlan: Sendable {
             throw MediaError.unusable("\(root): not a file-set (\(error)); create one first with `dicomfs create`")
         }
         let walker: DirectoryWalker
-        do { walker = try DirectoryWalker(root: root) } catch { throw MediaError.unusable("\(error)") }
-        var problems = walker.skipped.map { "\($0.path): \($0.reason); only regular files and folders go on a disc" }
+        do { walker = try DirectoryWalker(root: root, followLinks: false) } catch { throw MediaError.unusable("\(error)") }
+        var problems = walker.skipped.map { "\(SystemPath.display($0.path)): \($0.reason); only regular files and folders go on a disc" }
         var directories: Set<String> = []
         var bytes: Int64 = 0
-        for file in walker.files {
+        // What a killed dicomfs writer left (a temporary DICOMDIR, a journal) never goes on a disc.
+        let files = walker.files.filter { !FileOps.isStagingName(lastComponent($0)) }
+        for file in files {
             var st = stat()
             if lstat(root + "/" + file, &st) == 0 && st.st_mode & S_IFMT == S_IFLNK {
                 problems.append("\(file): a symbolic link; only regular files and folders go on a disc")
@@ -52,7 +55,7 @@ public struct MasterPlan: Sendable {
             throw MediaError.unusable("these names cannot go on a PS3.12 disc unchanged (nothing was written):\n  " + problems.joined(separator: "\n  "))
         }
         return MasterPlan(directories: directories.sorted().map { Item(path: $0, source: root + "/" + $0) },
-                          files: walker.files.map { Item(path: $0, source: root + "/" + $0) }, bytes: bytes,
+                          files: files.map { Item(path: $0, source: root + "/" + $0) }, bytes: bytes,
                           fileSetID: dicomdir.dicomdir.fileSetID)
     }
 

@@ -25,11 +25,20 @@ public final class FileByteSource: ByteSource {
     public let size: Int
     private let fd: Int32
 
-    public init(path: String) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+    /// Opens without blocking (a FIFO or device planted where a file should be is refused by
+    /// the type check below, never waited on).
+    public convenience init(path: String) throws {
+        let fd = SystemPath.withCPath(path) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
         guard fd >= 0 else {
-            throw DICOMError(.io, "cannot open: \(String(cString: strerror(errno)))", file: path)
+            throw DICOMError(.io, "cannot open: \(String(cString: strerror(errno)))", file: SystemPath.display(path))
         }
+        try self.init(descriptor: fd, path: path)
+    }
+
+    /// Takes ownership of an open descriptor (closed on error and in deinit); `path` names it
+    /// in messages. Refuses anything but a regular file.
+    public init(descriptor fd: Int32, path: String) throws {
+        let path = SystemPath.display(path)
         var st = stat()
         guard fstat(fd, &st) == 0 else {
             let message = String(cString: strerror(errno))

@@ -52,9 +52,15 @@ public struct RawHeader: Sendable {
     /// The same for `path` relative to an open folder: a scan that opens the files of one
     /// folder after another spares the kernel resolving the whole path each time.
     public static func read(at folder: Int32, path: String, stopBefore stop: Tag = .pixelData, firstRead: Int = 8192) -> RawHeader? {
-        let fd = openat(folder, path, O_RDONLY | O_CLOEXEC)
+        let fd = SystemPath.withCPath(path) { openat(folder, $0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
         guard fd >= 0 else { return nil }
         defer { close(fd) }
+        return read(descriptor: fd, stopBefore: stop, firstRead: firstRead)
+    }
+
+    /// The same for a file already open (a confined open of a file-set's reader); the
+    /// descriptor stays open.
+    public static func read(descriptor fd: Int32, stopBefore stop: Tag = .pixelData, firstRead: Int = 8192) -> RawHeader? {
         let fill: (UnsafeMutableRawBufferPointer, Int) -> Int = { buffer, offset in
             guard let base = buffer.baseAddress else { return 0 }
             var done = 0

@@ -16,10 +16,13 @@ public struct DirectoryWalker {
     public private(set) var skipped: [Skipped] = []
     private let root: String
     private let realRoot: String
+    /// False for a file-set received from outside: links are listed as skipped, never followed.
+    private var followLinks = true
 
-    public init(root: String) throws {
+    public init(root: String, followLinks: Bool = true) throws {
+        self.followLinks = followLinks
         var rootStat = stat()
-        guard stat(root, &rootStat) == 0 else {
+        guard SystemPath.withCPath(root, { stat($0, &rootStat) }) == 0 else {
             throw FileSetError.unusableInput("\(root): \(String(cString: strerror(errno)))")
         }
         guard rootStat.st_mode & S_IFMT == S_IFDIR else { throw FileSetError.unusableInput("\(root): not a folder") }
@@ -31,6 +34,7 @@ public struct DirectoryWalker {
         let folders = top.filter { $0.kind == .folder }.map(\.rel)
         let parts = parallelMap(folders.count) { [self] i -> (files: [String], skipped: [Skipped]) in
             var part = DirectoryWalker(root: self.root, realRoot: self.realRoot)
+            part.followLinks = self.followLinks
             part.walk(relative: folders[i])
             return (part.files, part.skipped)
         }
@@ -65,7 +69,7 @@ public struct DirectoryWalker {
     /// recorded.
     private mutating func readEntries(relative: String) -> [(rel: String, kind: Kind)] {
         let dirPath = relative.isEmpty ? root : root + "/" + relative
-        guard let dir = opendir(dirPath) else {
+        guard let dir = SystemPath.withCPath(dirPath, { opendir($0) }) else {
             skipped.append(Skipped(path: relative.isEmpty ? "." : relative, reason: "cannot open folder: \(String(cString: strerror(errno)))"))
             return []
         }
@@ -78,7 +82,7 @@ public struct DirectoryWalker {
             var type = entry.pointee.d_type
             if type == UInt8(DT_UNKNOWN) {
                 var st = stat()
-                guard lstat(root + "/" + rel, &st) == 0 else { continue }
+                guard SystemPath.withCPath(root + "/" + rel, { lstat($0, &st) }) == 0 else { continue }
                 switch st.st_mode & S_IFMT {
                 case S_IFDIR: type = UInt8(DT_DIR)
                 case S_IFREG: type = UInt8(DT_REG)
@@ -89,6 +93,8 @@ public struct DirectoryWalker {
             switch Int(type) {
             case Int(DT_DIR): entries.append((name + "/", rel, .folder))
             case Int(DT_REG): entries.append((name, rel, .file))
+            case Int(DT_LNK) where !followLinks:
+                skipped.append(Skipped(path: rel, reason: "symbolic link, not followed (links on a file-set are never followed)"))
             case Int(DT_LNK): if followLink(rel) { entries.append((name, rel, .file)) }
             default: skipped.append(Skipped(path: rel, reason: "not a regular file (device, pipe or socket)"))
             }
@@ -101,7 +107,7 @@ public struct DirectoryWalker {
     private mutating func followLink(_ rel: String) -> Bool {
         let full = root + "/" + rel
         var st = stat()
-        guard stat(full, &st) == 0 else {
+        guard SystemPath.withCPath(full, { stat($0, &st) }) == 0 else {
             let why = errno == ELOOP ? "symbolic link loop" : "dangling symbolic link"
             skipped.append(Skipped(path: rel, reason: why))
             return false
@@ -119,7 +125,7 @@ public struct DirectoryWalker {
 }
 
 func canonicalPath(_ path: String) -> String? {
-    guard let resolved = realpath(path, nil) else { return nil }
+    guard let resolved = SystemPath.withCPath(path, { realpath($0, nil) }) else { return nil }
     defer { free(resolved) }
-    return String(cString: resolved)
+    return SystemPath.decode(cString: resolved)
 }

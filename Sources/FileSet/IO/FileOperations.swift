@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CSystem
+import DICOM
 
 /// Errors of the file-set operations; each says what, where, and (for input) why.
 public enum FileSetError: Error, Sendable, CustomStringConvertible, Equatable {
@@ -21,14 +22,14 @@ public enum FileSetError: Error, Sendable, CustomStringConvertible, Equatable {
 }
 
 /// The few system calls file-set writing needs, each through one wrapper that says what failed.
-enum FileOps {
+public enum FileOps {
     static func errorText() -> String { String(cString: strerror(errno)) }
 
     static func makeDirectories(_ path: String) throws {
         var current = path.hasPrefix("/") ? "" : "."
         for part in path.split(separator: "/") {
             current += "/" + part
-            if mkdir(current, 0o755) != 0 && errno != EEXIST {
+            if SystemPath.withCPath(current, { mkdir($0, 0o755) }) != 0 && errno != EEXIST {
                 throw FileSetError.io("cannot create folder \(current): \(errorText())")
             }
         }
@@ -37,10 +38,10 @@ enum FileOps {
     /// Copies byte for byte with copy_file_range (reflinks where the file system can), falling
     /// back to read/write; the copy is not fsynced here (the caller syncs the file system once).
     static func copyFile(from source: String, to destination: String) throws {
-        let input = open(source, O_RDONLY | O_CLOEXEC)
+        let input = SystemPath.withCPath(source) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
         guard input >= 0 else { throw FileSetError.io("cannot open \(source): \(errorText())") }
         defer { close(input) }
-        let output = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let output = SystemPath.withCPath(destination) { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
         guard output >= 0 else { throw FileSetError.io("cannot create \(destination): \(errorText())") }
         defer { close(output) }
         var st = stat()
@@ -82,10 +83,20 @@ enum FileOps {
 
     /// Writes a file so that it is either entirely there or not at all: a temporary file in the
     /// same folder, fsync, rename over the target, fsync of the folder.
+    /// The prefix of every temporary name a dicomfs writer uses beside its target.
+    public static let temporaryPrefix = ".dicomfs-tmp-"
+
+    /// A name dicomfs writes only while it works (a temporary file or an update's journal):
+    /// never part of a file-set, never mastered, never archived.
+    public static func isStagingName(_ name: String) -> Bool { name.hasPrefix(temporaryPrefix) || name == Journal.name }
+
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         let dir = directoryName(path)
-        let temp = dir + "/.dicomfs-tmp-\(getpid())-\(lastComponent(path))"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let temp = dir + "/" + temporaryPrefix + "\(getpid())-\(lastComponent(path))"
+        // Whatever sits under the temporary name (a planted link among them) is removed, and
+        // the file is created anew: never opened through a link, never truncating another file.
+        SystemPath.withCPath(temp) { _ = unlink($0) }
+        let fd = SystemPath.withCPath(temp) { open($0, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644) }
         guard fd >= 0 else { throw FileSetError.io("cannot create \(temp): \(errorText())") }
         do {
             try bytes.withUnsafeBytes { try writeAll(fd, $0, temp) }
@@ -93,19 +104,19 @@ enum FileOps {
             close(fd)
         } catch {
             close(fd)
-            unlink(temp)
+            SystemPath.withCPath(temp) { _ = unlink($0) }
             throw error
         }
-        guard rename(temp, path) == 0 else {
+        guard SystemPath.withCPath(temp, { t in SystemPath.withCPath(path) { rename(t, $0) } }) == 0 else {
             let why = errorText()
-            unlink(temp)
+            SystemPath.withCPath(temp) { _ = unlink($0) }
             throw FileSetError.io("cannot rename \(temp) to \(path): \(why)")
         }
         syncDirectory(dir)
     }
 
     static func syncDirectory(_ path: String) {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let fd = SystemPath.withCPath(path) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         guard fd >= 0 else { return }
         fsync(fd)
         close(fd)
@@ -113,15 +124,15 @@ enum FileOps {
 
     /// Flushes everything written under a folder (one syncfs instead of an fsync per file).
     static func syncFileSystem(of path: String) {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let fd = SystemPath.withCPath(path) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         guard fd >= 0 else { return }
         _ = dicomfs_syncfs(fd)
         close(fd)
     }
 
-    static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+    static func exists(_ path: String) -> Bool { SystemPath.withCPath(path) { access($0, F_OK) } == 0 }
 
-    static func unlinkIfPresent(_ path: String) { unlink(path) }
+    static func unlinkIfPresent(_ path: String) { SystemPath.withCPath(path) { _ = unlink($0) } }
 
     /// Removes the folders of these relative paths that became empty, deepest first.
     static func removeEmptyParents(of paths: [String], in root: String) {
@@ -131,14 +142,14 @@ enum FileOps {
             while !parts.isEmpty { folders.insert(parts.joined(separator: "/")); parts = parts.dropLast() }
         }
         for f in folders.sorted(by: { $0.count > $1.count }) where isEmptyDirectory(root + "/" + f) {
-            rmdir(root + "/" + f)
+            SystemPath.withCPath(root + "/" + f) { _ = rmdir($0) }
         }
     }
 
     /// Copies a file and syncs it before returning (updates must not commit before their data).
     static func copyFileDurably(from source: String, to destination: String) throws {
         try copyFile(from: source, to: destination)
-        let fd = open(destination, O_RDONLY | O_CLOEXEC)
+        let fd = SystemPath.withCPath(destination) { open($0, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else { throw FileSetError.io("cannot reopen \(destination): \(errorText())") }
         defer { close(fd) }
         guard fsync(fd) == 0 else { throw FileSetError.io("cannot fsync \(destination): \(errorText())") }
@@ -146,12 +157,12 @@ enum FileOps {
 
     static func isDirectory(_ path: String) -> Bool {
         var st = stat()
-        return stat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR
+        return SystemPath.withCPath(path, { stat($0, &st) }) == 0 && st.st_mode & S_IFMT == S_IFDIR
     }
 
     /// The names in a folder (empty when it cannot be read).
     static func entries(of path: String) -> [String] {
-        guard let dir = opendir(path) else { return [] }
+        guard let dir = SystemPath.withCPath(path, { opendir($0) }) else { return [] }
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
@@ -170,20 +181,20 @@ enum FileOps {
         for n in entries(of: path) {
             let child = path + "/" + n
             var st = stat()
-            if lstat(child, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR { removeTree(child) } else { unlink(child) }
+            if SystemPath.withCPath(child, { lstat($0, &st) }) == 0 && st.st_mode & S_IFMT == S_IFDIR { removeTree(child) } else { unlinkIfPresent(child) }
         }
-        rmdir(path)
+        SystemPath.withCPath(path) { _ = rmdir($0) }
     }
 
     static func fileSize(_ path: String) -> Int? {
         var st = stat()
-        return stat(path, &st) == 0 ? Int(st.st_size) : nil
+        return SystemPath.withCPath(path, { stat($0, &st) }) == 0 ? Int(st.st_size) : nil
     }
 
     /// Every byte of a file (duplicate comparison, journals: small or rare reads).
     static func readAll(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileSetError.io("cannot open \(path): \(errorText())") }
+        let fd = SystemPath.withCPath(path) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
+        guard fd >= 0 else { throw FileSetError.io("cannot open \(SystemPath.display(path)): \(errorText())") }
         defer { close(fd) }
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
@@ -199,7 +210,7 @@ enum FileOps {
 /// The name of a directory entry (d_name is a fixed C array).
 func entryName(_ entry: UnsafeMutablePointer<dirent>) -> String {
     withUnsafePointer(to: entry.pointee.d_name) {
-        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+        $0.withMemoryRebound(to: CChar.self, capacity: 256) { SystemPath.decode(cString: $0) }
     }
 }
 
@@ -207,8 +218,8 @@ func entryName(_ entry: UnsafeMutablePointer<dirent>) -> String {
 /// way every dicomfs writer (create's copy, imports) publishes a finished folder.
 public func publishFolder(_ temporary: String, as destination: String) throws {
     FileOps.syncFileSystem(of: temporary)
-    if FileOps.exists(destination) { _ = rmdir(destination) }   // an empty destination, checked by the caller
-    guard rename(temporary, destination) == 0 else {
+    if FileOps.exists(destination) { SystemPath.withCPath(destination) { _ = rmdir($0) } }   // an empty destination, checked by the caller
+    guard SystemPath.withCPath(temporary, { t in SystemPath.withCPath(destination) { rename(t, $0) } }) == 0 else {
         throw FileSetError.io("cannot move the finished folder into place at \(destination): \(FileOps.errorText())")
     }
     FileOps.syncDirectory(directoryName(destination))

@@ -20,24 +20,34 @@ extension FileSetStorage {
     public func display(_ path: String) -> String { location + "/" + path }
 }
 
-/// A file-set in a folder of the local file system.
+/// A file-set in a folder of the local file system. Every access goes through a
+/// `ConfinedRoot`: nothing outside the folder is opened, no link is followed, and nothing but
+/// regular files is read, whatever the DICOMDIR names.
 public struct FolderStorage: FileSetStorage {
     public let root: String
+    public let confined: ConfinedRoot
     public var location: String { root }
 
-    public init(root: String) {
+    public init(root: String) throws {
         self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+        confined = try ConfinedRoot(self.root)
     }
 
-    public func fileExists(_ path: String) -> Bool { FileOps.exists(root + "/" + path) }
+    public func fileExists(_ path: String) -> Bool { confined.kind(path) == .file }
 
-    public func entries(of directory: String) -> [String] {
-        FileOps.entries(of: directory.isEmpty ? root : root + "/" + directory)
+    public func entries(of directory: String) -> [String] { confined.entries(of: directory) }
+
+    /// Regular files only; links and special files are not followed (see `walk`).
+    public func allFiles() throws -> [String] { try walk().files }
+
+    /// The regular files, and what was passed over (symbolic links, FIFOs, devices) with why.
+    public func walk() throws -> DirectoryWalker { try DirectoryWalker(root: root, followLinks: false) }
+
+    public func open(_ path: String) throws -> ByteSource {
+        do { return try confined.source(path) } catch let r as ConfinedRoot.Refusal {
+            throw DICOMError(.io, r.reason, file: SystemPath.display(display(path)))
+        }
     }
-
-    public func allFiles() throws -> [String] { try DirectoryWalker(root: root).files }
-
-    public func open(_ path: String) throws -> ByteSource { try FileByteSource(path: root + "/" + path) }
 }
 
 extension FileSetStorage {

@@ -193,7 +193,7 @@ public enum DICOMDIRReader {
         return roots
     }
 
-    static func describe(_ r: DirectoryRecord) -> String {
+    public static func describe(_ r: DirectoryRecord) -> String {
         "\(r.typeText) record" + (r.offset.map { " at byte \($0)" } ?? "")
     }
 }

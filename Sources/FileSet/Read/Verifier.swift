@@ -1,4 +1,7 @@
 import DICOM
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A read-only check of a received file-set: the DICOMDIR itself, its record graph, its keys,
 /// and every file it references (or fails to reference). Each problem is a `Finding` that
@@ -60,11 +63,12 @@ public struct Verifier {
             if !violations.isEmpty {
                 reference.append(Finding(.error, subject(), "Referenced File ID is not valid: " + violations.map(\.description).joined(separator: "; ") + " (PS3.10 §8.2)"))
             }
-            if ref.fileID.components.contains("..") || ref.fileID.components.contains(".") {
-                reference.append(Finding(.error, subject(), "Referenced File ID leaves the file-set (PS3.10 §8.6: a DICOMDIR references only files inside its file-set)"))
+            // Only a File ID the resolver accepts is ever opened (a crafted "..\\..\\x" is not).
+            guard case .success(let path) = ref.fileID.resolvedPath() else {
+                reference.append(Finding(.error, subject(), "Referenced File ID is not followed: it could name a file outside the file-set (PS3.10 §8.2, §7.5)"))
                 return (keys, reference, nil)
             }
-            return (keys, reference, asciiUppercased(ref.fileID.path))
+            return (keys, reference, asciiUppercased(path))
         }
         for r in perRecord { findings += r.keys }
         var referenced: [String: DirectoryRecord] = [:]   // File ID path (upper case) → its record
@@ -94,7 +98,14 @@ public struct Verifier {
         timer.mark("referenced files")
 
         // Every DICOM file in the file-set is referenced (PS3.11); other files are listed.
-        if let files = try? storage.allFiles() {
+        var walked: DirectoryWalker?
+        if let folder = storage as? FolderStorage {
+            walked = try? folder.walk()
+            for s in walked?.skipped ?? [] {
+                findings.append(Finding(.warning, SystemPath.display(s.path), s.reason))
+            }
+        }
+        if let files = walked?.files ?? (storage is FolderStorage ? nil : try? storage.allFiles()) {
             let folder = (storage as? FolderStorage)?.root
             let journaled = Set(folder.flatMap { Journal.read(in: $0) }?.paths.map { $0.uppercased() } ?? [])
             let inactive = Set(read.inactiveFileIDs.map { asciiUppercased($0.path) })
@@ -102,7 +113,7 @@ public struct Verifier {
             findings += parallelMap(unreferenced.count, workers: workers) { i -> Finding in
                 let rel = unreferenced[i]
                 if rel == Journal.name || lastComponent(rel).hasPrefix(".dicomfs-tmp-") {
-                    return Finding(.info, rel, "left by an interrupted dicomfs run; the next add or remove cleans it up")
+                    return Finding(.info, SystemPath.display(rel), "left by an interrupted dicomfs run; the next add or remove cleans it up, and iso leaves it off the disc")
                 }
                 if inactive.contains(asciiUppercased(rel)) {
                     return Finding(.info, rel, "referenced only by an inactive (deleted) record")
@@ -112,9 +123,9 @@ public struct Verifier {
                 }
                 // DICOM if its meta information (or a first element, for legacy files) reads.
                 if (try? storage.readDICOM(rel, options: ReadOptions(stopBefore: Tag(0x0000, 0x0001)))) != nil {
-                    return Finding(.error, rel, "DICOM file not referenced by the DICOMDIR (PS3.11: every DICOM file of the file-set is referenced)")
+                    return Finding(.error, SystemPath.display(rel), "DICOM file not referenced by the DICOMDIR (PS3.11: every DICOM file of the file-set is referenced)")
                 }
-                return Finding(.info, rel, "non-DICOM file (allowed; not referenced)")
+                return Finding(.info, SystemPath.display(rel), "non-DICOM file (allowed; not referenced)")
             }
         }
         timer.mark("unreferenced files")
@@ -147,7 +158,7 @@ public struct Verifier {
             f.append(Finding(.error, s, "File-set Consistency Flag (0004,1212) is \(flag); it must be 0000H (PS3.3 Table F.3-3)"))
         }
         if let d = dir.descriptorFileID {
-            if !FileID.violations(of: d.components).isEmpty {
+            if !FileID.violations(of: d.components).isEmpty || (try? d.resolvedPath().get()) == nil {
                 f.append(Finding(.error, s, "descriptor File ID \(d.path) is not a valid File ID"))
             } else {
                 _ = locate(d, in: storage, subject: "descriptor \(d.path)", &f)  // reports a missing file
@@ -187,6 +198,7 @@ public struct Verifier {
     /// The path of a referenced file, tolerating case differences (discs mounted on Linux often
     /// show lower case) with a warning.
     private func locate(_ id: FileID, in storage: FileSetStorage, subject: String, _ f: inout [Finding]) -> String? {
+        guard case .success = id.resolvedPath() else { return nil }
         if storage.fileExists(id.path) { return id.path }
         var current = ""
         for component in id.components {
@@ -209,6 +221,11 @@ public struct Verifier {
         do {
             file = try quickRead(id.path, in: storage) ?? storage.readDICOM(id.path, options: Self.fileCheckOptions)
         } catch {
+            if let folder = storage as? FolderStorage, let kind = folder.confined.kind(id.path), kind != .file {
+                let what = kind == .symbolicLink ? "a symbolic link" : kind == .folder ? "a folder" : "not a regular file (a device, pipe or socket)"
+                f.append(Finding(.error, subject(), "referenced file is \(what); not followed (a file-set's files are regular files inside it)"))
+                return
+            }
             if storage.fileExists(id.path) {
                 f.append(Finding(.error, subject(), "referenced file does not parse: \(error)"))
                 return
@@ -252,8 +269,9 @@ public struct Verifier {
     /// checks use copied as the general read with `fileCheckOptions` would keep them. Nil for
     /// anything else, which the general reader then reads.
     private func quickRead(_ path: String, in storage: FileSetStorage) -> DICOMFile? {
-        guard let folder = storage as? FolderStorage,
-              let raw = RawHeader.read(path: folder.root + "/" + path, stopBefore: Tag(0xFFFF, 0xFFFF)),
+        guard let folder = storage as? FolderStorage, let fd = try? folder.confined.openFile(path) else { return nil }
+        defer { close(fd) }
+        guard let raw = RawHeader.read(descriptor: fd, stopBefore: Tag(0xFFFF, 0xFFFF)),
               let kept = Self.fileCheckOptions.keepOnly else { return nil }
         defer { raw.recycle() }
         var elements: [DataElement] = []

@@ -213,14 +213,22 @@ public enum FileSetUpdater {
         }
         dir.roots = prune(dir.roots, selected: false)
         guard !removed.isEmpty else { throw FileSetError.rejected(["no instance of the file-set matches what was to be removed"]) }
+        // A File ID the resolver refuses ("..\\..\\x") is never deleted: its record goes, its
+        // path is reported and left alone.
+        let confined = try ConfinedRoot(root)
+        let deletable = removed.filter { p in
+            let ok = FileID.resolvedPath(of: p) != nil
+            if !ok { report.warnings.append("\(SystemPath.display(p)): not a File ID inside the file-set; its record was removed, no file was deleted") }
+            return ok
+        }
         report.removed = removed
         if options.dryRun { return report }
 
         let bytes = try DICOMDIRWriter().encode(dir)
-        try Journal(paths: removed).write(in: root)
+        try Journal(paths: deletable).write(in: root)
         try FileOps.writeAtomically(bytes, to: root + "/DICOMDIR")
-        for p in removed { FileOps.unlinkIfPresent(root + "/" + p) }
-        FileOps.removeEmptyParents(of: removed, in: root)
+        for p in deletable where confined.kind(p) == .file { confined.unlink(p) }
+        confined.removeEmptyParents(of: deletable)
         FileOps.syncDirectory(root)
         Journal.remove(in: root)
         return report
@@ -243,6 +251,7 @@ public enum FileSetUpdater {
         report.dryRun = dryRun
         if !dryRun, let folder = storage as? FolderStorage {
             report.recovered = Journal.recover(in: folder.root, referenced: referenced)
+                + Journal.removeStaleTemporaries(in: folder.root)
         }
         return (read.dicomdir, referenced, report)
     }

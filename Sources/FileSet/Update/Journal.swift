@@ -9,7 +9,7 @@ struct Journal {
     var paths: [String]
 
     static func read(in root: String) -> Journal? {
-        guard let bytes = try? FileOps.readAll(root + "/" + name) else { return nil }
+        guard let bytes = try? ConfinedRoot(root).readAll(name) else { return nil }
         let text = String(decoding: bytes, as: UTF8.self)
         return Journal(paths: text.split(separator: "\n").map(String.init).filter { !$0.isEmpty })
     }
@@ -26,13 +26,28 @@ struct Journal {
     /// Deletes the journaled files the current DICOMDIR does not reference, then the journal.
     static func recover(in root: String, referenced: Set<String>) -> [String] {
         guard let journal = read(in: root) else { return [] }
+        // A journal is read from the medium like a DICOMDIR: only File IDs inside the root are
+        // ever deleted, through the confined root (a planted journal naming "../x" deletes nothing).
+        guard let confined = try? ConfinedRoot(root) else { return [] }
+        let paths = journal.paths.filter { FileID.resolvedPath(of: $0) != nil }
         var removed: [String] = []
-        for p in journal.paths where !referenced.contains(p.uppercased()) && FileOps.exists(root + "/" + p) {
-            FileOps.unlinkIfPresent(root + "/" + p)
+        for p in paths where !referenced.contains(p.uppercased()) && confined.kind(p) == .file {
+            confined.unlink(p)
             removed.append(p)
         }
-        FileOps.removeEmptyParents(of: journal.paths, in: root)
+        confined.removeEmptyParents(of: paths)
         remove(in: root)
+        return removed
+    }
+
+    /// Deletes what a killed writer left under the staging names (a temporary DICOMDIR or
+    /// journal): regular files or links themselves, at the root, never what a link points to.
+    static func removeStaleTemporaries(in root: String) -> [String] {
+        guard let confined = try? ConfinedRoot(root) else { return [] }
+        var removed: [String] = []
+        for name in confined.entries(of: "") where name.hasPrefix(FileOps.temporaryPrefix) {
+            if let kind = confined.kind(name), kind == .file || kind == .symbolicLink, confined.unlink(name) { removed.append(name) }
+        }
         return removed
     }
 }

@@ -47,7 +47,9 @@ struct MimeExport: ParsableCommand {
             options.maxSize = n
         }
         do {
-            let files = try MIMEExport.export(fileSet: fileSet, to: output, options: options)
+            let files = try MIMEExport.export(fileSet: fileSet, to: output, options: options) {
+                FileHandle.standardError("dicomfs: note: left out: \($0)")
+            }
             Output.text(files.joined(separator: "\n") + "\n")
         } catch let e as InterchangeError { throw interchangeFailure(e) }
     }
@@ -103,7 +105,9 @@ struct Zip: ParsableCommand {
     var output: String
 
     func run() throws {
-        do { try ZipInterchange.export(fileSet: fileSet, to: output) } catch let e as InterchangeError { throw interchangeFailure(e) }
+        do {
+            for note in try ZipInterchange.export(fileSet: fileSet, to: output) { FileHandle.standardError("dicomfs: note: left out: \(note)") }
+        } catch let e as InterchangeError { throw interchangeFailure(e) }
         Output.text(output + "\n")
     }
 }
