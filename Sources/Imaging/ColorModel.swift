@@ -14,9 +14,9 @@ enum ColorModel {
             let b = Double(UInt32(bitPattern: frame.samples[3 * p + 1]) >> shift)
             let c = Double(UInt32(bitPattern: frame.samples[3 * p + 2]) >> shift)
             if ybr {
-                out[3 * p] = UInt8(clamping: Int((a + 1.402 * (c - 128)).rounded()))
-                out[3 * p + 1] = UInt8(clamping: Int((a - 0.344136 * (b - 128) - 0.714136 * (c - 128)).rounded()))
-                out[3 * p + 2] = UInt8(clamping: Int((a + 1.772 * (b - 128)).rounded()))
+                out[3 * p] = byte(a + 1.402 * (c - 128))
+                out[3 * p + 1] = byte(a - 0.344136 * (b - 128) - 0.714136 * (c - 128))
+                out[3 * p + 2] = byte(a + 1.772 * (b - 128))
             } else {
                 out[3 * p] = UInt8(clamping: Int(a)); out[3 * p + 1] = UInt8(clamping: Int(b)); out[3 * p + 2] = UInt8(clamping: Int(c))
             }

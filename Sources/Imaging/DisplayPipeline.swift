@@ -43,7 +43,7 @@ public struct DisplayPipeline: Sendable {
            let items = dataSet.sequence(Tag(0x0028, 0x3010)), !items.isEmpty,
            let lut = LookupTable(items[min(max(index, 0), items.count - 1)], signed: false) {
             let top = Double((1 << lut.bits) - 1)
-            for i in values.indices { out[i] = UInt8(clamping: Int((Double(lut[Int(values[i].rounded(.down))]) / top * 255).rounded())) }
+            for i in values.indices { out[i] = byte(Double(lut[clampedInt(values[i].rounded(.down))]) / top * 255) }
         } else {
             let (center, width, function) = chooseWindow(values)
             // Equal stored values give equal output: compute each distinct one once.
@@ -70,20 +70,26 @@ public struct DisplayPipeline: Sendable {
         if let lut = LookupTable(dataSet.sequence(Tag(0x0028, 0x3000))?.first, signed: dataSet.int(.pixelRepresentation) == 1) {
             return stored.map { Double(lut[Int($0)]) }
         }
-        let slope = dataSet.double(.rescaleSlope) ?? 1, intercept = dataSet.double(.rescaleIntercept) ?? 0
+        // Values from the file are checked before use: a NaN, infinite, zero or absurd slope
+        // (1e308 overflows to infinity) is taken as 1, such an intercept as 0.
+        var slope = dataSet.double(.rescaleSlope) ?? 1, intercept = dataSet.double(.rescaleIntercept) ?? 0
+        if !slope.isFinite || slope == 0 || abs(slope) > 1e9 || abs(slope) < 1e-9 { slope = 1 }
+        if !intercept.isFinite || abs(intercept) > 1e12 { intercept = 0 }
         if slope == 1 && intercept == 0 { return stored.map { Double($0) } }
         return stored.map { Double($0) * slope + intercept }
     }
 
     func chooseWindow(_ values: [Double]) -> (Double, Double, String) {
         switch window {
-        case .explicit(let c, let w): return (c, max(w, 1), "LINEAR")
+        case .explicit(let c, let w) where c.isFinite && w.isFinite && abs(c) < 1e15 && abs(w) < 1e15: return (c, max(w, 1), "LINEAR")
+        case .explicit: return Self.range(values, low: 0.005, high: 0.995)
         case .fromFile(let index):
             let centers = dataSet.doubles(.windowCenter) ?? [], widths = dataSet.doubles(.windowWidth) ?? []
             if !centers.isEmpty && centers.count == widths.count {
                 let i = min(max(index, 0), centers.count - 1)
                 let function = (dataSet.string(Tag(0x0028, 0x1056)) ?? "LINEAR").uppercased()
-                if widths[i] >= 1 || (function == "LINEAR_EXACT" && widths[i] > 0) { return (centers[i], widths[i], function) }
+                let usable = centers[i].isFinite && widths[i].isFinite && abs(centers[i]) < 1e15 && widths[i] < 1e15
+                if usable && (widths[i] >= 1 || (function == "LINEAR_EXACT" && widths[i] > 0)) { return (centers[i], widths[i], function) }
             }
             return Self.range(values, low: 0.005, high: 0.995)
         case .minMax: return Self.range(values, low: 0, high: 1)
@@ -142,8 +148,20 @@ public struct DisplayPipeline: Sendable {
         default:
             if x <= c - 0.5 - (w - 1) / 2 { y = 0 } else if x > c - 0.5 + (w - 1) / 2 { y = 255 } else { y = ((x - (c - 0.5)) / (w - 1) + 0.5) * 255 }
         }
-        return UInt8(clamping: Int(y.rounded()))
+        return byte(y)
     }
+}
+
+/// A display value to a byte: NaN is 0, everything else clamped to 0…255 before conversion.
+@inline(__always) func byte(_ y: Double) -> UInt8 {
+    guard y == y else { return 0 }
+    return UInt8(min(255, max(0, y.rounded())))
+}
+
+/// A Double to an Int that never traps: NaN is 0, the rest clamped to ±2^53.
+@inline(__always) func clampedInt(_ d: Double) -> Int {
+    guard d == d else { return 0 }
+    return Int(min(9_007_199_254_740_992, max(-9_007_199_254_740_992, d)))
 }
 
 /// A LUT from a Modality LUT, VOI LUT or palette item: descriptor (entries, first mapped

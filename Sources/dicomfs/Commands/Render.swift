@@ -42,7 +42,9 @@ struct Render: ParsableCommand {
         var options = Renderer.Options()
         if let window {
             let parts = window.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard parts.count == 2, parts[1] > 0 else { throw ValidationError("--window: expected CENTER,WIDTH such as 40,400") }
+            guard parts.count == 2, parts.allSatisfy({ $0.isFinite && abs($0) < 1e15 }), parts[1] > 0 else {
+                throw ValidationError("--window \(window): expected CENTER,WIDTH as finite numbers with a positive width, such as 40,400")
+            }
             options.window = .explicit(center: parts[0], width: parts[1])
         } else if minMax {
             options.window = .minMax
