@@ -38,6 +38,9 @@ public final class ISOImage: Sendable {
     public static func open(_ path: String) throws -> ISOImage {
         let address = driveAddress(path)
         let device = address.hasPrefix("stdio:") ? String(address.dropFirst(6)) : address
+        // An image file's tree is checked by us first: libisofs loops forever on some
+        // crafted trees (see ISOTreeCheck).
+        do { try ISOTreeCheck.check(path: device) } catch let f as ISOTreeCheck.Failure { throw MediaError.unusable(f.description) }
         return try LibraryThread.shared.run {
             let drive = try AcquiredDrive(address: address, flags: [.noACL, .noXattr])
             defer { drive.release() }

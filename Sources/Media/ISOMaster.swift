@@ -29,7 +29,19 @@ public enum ISOMaster {
         // the emulated TOC header is written at the end (seen with libisoburn 1.5.4), so the
         // file is never reused and never truncated.
         let temporary = isImageFile ? directoryName(target) + "/.dicomfs-tmp-" + lastComponent(target) : target
-        if isImageFile { unlink(temporary) }
+        if isImageFile {
+            // Said in words before libburn is asked (it would say "Failed to open device").
+            let folder = directoryName(target)
+            var st = stat()
+            guard stat(folder, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else {
+                throw MediaError.unusable("\(output): the folder \(folder) does not exist")
+            }
+            var fs = statvfs()
+            if access(folder, W_OK) != 0 || (statvfs(folder, &fs) == 0 && fs.f_flag & UInt(ST_RDONLY) != 0) {
+                throw MediaError.unusable("\(output): the folder \(folder) is read-only or not writable; nothing was written")
+            }
+            unlink(temporary)
+        }
         let outcome: SessionWriter.Outcome
         do {
             outcome = try LibraryThread.shared.run {
