@@ -314,11 +314,19 @@ public struct InstanceScanner: Sendable {
         } else {
             raw = RawHeader.read(path: root + "/" + relative)
         }
+        let path = root + "/" + relative
+        // What verify checks of the whole file (nothing but elements after Pixel Data, native
+        // pixels of the right length), create checks too: ReferencedFileRules.
+        let open = { () throws -> ByteSource in try FileByteSource(path: path) }
         if let raw {
             defer { raw.recycle() }
-            if let found = fromRawHeader(raw, relative: relative, levels: levels, keyMaker: keyMaker) { return found }
+            if let found = fromRawHeader(raw, relative: relative, levels: levels, keyMaker: keyMaker) {
+                if case .instance = found, let problem = ReferencedFileRules.problem(raw, open: open) {
+                    return .unusable(path: relative, reason: "\(SystemPath.display(path)): \(problem)")
+                }
+                return found
+            }
         }
-        let path = root + "/" + relative
         let file: DICOMFile
         do {
             file = try DICOMFile.read(path: path, options: options)
@@ -331,10 +339,16 @@ public struct InstanceScanner: Sendable {
         guard file.hasMetaInformation, file.preamble != nil else {
             return .unusable(path: relative, reason: "\(path): not a DICOM Part 10 file (no preamble or File Meta Information); a file-set holds Part 10 files only")
         }
+        guard nonEmpty(file.meta.string(.transferSyntaxUID)) != nil else {
+            return .unusable(path: relative, reason: "\(SystemPath.display(path)): no Transfer Syntax UID (0002,0010) in the File Meta Information; it is Type 1 (PS3.10 §7.1)")
+        }
         let ds = file.dataSet
         guard let sopClass = nonEmpty(ds.string(.sopClassUID)) ?? nonEmpty(file.meta.string(.mediaStorageSOPClassUID)),
               let sopInstance = nonEmpty(ds.string(.sopInstanceUID)) ?? nonEmpty(file.meta.string(.mediaStorageSOPInstanceUID)) else {
             return .unusable(path: relative, reason: "\(path): no SOP Class UID or SOP Instance UID")
+        }
+        if let problem = ReferencedFileRules.problem(open: open) {
+            return .unusable(path: relative, reason: problem.hasPrefix(path) ? problem : "\(SystemPath.display(path)): \(problem)")
         }
         let warnings = file.warnings + metaWarnings(nonEmpty(file.meta.string(.mediaStorageSOPInstanceUID)), sopInstance)
         let size = file.fileSize

@@ -39,6 +39,11 @@ public struct RawHeader: Sendable {
     public let dataSetOffset: Int
     /// The data set's (0008,0005), default when absent.
     public let characterSet: SpecificCharacterSet
+    /// The element the read stopped at (the stop tag or a later one; nil when the data set
+    /// ended first): its tag, where its value starts, and its length (nil: undefined). A file
+    /// longer than its end holds more after it (trailing elements, or garbage) that a header
+    /// read has not seen.
+    public internal(set) var stopElement: (tag: Tag, valueOffset: Int, length: Int?)?
 
     /// Headers longer than this take the general reader.
     static let maxHeaderBytes = 1 << 20
@@ -311,17 +316,20 @@ private struct Reader {
 
     /// The general reader does not read the element it stops at, but checks that its declared
     /// length (unless undefined) fits the file; a header it cannot judge goes to that reader.
-    mutating func stopElementFits(at pos: Int) -> Bool {
-        guard need(pos, 8), let vr = VR(bytes[pos + 4], bytes[pos + 5]) else { return false }
+    /// Nil when it does not fit; else where its value starts and its length (nil: undefined).
+    mutating func stopElementEnd(at pos: Int) -> (valueOffset: Int, length: Int?)? {
+        guard need(pos, 8), let vr = VR(bytes[pos + 4], bytes[pos + 5]) else { return nil }
         let length: UInt32
         if vr.hasLongLength {
-            guard need(pos, 12) else { return false }
+            guard need(pos, 12) else { return nil }
             length = u32(pos + 8)
         } else {
             length = UInt32(u16(pos + 6))
         }
         let header = vr.hasLongLength ? 12 : 8
-        return length == 0xFFFF_FFFF || Int(length) <= fileSize - pos - header
+        if length == 0xFFFF_FFFF { return (pos + header, nil) }
+        guard Int(length) <= fileSize - pos - header else { return nil }
+        return (pos + header, Int(length))
     }
 
     mutating func parse(stop: Tag) -> RawHeader? {
@@ -354,6 +362,7 @@ private struct Reader {
         var elements = ScratchPool.shared.takeElements()
         var last = Tag(0x0002, 0xFFFF)
         var characterSet = SpecificCharacterSet.default
+        var stopAt: (tag: Tag, valueOffset: Int, length: Int?)?
         while pos < fileSize {
             // Elements read already go by in one pass over one pointer; the checked step
             // below (which reads ahead) takes the one that is not, and the stop tag.
@@ -366,7 +375,8 @@ private struct Reader {
             let tag = Tag(u16(pos), u16(pos + 2))
             guard !tag.isDelimiter else { return nil }
             if tag >= stop {
-                guard stopElementFits(at: pos) else { return nil }
+                guard let end = stopElementEnd(at: pos) else { return nil }
+                stopAt = (tag, end.valueOffset, end.length)
                 break
             }
             guard tag > last, tag.group != 0, let e = element(at: pos), e.end <= bytes.count || need(e.valueOffset, e.length) else { return nil }
@@ -379,8 +389,10 @@ private struct Reader {
             pos = e.end
         }
         guard !elements.isEmpty || pos >= fileSize else { return nil }
-        return RawHeader(bytes: bytes, fileSize: fileSize, meta: meta, elements: elements, transferSyntax: syntax,
-                         dataSetOffset: dataSetOffset, characterSet: characterSet)
+        var header = RawHeader(bytes: bytes, fileSize: fileSize, meta: meta, elements: elements, transferSyntax: syntax,
+                               dataSetOffset: dataSetOffset, characterSet: characterSet)
+        header.stopElement = stopAt
+        return header
     }
 }
 

@@ -11,12 +11,7 @@ public struct Verifier {
 
     public init(profile: ApplicationProfile? = nil) { self.profile = profile }
 
-    static let fileCheckOptions: ReadOptions = {
-        var o = ReadOptions(bulkDataThreshold: 256)
-        o.keepOnly = [.sopClassUID, .sopInstanceUID, .instanceNumber, .rows, .columns, .bitsAllocated, .numberOfFrames,
-                      .samplesPerPixel, .pixelData]
-        return o
-    }()
+    static var fileCheckOptions: ReadOptions { ReferencedFileRules.wholeFileOptions }
 
     public struct Report: Sendable, Codable {
         public var fileSet: String
@@ -292,16 +287,7 @@ public struct Verifier {
 
     /// Native pixel data must hold Rows × Columns × Frames × Samples × Bits Allocated / 8 bytes.
     private func checkPixelLength(_ file: DICOMFile, subject: () -> String, _ f: inout [Finding]) {
-        let ds = file.dataSet
-        guard !file.transferSyntax.isEncapsulated, let pixels = ds[.pixelData], !pixels.hadUndefinedLength,
-              let rows = ds.int(.rows), let cols = ds.int(.columns), let bits = ds.int(.bitsAllocated) else { return }
-        let frames = ds.int(.numberOfFrames) ?? 1, samples = ds.int(.samplesPerPixel) ?? 1
-        let bitsTotal = rows * cols * max(frames, 1) * max(samples, 1) * bits
-        let expected = (bitsTotal + 7) / 8
-        let actual = pixels.valueLength
-        if actual != expected && actual != expected + 1 {
-            f.append(Finding(.error, subject(), "Pixel Data holds \(actual) bytes; Rows × Columns × Frames × Samples × Bits Allocated says \(expected)"))
-        }
+        if let problem = ReferencedFileRules.pixelLengthProblem(file) { f.append(Finding(.error, subject(), problem)) }
     }
 }
 

@@ -1,0 +1,59 @@
+import DICOM
+
+/// What `verify` demands of a referenced file beyond its header, in one place: `create` and
+/// `add` apply the same rules to the files they take in, so a file-set they write is never
+/// one their own `verify` rejects. A file must parse to its last byte (nothing but elements
+/// after Pixel Data), and native Pixel Data must hold Rows × Columns × Frames × Samples ×
+/// Bits Allocated / 8 bytes (PS3.5 §8.1.1; one byte of padding allowed).
+public enum ReferencedFileRules {
+    /// The options the whole-file read uses: every length checked, bulk data left on disk.
+    static let wholeFileOptions: ReadOptions = {
+        var o = ReadOptions(bulkDataThreshold: 256)
+        o.keepOnly = [.sopClassUID, .sopInstanceUID, .instanceNumber, .rows, .columns, .bitsAllocated, .numberOfFrames,
+                      .samplesPerPixel, .pixelData]
+        return o
+    }()
+
+    /// The native pixel length rule; nil when it holds.
+    public static func pixelLengthProblem(rows: Int?, columns: Int?, frames: Int?, samples: Int?, bitsAllocated: Int?, actual: Int) -> String? {
+        guard let rows, let columns, let bits = bitsAllocated, rows >= 0, columns >= 0, bits >= 0, rows <= 65_535, columns <= 65_535, bits <= 64 else { return nil }
+        let frames = max(min(frames ?? 1, 1 << 20), 1), samples = max(min(samples ?? 1, 4), 1)
+        let expected = (rows * columns * frames * samples * bits + 7) / 8
+        guard actual != expected && actual != expected + 1 else { return nil }
+        return "Pixel Data holds \(actual) bytes; Rows × Columns × Frames × Samples × Bits Allocated says \(expected)"
+    }
+
+    static func pixelLengthProblem(_ file: DICOMFile) -> String? {
+        let ds = file.dataSet
+        guard !file.transferSyntax.isEncapsulated, let pixels = ds[.pixelData], !pixels.hadUndefinedLength else { return nil }
+        return pixelLengthProblem(rows: ds.int(.rows), columns: ds.int(.columns), frames: ds.int(.numberOfFrames),
+                                  samples: ds.int(.samplesPerPixel), bitsAllocated: ds.int(.bitsAllocated), actual: pixels.valueLength)
+    }
+
+    /// For a file whose header was located by `RawHeader`: nil when nothing follows its Pixel
+    /// Data and the pixel length holds (no second read); else the whole file is read.
+    static func problem(_ raw: RawHeader, open: () throws -> ByteSource) -> String? {
+        guard let stop = raw.stopElement else { return nil }   // the header was the whole file
+        if stop.tag == .pixelData, let length = stop.length, stop.valueOffset + length == raw.fileSize {
+            guard !raw.transferSyntax.isEncapsulated else { return nil }
+            return pixelLengthProblem(rows: us(raw, .rows), columns: us(raw, .columns), frames: raw.string(.numberOfFrames).flatMap { Int($0) },
+                                      samples: us(raw, .samplesPerPixel), bitsAllocated: us(raw, .bitsAllocated), actual: length)
+        }
+        return problem(open: open)
+    }
+
+    /// The whole file read as verify reads it; nil when it parses and its pixels fit.
+    static func problem(open: () throws -> ByteSource) -> String? {
+        do {
+            let file = try DICOMFile.read(source: try open(), options: wholeFileOptions)
+            return pixelLengthProblem(file)
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    private static func us(_ raw: RawHeader, _ tag: Tag) -> Int? {
+        guard let e = raw.elements.first(where: { $0.tag == tag }), e.length >= 2 else { return nil }
+        return Int(raw.bytes[e.valueOffset]) | Int(raw.bytes[e.valueOffset + 1]) << 8
+    }
+}
