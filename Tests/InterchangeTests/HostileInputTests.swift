@@ -104,4 +104,69 @@ import TestSupport
             #expect(!FileManager.default.fileExists(atPath: s.dir + "/EVIL"))
         }
     }
+
+    /// message/partial numbers come from the sender: total=0, -1 or 100000000 in a 100-byte
+    /// message are refused at once, never iterated or allocated.
+    @Test(arguments: [("0", "total=0"), ("-1", "total=-1"), ("100000000", "fragments missing"), ("x", "no fragment says the total")])
+    func partialTotalsAreBounded(_ total: String, _ expect: String) throws {
+        let dir = try External.tempDirectory().path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/f.001"
+        let m = "MIME-Version: 1.0\r\nContent-Type: message/partial; id=\"x@y\"; number=1; total=\(total)\r\n\r\nhello\r\n"
+        try Data(m.utf8).write(to: URL(fileURLWithPath: path))
+        let start = Date()
+        #expect(throws: InterchangeError.self) { _ = try MIMEImport.importFiles([path], into: dir + "/out") }
+        do { _ = try MIMEImport.importFiles([path], into: dir + "/out") } catch let e as InterchangeError {
+            #expect("\(e)".contains(expect), "\(e)")
+        }
+        #expect(Date().timeIntervalSince(start) < 5)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
+    }
+
+    /// Entries that share bytes (14 KB that would write 100 MiB), a name given twice, and an
+    /// archive whose DICOMDIR is not DICOM: refused, nothing left at or beside the output.
+    @Test(.enabled(if: External.hasPython, "builds the archives with python3's zipfile"))
+    func overlappingDuplicateAndBrokenArchivesLeaveNothing() throws {
+        let s = try sampleFileSet()
+        let made = try External.python("""
+        import sys, zipfile, os, struct
+        root, d = sys.argv[1], sys.argv[2]
+        def full(out, extra):
+            with zipfile.ZipFile(out, 'w') as z:
+                for base, _, ns in os.walk(root):
+                    for n in ns:
+                        p = os.path.join(base, n); z.write(p, os.path.relpath(p, root))
+                extra(z)
+        import warnings; warnings.simplefilter('ignore')
+        full(d + '/dup.zip', lambda z: z.writestr('DICOMDIR', b'again'))
+        with zipfile.ZipFile(d + '/broken.zip', 'w') as z:
+            z.writestr('DICOMDIR', b'not dicom at all')
+            z.writestr('DICOM/A', b'x' * 10)
+        # 7,000 central directory entries all pointing at one deflated stream of 1 MB of zeros.
+        with zipfile.ZipFile(d + '/one.zip', 'w', zipfile.ZIP_DEFLATED) as z:
+            z.write(os.path.join(root, 'DICOMDIR'), 'DICOMDIR')
+            z.writestr('DICOM/Z', b'\\0' * (1 << 20))
+        b = open(d + '/one.zip', 'rb').read()
+        eocd = b.rfind(b'PK\\x05\\x06'); cd = struct.unpack('<I', b[eocd+16:eocd+20])[0]
+        entries = b[cd:eocd]
+        second = entries.find(b'PK\\x01\\x02', 4)
+        last = entries[second:]
+        more = b''.join(last.replace(b'DICOM/Z', ('%07d' % i).encode()) for i in range(7000))
+        count = 1 + 7001
+        out = b[:cd] + entries + more
+        out += b'PK\\x05\\x06' + struct.pack('<HHHHIIH', 0, 0, count, count, len(entries) + len(more), cd, 0)
+        open(d + '/overlap.zip', 'wb').write(out)
+        """, [s.fileSet, s.dir])
+        #expect(made.status == 0, Comment(rawValue: made.stderr))
+        for (archive, expect) in [("overlap.zip", "overlaps"), ("dup.zip", "twice"), ("broken.zip", "nothing was written")] {
+            let before = try FileManager.default.contentsOfDirectory(atPath: s.dir).sorted()
+            do {
+                _ = try ZipInterchange.importArchive(s.dir + "/" + archive, into: s.dir + "/out")
+                Issue.record("\(archive) imported")
+            } catch let e as InterchangeError {
+                #expect("\(e)".contains(expect), "\(archive): \(e)")
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: s.dir).sorted() == before, "\(archive) left something behind")
+        }
+    }
 }

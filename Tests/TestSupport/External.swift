@@ -47,6 +47,8 @@ public enum External {
         return false
     }
 
+    public static var hasPython: Bool { (try? run("python3", ["-c", "import zipfile"]))?.status == 0 }
+
     public static var hasPydicom: Bool { (try? run("python3", ["-c", "import pydicom, data_store"]))?.status == 0 }
 
     /// A fresh empty folder under the system temporary directory.
