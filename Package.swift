@@ -1,5 +1,6 @@
 // swift-tools-version:6.0
 import PackageDescription
+import Foundation
 
 // Dependencies point one way: dicomfs (CLI) → feature modules → FileSet → DICOM.
 let package = Package(
@@ -10,6 +11,7 @@ let package = Package(
         .library(name: "FileSet", targets: ["FileSet"]),
         .library(name: "Media", targets: ["Media"]),
         .library(name: "Imaging", targets: ["Imaging"]),
+        .library(name: "Interchange", targets: ["Interchange"]),
         .executable(name: "dicomfs", targets: ["dicomfs"]),
     ],
     dependencies: [
@@ -69,3 +71,10 @@ let package = Package(
         .testTarget(name: "dicomfsTests", dependencies: ["dicomfs", "Samples", "TestSupport"]),
     ]
 )
+
+// The libFuzzer driver (Fuzz/Targets): only in a build that links libFuzzer, which Fuzz/run.sh
+// makes with DICOMFS_FUZZ=1 and --sanitize fuzzer; an ordinary build never sees it.
+if ProcessInfo.processInfo.environment["DICOMFS_FUZZ"] != nil {
+    package.targets.append(.executableTarget(name: "dicomfs-fuzz", dependencies: ["DICOM", "FileSet", "Imaging", "Interchange", "Media"],
+                                             path: "Fuzz/Targets"))
+}

@@ -64,6 +64,29 @@ def tree(path):
     return siblings(ds.OffsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity)
 
 
+def native_pixels_fit(path):
+    """What dicomfs verify (and so create) demands of native Pixel Data: Rows x Columns x
+    Frames x Samples x Bits Allocated / 8 bytes, YBR_*_422 at two samples a pixel."""
+    try:
+        ds = pydicom.dcmread(path)
+    except Exception:  # noqa: BLE001 - does not read to its end
+        return False
+    if "PixelData" not in ds or ds.file_meta.TransferSyntaxUID.is_compressed:
+        return True
+    rows, cols, bits = ds.get("Rows"), ds.get("Columns"), ds.get("BitsAllocated")
+    if not (rows and cols and bits):
+        return True
+    samples = int(ds.get("SamplesPerPixel", 1) or 1)
+    try:
+        frames = int(ds.get("NumberOfFrames", 1) or 1)
+    except ValueError:  # not an IS value: dicomfs reads one frame, as here
+        frames = 1
+    if str(ds.get("PhotometricInterpretation", "")).strip() in ("YBR_FULL_422", "YBR_PARTIAL_422") and samples == 3:
+        samples, cols = 2, cols + cols % 2
+    expected = (rows * cols * max(frames, 1) * samples * bits + 7) // 8
+    return len(ds.PixelData) in (expected, expected + 1)
+
+
 def admissible(files, out):
     seen = set()
     os.makedirs(out, exist_ok=True)
@@ -74,6 +97,8 @@ def admissible(files, out):
             continue
         uids = [str(ds.get(k, "")) for k in ("SOPInstanceUID", "StudyInstanceUID", "SeriesInstanceUID", "SOPClassUID")]
         if not all(UID.match(u) and len(u) <= 64 for u in uids) or uids[0] in seen:
+            continue
+        if not native_pixels_fit(path):
             continue
         seen.add(uids[0])
         shutil.copy(path, os.path.join(out, os.path.basename(path)))

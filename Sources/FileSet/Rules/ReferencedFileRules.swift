@@ -10,15 +10,23 @@ public enum ReferencedFileRules {
     static let wholeFileOptions: ReadOptions = {
         var o = ReadOptions(bulkDataThreshold: 256)
         o.keepOnly = [.sopClassUID, .sopInstanceUID, .instanceNumber, .rows, .columns, .bitsAllocated, .numberOfFrames,
-                      .samplesPerPixel, .pixelData]
+                      .samplesPerPixel, .photometricInterpretation, .pixelData]
         return o
     }()
 
-    /// The native pixel length rule; nil when it holds.
-    public static func pixelLengthProblem(rows: Int?, columns: Int?, frames: Int?, samples: Int?, bitsAllocated: Int?, actual: Int) -> String? {
+    /// The native pixel length rule; nil when it holds. YBR_FULL_422 and YBR_PARTIAL_422 share
+    /// chroma between two pixels: 4 bytes per pair, i.e. two samples a pixel (PS3.3 C.7.6.3.1.2).
+    public static func pixelLengthProblem(rows: Int?, columns: Int?, frames: Int?, samples: Int?, bitsAllocated: Int?,
+                                          photometric: String? = nil, actual: Int) -> String? {
         guard let rows, let columns, let bits = bitsAllocated, rows >= 0, columns >= 0, bits >= 0, rows <= 65_535, columns <= 65_535, bits <= 64 else { return nil }
-        let frames = max(min(frames ?? 1, 1 << 20), 1), samples = max(min(samples ?? 1, 4), 1)
-        let expected = (rows * columns * frames * samples * bits + 7) / 8
+        let frames = max(min(frames ?? 1, 1 << 20), 1)
+        var samples = max(min(samples ?? 1, 4), 1)
+        var width = columns
+        if let p = photometric.map({ String($0.filter { $0 != " " }) }), p == "YBR_FULL_422" || p == "YBR_PARTIAL_422", samples == 3 {
+            samples = 2
+            width = (columns + 1) / 2 * 2
+        }
+        let expected = (rows * width * frames * samples * bits + 7) / 8
         guard actual != expected && actual != expected + 1 else { return nil }
         return "Pixel Data holds \(actual) bytes; Rows × Columns × Frames × Samples × Bits Allocated says \(expected)"
     }
@@ -27,7 +35,8 @@ public enum ReferencedFileRules {
         let ds = file.dataSet
         guard !file.transferSyntax.isEncapsulated, let pixels = ds[.pixelData], !pixels.hadUndefinedLength else { return nil }
         return pixelLengthProblem(rows: ds.int(.rows), columns: ds.int(.columns), frames: ds.int(.numberOfFrames),
-                                  samples: ds.int(.samplesPerPixel), bitsAllocated: ds.int(.bitsAllocated), actual: pixels.valueLength)
+                                  samples: ds.int(.samplesPerPixel), bitsAllocated: ds.int(.bitsAllocated),
+                                  photometric: ds.string(.photometricInterpretation), actual: pixels.valueLength)
     }
 
     /// For a file whose header was located by `RawHeader`: nil when nothing follows its Pixel
@@ -37,7 +46,8 @@ public enum ReferencedFileRules {
         if stop.tag == .pixelData, let length = stop.length, stop.valueOffset + length == raw.fileSize {
             guard !raw.transferSyntax.isEncapsulated else { return nil }
             return pixelLengthProblem(rows: us(raw, .rows), columns: us(raw, .columns), frames: raw.string(.numberOfFrames).flatMap { Int($0) },
-                                      samples: us(raw, .samplesPerPixel), bitsAllocated: us(raw, .bitsAllocated), actual: length)
+                                      samples: us(raw, .samplesPerPixel), bitsAllocated: us(raw, .bitsAllocated),
+                                      photometric: raw.string(.photometricInterpretation), actual: length)
         }
         return problem(open: open)
     }

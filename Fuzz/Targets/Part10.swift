@@ -1,10 +1,10 @@
-// libFuzzer target for the Part 10 reader, compiled together with Sources/DICOM by
-// Fuzz/run.sh (swiftc -sanitize=fuzzer,address). Parses the input; when it parses,
-// dumps it as text and JSON, writes it back and re-reads what was written.
+import DICOM
+import Imaging
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzPart10(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+/// The Part 10 reader: parses the input; when it parses, dumps it as text and JSON, writes
+/// it back and re-reads what was written, and renders its first frame at icon and web sizes
+/// (every number of the pixel module and VOI taken from the input).
+func fuzzPart10(_ bytes: [UInt8]) {
     let header = try? DICOMFile.read(bytes: bytes, options: .headerOnly)
     // The scan's fast path accepts only what the general reader reads without a warning,
     // and locates the same elements (sequences it locates but does not parse).
@@ -15,12 +15,19 @@ public func fuzzPart10(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
             precondition(raw.element(e.tag).map(raw.dataElement) == e, "RawHeader locates \(e.tag) differently")
         }
     }
-    guard let file = try? DICOMFile.read(bytes: bytes) else { return 0 }
+    guard let file = try? DICOMFile.read(bytes: bytes) else { return }
     _ = TextDump().render(file)
     _ = DICOMJSON(inlineBinary: true).encode(file.dataSet, meta: file.meta)
+    for side in [64, 1024] {
+        var options = Renderer.Options()
+        options.maxLongSide = side
+        if let image = try? Renderer.render(file, frame: Renderer.representativeFrame(file.dataSet), options: options) {
+            precondition(image.pixels.count == image.width * image.height * image.channels, "rendered image has the wrong size")
+        }
+    }
     let syntax: TransferSyntax = file.transferSyntax.isEncapsulated ? file.transferSyntax : .explicitVRLittleEndian
     guard let written = try? Part10Writer.encode(file.dataSet, sopClassUID: "1.2.3", sopInstanceUID: "1.2.3.4",
-                                                 transferSyntax: syntax) else { return 0 }
+                                                 transferSyntax: syntax) else { return }
     do {
         let again = try DICOMFile.read(bytes: written)
         precondition(again.dataSet.count == file.dataSet.elements.filter { $0.tag.group != 0x0002 }.count,
@@ -28,5 +35,4 @@ public func fuzzPart10(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     } catch {
         preconditionFailure("what dicomfs wrote does not read back: \(error)")
     }
-    return 0
 }
