@@ -1,33 +1,68 @@
 #!/usr/bin/env bash
-# Builds the Part 10 reader fuzzer with libFuzzer + AddressSanitizer (leak checks on) and
-# runs it for SECONDS (default 60), seeded with Fuzz/seeds and, when installed, pydicom's
-# test files. CI runs a short session; for a long one: Fuzz/run.sh 3600 (or -jobs=N via
-# FUZZ_ARGS). Crashes are written to Fuzz/out/ and make the script fail.
+# Fuzzes dicomfs's readers of untrusted input with libFuzzer + AddressSanitizer:
+#   Fuzz/run.sh [SECONDS] [TARGET…]     (default 60 s each; targets part10 dicomdir iso mime zip)
+# part10 also renders every input that parses (icon and web sizes). Seeds: Fuzz/seeds, a
+# file-set, ISO image, MIME message, its fragments and a ZIP made from the samples by the
+# dicomfs built here, and pydicom's test files when installed. Each run stops by itself
+# (-max_total_time), refuses inputs over 10 s (-timeout) or 2 GB (-rss_limit_mb, and
+# -malloc_limit_mb=1024 for any single allocation). Findings go to Fuzz/out/TARGET-… and
+# make the script fail; executions and coverage are printed per target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
-mkdir -p .build/fuzz Fuzz/out
-bin=.build/fuzz/part10-fuzz
-if [ ! -x "$bin" ] || [ -n "$(find Sources/DICOM Fuzz/Part10Fuzz.swift -newer "$bin" -name '*.swift' | head -1)" ]; then
-  echo "building fuzzer…"
-  swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name DICOMFuzz \
-    $(find Sources/DICOM -name '*.swift' | sort) Fuzz/Part10Fuzz.swift \
-    -I Sources/SystemZlib -o "$bin"
-fi
-corpus=$(mktemp -d)
-trap 'rm -rf "$corpus"' EXIT
-cp Fuzz/seeds/* "$corpus"/
-pyfiles=$(python3 - <<'PY' 2>/dev/null || true
-import os, pydicom
+shift || true
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(part10 dicomdir iso mime zip)
+mkdir -p Fuzz/out
+export DICOMFS_FUZZ=1
+echo "building the fuzzer (release, fuzzer + address sanitizers)…"
+swift build -c release --scratch-path .build-fuzz --sanitize fuzzer --sanitize address --product dicomfs-fuzz 2>&1 \
+  | grep -E "error|warning: unre|Compiling dicomfs_fuzz|Build" | grep -v '^\[' || true
+bin=.build-fuzz/release/dicomfs-fuzz
+[ -x "$bin" ] || { echo "fuzzer build failed" >&2; exit 1; }
+unset DICOMFS_FUZZ
+swift build -c release --product dicomfs 2>&1 | grep -E "error" || true
+dicomfs=.build/release/dicomfs
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# Seeds of every kind, made from the bundled samples with our own writer.
+"$dicomfs" create samples -o "$work/set" >/dev/null
+"$dicomfs" iso "$work/set" -o "$work/set.iso" >/dev/null
+"$dicomfs" zip "$work/set" -o "$work/set.zip" >/dev/null
+"$dicomfs" mime export "$work/set" -o "$work/set.mime" >/dev/null
+"$dicomfs" mime export "$work/set" -o "$work/part.mime" --max-size 16KB >/dev/null
+for t in "${targets[@]}"; do mkdir -p "$work/$t"; done
+seed() { local t=$1; shift; [ -d "$work/$t" ] && cp "$@" "$work/$t/" 2>/dev/null || true; }
+seed part10 Fuzz/seeds/*
+seed dicomdir "$work/set/DICOMDIR"
+seed iso "$work/set.iso"
+seed mime "$work/set.mime" "$work"/part.mime.*
+seed zip "$work/set.zip"
+if [ -d "$work/part10" ]; then
+  python3 - "$work/part10" "$work/dicomdir" <<'PY' 2>/dev/null || true
+import os, shutil, sys, pydicom
 d = os.path.join(os.path.dirname(pydicom.__file__), "data", "test_files")
 for root, _, names in os.walk(d):
     for n in names:
         p = os.path.join(root, n)
         if os.path.getsize(p) < 200_000 and not n.endswith((".py", ".pyc")):
-            print(p)
+            shutil.copy(p, os.path.join(sys.argv[1], n))
+            if "DICOMDIR" in n.upper() and os.path.isdir(sys.argv[2]):
+                shutil.copy(p, os.path.join(sys.argv[2], n + "-" + str(abs(hash(root)))))
 PY
-)
-for f in $pyfiles; do cp "$f" "$corpus/$(basename "$f")" 2>/dev/null || true; done
-echo "fuzzing for ${seconds}s with $(ls "$corpus" | wc -l) seeds"
-SWIFT_BACKTRACE=enable=no "$bin" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=262144 \
-  -artifact_prefix=Fuzz/out/ -print_final_stats=1 ${FUZZ_ARGS:-} 2>&1 | tail -25
+fi
+
+status=0
+for t in "${targets[@]}"; do
+  echo "== fuzzing $t for ${seconds}s with $(ls "$work/$t" | wc -l) seeds"
+  log="$work/$t.log"
+  if ! LSAN_OPTIONS="suppressions=$PWD/Fuzz/lsan.supp:print_suppressions=0" DICOMFS_FUZZ_TARGET=$t SWIFT_BACKTRACE=enable=no "$bin" "$work/$t" -max_total_time="$seconds" -timeout=10 \
+       -rss_limit_mb=2048 -malloc_limit_mb=1024 -max_len=262144 -artifact_prefix="Fuzz/out/$t-" -print_final_stats=1 \
+       ${FUZZ_ARGS:-} >"$log" 2>&1; then
+    status=1
+    echo "$t: FINDING (see Fuzz/out/$t-*)"
+  fi
+  grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb|^Done|^#[0-9]+ +DONE|ERROR|SUMMARY|Test unit written" "$log" | tail -8 || true
+done
+exit $status

@@ -6,6 +6,7 @@ enum LibraryDecoders {
     enum Codec { case jpeg, jpeg12, jpeg2000, jpegLS }
 
     static func decode(_ frame: [UInt8], codec: Codec, _ d: PixelDescription) throws -> DecodedFrame {
+        try CodestreamHeader.check(frame, codec: codec, d)
         var image = dicomfs_image()
         var error = [CChar](repeating: 0, count: 256)
         let rc: Int32 = frame.withUnsafeBufferPointer { buf in

@@ -1,3 +1,4 @@
+import DICOM
 import FileSet
 import Foundation
 
@@ -78,8 +79,14 @@ public enum MIMEImport {
         var fragments: [(id: String, number: Int, total: Int?, body: ArraySlice<UInt8>, file: String)] = []
         var whole: [UInt8]?
         for file in inputs {
-            guard let data = FileManager.default.contents(atPath: file) else { throw InterchangeError("\(file): cannot read") }
-            let bytes = [UInt8](data)
+            // Read by us: a regular file only (a FIFO named here is refused, not waited on).
+            let bytes: [UInt8]
+            do {
+                let source = try FileByteSource(path: file)
+                var all = [UInt8](repeating: 0, count: source.size)
+                let n = try all.withUnsafeMutableBytes { try source.read(into: $0, at: 0) }
+                bytes = Array(all.prefix(n))
+            } catch let e as DICOMError { throw InterchangeError("\(file): \(e.message)") }
             let e = try MIMEEntity.parse(bytes[...], what: file)
             let type = e.contentType
             guard type.type == "message/partial" else {

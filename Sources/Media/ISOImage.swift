@@ -95,8 +95,11 @@ public final class ISOImage: Sendable {
                 // A damaged tree fails its checksum and libisofs refuses to load it; load it
                 // without the checksum tags so the damage can be reported, not just refused.
                 let first = LibraryMessage.summary(LibraryMessage.drain())
+                // A failed read may still hand back an image reference: released, not overwritten.
+                if let failed = image { iso_image_unref(failed); image = nil }
                 isoburn_ropt_set_extensions(ropts, extensions | isoburn_ropt_noacl | isoburn_ropt_noea | isoburn_ropt_nomd5tag)
                 guard isoburn_read_image(drive.drive, ropts, &image) == 1 else {
+                    if let failed = image { iso_image_unref(failed); image = nil }
                     throw MediaError.unusable("\(what): cannot read the ISO 9660 tree\(first)")
                 }
                 tree.loadProblem = "the image tree did not load with its checksums\(first)"
