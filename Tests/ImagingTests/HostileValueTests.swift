@@ -119,3 +119,56 @@ import Testing
         }
     }
 }
+
+/// Fuzz finding (part10 target): a JPEG 2000 frame whose SIZ marker declared a picture of
+/// 45 GB under a 64 × 64 header made OpenJPEG allocate it. Frame headers are now read by us
+/// and compared with the pixel module first; the same for JPEG and JPEG-LS SOF markers.
+@Suite struct CodestreamHeaderTests {
+    func description(_ rows: Int, _ columns: Int, samples: Int = 1) throws -> PixelDescription {
+        var ds = DataSet()
+        ds.set(.rows, .US, numbers: [Double(rows)])
+        ds.set(.columns, .US, numbers: [Double(columns)])
+        ds.set(.samplesPerPixel, .US, numbers: [Double(samples)])
+        ds.set(.bitsAllocated, .US, numbers: [16])
+        ds.set(.bitsStored, .US, numbers: [16])
+        ds.set(.highBit, .US, numbers: [15])
+        return try PixelDescription(ds)
+    }
+
+    func siz(width: Int, height: Int, tile: Int, components: Int = 1) -> [UInt8] {
+        func be32(_ v: Int) -> [UInt8] { [UInt8(v >> 24 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
+        var b: [UInt8] = [0xFF, 0x4F, 0xFF, 0x51, 0, UInt8(38 + 3 * components), 0, 0]
+        b += be32(width) + be32(height) + be32(0) + be32(0) + be32(tile) + be32(tile) + be32(0) + be32(0)
+        b += [0, UInt8(components)] + Array(repeating: [15, 1, 1], count: components).flatMap { $0 }
+        return b + [0xFF, 0xD9]
+    }
+
+    @Test func j2kSizeIsCheckedBeforeDecoding() throws {
+        let d = try description(64, 64)
+        #expect(throws: ImagingError.self) { try CodestreamHeader.check(siz(width: 60_000, height: 60_000, tile: 60_000), codec: .jpeg2000, d) }
+        // 65,536 × 65,536 one-pixel tiles: the tile grid alone is refused.
+        #expect(throws: ImagingError.self) { try CodestreamHeader.check(siz(width: 65_535, height: 65_535, tile: 1), codec: .jpeg2000, try description(65_535, 65_535)) }
+        #expect(throws: ImagingError.self) { try CodestreamHeader.check(siz(width: 64, height: 64, tile: 64, components: 3), codec: .jpeg2000, d) }
+        #expect(throws: ImagingError.self) { try CodestreamHeader.check(Array(repeating: 0, count: 100), codec: .jpeg2000, d) }
+        try CodestreamHeader.check(siz(width: 64, height: 64, tile: 64), codec: .jpeg2000, d)
+        // A decode attempt of the oversized frame fails fast, with both sizes in the message.
+        do {
+            _ = try LibraryDecoders.decode(siz(width: 60_000, height: 60_000, tile: 1024), codec: .jpeg2000, d)
+            Issue.record("decoded")
+        } catch let e as ImagingError {
+            #expect(e.description.contains("60000 × 60000"), "\(e)")
+        }
+    }
+
+    @Test func jpegSOFIsCheckedBeforeDecoding() throws {
+        let d = try description(64, 64)
+        let sof: [UInt8] = [0xFF, 0xD8, 0xFF, 0xC3, 0, 11, 16, 0xEA, 0x60, 0xEA, 0x60, 1, 1, 0x11, 0, 0xFF, 0xD9]
+        #expect(throws: ImagingError.self) { try CodestreamHeader.check(sof, codec: .jpeg, d) }
+        var ls = sof
+        ls[3] = 0xF7
+        #expect(throws: ImagingError.self) { try CodestreamHeader.check(ls, codec: .jpegLS, d) }
+        var fits = sof
+        fits[7] = 0; fits[8] = 64; fits[9] = 0; fits[10] = 64
+        try CodestreamHeader.check(fits, codec: .jpeg, d)
+    }
+}
