@@ -173,13 +173,13 @@ _dicomfs() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    create|ls|verify|add|remove|iso|drives|burn|render|mime|zip|unzip|request|dump|help)
+    create|ls|verify|add|remove|iso|drives|burn|render|web|mime|zip|unzip|request|dump|help)
         # Offer subcommand argument completions
         "_dicomfs_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'create ls verify add remove iso drives burn render mime zip unzip request dump help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'create ls verify add remove iso drives burn render web mime zip unzip request dump help' -- "${cur}"))
         ;;
     esac
 }
@@ -295,7 +295,7 @@ _dicomfs_verify() {
 
 _dicomfs_add() {
     repeating_flags=()
-    non_repeating_flags=(--skip-existing --invent --strict --dry-run --json --version -h --help)
+    non_repeating_flags=(--skip-existing --invent --strict --dry-run --json --no-web --version -h --help)
     repeating_options=()
     non_repeating_options=(--media --profile)
     __dicomfs_offer_flags_options -1
@@ -322,7 +322,7 @@ _dicomfs_add() {
 
 _dicomfs_remove() {
     repeating_flags=()
-    non_repeating_flags=(--dry-run --json --version -h --help)
+    non_repeating_flags=(--dry-run --json --no-web --version -h --help)
     repeating_options=(--sop-instance-uid --file-id --series-uid --study-uid --patient-id)
     non_repeating_options=()
     __dicomfs_offer_flags_options 1
@@ -471,6 +471,22 @@ _dicomfs_render() {
     case "${positional_number}" in
     1)
         __dicomfs_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_dicomfs_web() {
+    repeating_flags=()
+    non_repeating_flags=(--viewer --no-viewer --version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __dicomfs_offer_flags_options 1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __dicomfs_add_completions -d
         return
         ;;
     esac

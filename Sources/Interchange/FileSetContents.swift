@@ -54,7 +54,7 @@ struct FileSetContents {
         do { walked = try FolderStorage(root: root).walk() } catch { throw InterchangeError("\(error)") }
         var leftOut = walked.skipped.map { "\(SystemPath.display($0.path)): \($0.reason)" }
         let others = walked.files.filter { p in
-            guard p != "DICOMDIR", !dicom.contains(p), !FileOps.isStagingName(lastComponent(p)) else { return false }
+            guard p != "DICOMDIR", !dicom.contains(p), !FileOps.isStagingPath(p) else { return false }
             if SystemPath.hasRawBytes(p) {
                 leftOut.append("\(SystemPath.display(p)): the name is not text (not UTF-8); it cannot be named in an archive or message, left out")
                 return false

@@ -35,7 +35,7 @@ public struct MasterPlan: Sendable {
         var directories: Set<String> = []
         var bytes: Int64 = 0
         // What a killed dicomfs writer left (a temporary DICOMDIR, a journal) never goes on a disc.
-        let files = walker.files.filter { !FileOps.isStagingName(lastComponent($0)) }
+        let files = walker.files.filter { !FileOps.isStagingPath($0) }
         for file in files {
             var st = stat()
             if lstat(root + "/" + file, &st) == 0 && st.st_mode & S_IFMT == S_IFLNK {

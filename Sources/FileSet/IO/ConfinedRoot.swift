@@ -139,6 +139,17 @@ public final class ConfinedRoot: @unchecked Sendable {
         return SystemPath.withCPath(relative) { dicomfs_unlink_beneath(fd, $0, 1) } == 0
     }
 
+    /// Removes a folder and everything in it, confined: links inside are removed, never
+    /// followed.
+    public func removeTree(_ relative: String) {
+        guard Self.refusal(of: relative) == nil else { return }
+        for name in entries(of: relative) {
+            let child = relative + "/" + name
+            if kind(child) == .folder { removeTree(child) } else { unlink(child) }
+        }
+        removeFolder(relative)
+    }
+
     /// Removes the folders of these relative paths that became empty, deepest first.
     public func removeEmptyParents(of paths: [String]) {
         var folders: Set<String> = []

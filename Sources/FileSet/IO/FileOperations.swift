@@ -90,6 +90,11 @@ public enum FileOps {
     /// never part of a file-set, never mastered, never archived.
     public static func isStagingName(_ name: String) -> Bool { name.hasPrefix(temporaryPrefix) || name == Journal.name }
 
+    /// A path with a staging name anywhere in it (a file inside a scratch folder too).
+    public static func isStagingPath(_ path: String) -> Bool {
+        path.split(separator: "/").contains { isStagingName(String($0)) }
+    }
+
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         let dir = directoryName(path)
         let temp = dir + "/" + temporaryPrefix + "\(getpid())-\(lastComponent(path))"

@@ -107,7 +107,7 @@ public struct Verifier {
             let unreferenced = files.filter { $0 != dicomdir && referenced[asciiUppercased($0)] == nil }
             findings += parallelMap(unreferenced.count, workers: workers) { i -> Finding in
                 let rel = unreferenced[i]
-                if rel == Journal.name || lastComponent(rel).hasPrefix(".dicomfs-tmp-") {
+                if FileOps.isStagingPath(rel) {
                     return Finding(.info, SystemPath.display(rel), "left by an interrupted dicomfs run; the next add or remove cleans it up, and iso leaves it off the disc")
                 }
                 if inactive.contains(asciiUppercased(rel)) {

@@ -27,6 +27,8 @@ public struct UpdateReport: Sendable, Codable {
     public var inconsistencies: [String] = []
     public var invented: [String] = []
     public var warnings: [String] = []
+    /// What else the update did to the set (web content regenerated or dropped).
+    public var notes: [String] = []
     public var hasFindings: Bool { !unusable.isEmpty }
 }
 

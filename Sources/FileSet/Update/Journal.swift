@@ -46,7 +46,11 @@ struct Journal {
         guard let confined = try? ConfinedRoot(root) else { return [] }
         var removed: [String] = []
         for name in confined.entries(of: "") where name.hasPrefix(FileOps.temporaryPrefix) {
-            if let kind = confined.kind(name), kind == .file || kind == .symbolicLink, confined.unlink(name) { removed.append(name) }
+            switch confined.kind(name) {
+            case .file, .symbolicLink: if confined.unlink(name) { removed.append(name) }
+            case .folder: confined.removeTree(name); removed.append(name)
+            default: break
+            }
         }
         return removed
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FileSet
 import Media
+import WebContent
 
 /// Options shared by add and remove.
 struct UpdateFlags: ParsableArguments {
@@ -9,6 +10,32 @@ struct UpdateFlags: ParsableArguments {
 
     @Flag(help: "Print the report as JSON.")
     var json = false
+
+    @Flag(help: "Delete the set's web content (INDEX.HTM, README.TXT, IHE_PDI/, VIEWER/) instead of regenerating it.")
+    var noWeb = false
+
+    /// Web content follows every committed update: regenerated from the new DICOMDIR (so no
+    /// page, rendering or viewer file keeps a removed patient, and added ones appear), or
+    /// dropped with --no-web.
+    func updateWebContent(_ root: String, _ report: inout UpdateReport) throws {
+        guard !dryRun else { return }
+        let present = WebContentWriter.presence(in: root)
+        guard present.web || present.viewer else { return }
+        do {
+            if noWeb {
+                let gone = try WebContentWriter.drop(fileSet: root)
+                report.notes.append("web content deleted (--no-web): \(gone.count) files")
+                return
+            }
+            let bar = ProgressBar()
+            let r = try WebContentWriter.refresh(fileSet: root, viewer: present.viewer) { bar.update($0, $1, $2) }
+            bar.finish()
+            report.notes.append("web content\(present.viewer ? " and viewer" : "") regenerated from the new DICOMDIR: \(r.written) files written, \(r.deleted.count) old files deleted (--no-web drops it)")
+            report.warnings += r.warnings
+        } catch let e as WebContentError {
+            throw failure(FileSetError.io("web content: \(e)"))
+        }
+    }
 }
 
 struct Add: ParsableCommand {
@@ -69,8 +96,10 @@ struct Add: ParsableCommand {
         guard paths.count >= 2 else { throw ValidationError("give the file-set folder and at least one file or folder to add (or --media DISC and files)") }
         let report: UpdateReport
         do {
-            report = try FileSetUpdater.add(fileSet: paths[0], inputs: Array(paths.dropFirst()), options: options) { bar.update($0, $1, $2) }
+            var r = try FileSetUpdater.add(fileSet: paths[0], inputs: Array(paths.dropFirst()), options: options) { bar.update($0, $1, $2) }
             bar.finish()
+            try flags.updateWebContent(paths[0], &r)
+            report = r
         } catch let e as FileSetError {
             bar.finish()
             throw failure(e)
@@ -120,7 +149,9 @@ struct Remove: ParsableCommand {
         options.dryRun = flags.dryRun
         let report: UpdateReport
         do {
-            report = try FileSetUpdater.remove(fileSet: fileSet, selector: selector, options: options)
+            var r = try FileSetUpdater.remove(fileSet: fileSet, selector: selector, options: options)
+            try flags.updateWebContent(fileSet, &r)
+            report = r
         } catch let e as FileSetError {
             throw failure(e)
         }
@@ -139,7 +170,7 @@ enum UpdateSummary {
                                ("Not DICOM, left out", r.nonDICOM.map { "\($0.path): \($0.reason)" }),
                                ("Unusable DICOM files, left out", r.unusable.map { "\($0.path): \($0.reason)" }),
                                ("Inconsistencies (--strict makes them errors)", r.inconsistencies),
-                               ("Invented values", r.invented), ("Warnings", r.warnings)] where !lines.isEmpty {
+                               ("Invented values", r.invented), ("Warnings", r.warnings), ("Notes", r.notes)] where !lines.isEmpty {
             out += "  \(title): \(lines.count)\n" + lines.prefix(50).map { "    \($0)\n" }.joined()
         }
         Output.text(out)
