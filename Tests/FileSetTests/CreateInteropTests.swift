@@ -39,8 +39,7 @@ import TestSupport
         Set(try Folders.files(dir).compactMap { try? DICOMFile.read(path: dir + "/" + $0, options: .headerOnly).sopInstanceUID })
     }
 
-    @Test func samplesAndMessyCorpus() throws {
-        guard External.require("dciodvfy", because: "validates DICOMDIRs"), External.requirePydicom() else { return }
+    @Test(.enabled(if: External.has("dciodvfy") && External.hasPydicom, "needs dciodvfy, pydicom")) func samplesAndMessyCorpus() throws {
         for source in [try Folders.samples(), try Folders.corpus()] {
             let (report, out) = try Folders.create(source)
             let dicomdir = out + "/DICOMDIR"
@@ -58,8 +57,7 @@ import TestSupport
         }
     }
 
-    @Test func pydicomTestFilesWithTheMIMEProfile() throws {
-        guard External.require("dciodvfy", because: "validates DICOMDIRs"), External.requirePydicom() else { return }
+    @Test(.enabled(if: External.has("dciodvfy") && External.hasPydicom, "needs dciodvfy, pydicom")) func pydicomTestFilesWithTheMIMEProfile() throws {
         let source = try Folders.temp()
         let copied = try #require(try json(["admissible", "-", source]) as? [String])
         #expect(copied.count > 140)
@@ -73,8 +71,7 @@ import TestSupport
         try checkWithPydicom(out + "/DICOMDIR", expectedUIDs: try sourceUIDs(source))
     }
 
-    @Test func dcdirdmpShowsTheTree() throws {
-        guard External.require("dcdirdmp", because: "dumps DICOMDIR trees") else { return }
+    @Test(.enabled(if: External.has("dcdirdmp"), "needs dcdirdmp")) func dcdirdmpShowsTheTree() throws {
         let (_, out) = try Folders.create(try Folders.samples())
         let r = try External.run("dcdirdmp", [out + "/DICOMDIR"])
         let text = String(decoding: r.stdout, as: UTF8.self) + r.stderr
@@ -88,8 +85,7 @@ import TestSupport
         #expect(lines.filter { $0.hasPrefix("IMAGE") }.count == 5)
     }
 
-    @Test func dcmmkdirAppendsToOurDICOMDIR() throws {
-        guard External.require("dcmmkdir", because: "DCMTK must be able to update our DICOMDIR"), External.requirePydicom() else { return }
+    @Test(.enabled(if: External.has("dcmmkdir") && External.hasPydicom, "needs dcmmkdir, pydicom")) func dcmmkdirAppendsToOurDICOMDIR() throws {
         let source = try Folders.corpus(patients: 2, studies: 1)
         let (_, out) = try Folders.create(source)
         try Folders.write(try SampleFactory.mr(), "EXTRA/MR1", in: out)
@@ -105,8 +101,7 @@ import TestSupport
     }
 
     /// For the same in-place folder, our record tree equals dcmmkdir's (keys of PS3.3 F.5).
-    @Test func inPlaceTreeEqualsDcmmkdirs() throws {
-        guard External.require("dcmmkdir", because: "reference DICOMDIR writer"), External.requirePydicom() else { return }
+    @Test(.enabled(if: External.has("dcmmkdir") && External.hasPydicom, "needs dcmmkdir, pydicom")) func inPlaceTreeEqualsDcmmkdirs() throws {
         let source = try Folders.corpus(naming: .ids, patients: 2, studies: 2)
         var options = CreateOptions()
         options.inPlace = true

@@ -47,7 +47,7 @@ import TestSupport
         return diffs
     }
 
-    @Test func fastPathEqualsTheGeneralReader() throws {
+    @Test(.enabled(if: External.hasPydicom, "needs pydicom's test files")) func fastPathEqualsTheGeneralReader() throws {
         var files: [(root: String, relative: String)] = []
         for dir in [try Folders.samples(), try Folders.corpus()] {
             files += Folders.files(dir).map { (dir, $0) }
@@ -93,7 +93,7 @@ import TestSupport
 
     /// Verify's fast path reads files whole: a file it accepts reads without error or warning
     /// with the verifier's options, and every element the checks keep is the same.
-    @Test func wholeFileFastPathEqualsTheGeneralReader() throws {
+    @Test(.enabled(if: External.hasPydicom, "needs pydicom's test files")) func wholeFileFastPathEqualsTheGeneralReader() throws {
         var files: [String] = []
         for dir in [try Folders.samples(), try Folders.corpus()] { files += Folders.files(dir).map { dir + "/" + $0 } }
         files += try Self.pydicomFiles()

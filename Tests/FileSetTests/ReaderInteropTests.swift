@@ -19,8 +19,7 @@ import TestSupport
         return (Set(FlatRow.rows(result.dicomdir.roots).map(\.sopInstanceUID)), result.findings)
     }
 
-    @Test func pydicomTestDICOMDIRs() throws {
-        guard External.requirePydicom() else { return }
+    @Test(.enabled(if: External.hasPydicom, "needs pydicom")) func pydicomTestDICOMDIRs() throws {
         let r = try External.python("import pydicom.data, os; print(os.path.dirname(pydicom.data.__file__))", [])
         let dir = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + "/test_files/dicomdirtests"
         let (ours, findings) = try ourUIDs(dir + "/DICOMDIR")
@@ -29,8 +28,7 @@ import TestSupport
         #expect(findings.filter { $0.severity == .error }.isEmpty, Comment(rawValue: "\(findings)"))
     }
 
-    @Test func dcmmkdirDICOMDIR() throws {
-        guard External.require("dcmmkdir", because: "reference DICOMDIR writer"), External.requirePydicom() else { return }
+    @Test(.enabled(if: External.has("dcmmkdir") && External.hasPydicom, "needs dcmmkdir, pydicom")) func dcmmkdirDICOMDIR() throws {
         let source = try Folders.corpus(naming: .ids, patients: 2, studies: 1)
         let made = try External.run("sh", ["-c", "cd '\(source)' && dcmmkdir +r +id . -Pgp"])
         #expect(made.status == 0, Comment(rawValue: made.stderr))
@@ -55,8 +53,7 @@ import TestSupport
 
 extension ReaderInteropTests {
     /// GDCM's gdcmgendir points (0004,1202) at the last record of the sequence: a warning only.
-    @Test func gdcmDICOMDIR() throws {
-        guard External.require("gdcmgendir", because: "GDCM's DICOMDIR writer"), External.requirePydicom() else { return }
+    @Test(.enabled(if: External.has("gdcmgendir") && External.hasPydicom, "needs gdcmgendir, pydicom")) func gdcmDICOMDIR() throws {
         let fs = try Folders.corpus(naming: .ids, patients: 2, studies: 1)
         for f in Folders.files(fs) where !f.hasPrefix("PAT") { try FileManager.default.removeItem(atPath: fs + "/" + f) }
         let made = try External.run("sh", ["-c", "cd '\(fs)' && gdcmgendir -i . -o '\(fs)/DICOMDIR' -r"])
@@ -68,8 +65,7 @@ extension ReaderInteropTests {
     }
 
     /// dcm4che style: undefined lengths everywhere, a deleted patient left as inactive records.
-    @Test func dcm4cheStyleDICOMDIR() throws {
-        guard External.requirePydicom() else { return }
+    @Test(.enabled(if: External.hasPydicom, "needs pydicom")) func dcm4cheStyleDICOMDIR() throws {
         let (_, fs) = try Folders.create(try Folders.corpus(patients: 2, studies: 1))
         var read = try DICOMDIRReader.read(path: fs)
         for r in read.dicomdir.roots[0].preorder() { r.inUse = false }
@@ -89,8 +85,7 @@ extension ReaderInteropTests {
     }
 
     /// A file-set pydicom wrote: listed, verified, and added to in its own layout.
-    @Test func pydicomWrittenFileSet() throws {
-        guard External.requirePydicom() else { return }
+    @Test(.enabled(if: External.hasPydicom, "needs pydicom")) func pydicomWrittenFileSet() throws {
         let source = try Folders.corpus(naming: .ids, patients: 1, studies: 1)
         let out = try Folders.temp() + "/pyfs"
         let script = """

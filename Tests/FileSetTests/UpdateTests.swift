@@ -82,9 +82,7 @@ import TestSupport
 
     /// On file-sets other writers made, add keeps their layout and the result verifies;
     /// dciodvfy and pydicom agree.
-    @Test func addAndRemoveOnADcmmkdirFileSet() throws {
-        guard External.require("dcmmkdir", because: "writes the file-set to update"),
-              External.require("dciodvfy", because: "validates the result"), External.requirePydicom() else { return }
+    @Test(.enabled(if: External.has("dcmmkdir", "dciodvfy") && External.hasPydicom, "needs dcmmkdir, dciodvfy, pydicom")) func addAndRemoveOnADcmmkdirFileSet() throws {
         let fs = try Folders.corpus(naming: .ids, patients: 1, studies: 1)
         #expect(try External.run("sh", ["-c", "cd '\(fs)' && dcmmkdir +r +id . -Pgp"]).status == 0)
         // One more instance of the first series goes into that series' folder.

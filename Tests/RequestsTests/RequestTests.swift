@@ -134,8 +134,7 @@ import TestSupport
         #expect(uids[0] == uids[1] && uids[0] == state.volumes[0].fileSetUID)
     }
 
-    @Test func requestWrittenByPydicomRunsEndToEnd() throws {
-        guard External.requirePydicom() else { return }
+    @Test(.enabled(if: External.hasPydicom, "needs pydicom")) func requestWrittenByPydicomRunsEndToEnd() throws {
         let s = try makeStore(patients: 1, studies: 1, images: 2)
         let r = try External.python("""
         import sys
@@ -189,7 +188,7 @@ import TestSupport
     /// The label of a volume: text checked through pdftotext (names in Latin-1 and Japanese,
     /// content type, volume, barcode text), the PDF rasterized by pdftoppm, and the PNG kept
     /// as a test artefact (.build/test-artefacts/labels/).
-    @Test func labelCarriesTheRequestedInformation() throws {
+    @Test(.enabled(if: External.has("pdftotext", "pdftoppm"), "needs pdftotext and pdftoppm")) func labelCarriesTheRequestedInformation() throws {
         let dir = try External.tempDirectory().path
         try FileManager.default.createDirectory(atPath: dir + "/store", withIntermediateDirectories: true)
         var uids: [String] = []
@@ -209,7 +208,6 @@ import TestSupport
         let state = try Job.run(dir + "/job")
         #expect(state.status == .DONE, "\(state)")
         #expect(state.volumes.first?.labels == ["VOL001.pdf", "VOL001.png", "VOL001.svg"])
-        guard External.require("pdftotext", because: "reads the label's text"), External.require("pdftoppm", because: "rasterizes the label") else { return }
         let text = String(decoding: try External.run("pdftotext", [dir + "/job/VOL001.pdf", "-"]).stdout, as: UTF8.self)
         for expected in ["Doe Jane", "Müller Jürgen", "山田 太郎", "DCMFS003", "2024-05-10", "For Dr. Müller", "DICOM PLUS WEB", "Volume 1 of 1", "ACC-2024-0001"] {
             #expect(text.contains(expected), "\(expected) missing from the label: \(text)")

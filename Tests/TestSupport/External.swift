@@ -47,6 +47,14 @@ public enum External {
         return false
     }
 
+    /// Whether every one of these programs is on PATH (for `.enabled(if:)`: a test whose tool
+    /// is missing shows as skipped, never as passed; `scripts/test` fails on skips under CI).
+    public static func has(_ programs: String...) -> Bool {
+        programs.allSatisfy { (try? run("which", [$0]))?.status == 0 }
+    }
+
+    public static func hasPythonModule(_ name: String) -> Bool { (try? run("python3", ["-c", "import " + name]))?.status == 0 }
+
     public static var hasPython: Bool { (try? run("python3", ["-c", "import zipfile"]))?.status == 0 }
 
     public static var hasPydicom: Bool { (try? run("python3", ["-c", "import pydicom, data_store"]))?.status == 0 }

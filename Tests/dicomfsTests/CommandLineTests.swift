@@ -62,8 +62,7 @@ import TestSupport
     }
 
     /// pydicom's own JSON model reader accepts our --json output and finds the same values.
-    @Test func jsonIsReadByPydicom() throws {
-        guard External.requirePydicom() else { return }
+    @Test(.enabled(if: External.hasPydicom, "needs pydicom")) func jsonIsReadByPydicom() throws {
         for name in ["mr-knee.dcm", "ct-japanese.dcm", "sr-report.dcm"] {
             let json = try CLI.run(["dump", "--json", CLI.sample(name)])
             #expect(json.status == 0)

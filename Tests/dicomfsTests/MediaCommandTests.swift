@@ -176,7 +176,9 @@ import TestSupport
                 #expect(status.contains("\"DONE\"") || status.contains("INTERRUPTED"), "\(name): \(status)")
             }
             // HIGH first: the big one was claimed before the small one, whatever happened to it.
-            #expect(logs.range(of: "running big.json").map { b in logs.range(of: "running small.json").map { b.lowerBound < $0.lowerBound } ?? true } ?? true)
+            let big = try #require(logs.range(of: "running big.json"), "big.json never ran: \(logs)")
+            let small = try #require(logs.range(of: "running small.json"), "small.json never ran: \(logs)")
+            #expect(big.lowerBound < small.lowerBound)
             #expect(try String(contentsOfFile: inbox + "/small.status.json", encoding: .utf8).contains("\"DONE\""))
         }
     }
