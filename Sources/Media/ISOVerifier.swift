@@ -18,7 +18,7 @@ public enum ISOVerifier {
         report.findings += nameFindings(image, referenced: referenced)
         if dicomdir.fileSetID != image.volumeID {
             let id = dicomdir.fileSetID
-            report.findings.append(Finding(.warning, "volume", "Volume Identifier \"\(image.volumeID)\" differs from the File-set ID \"\(id)\" (PS3.12 F.1.1 / P.1.1)"))
+            report.findings.append(Finding(.warning, .volumeID, "volume", "Volume Identifier \"\(image.volumeID)\" differs from the File-set ID \"\(id)\" (PS3.12 F.1.1 / P.1.1)"))
         }
         if checkMD5 { report.findings += try md5Findings(storage) }
         return report
@@ -33,26 +33,26 @@ public enum ISOVerifier {
             let subject = e.identifierPath
             if e.isDirectory {
                 if let rule = ISONames.violation(name: identifier, allowExtension: false) {
-                    out.append(Finding(.error, subject, "directory identifier \(rule) (ISO 9660 level 1, PS3.12)"))
+                    out.append(Finding(.error, .directoryName, subject, "directory identifier \(rule) (ISO 9660 level 1, PS3.12)"))
                 }
                 continue
             }
             guard identifier.hasSuffix(";1") else {
-                out.append(Finding(.warning, subject, "file identifier has no version \";1\" (PS3.12 F.1.2.1 / P.1.3.1 keep it)"))
+                out.append(Finding(.warning, .fileVersion, subject, "file identifier has no version \";1\" (PS3.12 F.1.2.1 / P.1.3.1 keep it)"))
                 continue
             }
             let name = String(identifier.dropLast(2))
             let isDICOM = referenced.contains(e.path) || e.path == "DICOMDIR"
             let base = name.hasSuffix(".") ? String(name.dropLast()) : name
             if let rule = ISONames.violation(name: base, allowExtension: !isDICOM) {
-                out.append(Finding(.error, subject, "file identifier \(rule) (ISO 9660 level 1, PS3.12)"))
+                out.append(Finding(.error, .fileName, subject, "file identifier \(rule) (ISO 9660 level 1, PS3.12)"))
             }
             if let b = e.block, e.size > 0 {
                 if let rr = image.rockRidgeNames[b], rr != e.path {
-                    out.append(Finding(.warning, subject, "Rock Ridge name is \(rr): the views differ, and readers that use Rock Ridge will not find the File ID"))
+                    out.append(Finding(.warning, .rockRidgeName, subject, "Rock Ridge name is \(rr): the views differ, and readers that use Rock Ridge will not find the File ID"))
                 }
                 if let j = image.jolietNames[b], j.split(separator: "/").map({ ISONames.fileIDComponent(String($0)) }).joined(separator: "/") != e.path {
-                    out.append(Finding(.warning, subject, "Joliet name is \(j): the file is known by another name on Windows"))
+                    out.append(Finding(.warning, .jolietName, subject, "Joliet name is \(j): the file is known by another name on Windows"))
                 }
             }
         }
@@ -60,7 +60,7 @@ public enum ISOVerifier {
         let jolietPaths = Set(image.jolietNames.values.map { $0.split(separator: "/").map { ISONames.fileIDComponent(String($0)) }.joined(separator: "/") })
         let isoPaths = Set(image.rawEntries.map(\.path))
         for p in referenced.sorted() where !isoPaths.contains(p) && jolietPaths.contains(p) {
-            out.append(Finding(.error, p, "exists only as a Joliet name; PS3.12 readers use the ISO 9660 names"))
+            out.append(Finding(.error, .jolietOnly, p, "exists only as a Joliet name; PS3.12 readers use the ISO 9660 names"))
         }
         return out
     }
@@ -69,25 +69,25 @@ public enum ISOVerifier {
     static func md5Findings(_ storage: ISOStorage) throws -> [Finding] {
         let image = storage.image
         var out: [Finding] = []
-        if let problem = image.treeProblem { out.append(Finding(.error, "session", problem + ": the image is damaged")) }
+        if let problem = image.treeProblem { out.append(Finding(.error, .imageTree, "session", problem + ": the image is damaged")) }
         if let s = image.sessionMD5 {
             let digest = try md5(storage, from: Int64(s.start) * 2048, count: Int64(s.end - s.start) * 2048)
             if digest != s.md5 {
-                out.append(Finding(.error, "session", "session MD5 does not match (blocks \(s.start)–\(s.end)): the image is damaged"))
+                out.append(Finding(.error, .sessionMD5, "session", "session MD5 does not match (blocks \(s.start)–\(s.end)): the image is damaged"))
             }
         } else {
-            out.append(Finding(.info, "session", "no session MD5 recorded; content checked by parsing only"))
+            out.append(Finding(.info, .sessionMD5Absent, "session", "no session MD5 recorded; content checked by parsing only"))
         }
         var checked = 0
         for e in image.rawEntries where !e.isDirectory {
             guard let b = e.block, let recorded = image.fileMD5[b] else { continue }
             if try md5(storage, from: Int64(b) * 2048, count: e.size) != recorded {
-                out.append(Finding(.error, e.path, "file MD5 does not match the one recorded when the disc was written"))
+                out.append(Finding(.error, .fileMD5, e.path, "file MD5 does not match the one recorded when the disc was written"))
             }
             checked += 1
         }
         if image.sessionMD5 != nil && checked == 0 && image.rawEntries.contains(where: { !$0.isDirectory && $0.size > 0 }) {
-            out.append(Finding(.info, "session", "no per-file MD5s recorded (they need Rock Ridge and AAIP)"))
+            out.append(Finding(.info, .fileMD5Absent, "session", "no per-file MD5s recorded (they need Rock Ridge and AAIP)"))
         }
         return out
     }

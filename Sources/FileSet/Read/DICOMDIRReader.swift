@@ -44,7 +44,7 @@ public enum DICOMDIRReader {
     }
 
     public static func read(_ file: DICOMFile) throws -> Result {
-        var findings: [Finding] = file.warnings.map { Finding(.warning, "DICOMDIR", $0.description) }
+        var findings: [Finding] = file.warnings.map { Finding(.warning, .dicomdirParseWarning, "DICOMDIR", $0.description, file: "DICOMDIR") }
         let ds = file.dataSet
         guard let items = ds.sequence(.directoryRecordSequence) else {
             throw FileSetError.unusableInput("\(file.path ?? "DICOMDIR"): not a DICOMDIR: no Directory Record Sequence (0004,1220)")
@@ -69,11 +69,11 @@ public enum DICOMDIRReader {
             var next = offset
             while next != 0 {
                 guard let i = byOffset[next] else {
-                    findings.append(Finding(.error, "offset \(next)", "points at no directory record (PS3.3 F.3.2.2: offsets point at the first byte of a record's item)"))
+                    findings.append(Finding(.error, .offsetDangling, "offset \(next)", file: "DICOMDIR", offset: next, "points at no directory record (PS3.3 F.3.2.2: offsets point at the first byte of a record's item)"))
                     break
                 }
                 guard !visited[i] else {
-                    findings.append(Finding(.error, "record at byte \(next)", "reached twice: the offsets form a cycle"))
+                    findings.append(Finding(.error, .offsetCycle, "record at byte \(next)", file: "DICOMDIR", offset: next, "reached twice: the offsets form a cycle"))
                     break
                 }
                 visited[i] = true
@@ -84,11 +84,11 @@ public enum DICOMDIRReader {
                     if node.lower != 0 && depth <= 16 { _ = chain(from: node.lower, parent: record.type, depth: depth + 1, active: false) }
                 } else {
                     if depth > 16 {
-                        findings.append(Finding(.error, "record at byte \(next)", "records nested deeper than 16 levels"))
+                        findings.append(Finding(.error, .recordDepth, "record at byte \(next)", file: "DICOMDIR", offset: next, "records nested deeper than 16 levels"))
                         break
                     }
                     if !RecordType.allowedChildren(of: parent).contains(record.type) && RecordType(rawValue: record.typeText) != nil {
-                        findings.append(Finding(.error, describe(record), "a \(record.typeText) record may not be \(parent.map { "under a \($0.rawValue) record" } ?? "at the root") (PS3.3 Table F.4-1)"))
+                        findings.append(Finding(.error, .recordPlacement, describe(record), file: "DICOMDIR", offset: record.offset, "a \(record.typeText) record may not be \(parent.map { "under a \($0.rawValue) record" } ?? "at the root") (PS3.3 Table F.4-1)"))
                     }
                     if node.lower != 0 { record.children = chain(from: node.lower, parent: record.type, depth: depth + 1) }
                     out.append(record)
@@ -101,15 +101,15 @@ public enum DICOMDIRReader {
         let first = ds.int(.offsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity) ?? 0
         var roots = first == 0 && items.isEmpty ? [] : chain(from: first, parent: nil, depth: 0)
         if first == 0 && !items.isEmpty {
-            findings.append(Finding(.error, "DICOMDIR", "(0004,1200) is 0 but there are \(items.count) records"))
+            findings.append(Finding(.error, .rootMissing, "DICOMDIR", file: "DICOMDIR", tag: Tag(0x0004, 0x1200), "(0004,1200) is 0 but there are \(items.count) records"))
         }
         if let last = ds.int(.offsetOfTheLastDirectoryRecordOfTheRootDirectoryEntity), let lastRoot = lastRootOffset(first, nodes, byOffset),
            last != lastRoot {
-            findings.append(Finding(.warning, "DICOMDIR", "(0004,1202) is \(last) but the last root record is at byte \(lastRoot) (as some writers, e.g. GDCM, get wrong)"))
+            findings.append(Finding(.warning, .rootLast, "DICOMDIR", file: "DICOMDIR", tag: Tag(0x0004, 0x1202), "(0004,1202) is \(last) but the last root record is at byte \(lastRoot) (as some writers, e.g. GDCM, get wrong)"))
         }
         let unreached = items.indices.filter { !visited[$0] }.compactMap { items[$0].itemOffset }
         if !unreached.isEmpty {
-            findings.append(Finding(.error, "DICOMDIR", "\(unreached.count) record\(unreached.count == 1 ? " is" : "s are") not reachable from the root (first at byte \(unreached[0]))"))
+            findings.append(Finding(.error, .recordUnreachable, "DICOMDIR", file: "DICOMDIR", offset: unreached[0], "\(unreached.count) record\(unreached.count == 1 ? " is" : "s are") not reachable from the root (first at byte \(unreached[0]))"))
             // Recover what the links lose: rebuild those records by their order in the sequence.
             if roots.isEmpty { roots = rebuildBySequence(items) }
         }

@@ -41,7 +41,9 @@ public struct Verifier {
         let read = try DICOMDIRReader.read(storage: storage, name: dicomdir)
         timer.mark("read DICOMDIR")
         var findings = read.findings
-        checkDICOMDIRFile(read.file, read.dicomdir, storage: storage, &findings)
+        var header: [Finding] = []
+        checkDICOMDIRFile(read.file, read.dicomdir, storage: storage, &header)
+        findings += header.map { var h = $0; h.file = h.file ?? "DICOMDIR"; return h }
         let records = read.dicomdir.allRecords
 
         // References: valid, inside, present, unique. Each record's own checks run on all
@@ -56,24 +58,26 @@ public struct Verifier {
             let subject = { "\(DICOMDIRReader.describe(r)) → \(ref.fileID.path)" }
             let violations = FileID.violations(of: ref.fileID.components)
             if !violations.isEmpty {
-                reference.append(Finding(.error, subject(), "Referenced File ID is not valid: " + violations.map(\.description).joined(separator: "; ") + " (PS3.10 §8.2)"))
+                reference.append(Finding(.error, .fileIDInvalid, subject(), "Referenced File ID is not valid: " + violations.map(\.description).joined(separator: "; ") + " (PS3.10 §8.2)"))
             }
             // Only a File ID the resolver accepts is ever opened (a crafted "..\\..\\x" is not).
             guard case .success(let path) = ref.fileID.resolvedPath() else {
-                reference.append(Finding(.error, subject(), "Referenced File ID is not followed: it could name a file outside the file-set (PS3.10 §8.2, §7.5)"))
+                reference.append(Finding(.error, .fileIDOutside, subject(), "Referenced File ID is not followed: it could name a file outside the file-set (PS3.10 §8.2, §7.5)"))
                 return (keys, reference, nil)
             }
             return (keys, reference, asciiUppercased(path))
         }
-        for r in perRecord { findings += r.keys }
+        for (i, r) in perRecord.enumerated() {
+            findings += r.keys.map { var k = $0; k.file = "DICOMDIR"; k.offset = k.offset ?? records[i].offset; return k }
+        }
         var referenced: [String: DirectoryRecord] = [:]   // File ID path (upper case) → its record
         referenced.reserveCapacity(records.count)
         var toCheck: [(ref: InstanceReference, record: DirectoryRecord)] = []
         for (i, r) in perRecord.enumerated() {
-            findings += r.reference
+            findings += r.reference.map { var k = $0; k.file = "DICOMDIR"; k.offset = records[i].offset; k.tag = Tag(0x0004, 0x1500).description; return k }
             guard let key = r.key, let ref = records[i].reference else { continue }
             if let other = referenced[key] {
-                findings.append(Finding(.error, "\(DICOMDIRReader.describe(records[i])) → \(ref.fileID.path)",
+                findings.append(Finding(.error, .referenceDuplicate, "\(DICOMDIRReader.describe(records[i])) → \(ref.fileID.path)",
                                         "file already referenced by the \(DICOMDIRReader.describe(other)); a file is referenced by at most one record (PS3.3 F.3.2.2)"))
                 continue
             }
@@ -88,6 +92,7 @@ public struct Verifier {
             // Built only for a finding: most files have none.
             let subject = { "\(DICOMDIRReader.describe(c.record)) → \(c.ref.fileID.path)" }
             checker.checkReferencedFile(c.ref.fileID, in: storage, c.ref, record: c.record, subject: subject, &f)
+            for k in f.indices where f[k].file == nil { f[k].file = c.ref.fileID.path }
             return f
         }.flatMap { $0 }
         timer.mark("referenced files")
@@ -97,7 +102,7 @@ public struct Verifier {
         if let folder = storage as? FolderStorage {
             walked = try? folder.walk()
             for s in walked?.skipped ?? [] {
-                findings.append(Finding(.warning, SystemPath.display(s.path), s.reason))
+                findings.append(Finding(.warning, .entryNotRegular, SystemPath.display(s.path), s.reason, file: SystemPath.display(s.path)))
             }
         }
         if let files = walked?.files ?? (storage is FolderStorage ? nil : try? storage.allFiles()) {
@@ -108,19 +113,19 @@ public struct Verifier {
             findings += parallelMap(unreferenced.count, workers: workers) { i -> Finding in
                 let rel = unreferenced[i]
                 if FileOps.isStagingPath(rel) {
-                    return Finding(.info, SystemPath.display(rel), "left by an interrupted dicomfs run; the next add or remove cleans it up, and iso leaves it off the disc")
+                    return Finding(.info, .stagingLeftover, SystemPath.display(rel), "left by an interrupted dicomfs run; the next add or remove cleans it up, and iso leaves it off the disc")
                 }
                 if inactive.contains(asciiUppercased(rel)) {
-                    return Finding(.info, rel, "referenced only by an inactive (deleted) record")
+                    return Finding(.info, .inactiveFile, rel, "referenced only by an inactive (deleted) record")
                 }
                 if journaled.contains(rel.uppercased()) {
-                    return Finding(.info, rel, "written by an interrupted dicomfs add (listed in its journal); the next add or remove deletes it")
+                    return Finding(.info, .journaledLeftover, rel, "written by an interrupted dicomfs add (listed in its journal); the next add or remove deletes it")
                 }
                 // DICOM if its meta information (or a first element, for legacy files) reads.
                 if (try? storage.readDICOM(rel, options: ReadOptions(stopBefore: Tag(0x0000, 0x0001)))) != nil {
-                    return Finding(.error, SystemPath.display(rel), "DICOM file not referenced by the DICOMDIR (PS3.11: every DICOM file of the file-set is referenced)")
+                    return Finding(.error, .unreferencedDICOM, SystemPath.display(rel), file: SystemPath.display(rel), "DICOM file not referenced by the DICOMDIR (PS3.11: every DICOM file of the file-set is referenced)")
                 }
-                return Finding(.info, SystemPath.display(rel), "non-DICOM file (allowed; not referenced)")
+                return Finding(.info, .nonDICOM, SystemPath.display(rel), "non-DICOM file (allowed; not referenced)")
             }
         }
         timer.mark("unreferenced files")
@@ -133,35 +138,35 @@ public struct Verifier {
     private func checkDICOMDIRFile(_ file: DICOMFile, _ dir: DICOMDIR, storage: FileSetStorage, _ f: inout [Finding]) {
         let s = "DICOMDIR"
         if file.preamble == nil || !file.hasMetaInformation {
-            f.append(Finding(.error, s, "not a DICOM Part 10 file: it needs a preamble, \"DICM\" and File Meta Information (PS3.10 §7.1)"))
+            f.append(Finding(.error, .dicomdirNotPart10, s, "not a DICOM Part 10 file: it needs a preamble, \"DICM\" and File Meta Information (PS3.10 §7.1)"))
         }
         if file.meta.string(.transferSyntaxUID) != TransferSyntax.explicitVRLittleEndian.uid {
-            f.append(Finding(.error, s, "transfer syntax is \(file.meta.string(.transferSyntaxUID) ?? "missing"); a DICOMDIR is Explicit VR Little Endian (PS3.10 §8.6)"))
+            f.append(Finding(.error, .dicomdirTransferSyntax, s, "transfer syntax is \(file.meta.string(.transferSyntaxUID) ?? "missing"); a DICOMDIR is Explicit VR Little Endian (PS3.10 §8.6)"))
         }
         if file.meta.string(.mediaStorageSOPClassUID) != DICOMDIR.sopClassUID {
-            f.append(Finding(.error, s, "Media Storage SOP Class UID is \(file.meta.string(.mediaStorageSOPClassUID) ?? "missing"), expected \(DICOMDIR.sopClassUID) (PS3.10 §8.6)"))
+            f.append(Finding(.error, .dicomdirSOPClass, s, "Media Storage SOP Class UID is \(file.meta.string(.mediaStorageSOPClassUID) ?? "missing"), expected \(DICOMDIR.sopClassUID) (PS3.10 §8.6)"))
         }
         if dir.fileSetUID.isEmpty || !UIDRegistry.isValid(dir.fileSetUID) {
-            f.append(Finding(.error, s, "File-set UID (0002,0003) \"\(dir.fileSetUID)\" is not a valid UID"))
+            f.append(Finding(.error, .dicomdirFileSetUID, s, "File-set UID (0002,0003) \"\(dir.fileSetUID)\" is not a valid UID"))
         }
         if !file.dataSet.contains(.fileSetID) {
-            f.append(Finding(.error, s, "File-set ID (0004,1130) is missing; it is Type 2 (PS3.3 Table F.3-2)"))
+            f.append(Finding(.error, .dicomdirFileSetIDMissing, s, "File-set ID (0004,1130) is missing; it is Type 2 (PS3.3 Table F.3-2)"))
         } else if !FileID.isValidFileSetID(dir.fileSetID) {
-            f.append(Finding(.error, s, "File-set ID \"\(dir.fileSetID)\" is not 0–16 characters of A–Z, 0–9 and _ (PS3.10 §8.2)"))
+            f.append(Finding(.error, .dicomdirFileSetIDInvalid, s, "File-set ID \"\(dir.fileSetID)\" is not 0–16 characters of A–Z, 0–9 and _ (PS3.10 §8.2)"))
         }
         if let flag = file.dataSet.int(.fileSetConsistencyFlag), flag != 0 {
-            f.append(Finding(.error, s, "File-set Consistency Flag (0004,1212) is \(flag); it must be 0000H (PS3.3 Table F.3-3)"))
+            f.append(Finding(.error, .dicomdirConsistencyFlag, s, "File-set Consistency Flag (0004,1212) is \(flag); it must be 0000H (PS3.3 Table F.3-3)"))
         }
         if let d = dir.descriptorFileID {
             if !FileID.violations(of: d.components).isEmpty || (try? d.resolvedPath().get()) == nil {
-                f.append(Finding(.error, s, "descriptor File ID \(d.path) is not a valid File ID"))
+                f.append(Finding(.error, .dicomdirDescriptor, s, "descriptor File ID \(d.path) is not a valid File ID"))
             } else {
                 _ = locate(d, in: storage, subject: "descriptor \(d.path)", &f)  // reports a missing file
             }
         }
         if let p = file.preamble {
             let (kind, what) = Preamble.classify(p)
-            if kind == .executable { f.append(Finding(.error, s, "preamble holds executable content (\(what)); PS3.10 §7.5")) }
+            if kind == .executable { f.append(Finding(.error, .filePreambleExecutable, s, "preamble holds executable content (\(what)); PS3.10 §7.5")) }
         }
     }
 
@@ -169,22 +174,22 @@ public struct Verifier {
 
     private func checkKeys(_ r: DirectoryRecord, _ f: inout [Finding]) {
         guard RecordType(rawValue: r.typeText) != nil else {
-            f.append(Finding(.warning, DICOMDIRReader.describe(r), "record type \"\(r.typeText)\" is retired or unknown; it is not checked"))
+            f.append(Finding(.warning, .recordTypeUnknown, DICOMDIRReader.describe(r), "record type \"\(r.typeText)\" is retired or unknown; it is not checked"))
             return
         }
         for spec in RecordKeys.keys(for: r.type) {
             let e = r.keys[spec.tag]
             switch spec.type {
             case .type1 where !(e.map(hasValue) ?? false):
-                f.append(Finding(.error, DICOMDIRReader.describe(r), "Type 1 key \(spec.tag) \(DataDictionary.keyword(for: spec.tag)) is \(e == nil ? "missing" : "empty") (PS3.3 \(RecordKeys.tableName(r.type)))"))
+                f.append(Finding(.error, .keyType1, DICOMDIRReader.describe(r), file: "DICOMDIR", offset: r.offset, tag: spec.tag, "Type 1 key \(spec.tag) \(DataDictionary.keyword(for: spec.tag)) is \(e == nil ? "missing" : "empty") (PS3.3 \(RecordKeys.tableName(r.type)))"))
             case .type2 where e == nil:
-                f.append(Finding(.error, DICOMDIRReader.describe(r), "Type 2 key \(spec.tag) \(DataDictionary.keyword(for: spec.tag)) is missing (PS3.3 \(RecordKeys.tableName(r.type)))"))
+                f.append(Finding(.error, .keyType2, DICOMDIRReader.describe(r), file: "DICOMDIR", offset: r.offset, tag: spec.tag, "Type 2 key \(spec.tag) \(DataDictionary.keyword(for: spec.tag)) is missing (PS3.3 \(RecordKeys.tableName(r.type)))"))
             default:
                 break
             }
         }
         if r.type.isLeaf && r.type != .private && r.reference == nil {
-            f.append(Finding(.error, DICOMDIRReader.describe(r), "leaf record without Referenced File ID (0004,1500)"))
+            f.append(Finding(.error, .referenceMissing, DICOMDIRReader.describe(r), "leaf record without Referenced File ID (0004,1500)"))
         }
     }
 
@@ -198,12 +203,12 @@ public struct Verifier {
         var current = ""
         for component in id.components {
             guard let match = storage.entries(of: current).first(where: { $0.uppercased() == component.uppercased() }) else {
-                f.append(Finding(.error, subject, "referenced file does not exist"))
+                f.append(Finding(.error, .referenceMissingFile, subject, "referenced file does not exist", file: id.path))
                 return nil
             }
             current += (current.isEmpty ? "" : "/") + match
         }
-        f.append(Finding(.warning, subject, "found only as \(current) (case differs, common on discs mounted on Linux)"))
+        f.append(Finding(.warning, .referenceCase, subject, "found only as \(current) (case differs, common on discs mounted on Linux)"))
         return current
     }
 
@@ -218,27 +223,27 @@ public struct Verifier {
         } catch {
             if let folder = storage as? FolderStorage, let kind = folder.confined.kind(id.path), kind != .file {
                 let what = kind == .symbolicLink ? "a symbolic link" : kind == .folder ? "a folder" : "not a regular file (a device, pipe or socket)"
-                f.append(Finding(.error, subject(), "referenced file is \(what); not followed (a file-set's files are regular files inside it)"))
+                f.append(Finding(.error, .referenceNotRegular, subject(), "referenced file is \(what); not followed (a file-set's files are regular files inside it)"))
                 return
             }
             if storage.fileExists(id.path) {
-                f.append(Finding(.error, subject(), "referenced file does not parse: \(error)"))
+                f.append(Finding(.error, .fileParse, subject(), "referenced file does not parse: \(error)"))
                 return
             }
             guard let actual = locate(id, in: storage, subject: subject(), &f) else { return }
             do {
                 file = try storage.readDICOM(actual, options: Self.fileCheckOptions)
             } catch {
-                f.append(Finding(.error, subject(), "referenced file does not parse: \(error)"))
+                f.append(Finding(.error, .fileParse, subject(), "referenced file does not parse: \(error)"))
                 return
             }
         }
         if let p = file.preamble {
             let (kind, what) = Preamble.classify(p)
-            if kind == .executable { f.append(Finding(.error, subject(), "preamble holds executable content (\(what)); PS3.10 §7.5 asks that it be all zero or a known safe format")) }
-            if kind == .tiff { f.append(Finding(.info, subject(), "preamble holds a \(what) (dual-format file)")) }
+            if kind == .executable { f.append(Finding(.error, .filePreambleExecutable, subject(), "preamble holds executable content (\(what)); PS3.10 §7.5 asks that it be all zero or a known safe format")) }
+            if kind == .tiff { f.append(Finding(.info, .filePreambleTIFF, subject(), "preamble holds a \(what) (dual-format file)")) }
         }
-        if !file.hasMetaInformation { f.append(Finding(.error, subject(), "not a Part 10 file (no File Meta Information)")) }
+        if !file.hasMetaInformation { f.append(Finding(.error, .fileNotPart10, subject(), "not a Part 10 file (no File Meta Information)")) }
         let ts = file.meta.string(.transferSyntaxUID) ?? ""
         let checks: [(String, String?, String)] = [
             ("SOP Class UID", file.sopClassUID, ref.sopClassUID),
@@ -246,15 +251,15 @@ public struct Verifier {
             ("Transfer Syntax UID", ts, ref.transferSyntaxUID),
         ]
         for (what, actual, recorded) in checks where actual != recorded {
-            f.append(Finding(.error, subject(), "file's \(what) is \(actual ?? "missing") but the record says \(recorded) (PS3.3 F.3.2.2)"))
+            f.append(Finding(.error, .referenceMismatch, subject(), "file's \(what) is \(actual ?? "missing") but the record says \(recorded) (PS3.3 F.3.2.2)"))
         }
         if let profile, !profile.allows(transferSyntax: ts) {
-            f.append(Finding(.error, subject(), "transfer syntax \(ts) is not allowed by \(profile.name)"))
+            f.append(Finding(.error, .profileTransferSyntax, subject(), "transfer syntax \(ts) is not allowed by \(profile.name)"))
         }
         checkPixelLength(file, subject: subject, &f)
         if record.type == .image || !record.type.isLeaf {
             if let n = record.keys.string(.instanceNumber), let m = file.dataSet.string(.instanceNumber), n != m {
-                f.append(Finding(.warning, subject(), "Instance Number is \(m) in the file but \(n) in the record"))
+                f.append(Finding(.warning, .instanceNumber, subject(), "Instance Number is \(m) in the file but \(n) in the record"))
             }
         }
     }
@@ -287,7 +292,7 @@ public struct Verifier {
 
     /// Native pixel data must hold Rows × Columns × Frames × Samples × Bits Allocated / 8 bytes.
     private func checkPixelLength(_ file: DICOMFile, subject: () -> String, _ f: inout [Finding]) {
-        if let problem = ReferencedFileRules.pixelLengthProblem(file) { f.append(Finding(.error, subject(), problem)) }
+        if let problem = ReferencedFileRules.pixelLengthProblem(file) { f.append(Finding(.error, .filePixelLength, subject(), problem, tag: .pixelData)) }
     }
 }
 
