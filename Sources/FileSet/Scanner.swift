@@ -18,7 +18,7 @@ public final class ScannedInstance: @unchecked Sendable {
     /// The top-level elements the leaf record may need (see `InstanceScanner.keptTags(for:)`);
     /// empty once the worker has made the leaf record from them.
     public internal(set) var header: DataSet
-    public let warnings: [ReadWarning]
+    public private(set) var warnings: [ReadWarning]
     /// Grouping keys, decoded once by the scan workers: Patient ID (invented by the builder
     /// when missing and asked for), Study and Series UIDs (the previous file's strings when
     /// they repeat: one string per series on each scan thread, not one per instance).
@@ -69,6 +69,14 @@ public final class ScannedInstance: @unchecked Sendable {
         }
         invalidUID = invalid(studyUID, .study) ?? invalid(seriesUID, .series) ?? invalid(sopInstanceUID, [.sopInstance])
             ?? invalid(sopClassUID, .sopClass)
+        // A first arc other than 0–2 is a warning, not a reason to leave the file out.
+        for (uid, known) in [(studyUID, KnownValid.study), (seriesUID, KnownValid.series), (sopInstanceUID, KnownValid.sopInstance)]
+        where !knownValid.contains(known) {
+            if let uid, let first = uid.utf8.first, first &- 0x30 >= 3 || (uid.utf8.count > 1 && uid.utf8.dropFirst().first != UInt8(ascii: ".")),
+               let w = UIDRegistry.firstArcWarning(uid) {
+                self.warnings.append(ReadWarning(offset: nil, tag: nil, message: w))
+            }
+        }
         var notes = RecordKeyMaker.Notes()
         let keys = keyMaker.keys(leafType, header: header, path: relativePath, index: 1, notes: &notes)
         if notes.isEmpty, invalidUID == nil,

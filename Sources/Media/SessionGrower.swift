@@ -19,7 +19,7 @@ public enum SessionGrower {
         let image = try ISOImage.open(path)
         let storage = try ISOStorage(image)
         let staged = try FileSetUpdater.stageAdd(to: storage, inputs: inputs, options: options)
-        if options.dryRun { return Result(update: staged.report, sessionBytes: 0, findings: []) }
+        if options.dryRun || staged.report.nothingToDo { return Result(update: staged.report, sessionBytes: 0, findings: []) }
 
         // New names take the form the disc already uses (Annex F `NAME.;1` or Annex P `NAME;1`).
         var settings = settings

@@ -26,7 +26,9 @@ public enum UIDRegistry {
     public static var all: [UIDEntry] { byUID.values.sorted { $0.uid < $1.uid } }
 
     /// Whether a string is a syntactically valid UID (PS3.5 §9.1): ≤64 chars of digits and
-    /// dots, components without leading zeros, a first arc of 0, 1 or 2.
+    /// dots, non-empty components without leading zeros. The first arc is not judged here
+    /// (see `firstArcWarning`): real files carry UIDs such as "999.999.2.…" that pydicom,
+    /// DCMTK and dciodvfy all accept.
     public static func isValid(_ uid: String) -> Bool {
         var uid = uid
         return uid.withUTF8 { isValid(bytes: $0) }
@@ -35,8 +37,6 @@ public enum UIDRegistry {
     public static func isValid(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = bytes.count
         guard n > 0, n <= 64, let p = bytes.baseAddress else { return false }
-        // The first arc of an OID is 0 (ITU-T), 1 (ISO) or 2 (joint).
-        guard p[0] &- 0x30 < 3, n == 1 || p[1] == UInt8(ascii: ".") else { return false }
         var componentStart = true
         for i in 0..<n {
             let b = p[i]
@@ -52,5 +52,14 @@ public enum UIDRegistry {
             }
         }
         return !componentStart
+    }
+
+    /// A warning when a valid UID's first arc is not 0 (ITU-T), 1 (ISO) or 2 (joint), as the
+    /// OID rules (ISO/IEC 8824) that PS3.5 §9 builds on require; nil otherwise.
+    public static func firstArcWarning(_ uid: String) -> String? {
+        guard let dot = uid.utf8.firstIndex(of: UInt8(ascii: ".")) ?? Optional(uid.utf8.endIndex) else { return nil }
+        let arc = String(uid[..<dot])
+        guard arc != "0" && arc != "1" && arc != "2" else { return nil }
+        return "UID \"\(uid)\" starts with arc \(arc); OIDs start with 0, 1 or 2 (ISO/IEC 8824, PS3.5 §9.1); accepted"
     }
 }

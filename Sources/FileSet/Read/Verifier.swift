@@ -258,7 +258,9 @@ public struct Verifier {
         }
         checkPixelLength(file, subject: subject, &f)
         if record.type == .image || !record.type.isLeaf {
-            if let n = record.keys.string(.instanceNumber), let m = file.dataSet.string(.instanceNumber), n != m {
+            // A file without a value is no contradiction: a creator filled the Type 1 key (create
+            // --invent does, and says so).
+            if let n = record.keys.string(.instanceNumber), let m = file.dataSet.string(.instanceNumber), !m.isEmpty, n != m {
                 f.append(Finding(.warning, .instanceNumber, subject(), "Instance Number is \(m) in the file but \(n) in the record"))
             }
         }

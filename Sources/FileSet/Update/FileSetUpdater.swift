@@ -29,6 +29,8 @@ public struct UpdateReport: Sendable, Codable {
     public var warnings: [String] = []
     /// What else the update did to the set (web content regenerated or dropped).
     public var notes: [String] = []
+    /// True when the update found nothing to change (everything to add was there already).
+    public var nothingToDo = false
     public var hasFindings: Bool { !unusable.isEmpty }
 }
 
@@ -59,7 +61,7 @@ public enum FileSetUpdater {
         guard FileOps.isDirectory(root) else { throw FileSetError.unusableInput("\(root): not a file-set folder") }
         let staged = try stageAdd(to: FolderStorage(root: root), inputs: inputs, options: options)
         let report = staged.report
-        if options.dryRun { return report }
+        if options.dryRun || report.nothingToDo { return report }
         try Journal(paths: report.added).write(in: root)
         for (i, c) in staged.copies.enumerated() {
             try FileOps.makeDirectories(root + "/" + c.fileID.components.dropLast().joined(separator: "/"))
@@ -171,6 +173,12 @@ public enum FileSetUpdater {
         if options.strict { errors += inconsistencies } else { report.inconsistencies = inconsistencies }
         guard errors.isEmpty else { throw FileSetError.rejected(errors) }
         guard !built.leaves.isEmpty else {
+            // Everything asked for is there already: nothing to do is success, said plainly.
+            if options.skipExisting && !report.skippedExisting.isEmpty && report.unusable.isEmpty {
+                report.notes.append("all \(report.skippedExisting.count) instances are already in the file-set; nothing was written")
+                report.nothingToDo = true
+                return StagedAdd(report: report, copies: [], dicomdir: [])
+            }
             throw FileSetError.unusableInput("no DICOM Part 10 files to add in \(inputs.joined(separator: ", "))")
         }
 
@@ -212,6 +220,25 @@ public enum FileSetUpdater {
                 r.children = prune(r.children, selected: here)
                 return hadChildren && r.children.isEmpty ? nil : r
             }
+        }
+        // Every selector value must match something: a typo in one of several patient IDs
+        // must not quietly remove the others and say nothing of it.
+        var unmatched: [String] = []
+        let records = dir.allRecords
+        func matches(_ type: RecordType, _ tag: Tag, _ value: String) -> Bool {
+            records.contains { $0.type == type && $0.keys.string(tag) == value }
+        }
+        unmatched += selector.patientIDs.sorted().filter { !matches(.patient, .patientID, $0) }.map { "--patient-id \($0)" }
+        unmatched += selector.studyUIDs.sorted().filter { !matches(.study, .studyInstanceUID, $0) }.map { "--study-uid \($0)" }
+        unmatched += selector.seriesUIDs.sorted().filter { !matches(.series, .seriesInstanceUID, $0) }.map { "--series-uid \($0)" }
+        unmatched += selector.sopInstanceUIDs.sorted().filter { uid in !records.contains { $0.reference?.sopInstanceUID == uid } }
+            .map { "--sop-instance-uid \($0)" }
+        unmatched += selector.fileIDs.sorted().filter { id in
+            let wanted = String(id.map { $0 == "\\" ? "/" : $0 }).uppercased()
+            return !records.contains { $0.reference?.fileID.path.uppercased() == wanted }
+        }.map { "--file-id \($0)" }
+        guard unmatched.isEmpty else {
+            throw FileSetError.rejected(["nothing was removed: " + unmatched.joined(separator: ", ") + " match\(unmatched.count == 1 ? "es" : "") no instance of the file-set"])
         }
         dir.roots = prune(dir.roots, selected: false)
         guard !removed.isEmpty else { throw FileSetError.rejected(["no instance of the file-set matches what was to be removed"]) }
@@ -275,9 +302,13 @@ public enum FileSetUpdater {
     }
 
     private static func differences(_ a: DirectoryRecord, _ b: DirectoryRecord, _ tags: [Tag], _ what: String) -> [String] {
+        // Only keys both records carry are compared: a record whose profile leaves a key out
+        // (STD-GEN-CD carries no birth date) says nothing about the files' value.
         tags.compactMap { tag in
+            guard a.keys[tag] != nil, b.keys[tag] != nil else { return nil }
             let x = a.keys.string(tag) ?? "", y = b.keys.string(tag) ?? ""
-            return x == y ? nil : "\(what): \(DataDictionary.keyword(for: tag)) is \"\(x)\" in the file-set but \"\(y)\" in the added files"
+            func shown(_ v: String) -> String { v.isEmpty ? "(empty)" : "\"\(v)\"" }
+            return x == y ? nil : "\(what): \(DataDictionary.keyword(for: tag)) is \(shown(x)) in the file-set but \(shown(y)) in the added files"
         }
     }
 }

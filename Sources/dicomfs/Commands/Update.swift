@@ -18,7 +18,7 @@ struct UpdateFlags: ParsableArguments {
     /// page, rendering or viewer file keeps a removed patient, and added ones appear), or
     /// dropped with --no-web.
     func updateWebContent(_ root: String, _ report: inout UpdateReport) throws {
-        guard !dryRun else { return }
+        guard !dryRun, !report.nothingToDo else { return }
         let present = WebContentWriter.presence(in: root)
         guard present.web || present.viewer else { return }
         do {

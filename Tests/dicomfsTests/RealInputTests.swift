@@ -1,0 +1,65 @@
+import DICOM
+import Foundation
+import Samples
+import Testing
+import TestSupport
+
+/// What users bring from other systems goes in, with warnings where the standard is bent,
+/// and updates say plainly what they did or why they did nothing.
+@Suite struct RealInputTests {
+    /// A first arc other than 0–2 ("999.999.2.…", as in pydicom-data's color-pl.dcm) is a
+    /// warning; malformed UIDs (leading zeros, letters) still leave the file out.
+    @Test func uidWithAnUnusualFirstArcIsAWarning() throws {
+        let (dir, source) = try CLI.sampleSource()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var ds = try DICOMFile.read(bytes: try SampleFactory.ct(instance: 1)).dataSet
+        ds.set(.studyInstanceUID, .UI, "999.999.2.19941105.112000")
+        ds.set(.seriesInstanceUID, .UI, "999.999.2.19941105.112000.2")
+        ds.set(.sopInstanceUID, .UI, "999.999.2.19941105.112000.2.107")
+        try Data(try Part10Writer.encode(ds, sopClassUID: ds.string(.sopClassUID) ?? "", sopInstanceUID: "999.999.2.19941105.112000.2.107"))
+            .write(to: URL(fileURLWithPath: source + "/arc.dcm"))
+        let c = try CLI.run(["create", source, "-o", dir + "/SET"])
+        #expect(c.status == 0, "\(c.stdout)\(c.stderr)")
+        #expect(c.stdout.contains("starts with arc 999"), "\(c.stdout)")
+        #expect(try CLI.run(["verify", dir + "/SET"]).status == 0)
+        #expect(UIDRegistry.isValid("999.999.2.19941105.112000") && !UIDRegistry.isValid("1.02.3") && !UIDRegistry.isValid("1.2.a"))
+    }
+
+    @Test func addSkipExistingWhenEverythingIsThereSucceeds() throws {
+        let (dir, source) = try CLI.sampleSource()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try #require(try CLI.run(["create", source, "-o", dir + "/SET"]).status == 0)
+        let a = try CLI.run(["add", dir + "/SET", source, "--skip-existing"])
+        #expect(a.status == 0, "\(a.stderr)")
+        #expect(a.stdout.contains("all 6 instances are already in the file-set"), "\(a.stdout)")
+    }
+
+    @Test func removeWithASelectorThatMatchesNothingRemovesNothing() throws {
+        let (dir, source) = try CLI.sampleSource()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let set = dir + "/SET"
+        try #require(try CLI.run(["create", source, "-o", set]).status == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: set + "/DICOMDIR"))
+        let r = try CLI.run(["remove", set, "--patient-id", "DCMFS001", "--patient-id", "NO_SUCH"])
+        #expect(r.status == 1, "\(r.stdout)\(r.stderr)")
+        #expect(r.stderr.contains("--patient-id NO_SUCH"), "\(r.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: set + "/DICOMDIR")) == before)
+        #expect(FileManager.default.fileExists(atPath: set + "/DICOM/P0000001/S0000001/R0000001/I0000001"))
+    }
+
+    /// A value create --invent filled is no inconsistency for verify.
+    @Test func inventedValuesAreNotInconsistencies() throws {
+        let (dir, source) = try CLI.sampleSource()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var ds = try DICOMFile.read(bytes: try SampleFactory.ct(instance: 1)).dataSet
+        ds.set(.instanceNumber, .IS, "")
+        let uid = UIDGenerator.make()
+        ds.set(.sopInstanceUID, .UI, uid)
+        try Data(try Part10Writer.encode(ds, sopClassUID: ds.string(.sopClassUID) ?? "", sopInstanceUID: uid))
+            .write(to: URL(fileURLWithPath: source + "/noinstance.dcm"))
+        let c = try CLI.run(["create", source, "-o", dir + "/SET", "--invent"])
+        #expect(c.status == 0, "\(c.stdout)\(c.stderr)")
+        let v = try CLI.run(["verify", dir + "/SET"])
+        #expect(v.status == 0 && !v.stdout.contains("Instance Number is"), "\(v.stdout)")
+    }
+}
