@@ -14,12 +14,25 @@ enum Exit {
 @main
 struct Main {
     static func main() {
+        var parsed: ParsableCommand.Type?
         do {
             var command = try Dicomfs.parseAsRoot()
+            parsed = type(of: command)
             try command.run()
         } catch let code as ExitCode {
             exit(code.rawValue)
+        } catch let e as ValidationError where parsed != nil {
+            // Thrown by a subcommand's run(): that subcommand's usage, not the top level's.
+            let name = Dicomfs.path(to: parsed!)
+            FileHandle.standardError("Error: \(e.message)\nUsage: dicomfs " + parsed!.usageString().split(separator: " ", maxSplits: 1).last.map { name + " " + $0 }!
+                                     + "\n  See 'dicomfs \(name) --help' for more information.")
+            exit(Exit.unusable)
         } catch {
+            // A mistyped subcommand: say which one was meant.
+            if let suggestion = Dicomfs.suggestion(for: CommandLine.arguments.dropFirst().first) {
+                FileHandle.standardError(suggestion)
+                exit(Exit.unusable)
+            }
             // swift-argument-parser uses 64 (EX_USAGE) for usage errors; ours is 2.
             let code = Dicomfs.exitCode(for: error)
             if code == .validationFailure {
@@ -71,5 +84,47 @@ enum FileHandle {
                 done += n
             }
         }
+    }
+}
+
+extension Dicomfs {
+    /// "request run" for RequestRun: the words that lead to a subcommand.
+    static func path(to command: ParsableCommand.Type) -> String {
+        func search(_ types: [ParsableCommand.Type], _ prefix: [String]) -> [String]? {
+            for t in types {
+                let here = prefix + [t._commandName]
+                if t == command { return here }
+                if let found = search(t.configuration.subcommands, here) { return found }
+            }
+            return nil
+        }
+        return search(configuration.subcommands, [])?.joined(separator: " ") ?? command._commandName
+    }
+
+    /// "did you mean 'create'?" for a first word that is no subcommand but close to one (at
+    /// most two edits, or a prefix); nil when the word is a subcommand, an option, or far off.
+    static func suggestion(for word: String?) -> String? {
+        guard let word, !word.hasPrefix("-") else { return nil }
+        let names = configuration.subcommands.map { $0.configuration.commandName ?? String(describing: $0).lowercased() }
+        guard !names.contains(word) && word != "help" else { return nil }
+        func distance(_ a: String, _ b: String) -> Int {
+            let a = Array(a), b = Array(b)
+            var row = Array(0...b.count)
+            for i in 1...max(1, a.count) where !a.isEmpty {
+                var previous = row[0]
+                row[0] = i
+                for j in 1...max(1, b.count) where !b.isEmpty {
+                    let current = row[j]
+                    row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                    previous = current
+                }
+            }
+            return row[b.count]
+        }
+        let best = names.map { ($0, distance(word, $0)) }.min { $0.1 < $1.1 }
+        guard let (name, d) = best, d <= 2 || name.hasPrefix(word) else {
+            return "dicomfs: error: unknown command '\(word)'; the commands are: \(names.joined(separator: ", ")) (dicomfs --help)"
+        }
+        return "dicomfs: error: unknown command '\(word)'; did you mean '\(name)'? (dicomfs --help lists the commands)"
     }
 }

@@ -62,4 +62,25 @@ import TestSupport
         let v = try CLI.run(["verify", dir + "/SET"])
         #expect(v.status == 0 && !v.stdout.contains("Instance Number is"), "\(v.stdout)")
     }
+
+    /// Messages name the path the user typed and say what is wrong in words; a typo in a
+    /// command gets a suggestion; a usage error inside a subcommand shows that subcommand.
+    @Test func pathsAndUsageInPlainWords() throws {
+        for (args, expect) in [(["ls", "/nonexistent"], "/nonexistent: no such file or folder"),
+                               (["verify", "/tmp/no_such_\(UUID().uuidString).iso"], "no such file or folder"),
+                               (["unzip", "/tmp/nothing-\(UUID().uuidString).zip", "-o", "/tmp/x"], "no such file"),
+                               (["creat", "x"], "did you mean 'create'?"), (["lss"], "did you mean 'ls'?"),
+                               (["render", "x.dcm", "-o", "y.png", "--window", "nan,4"], "Usage: dicomfs render")] {
+            let r = try CLI.run(args)
+            #expect(r.status == 2, "\(args): \(r.status)")
+            #expect(r.stderr.contains(expect), "\(args): \(r.stderr)")
+            for leak in ["NSPOSIXErrorDomain", "EndOfData(", "Error Domain=", "CocoaError"] {
+                #expect(!r.stderr.contains(leak), "\(args): \(r.stderr)")
+            }
+        }
+        let dir = try External.tempDirectory().path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ls = try CLI.run(["ls", dir])
+        #expect(ls.status == 2 && ls.stderr.contains(dir + ": no DICOMDIR"), "\(ls.stderr)")
+    }
 }

@@ -25,6 +25,7 @@ public enum DICOMDIRReader {
 
     /// Reads `path`: a DICOMDIR file, or a folder holding one.
     public static func read(path: String) throws -> Result {
+        guard FileOps.exists(path) else { throw FileSetError.unusableInput("\(SystemPath.display(path)): no such file or folder") }
         if FileOps.isDirectory(path) { return try read(storage: FolderStorage(root: path)) }
         return try read(storage: FolderStorage(root: directoryName(path)), name: lastComponent(path))
     }

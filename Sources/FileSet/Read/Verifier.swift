@@ -25,6 +25,7 @@ public struct Verifier {
 
     /// Throws only when PATH cannot be read as a file-set at all (no DICOMDIR, not DICOM).
     public func verify(path: String) throws -> Report {
+        guard FileOps.exists(path) else { throw FileSetError.unusableInput("\(SystemPath.display(path)): no such file or folder") }
         if FileOps.isDirectory(path) { return try verify(storage: FolderStorage(root: path)) }
         return try verify(storage: FolderStorage(root: directoryName(path)), dicomdir: lastComponent(path))
     }
