@@ -791,7 +791,7 @@ _dicomfs_request_watch() {
 
 _dicomfs_dump() {
     repeating_flags=()
-    non_repeating_flags=(--json --inline-binary --meta --header-only --full --offsets --lenient --quiet -q --version -h --help)
+    non_repeating_flags=(--json --inline-binary --meta --header-only --full --offsets --strict --quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=()
     __dicomfs_offer_flags_options -1

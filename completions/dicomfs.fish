@@ -69,7 +69,7 @@ function __dicomfs_parse_tokens -S
                 __dicomfs_parse_subcommand 1 'store=' 'out=' 'interval=' 'once' 'version' 'h/help'
             end
         case 'dump'
-            __dicomfs_parse_subcommand -r 1 'json' 'inline-binary' 'meta' 'header-only' 'full' 'offsets' 'lenient' 'q/quiet' 'version' 'h/help'
+            __dicomfs_parse_subcommand -r 1 'json' 'inline-binary' 'meta' 'header-only' 'full' 'offsets' 'strict' 'q/quiet' 'version' 'h/help'
         case 'help'
             __dicomfs_parse_subcommand -r 1 'version'
         end
@@ -334,7 +334,7 @@ complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_option
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs dump" header-only' -l 'header-only' -d 'Stop before Pixel Data and skip large binary values (reads only the header).'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs dump" full' -l 'full' -d 'Do not cut long values.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs dump" offsets' -l 'offsets' -d 'Show each element\'s byte offset.'
-complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs dump" lenient' -l 'lenient' -d 'Read on past odd lengths and VRs that contradict the dictionary, with warnings.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs dump" strict' -l 'strict' -d 'Stop at the first odd length or VR that contradicts the dictionary (exit status 2).'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs dump" q quiet' -l 'quiet' -s 'q' -d 'Do not print warnings.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs dump" version' -l 'version' -d 'Show the version.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs dump" h help' -s 'h' -l 'help' -d 'Show help information.'

@@ -48,10 +48,22 @@ import TestSupport
         // A file with no preamble, no meta: a bare implicit VR data set.
         let bare = dir.appendingPathComponent("bare.dcm")
         try Data([0x10, 0x00, 0x20, 0x00, 0x04, 0x00, 0x00, 0x00] + Array("ID01".utf8)).write(to: bare)
-        let r = try CLI.run(["dump", "--lenient", bare.path])
-        #expect(r.status == 1)
-        #expect(r.stderr.contains("no File Meta Information"))
-        #expect(r.stdout.contains("(0010,0020) LO [ID01]"))
+        // Read on by default (and with the old --lenient); --strict stops at the first.
+        for args in [["dump", bare.path], ["dump", "--lenient", bare.path]] {
+            let r = try CLI.run(args)
+            #expect(r.status == 1)
+            #expect(r.stderr.contains("no File Meta Information"))
+            #expect(r.stdout.contains("(0010,0020) LO [ID01]"))
+        }
+        // An odd value length in a private element (as a real CT has): printed, a warning.
+        var odd = [UInt8](try Data(contentsOf: URL(fileURLWithPath: CLI.sample("mr-knee.dcm"))))
+        odd += [0x09, 0x00, 0x10, 0x00, 0x4C, 0x4F, 0x05, 0x00] + Array("ODDLN".utf8)
+        let oddPath = dir.appendingPathComponent("odd.dcm")
+        try Data(odd).write(to: oddPath)
+        let read = try CLI.run(["dump", oddPath.path])
+        #expect(read.status == 1 && read.stdout.contains("(0009,0010)") && read.stderr.contains("odd"), "\(read.stderr)")
+        let strict = try CLI.run(["dump", "--strict", oddPath.path])
+        #expect(strict.status == 2 && strict.stderr.contains("odd"), "\(strict.stderr)")
     }
 
     @Test func headerOnlyStopsBeforePixelData() throws {

@@ -8,10 +8,11 @@ struct Dump: ParsableCommand {
         Values are decoded per Specific Character Set; long values are cut unless --full. \
         --json prints the PS3.18 DICOM JSON model (one object, or an array for several files); \
         bulk data is left out (with a BulkDataLength member) unless --inline-binary. \
-        Decoding is strict: odd value lengths and VRs that contradict the data dictionary stop \
-        it. A file that cannot be decoded is reported with the byte offset and element where \
-        decoding stopped (exit status 2). With --lenient such irregularities become warnings \
-        and reading goes on (exit status 1 when there were warnings).
+        Decoding reads on past what real files get wrong (odd value lengths, VRs that \
+        contradict the data dictionary, no File Meta Information): everything is printed and \
+        each irregularity is a warning (exit status 1). --strict stops at the first one. A \
+        file that cannot be decoded at all (truncated, a length past its end) is reported with \
+        the byte offset and element where decoding stopped (exit status 2).
         """
     )
 
@@ -36,7 +37,11 @@ struct Dump: ParsableCommand {
     @Flag(help: "Show each element's byte offset.")
     var offsets = false
 
-    @Flag(help: "Read on past odd lengths and VRs that contradict the dictionary, with warnings.")
+    @Flag(help: "Stop at the first odd length or VR that contradicts the dictionary (exit status 2).")
+    var strict = false
+
+    /// The default since real files need it; kept so that scripts using it still run.
+    @Flag(help: .hidden)
     var lenient = false
 
     @Flag(name: .shortAndLong, help: "Do not print warnings.")
@@ -44,7 +49,7 @@ struct Dump: ParsableCommand {
 
     func run() throws {
         var options = headerOnly ? ReadOptions.headerOnly : ReadOptions()
-        options.strict = !lenient
+        options.strict = strict && !lenient
         var failed = false, warned = false
         var jsonObjects: [String] = []
         for path in files {
