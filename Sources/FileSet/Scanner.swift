@@ -69,13 +69,11 @@ public final class ScannedInstance: @unchecked Sendable {
         }
         invalidUID = invalid(studyUID, .study) ?? invalid(seriesUID, .series) ?? invalid(sopInstanceUID, [.sopInstance])
             ?? invalid(sopClassUID, .sopClass)
-        // A first arc other than 0–2 is a warning, not a reason to leave the file out.
-        for (uid, known) in [(studyUID, KnownValid.study), (seriesUID, KnownValid.series), (sopInstanceUID, KnownValid.sopInstance)]
-        where !knownValid.contains(known) {
-            if let uid, let first = uid.utf8.first, first &- 0x30 >= 3 || (uid.utf8.count > 1 && uid.utf8.dropFirst().first != UInt8(ascii: ".")),
-               let w = UIDRegistry.firstArcWarning(uid) {
-                self.warnings.append(ReadWarning(offset: nil, tag: nil, message: w))
-            }
+        // A first arc other than 0–2 is a warning, not a reason to leave the file out (the
+        // study's and series' UIDs are judged once per record by the RecordBuilder).
+        if let first = sopInstanceUID.utf8.first, first &- 0x30 >= 3 || sopInstanceUID.utf8.dropFirst().first.map({ $0 != UInt8(ascii: ".") }) == true,
+           let w = UIDRegistry.firstArcWarning(sopInstanceUID) {
+            self.warnings.append(ReadWarning(offset: nil, tag: .sopInstanceUID, message: w))
         }
         var notes = RecordKeyMaker.Notes()
         let keys = keyMaker.keys(leafType, header: header, path: relativePath, index: 1, notes: &notes)

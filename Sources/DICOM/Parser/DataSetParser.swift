@@ -217,6 +217,24 @@ final class DataSetParser {
                !expected.vrText.contains(vr.rawValue), vr != .UN, dictVR != .UN {
                 throw error(.invalidEncoding, "VR \(vr.rawValue) does not match the dictionary's \(expected.vrText)", at: start, tag)
             }
+            // PS3.5 §6.2.2: the value of a standard element sent as UN is the Implicit VR Little
+            // Endian encoding of its real VR, so it is read as that VR (as pydicom, DCMTK and
+            // dcm4che do): a SOP Instance UID or Series Number is a value, not bulk data.
+            if vr == .UN, !syntax.bigEndian, length != Self.undefinedLength, !tag.isPrivate,
+               let dictVR = DataDictionary.entry(for: tag)?.vr, dictVR != .UN {
+                if dictVR == .SQ {
+                    let valueStart = cursor.pos, n = Int(length)
+                    guard n <= limit - valueStart else {
+                        throw error(.invalidLength, "declared length \(n) exceeds the \(max(limit - valueStart, 0)) bytes left", at: start, tag)
+                    }
+                    let items = try parseSequence(tag: tag, end: valueStart + n, limit: valueStart + n, depth: depth + 1,
+                                                  syntax: .implicitLittle, charset: charset)
+                    cursor.bigEndian = syntax.bigEndian
+                    cursor.seek(valueStart + n)
+                    return DataElement(tag, .SQ, .sequence(items), offset: start, valueOffset: valueStart)
+                }
+                vr = DataDictionary.implicitVR(for: tag, signedPixels: signedPixels)
+            }
         } else {
             vr = DataDictionary.implicitVR(for: tag, signedPixels: signedPixels)
             length = try context(start, tag) { try cursor.u32() }

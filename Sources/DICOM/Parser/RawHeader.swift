@@ -286,6 +286,8 @@ private struct Reader {
             (valueOffset, length) = (at + 8, Int(u16(at + 6)))
         }
         guard length & 1 == 0, valueOffset + length <= fileSize else { return nil }
+        // A standard element sent as UN is read as its dictionary VR by the general reader.
+        if vr == .UN && !tag.isPrivate && DataDictionary.entry(for: tag)?.vr.map({ $0 != .UN }) == true { return nil }
         return RawHeader.Element(tag: tag, vr: vr, offset: at, valueOffset: valueOffset, length: length)
     }
 

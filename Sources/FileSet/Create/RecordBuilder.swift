@@ -155,6 +155,8 @@ final class RecordBuilder {
         }
         let group = parent.child(uid, inst)
         map[uid] = Owned(parent: key, path: inst.relativePath, group: group)
+        // Once per study or series UID, not per file.
+        if let w = UIDRegistry.firstArcWarning(uid) { result.normalized.append("\(inst.relativePath): \(w)") }
         return group
     }
 

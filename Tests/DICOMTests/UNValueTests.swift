@@ -1,0 +1,33 @@
+import DICOM
+import Foundation
+import Samples
+import Testing
+
+/// PS3.5 §6.2.2: a standard element sent as UN (anonymizers and some PACS do) carries the
+/// Implicit VR Little Endian encoding of its real VR; it is read as that VR, values and
+/// sequences alike, as pydicom, DCMTK and dcm4che read it (pydicom's explicit_VR-UN.dcm,
+/// rtdose_rle.dcm).
+@Suite struct UNValueTests {
+    @Test func standardElementsSentAsUNReadAsTheirVR() throws {
+        var ds = try DICOMFile.read(bytes: try SampleFactory.ct(instance: 1)).dataSet
+        let uid = ds.string(.sopInstanceUID) ?? ""
+        var uidBytes = Array(uid.utf8); if uidBytes.count % 2 == 1 { uidBytes.append(0) }
+        ds.set(DataElement(.sopInstanceUID, .UN, bytes: uidBytes))
+        ds.set(DataElement(.seriesNumber, .UN, bytes: Array("7 ".utf8)))
+        // A sequence as UN: one item, implicit VR LE, holding Code Value (0008,0100) "T-A0100".
+        let code = Array("T-A0100 ".utf8)
+        var item: [UInt8] = [0x08, 0x00, 0x00, 0x01] + le32(code.count) + code
+        item = [0xFE, 0xFF, 0x00, 0xE0] + le32(item.count) + item
+        ds.set(DataElement(Tag(0x0008, 0x2218), .UN, bytes: item))   // Anatomic Region Sequence
+        let bytes = try Part10Writer.encode(ds, sopClassUID: ds.string(.sopClassUID) ?? "", sopInstanceUID: uid)
+        let file = try DICOMFile.read(bytes: bytes)
+        #expect(file.dataSet[.sopInstanceUID]?.vr == .UI && file.dataSet.string(.sopInstanceUID) == uid)
+        #expect(file.dataSet[.seriesNumber]?.vr == .IS && file.dataSet.int(.seriesNumber) == 7)
+        let items = try #require(file.dataSet.sequence(Tag(0x0008, 0x2218)))
+        #expect(items.count == 1 && items.first?.string(Tag(0x0008, 0x0100)) == "T-A0100")
+        // The header scan's fast path leaves such files to the general reader.
+        #expect(RawHeader.read(source: MemoryByteSource(bytes)) == nil)
+    }
+
+    func le32(_ n: Int) -> [UInt8] { [UInt8(n & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 24 & 0xFF)] }
+}
