@@ -83,4 +83,40 @@ import TestSupport
         let ls = try CLI.run(["ls", dir])
         #expect(ls.status == 2 && ls.stderr.contains(dir + ": no DICOMDIR"), "\(ls.stderr)")
     }
+
+    /// One bad file no longer stops the disc: --skip-invalid leaves out each file that cannot
+    /// go in (no Study Instance UID, a SOP Instance UID shared with different contents — the
+    /// first in path order stays —, a syntax the profile forbids), lists it with its reason,
+    /// writes the rest and exits 1; without it the refusal names the ways forward.
+    @Test func skipInvalidLeavesOutWhatCannotGoIn() throws {
+        let (dir, source) = try CLI.sampleSource()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var noStudy = try DICOMFile.read(bytes: try SampleFactory.ct(instance: 1)).dataSet
+        _ = noStudy.remove(.studyInstanceUID)
+        let uid1 = UIDGenerator.make()
+        try Data(try Part10Writer.encode(noStudy, sopClassUID: noStudy.string(.sopClassUID) ?? "", sopInstanceUID: uid1))
+            .write(to: URL(fileURLWithPath: source + "/x-nostudy.dcm"))
+        var twin = try DICOMFile.read(bytes: try SampleFactory.ct(instance: 1)).dataSet
+        twin.set(.patientName, .PN, "Other^Contents")
+        try Data(try Part10Writer.encode(twin, sopClassUID: twin.string(.sopClassUID) ?? "", sopInstanceUID: twin.string(.sopInstanceUID) ?? ""))
+            .write(to: URL(fileURLWithPath: source + "/z-twin.dcm"))
+        let implicit = try DICOMFile.read(bytes: try SampleFactory.mr()).dataSet
+        let uid2 = UIDGenerator.make()
+        var moved = implicit
+        moved.set(.sopInstanceUID, .UI, uid2)
+        try Data(try Part10Writer.encode(moved, sopClassUID: moved.string(.sopClassUID) ?? "", sopInstanceUID: uid2, transferSyntax: .implicitVRLittleEndian))
+            .write(to: URL(fileURLWithPath: source + "/y-implicit.dcm"))
+
+        let refused = try CLI.run(["create", source, "-o", dir + "/A"])
+        #expect(refused.status == 1 && refused.stderr.contains("--skip-invalid"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/A"))
+
+        let r = try CLI.run(["create", source, "-o", dir + "/B", "--skip-invalid", "--json"])
+        #expect(r.status == 1, "\(r.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let leftOut = (report["leftOut"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }.sorted()
+        #expect(leftOut == ["x-nostudy.dcm", "y-implicit.dcm", "z-twin.dcm"], "\(report)")
+        #expect(report["instances"] as? Int == 6)
+        #expect(try CLI.run(["verify", dir + "/B"]).status == 0)
+    }
 }

@@ -13,6 +13,10 @@ public struct CreateOptions: Sendable {
     /// Fill missing Type 1 keys with documented, deterministic values instead of failing.
     public var invent = false
     /// Make inconsistencies between instances errors.
+    /// Leave out every file that cannot go in (listed with its reason) instead of refusing.
+    public var skipInvalid = false
+    /// Source paths (relative to the source) not to take in; `skipInvalid` fills it.
+    public var excluded: Set<String> = []
     public var strict = false
     /// The source folder already is the file-set: validate its paths as File IDs, write only the DICOMDIR.
     public var inPlace = false
@@ -56,8 +60,10 @@ public struct CreateReport: Sendable, Codable {
     public var inconsistencies: [String] = []
     public var invented: [String] = []
     public var warnings: [String] = []
+    /// Files `--skip-invalid` left out, each with why; findings (exit status 1).
+    public var leftOut: [Note] = []
 
-    public var hasFindings: Bool { !unusable.isEmpty || !skipped.isEmpty }
+    public var hasFindings: Bool { !unusable.isEmpty || !skipped.isEmpty || !leftOut.isEmpty }
 }
 
 /// A file-set decided but not yet written: which source file becomes which File ID, and the
@@ -139,16 +145,17 @@ public enum FileSetCreator {
         report.dryRun = options.dryRun
         report.skipped = walker.skipped.map { CreateReport.Note(path: $0.path, reason: $0.reason) }
 
-        let total = walker.files.count
-        var errors: [String] = []
+        let files = options.excluded.isEmpty ? walker.files : walker.files.filter { !options.excluded.contains($0) }
+        let total = files.count
+        var errors: [Rejection] = []
         var existingDICOMDIR = false
-        var seen = SeenInstances(capacity: walker.files.count)
+        var seen = SeenInstances(capacity: files.count)
         var lastSyntax: (uid: String, allowed: Bool)?   // the previous file's verdict: files come in runs of one syntax
         var builder: RecordBuilder? = RecordBuilder(profile: options.profile, invent: options.invent)
         var foldSeconds = 0.0
         // Batches are checked and folded into the builder as they come: memory grows with the
         // records, not with the headers of every file.
-        try InstanceScanner(workers: options.workers, profile: options.profile).scan(root: source, files: walker.files,
+        try InstanceScanner(workers: options.workers, profile: options.profile).scan(root: source, files: files,
                                                            progress: { progress?("scanning", $0, total) }) { batch in
             let foldStart = PhaseTimer.now()
             defer { foldSeconds += PhaseTimer.now() - foldStart }
@@ -170,12 +177,12 @@ public enum FileSetCreator {
                     }
                     if lastSyntax?.allowed == false {
                         let name = UIDRegistry.entry(for: inst.transferSyntaxUID)?.name ?? "unknown"
-                        errors.append("\(inst.relativePath): transfer syntax \(inst.transferSyntaxUID) (\(name)) is not allowed by \(options.profile.name); dicomfs does not transcode")
+                        errors.append(Rejection(inst.relativePath, "\(inst.relativePath): transfer syntax \(inst.transferSyntaxUID) (\(name)) is not allowed by \(options.profile.name); dicomfs does not transcode"))
                     }
                     if options.inPlace && !FileID.isValid(path: inst.relativePath) {
                         let violations = FileID.violations(of: pathComponents(inst.relativePath))
                         if !violations.isEmpty {
-                            errors.append("\(inst.relativePath): not a valid File ID: " + violations.map(\.description).joined(separator: "; "))
+                            errors.append(Rejection(inst.relativePath, "\(inst.relativePath): not a valid File ID: " + violations.map(\.description).joined(separator: "; ")))
                         }
                     }
                     builder?.add(inst)
@@ -196,11 +203,30 @@ public enum FileSetCreator {
         errors += built.errors
         report.invented = built.invented
         report.warnings += built.normalized
-        if options.strict { errors += built.inconsistencies } else { report.inconsistencies = built.inconsistencies }
-        if built.leaves.isEmpty && errors.isEmpty {
+        if options.strict { errors += built.inconsistencies.map { Rejection(nil, $0) } } else { report.inconsistencies = built.inconsistencies }
+        if !errors.isEmpty {
+            // --skip-invalid: the files named are left out and the rest staged again (a file
+            // left out can take no other with it: the checks are per file, the first of a
+            // duplicated UID stays).
+            let offenders = Set(errors.compactMap(\.path))
+            if options.skipInvalid, errors.allSatisfy({ $0.path != nil }), offenders.isDisjoint(with: options.excluded) {
+                var again = options
+                again.excluded.formUnion(offenders)
+                var staged = try stage(source: source, options: again, progress: progress)
+                var reasons: [String: [String]] = [:]
+                for e in errors {
+                    let m = e.message.hasPrefix(e.path! + ": ") ? String(e.message.dropFirst(e.path!.count + 2)) : e.message
+                    reasons[e.path!, default: []].append(m)
+                }
+                staged.report.leftOut = report.leftOut + reasons.keys.sorted().map { CreateReport.Note(path: $0, reason: reasons[$0]!.joined(separator: "; ")) }
+                    + staged.report.leftOut.filter { n in reasons[n.path] == nil }
+                return staged
+            }
+            throw FileSetError.rejected(errors.map(\.message) + remedies(errors, options: options))
+        }
+        if built.leaves.isEmpty {
             throw FileSetError.unusableInput("\(source): no usable DICOM Part 10 files found (PS3.11 does not allow a DICOMDIR without records)")
         }
-        guard errors.isEmpty else { throw FileSetError.rejected(errors) }
 
         // File IDs: the paths themselves in place, a generated layout otherwise.
         var copies: [(fileID: FileID, source: String)] = []
@@ -310,7 +336,7 @@ public enum FileSetCreator {
     /// copy is left out and reported; different contents under one UID are an error. False
     /// when the earlier file's UID only shares a hash with this one: not a duplicate.
     private static func checkDuplicate(_ inst: ScannedInstance, first: (path: String, size: Int), source: String,
-                                       report: inout CreateReport, errors: inout [String]) throws -> Bool {
+                                       report: inout CreateReport, errors: inout [Rejection]) throws -> Bool {
         let same = try inst.size == first.size
             && FileOps.readAll(source + "/" + inst.relativePath) == FileOps.readAll(source + "/" + first.path)
         if same {
@@ -318,8 +344,22 @@ public enum FileSetCreator {
             return true
         }
         guard SeenInstances.sopInstanceUID(ofFile: source + "/" + first.path) == inst.sopInstanceUID else { return false }
-        errors.append("\(first.path) and \(inst.relativePath) have the same SOP Instance UID \(inst.sopInstanceUID) but different contents")
+        // The first in path order stays; the later file is the one to leave out.
+        errors.append(Rejection(inst.relativePath, "\(first.path) and \(inst.relativePath) have the same SOP Instance UID \(inst.sopInstanceUID) but different contents"))
         return true
+    }
+
+    /// The ways forward a refusal names: leaving the files out, inventing what is missing, a
+    /// profile that allows every syntax found.
+    static func remedies(_ errors: [Rejection], options: CreateOptions) -> [String] {
+        var out: [String] = []
+        if errors.contains(where: { $0.path != nil }) {
+            out.append("--skip-invalid leaves the \(Set(errors.compactMap(\.path)).count) file(s) named above out and writes the rest")
+        }
+        if !options.invent && errors.contains(where: { $0.message.contains("--invent fills it") }) {
+            out.append("--invent fills the missing Type 1 keys with documented values")
+        }
+        return out.isEmpty ? [] : ["ways forward: " + out.joined(separator: "; ")]
     }
 
     /// A File ID for the descriptor from its name: "readme.txt" → README.

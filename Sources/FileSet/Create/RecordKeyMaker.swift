@@ -10,7 +10,7 @@ struct RecordKeyMaker: Sendable {
     let invent: Bool
 
     struct Notes {
-        var errors: [String] = []
+        var errors: [Rejection] = []
         var invented: [String] = []
         /// Key values rewritten to a standard form or length (see KeyValues).
         var normalized: [String] = []
@@ -32,7 +32,7 @@ struct RecordKeyMaker: Sendable {
         for spec in specs {
             if let e = h[spec.tag], hasValue(e) {
                 if e.vr == .UI, let uid = h.string(spec.tag), !UIDRegistry.isValid(uid) {
-                    notes.errors.append("\(path): \(spec.tag) \(DataDictionary.keyword(for: spec.tag)) \"\(uid)\" is not a valid UID (PS3.5 §9.1)")
+                    notes.errors.append(Rejection(path, "\(path): \(spec.tag) \(DataDictionary.keyword(for: spec.tag)) \"\(uid)\" is not a valid UID (PS3.5 §9.1)"))
                     continue
                 }
                 let (value, note) = KeyValues.normalize(e, in: h)
@@ -51,7 +51,7 @@ struct RecordKeyMaker: Sendable {
                     notes.invented.append("\(path): \(DataDictionary.keyword(for: spec.tag)) = \(value.bytes.map { String(decoding: $0, as: UTF8.self).trimmingTrailingSpaces } ?? "") for the \(type.rawValue) record")
                 } else {
                     let table = RecordKeys.tableName(type)
-                    notes.errors.append("\(path): missing Type 1 key \(spec.tag) \(DataDictionary.keyword(for: spec.tag)) for the \(type.rawValue) record (PS3.3 \(table))\(invent ? "; it cannot be invented" : "; --invent fills it")")
+                    notes.errors.append(Rejection(path, "\(path): missing Type 1 key \(spec.tag) \(DataDictionary.keyword(for: spec.tag)) for the \(type.rawValue) record (PS3.3 \(table))\(invent ? "; it cannot be invented" : "; --invent fills it")"))
                 }
             }
         }

@@ -7,6 +7,10 @@ public struct UpdateOptions: Sendable {
     public var strict = false
     /// Leave out instances whose SOP Instance UID the file-set already holds, instead of refusing.
     public var skipExisting = false
+    /// Leave out every file that cannot go in (listed with its reason) instead of refusing.
+    public var skipInvalid = false
+    /// Input files (absolute, or as given) not to take in; `skipInvalid` fills it.
+    public var excluded: Set<String> = []
     public var dryRun = false
     public var workers = max(1, min(8, sysconfCores()))
 
@@ -29,9 +33,11 @@ public struct UpdateReport: Sendable, Codable {
     public var warnings: [String] = []
     /// What else the update did to the set (web content regenerated or dropped).
     public var notes: [String] = []
+    /// Files `--skip-invalid` left out, each with why; findings (exit status 1).
+    public var leftOut: [CreateReport.Note] = []
     /// True when the update found nothing to change (everything to add was there already).
     public var nothingToDo = false
-    public var hasFindings: Bool { !unusable.isEmpty }
+    public var hasFindings: Bool { !unusable.isEmpty || !leftOut.isEmpty }
 }
 
 /// Which instances `remove` takes out: any that matches one of the values.
@@ -105,12 +111,13 @@ public enum FileSetUpdater {
         for r in dir.allRecords { if let uid = r.reference?.sopInstanceUID { existingSOP.insert(uid) } }
 
         // Scan the inputs as create does, and check them the same way.
-        var errors: [String] = []
+        var errors: [Rejection] = []
         var seen: [String: (path: String, size: Int)] = [:]
         let builder = RecordBuilder(profile: options.profile, invent: options.invent)
         var sources: [ObjectIdentifier: String] = [:]
         var pending: [ScannedInstance] = []
-        for (base, files) in try collect(inputs) {
+        for (base, all) in try collect(inputs) {
+            let files = options.excluded.isEmpty ? all : all.filter { !options.excluded.contains(base + "/" + $0) }
             InstanceScanner(workers: options.workers, profile: options.profile).scan(root: base, files: files) { batch in
                 for r in batch {
                     switch r {
@@ -118,18 +125,18 @@ public enum FileSetUpdater {
                         if inst.sopClassUID == DICOMDIR.sopClassUID { continue }
                         if existingSOP.contains(inst.sopInstanceUID) {
                             if options.skipExisting { report.skippedExisting.append(base + "/" + inst.relativePath) } else {
-                                errors.append("\(base)/\(inst.relativePath): SOP Instance UID \(inst.sopInstanceUID) is already in the file-set (--skip-existing leaves such files out)")
+                                errors.append(Rejection(base + "/" + inst.relativePath, "\(base)/\(inst.relativePath): SOP Instance UID \(inst.sopInstanceUID) is already in the file-set (--skip-existing leaves such files out)"))
                             }
                             continue
                         }
                         if let first = seen[inst.sopInstanceUID] {
-                            errors.append("\(first.path) and \(base)/\(inst.relativePath) have the same SOP Instance UID \(inst.sopInstanceUID)")
+                            errors.append(Rejection(base + "/" + inst.relativePath, "\(first.path) and \(base)/\(inst.relativePath) have the same SOP Instance UID \(inst.sopInstanceUID)"))
                             continue
                         }
                         inst.relativePath = base + "/" + inst.relativePath   // absolute from here on
                         seen[inst.sopInstanceUID] = (inst.relativePath, inst.size)
                         if !options.profile.allows(transferSyntax: inst.transferSyntaxUID) {
-                            errors.append("\(inst.relativePath): transfer syntax \(inst.transferSyntaxUID) is not allowed by \(options.profile.name); dicomfs does not transcode")
+                            errors.append(Rejection(inst.relativePath, "\(inst.relativePath): transfer syntax \(inst.transferSyntaxUID) is not allowed by \(options.profile.name); dicomfs does not transcode"))
                         }
                         for w in inst.warnings { report.warnings.append("\(inst.relativePath): \(w)") }
                         pending.append(inst)
@@ -155,23 +162,40 @@ public enum FileSetUpdater {
             for s in p.children {
                 let suid = s.keys.string(.studyInstanceUID) ?? ""
                 guard let es = studies[suid] else {
-                    if studyParent[suid] != nil { errors.append("study \(suid) is already in the file-set under another patient") }
+                    if studyParent[suid] != nil { errors.append(Rejection(nil, "study \(suid) is already in the file-set under another patient")) }
                     existing.children.append(s)
                     continue
                 }
-                if studyParent[suid] != pid { errors.append("study \(suid) is in the file-set under Patient ID \(studyParent[suid] ?? "?"), not \(pid)"); continue }
+                if studyParent[suid] != pid { errors.append(Rejection(nil, "study \(suid) is in the file-set under Patient ID \(studyParent[suid] ?? "?"), not \(pid)")); continue }
                 inconsistencies += differences(es, s, RecordBuilder.studyChecked, "study \(suid)")
                 for r in s.children {
                     let ruid = r.keys.string(.seriesInstanceUID) ?? ""
                     guard let er = series[ruid] else { es.children.append(r); continue }
-                    if seriesParent[ruid] != suid { errors.append("series \(ruid) is in the file-set under study \(seriesParent[ruid] ?? "?"), not \(suid)"); continue }
+                    if seriesParent[ruid] != suid { errors.append(Rejection(nil, "series \(ruid) is in the file-set under study \(seriesParent[ruid] ?? "?"), not \(suid)")); continue }
                     inconsistencies += differences(er, r, RecordBuilder.seriesChecked, "series \(ruid)")
                     er.children += r.children
                 }
             }
         }
-        if options.strict { errors += inconsistencies } else { report.inconsistencies = inconsistencies }
-        guard errors.isEmpty else { throw FileSetError.rejected(errors) }
+        if options.strict { errors += inconsistencies.map { Rejection(nil, $0) } } else { report.inconsistencies = inconsistencies }
+        if !errors.isEmpty {
+            // --skip-invalid: the files named are left out and the rest staged again.
+            let offenders = Set(errors.compactMap(\.path))
+            if options.skipInvalid, errors.allSatisfy({ $0.path != nil }), offenders.isDisjoint(with: options.excluded) {
+                var again = options
+                again.excluded.formUnion(offenders)
+                var staged = try stageAdd(to: storage, inputs: inputs, options: again)
+                var reasons: [String: [String]] = [:]
+                for e in errors {
+                    let m = e.message.hasPrefix(e.path! + ": ") ? String(e.message.dropFirst(e.path!.count + 2)) : e.message
+                    reasons[e.path!, default: []].append(m)
+                }
+                staged.report.leftOut = reasons.keys.sorted().map { CreateReport.Note(path: $0, reason: reasons[$0]!.joined(separator: "; ")) }
+                    + staged.report.leftOut.filter { n in reasons[n.path] == nil }
+                return staged
+            }
+            throw FileSetError.rejected(errors.map(\.message) + FileSetCreator.remedies(errors, options: CreateOptions()))
+        }
         guard !built.leaves.isEmpty else {
             // Everything asked for is there already: nothing to do is success, said plainly.
             if options.skipExisting && !report.skippedExisting.isEmpty && report.unusable.isEmpty {

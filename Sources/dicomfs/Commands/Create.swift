@@ -82,6 +82,9 @@ struct Create: ParsableCommand {
     @Flag(help: "Fill missing Type 1 keys with documented, deterministic values (each is reported).")
     var invent = false
 
+    @Flag(help: "Leave out every file that cannot go in (each listed with its reason) and write the rest; exit status 1.")
+    var skipInvalid = false
+
     @Flag(help: "Make inconsistencies between instances (same patient or study, different attributes) errors.")
     var strict = false
 
@@ -109,6 +112,7 @@ struct Create: ParsableCommand {
         options.descriptorPath = descriptor
         options.descriptorCharacterSet = descriptorCharset
         options.invent = invent
+        options.skipInvalid = skipInvalid
         options.strict = strict
         options.inPlace = inPlace
         options.replaceExistingDICOMDIR = force
@@ -193,6 +197,7 @@ enum CreateSummary {
         out += "  Records:      " + names.map { "\($0) \(r.records[$0] ?? 0)" }.joined(separator: ", ") + "\n"
         section(&out, "Not DICOM, left out", r.nonDICOM.map { "\($0.path): \($0.reason)" })
         section(&out, "Unusable DICOM files, left out", r.unusable.map { "\($0.path): \($0.reason)" })
+        section(&out, "Left out (--skip-invalid)", r.leftOut.map { "\($0.path): \($0.reason)" })
         section(&out, "Not followed", r.skipped.map { "\($0.path): \($0.reason)" })
         section(&out, "Duplicates", r.duplicates)
         section(&out, "Inconsistencies (--strict makes them errors)", r.inconsistencies)

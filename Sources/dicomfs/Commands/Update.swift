@@ -68,6 +68,9 @@ struct Add: ParsableCommand {
     @Flag(help: "Fill missing Type 1 keys (as create --invent).")
     var invent = false
 
+    @Flag(help: "Leave out every file that cannot go in (each listed with its reason) and add the rest; exit status 1.")
+    var skipInvalid = false
+
     @Flag(help: "Make inconsistencies with the file-set's records errors.")
     var strict = false
 
@@ -78,6 +81,7 @@ struct Add: ParsableCommand {
         options.profile = profile
         options.skipExisting = skipExisting
         options.invent = invent
+        options.skipInvalid = skipInvalid
         options.strict = strict
         options.dryRun = flags.dryRun
         let bar = ProgressBar()
@@ -169,6 +173,7 @@ enum UpdateSummary {
                                ("Left by an interrupted update, cleaned up", r.recovered),
                                ("Not DICOM, left out", r.nonDICOM.map { "\($0.path): \($0.reason)" }),
                                ("Unusable DICOM files, left out", r.unusable.map { "\($0.path): \($0.reason)" }),
+                               ("Left out (--skip-invalid)", r.leftOut.map { "\($0.path): \($0.reason)" }),
                                ("Inconsistencies (--strict makes them errors)", r.inconsistencies),
                                ("Invented values", r.invented), ("Warnings", r.warnings), ("Notes", r.notes)] where !lines.isEmpty {
             out += "  \(title): \(lines.count)\n" + lines.prefix(50).map { "    \($0)\n" }.joined()
