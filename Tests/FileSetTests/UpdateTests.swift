@@ -51,7 +51,9 @@ import TestSupport
         #expect(throws: FileSetError.self) { try FileSetUpdater.add(fileSet: fs, inputs: [src], options: UpdateOptions()) }
         var options = UpdateOptions()
         options.skipExisting = true
-        #expect(throws: FileSetError.self) { try FileSetUpdater.add(fileSet: fs, inputs: [src], options: options) }  // nothing left to add
+        // Nothing left to add: success that says so, nothing written.
+        let none = try FileSetUpdater.add(fileSet: fs, inputs: [src], options: options)
+        #expect(none.nothingToDo && none.added.isEmpty && none.notes.contains { $0.contains("all 6 instances") })
         try Folders.write(try newCT(4, uid: "1.2.826.0.1.3680043.10.543.78"), "new.dcm", in: src)
         let r = try FileSetUpdater.add(fileSet: fs, inputs: [src], options: options)
         #expect(r.added.count == 1 && r.skippedExisting.count == 6)
