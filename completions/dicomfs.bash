@@ -186,7 +186,7 @@ _dicomfs() {
 
 _dicomfs_create() {
     repeating_flags=()
-    non_repeating_flags=(--joliet --no-rock-ridge --no-md5 --in-place --force --icons --series-icons --web --viewer --readme-descriptor --invent --strict --dry-run --json --version -h --help)
+    non_repeating_flags=(--joliet --no-rock-ridge --no-md5 --in-place --force --icons --series-icons --web --viewer --readme-descriptor --invent --skip-invalid --strict --dry-run --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--output -o --iso --media --capacity --profile --fileset-id --fileset-uid --descriptor --descriptor-charset --icon-size)
     __dicomfs_offer_flags_options 1
@@ -295,7 +295,7 @@ _dicomfs_verify() {
 
 _dicomfs_add() {
     repeating_flags=()
-    non_repeating_flags=(--skip-existing --invent --strict --dry-run --json --no-web --version -h --help)
+    non_repeating_flags=(--skip-existing --invent --skip-invalid --strict --dry-run --json --no-web --version -h --help)
     repeating_options=()
     non_repeating_options=(--media --profile)
     __dicomfs_offer_flags_options -1

@@ -119,4 +119,31 @@ import TestSupport
         #expect(report["instances"] as? Int == 6)
         #expect(try CLI.run(["verify", dir + "/B"]).status == 0)
     }
+
+    /// add without --profile takes the narrowest profile every instance of the set already
+    /// satisfies: JPEG Baseline goes into a set that holds JPEG Baseline (STD-GEN-DVD-JPEG).
+    @Test(.enabled(if: External.hasPydicom, "needs pydicom's JPEG test file"))
+    func addUsesTheSetsProfile() throws {
+        let dir = try External.tempDirectory().path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let made = try External.python("""
+        import sys, pydicom
+        from pydicom.data import get_testdata_file
+        from pydicom.uid import generate_uid
+        ds = pydicom.dcmread(get_testdata_file("SC_rgb_jpeg_dcmtk.dcm"))
+        for name in ("first", "second"):
+            ds.SOPInstanceUID = generate_uid(); ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+            ds.save_as(sys.argv[1] + "/" + name + ".dcm")
+        """, [dir])
+        try #require(made.status == 0, "\(made.stderr)")
+        try FileManager.default.createDirectory(atPath: dir + "/src", withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: dir + "/first.dcm", toPath: dir + "/src/first.dcm")
+        let c = try CLI.run(["create", dir + "/src", "-o", dir + "/SET", "--profile", "STD-GEN-DVD-JPEG", "--invent"])
+        try #require(c.status == 0, "\(c.stdout)\(c.stderr)")
+        let a = try CLI.run(["add", dir + "/SET", dir + "/second.dcm", "--invent"])
+        #expect(a.status == 0, "\(a.stdout)\(a.stderr)")
+        #expect(a.stdout.contains("profile STD-GEN-DVD-JPEG"), "\(a.stdout)")
+        let refused = try CLI.run(["add", dir + "/SET", dir + "/second.dcm", "--profile", "STD-GEN-CD"])
+        #expect(refused.status != 0)
+    }
 }

@@ -1,8 +1,9 @@
 import DICOM
 
 public struct UpdateOptions: Sendable {
-    /// Profile the added files' transfer syntaxes are checked against.
-    public var profile: ApplicationProfile = .stdGenCD
+    /// Profile the added files' transfer syntaxes are checked against; nil: the narrowest
+    /// PS3.11 profile every instance already in the set satisfies (`inferredProfile`).
+    public var profile: ApplicationProfile?
     public var invent = false
     public var strict = false
     /// Leave out instances whose SOP Instance UID the file-set already holds, instead of refusing.
@@ -113,12 +114,16 @@ public enum FileSetUpdater {
         // Scan the inputs as create does, and check them the same way.
         var errors: [Rejection] = []
         var seen: [String: (path: String, size: Int)] = [:]
-        let builder = RecordBuilder(profile: options.profile, invent: options.invent)
+        let profile = options.profile ?? Self.inferredProfile(dir)
+        if options.profile == nil {
+            report.notes.append("profile \(profile.name): the narrowest PS3.11 profile that every instance already in the file-set satisfies (--profile chooses another)")
+        }
+        let builder = RecordBuilder(profile: profile, invent: options.invent)
         var sources: [ObjectIdentifier: String] = [:]
         var pending: [ScannedInstance] = []
         for (base, all) in try collect(inputs) {
             let files = options.excluded.isEmpty ? all : all.filter { !options.excluded.contains(base + "/" + $0) }
-            InstanceScanner(workers: options.workers, profile: options.profile).scan(root: base, files: files) { batch in
+            InstanceScanner(workers: options.workers, profile: profile).scan(root: base, files: files) { batch in
                 for r in batch {
                     switch r {
                     case .instance(let inst):
@@ -135,8 +140,8 @@ public enum FileSetUpdater {
                         }
                         inst.relativePath = base + "/" + inst.relativePath   // absolute from here on
                         seen[inst.sopInstanceUID] = (inst.relativePath, inst.size)
-                        if !options.profile.allows(transferSyntax: inst.transferSyntaxUID) {
-                            errors.append(Rejection(inst.relativePath, "\(inst.relativePath): transfer syntax \(inst.transferSyntaxUID) is not allowed by \(options.profile.name); dicomfs does not transcode"))
+                        if !profile.allows(transferSyntax: inst.transferSyntaxUID) {
+                            errors.append(Rejection(inst.relativePath, "\(inst.relativePath): transfer syntax \(inst.transferSyntaxUID) is not allowed by \(profile.name); dicomfs does not transcode"))
                         }
                         for w in inst.warnings { report.warnings.append("\(inst.relativePath): \(w)") }
                         pending.append(inst)
@@ -285,6 +290,13 @@ public enum FileSetUpdater {
         FileOps.syncDirectory(root)
         Journal.remove(in: root)
         return report
+    }
+
+    /// The first profile, narrowest first (STD-GEN-CD, the DVD, USB and BD ones, MIME),
+    /// whose transfer syntaxes hold every instance the set already references.
+    public static func inferredProfile(_ dir: DICOMDIR) -> ApplicationProfile {
+        let syntaxes = Set(dir.allRecords.compactMap { $0.reference?.transferSyntaxUID })
+        return ApplicationProfile.all.first { p in syntaxes.allSatisfy { p.allows(transferSyntax: $0) } } ?? .stdGenCD
     }
 
     // MARK: Shared

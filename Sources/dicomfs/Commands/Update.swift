@@ -59,8 +59,8 @@ struct Add: ParsableCommand {
     @Option(name: .customLong("media"), help: "Append a session to this disc image or drive instead of updating a folder.", completion: .file())
     var disc: String?
 
-    @Option(help: "PS3.11 profile the added files are checked against.")
-    var profile: ApplicationProfile = .stdGenCD
+    @Option(help: "PS3.11 profile the added files are checked against (default: the narrowest one every instance in the set satisfies).")
+    var profile: ApplicationProfile?
 
     @Flag(help: "Leave out files whose SOP Instance UID the file-set already holds, instead of refusing.")
     var skipExisting = false
