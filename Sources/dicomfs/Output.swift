@@ -16,19 +16,51 @@ enum Output {
     }
 }
 
-/// A one-line progress bar on stderr, only when stderr is a terminal.
+/// A one-line progress bar on stderr, only when stderr is a terminal (quiet in pipes, logs
+/// and CI): the phase by name ("scanning 4,864 of 4,898"), an ETA once the phase has run for
+/// a few seconds, the rest of the line cleared each time (no stale characters), at most ten
+/// redraws a second.
 final class ProgressBar: @unchecked Sendable {
     private let enabled = isatty(2) == 1
     private let lock = NSLock()
     private var shown = false
+    private var phase = ""
+    private var phaseStart = 0.0
+    private var lastDraw = 0.0
+
+    private static func now() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return out
+    }
 
     func update(_ stage: String, _ done: Int, _ total: Int) {
         guard enabled, total > 0 else { return }
         lock.lock(); defer { lock.unlock() }
-        let width = 30
-        let filled = min(width, done * width / total)
+        let t = Self.now()
+        if stage != phase { phase = stage; phaseStart = t; lastDraw = 0 }
+        guard t - lastDraw >= 0.1 || done >= total else { return }
+        lastDraw = t
+        let width = 24
+        let filled = min(width, max(0, done) * width / total)
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        FileHandle.standardErrorRaw("\r\(stage) [\(bar)] \(done)/\(total)")
+        var text = "\r\(stage) \(Self.grouped(min(done, total))) of \(Self.grouped(total)) [\(bar)]"
+        let elapsed = t - phaseStart
+        if elapsed >= 3, done > 0, done < total {
+            let left = Int(elapsed / Double(done) * Double(total - done))
+            text += String(format: " ETA %d:%02d", left / 60, left % 60)
+        }
+        FileHandle.standardErrorRaw(text + "\u{1B}[K")
         shown = true
     }
 
@@ -41,7 +73,7 @@ final class ProgressBar: @unchecked Sendable {
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         let rate = seconds > 0 ? Double(done) / seconds : 0
         let eta = rate > 0 ? Int(Double(total - done) / rate) : 0
-        let text = String(format: "\r%@ [%@] %3d%% %6.1f MB/s ETA %d:%02d", stage, bar, Int(done * 100 / total), rate / 1e6, eta / 60, eta % 60)
+        let text = String(format: "\r%@ [%@] %3d%% %6.1f MB/s ETA %d:%02d\u{1B}[K", stage, bar, Int(done * 100 / total), rate / 1e6, eta / 60, eta % 60)
         FileHandle.standardErrorRaw(text)
         shown = true
     }
