@@ -13,6 +13,8 @@ public enum DICOMDIRReader {
         public var inactiveFileIDs: [FileID] = []
         /// The DICOMDIR as read, for checks that need its meta information or elements.
         public var file: DICOMFile
+        /// Its name in the storage ("DICOMDIR", or "dicomdir" on a disc shown in lower case).
+        public var name = "DICOMDIR"
 
         public init(dicomdir: DICOMDIR, findings: [Finding], inactiveRecords: Int, inactiveFileIDs: [FileID], file: DICOMFile) {
             self.dicomdir = dicomdir
@@ -32,8 +34,18 @@ public enum DICOMDIRReader {
 
     /// Reads the DICOMDIR at the root of `storage` (a folder, a disc image, a drive).
     public static func read(storage: FileSetStorage, name: String = "DICOMDIR") throws -> Result {
-        guard storage.fileExists(name) else {
-            throw FileSetError.unusableInput("\(storage.location): no DICOMDIR (a file-set has one, at its root)")
+        var name = name
+        var found: [Finding] = []
+        if !storage.fileExists(name) {
+            // A disc mounted without Rock Ridge (or read through Joliet) shows "dicomdir": found
+            // the way referenced files are, with a warning.
+            guard name == "DICOMDIR", let other = storage.entries(of: "").first(where: { $0.uppercased() == "DICOMDIR" }),
+                  storage.fileExists(other) else {
+                throw FileSetError.unusableInput("\(storage.location): no DICOMDIR (a file-set has one, at its root)")
+            }
+            found.append(Finding(.warning, .referenceCase, other, file: other,
+                                 "the DICOMDIR is found only as \"\(other)\" (case differs, common on discs mounted on Linux)"))
+            name = other
         }
         let file: DICOMFile
         do {
@@ -41,7 +53,10 @@ public enum DICOMDIRReader {
         } catch {
             throw FileSetError.unusableInput("\(error)")
         }
-        return try read(file)
+        var result = try read(file)
+        result.findings = found + result.findings
+        result.name = name
+        return result
     }
 
     public static func read(_ file: DICOMFile) throws -> Result {
@@ -99,10 +114,13 @@ public enum DICOMDIRReader {
             return out
         }
 
-        let first = ds.int(.offsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity) ?? 0
+        let declaredFirst = ds.int(.offsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity)
+        let first = declaredFirst ?? 0
         var roots = first == 0 && items.isEmpty ? [] : chain(from: first, parent: nil, depth: 0)
         if first == 0 && !items.isEmpty {
-            findings.append(Finding(.error, .rootMissing, "DICOMDIR", file: "DICOMDIR", tag: Tag(0x0004, 0x1200), "(0004,1200) is 0 but there are \(items.count) records"))
+            let what = declaredFirst == nil ? "(0004,1200) Offset of the First Directory Record of the Root Directory Entity is missing"
+                : "(0004,1200) is 0"
+            findings.append(Finding(.error, .rootMissing, "DICOMDIR", file: "DICOMDIR", tag: Tag(0x0004, 0x1200), "\(what) but there are \(items.count) records"))
         }
         if let last = ds.int(.offsetOfTheLastDirectoryRecordOfTheRootDirectoryEntity), let lastRoot = lastRootOffset(first, nodes, byOffset),
            last != lastRoot {

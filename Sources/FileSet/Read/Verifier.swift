@@ -110,7 +110,7 @@ public struct Verifier {
             let folder = (storage as? FolderStorage)?.root
             let journaled = Set(folder.flatMap { Journal.read(in: $0) }?.paths.map { $0.uppercased() } ?? [])
             let inactive = Set(read.inactiveFileIDs.map { asciiUppercased($0.path) })
-            let unreferenced = files.filter { $0 != dicomdir && referenced[asciiUppercased($0)] == nil }
+            let unreferenced = files.filter { $0 != read.name && referenced[asciiUppercased($0)] == nil }
             findings += parallelMap(unreferenced.count, workers: workers) { i -> Finding in
                 let rel = unreferenced[i]
                 if FileOps.isStagingPath(rel) {

@@ -65,6 +65,8 @@ struct List: ParsableCommand {
         } else {
             Output.text(ListingText.render(result.dicomdir, roots: roots))
         }
+        // The one exit-status rule: errors found make it 1, even when what could be read was listed.
+        if result.findings.contains(where: { $0.severity == .error }) { throw ExitCode(Exit.findings) }
     }
 }
 

@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Discs received from elsewhere: read as other readers read them, and judged by one
+/// exit-status rule.
+@Suite struct ReceivedDiscTests {
+    func set() throws -> (dir: String, set: String) {
+        let (dir, source) = try CLI.sampleSource()
+        let set = dir + "/SET"
+        try #require(try CLI.run(["create", source, "-o", set]).status == 0)
+        return (dir, set)
+    }
+
+    /// A disc mounted without Rock Ridge shows "dicomdir": found, with a warning.
+    @Test func lowerCaseDICOMDIRIsFound() throws {
+        let (dir, set) = try set()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.moveItem(atPath: set + "/DICOMDIR", toPath: set + "/dicomdir")
+        let l = try CLI.run(["ls", set, "--flat", "--json"])
+        #expect(l.status == 0 && l.stderr.contains("found only as \"dicomdir\""), "\(l.stderr)")
+        #expect(l.stdout.components(separatedBy: "sopInstanceUID").count - 1 == 6)
+        let v = try CLI.run(["verify", set, "--json"])
+        #expect(v.status == 0, "\(v.stdout)")
+        #expect(v.stdout.contains("\"reference.case\""))
+    }
+
+    /// `ls` that prints an error finding exits 1; an absent (0004,1200) is called missing.
+    @Test func lsWithErrorsExits1AndMissingIsMissing() throws {
+        let (dir, set) = try set()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: set + "/DICOMDIR")))
+        // (0004,1200) UL → an unknown private-looking tag (0004,1201) in place: it is gone.
+        let tag: [UInt8] = [0x04, 0x00, 0x00, 0x12, 0x55, 0x4C]
+        let at = try #require((0...(bytes.count - 6)).first { bytes[$0..<($0 + 6)].elementsEqual(tag) })
+        bytes[at + 2] = 0x01
+        try Data(bytes).write(to: URL(fileURLWithPath: set + "/DICOMDIR"))
+        let l = try CLI.run(["ls", set])
+        #expect(l.status == 1, "\(l.stderr)")
+        #expect(l.stderr.contains("(0004,1200) Offset of the First Directory Record of the Root Directory Entity is missing"), "\(l.stderr)")
+        #expect(try CLI.run(["ls", set + "/DICOM"]).status == 2)
+        #expect(try CLI.run(["verify", set]).status == 1)
+    }
+}
