@@ -320,19 +320,19 @@ public struct InstanceScanner: Sendable {
         } else {
             raw = RawHeader.read(path: root + "/" + relative)
         }
-        let path = root + "/" + relative
         // What verify checks of the whole file (nothing but elements after Pixel Data, native
-        // pixels of the right length), create checks too: ReferencedFileRules.
-        let open = { () throws -> ByteSource in try FileByteSource(path: path) }
+        // pixels of the right length), create checks too: ReferencedFileRules. (The path is
+        // made only when a file needs a second read or a message.)
         if let raw {
             defer { raw.recycle() }
             if let found = fromRawHeader(raw, relative: relative, levels: levels, keyMaker: keyMaker) {
-                if case .instance = found, let problem = ReferencedFileRules.problem(raw, open: open) {
-                    return .unusable(path: relative, reason: "\(SystemPath.display(path)): \(problem)")
+                if case .instance = found, let problem = ReferencedFileRules.problem(raw, root: root, relative: relative) {
+                    return .unusable(path: relative, reason: "\(SystemPath.display(root + "/" + relative)): \(problem)")
                 }
                 return found
             }
         }
+        let path = root + "/" + relative
         let file: DICOMFile
         do {
             file = try DICOMFile.read(path: path, options: options)
@@ -353,7 +353,7 @@ public struct InstanceScanner: Sendable {
               let sopInstance = nonEmpty(ds.string(.sopInstanceUID)) ?? nonEmpty(file.meta.string(.mediaStorageSOPInstanceUID)) else {
             return .unusable(path: relative, reason: "\(path): no SOP Class UID or SOP Instance UID")
         }
-        if let problem = ReferencedFileRules.problem(open: open) {
+        if let problem = ReferencedFileRules.problem(open: { try FileByteSource(path: path) }) {
             return .unusable(path: relative, reason: problem.hasPrefix(path) ? problem : "\(SystemPath.display(path)): \(problem)")
         }
         let warnings = file.warnings + metaWarnings(nonEmpty(file.meta.string(.mediaStorageSOPInstanceUID)), sopInstance)

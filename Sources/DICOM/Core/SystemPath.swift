@@ -15,7 +15,9 @@ public enum SystemPath {
 
     /// A name or path as the kernel gave it (readdir, argv).
     public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        // The common case: valid UTF-8 without any scalar of the escape range (EF 9E/9F …).
+        // The commonest case, ASCII names: nothing to check further.
+        if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+        // Valid UTF-8 without any scalar of the escape range (EF 9E/9F …).
         if let s = String(validating: bytes, as: UTF8.self), !bytes.contains(0xEF) || !s.unicodeScalars.contains(where: isEscape) {
             return s
         }
@@ -52,7 +54,9 @@ public enum SystemPath {
     /// Calls `body` with the path as the NUL-terminated bytes the kernel knows it by.
     @inline(__always)
     public static func withCPath<R>(_ path: String, _ body: (UnsafePointer<CChar>) throws -> R) rethrows -> R {
-        if !path.utf8.contains(0xEF) { return try path.withCString(body) }   // no escape can be in it
+        // No escape can be in a path without the byte EF (memchr, not a generic scan).
+        var copy = path
+        if copy.withUTF8({ $0.isEmpty || memchr($0.baseAddress!, 0xEF, $0.count) == nil }) { return try path.withCString(body) }
         var b = bytes(path)
         b.append(0)
         return try b.withUnsafeBufferPointer { try $0.withMemoryRebound(to: CChar.self) { try body($0.baseAddress!) } }

@@ -40,16 +40,44 @@ public enum ReferencedFileRules {
     }
 
     /// For a file whose header was located by `RawHeader`: nil when nothing follows its Pixel
-    /// Data and the pixel length holds (no second read); else the whole file is read.
-    static func problem(_ raw: RawHeader, open: () throws -> ByteSource) -> String? {
+    /// Data and the pixel length holds (no second read); else the whole file is read from
+    /// `root`/`relative`. Runs once per file of a large scan, so the pixel module is read in
+    /// one pass over group 0028, and nothing is allocated on the common path.
+    static func problem(_ raw: RawHeader, root: String, relative: String) -> String? {
         guard let stop = raw.stopElement else { return nil }   // the header was the whole file
         if stop.tag == .pixelData, let length = stop.length, stop.valueOffset + length == raw.fileSize {
             guard !raw.transferSyntax.isEncapsulated else { return nil }
-            return pixelLengthProblem(rows: us(raw, .rows), columns: us(raw, .columns), frames: raw.string(.numberOfFrames).flatMap { Int($0) },
-                                      samples: us(raw, .samplesPerPixel), bitsAllocated: us(raw, .bitsAllocated),
-                                      photometric: raw.string(.photometricInterpretation), actual: length)
+            var samples: Int?, rows: Int?, columns: Int?, bits: Int?, frames: Int?, ybr422 = false
+            let elements = raw.elements
+            var lo = 0, hi = elements.count
+            let first = Tag(0x0028, 0x0002)
+            while lo < hi { let mid = (lo + hi) >> 1; if elements[mid].tag < first { lo = mid + 1 } else { hi = mid } }
+            var i = lo
+            while i < elements.count, elements[i].tag <= Tag(0x0028, 0x0100) {
+                let e = elements[i]
+                switch e.tag.element {
+                case 0x0002: samples = us(raw, e)
+                case 0x0004: ybr422 = isYBR422(raw, e)
+                case 0x0008: frames = raw.string(e).flatMap { Int($0.filter { $0 != " " }) }
+                case 0x0010: rows = us(raw, e)
+                case 0x0011: columns = us(raw, e)
+                case 0x0100: bits = us(raw, e)
+                default: break
+                }
+                i += 1
+            }
+            return pixelLengthProblem(rows: rows, columns: columns, frames: frames, samples: samples, bitsAllocated: bits,
+                                      photometric: ybr422 ? "YBR_FULL_422" : nil, actual: length)
         }
-        return problem(open: open)
+        return problem(open: { try FileByteSource(path: root + "/" + relative) })
+    }
+
+    private static let ybrFull422 = Array("YBR_FULL_422".utf8), ybrPartial422 = Array("YBR_PARTIAL_422".utf8)
+
+    private static func isYBR422(_ raw: RawHeader, _ e: RawHeader.Element) -> Bool {
+        guard e.length >= 12 else { return false }
+        let v = raw.bytes[e.valueOffset..<e.end]
+        return v.starts(with: ybrFull422) || v.starts(with: ybrPartial422)
     }
 
     /// The whole file read as verify reads it; nil when it parses and its pixels fit.
@@ -62,8 +90,8 @@ public enum ReferencedFileRules {
         }
     }
 
-    private static func us(_ raw: RawHeader, _ tag: Tag) -> Int? {
-        guard let e = raw.elements.first(where: { $0.tag == tag }), e.length >= 2 else { return nil }
+    private static func us(_ raw: RawHeader, _ e: RawHeader.Element) -> Int? {
+        guard e.length >= 2 else { return nil }
         return Int(raw.bytes[e.valueOffset]) | Int(raw.bytes[e.valueOffset + 1]) << 8
     }
 }
