@@ -357,7 +357,7 @@ _dicomfs_remove() {
 
 _dicomfs_iso() {
     repeating_flags=()
-    non_repeating_flags=(--joliet --no-rock-ridge --no-md5 --json --version -h --help)
+    non_repeating_flags=(--joliet --no-rock-ridge --no-md5 --json --force --version -h --help)
     repeating_options=()
     non_repeating_options=(--output -o --profile --media --capacity)
     __dicomfs_offer_flags_options 1
@@ -406,7 +406,7 @@ _dicomfs_drives() {
 
 _dicomfs_burn() {
     repeating_flags=()
-    non_repeating_flags=(--dummy --multi --eject --no-verify --blank-first --joliet --no-rock-ridge --no-md5 --json --version -h --help)
+    non_repeating_flags=(--dummy --multi --eject --no-verify --force --blank-first --joliet --no-rock-ridge --no-md5 --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--drive --speed --profile --media --capacity)
     __dicomfs_offer_flags_options 1

@@ -18,9 +18,27 @@ public struct MasterPlan: Sendable {
     public var files: [Item]
     public var bytes: Int64
     public var fileSetID: String
+    /// What verify found in the set that was mastered with `force` (errors), or warnings.
+    public var findings: [Finding] = []
 
     /// Reads the folder; throws `.unusable` listing every name PS3.12 or ISO 9660 level 1
     /// forbids (with the rule), or anything that is not a plain file or directory.
+    /// Masters only a set that verifies: a disc made from a set with errors (a File-set ID
+    /// with a space, a missing file, a record pointing nowhere) carries them to every reader.
+    /// `force` masters it anyway; the findings are then returned for the caller to print.
+    public static func make(fileSet root: String, force: Bool) throws -> MasterPlan {
+        let report: Verifier.Report
+        do { report = try Verifier().verify(path: root) } catch { throw MediaError.unusable("\(root): not a file-set (\(error)); create one first with `dicomfs create`") }
+        let errors = report.findings.filter { $0.severity == .error }
+        if !errors.isEmpty && !force {
+            throw MediaError.unusable("\(root): the file-set has \(errors.count) error\(errors.count == 1 ? "" : "s"); nothing was written (--force masters it anyway):\n  "
+                                      + errors.prefix(20).map(\.description).joined(separator: "\n  ") + (errors.count > 20 ? "\n  …" : ""))
+        }
+        var plan = try make(fileSet: root)
+        plan.findings = report.findings.filter { $0.severity != .info }
+        return plan
+    }
+
     public static func make(fileSet root: String) throws -> MasterPlan {
         let root = absolutePath(root)
         let dicomdir: DICOMDIRReader.Result

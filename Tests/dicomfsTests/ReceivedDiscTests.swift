@@ -41,4 +41,25 @@ import TestSupport
         #expect(try CLI.run(["ls", set + "/DICOM"]).status == 2)
         #expect(try CLI.run(["verify", set]).status == 1)
     }
+
+    /// iso and burn run verify's checks first: a File-set ID with a space (which would become
+    /// the Volume ID) is refused, --force masters it with the findings printed.
+    @Test func isoRefusesWhatVerifyRejects() throws {
+        let (dir, source) = try CLI.sampleSource()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let set = dir + "/SET"
+        try #require(try CLI.run(["create", source, "-o", set, "--fileset-id", "TINYALPHA"]).status == 0)
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: set + "/DICOMDIR")))
+        let old = Array("TINYALPHA".utf8)
+        let at = try #require((0...(bytes.count - old.count)).first { bytes[$0..<($0 + old.count)].elementsEqual(old) })
+        bytes.replaceSubrange(at..<(at + old.count), with: Array("TINY ALPH".utf8))
+        try Data(bytes).write(to: URL(fileURLWithPath: set + "/DICOMDIR"))
+        let refused = try CLI.run(["iso", set, "-o", dir + "/a.iso"])
+        #expect(refused.status == 2 && refused.stderr.contains("File-set ID") && refused.stderr.contains("--force"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/a.iso"))
+        let burn = try CLI.run(["burn", set, "--drive", "stdio:" + dir + "/b.iso"])
+        #expect(burn.status == 2, "\(burn.stderr)")
+        let forced = try CLI.run(["iso", set, "-o", dir + "/a.iso", "--force"])
+        #expect(forced.status == 0 && forced.stderr.contains("File-set ID"), "\(forced.stderr)")
+    }
 }

@@ -64,6 +64,9 @@ struct Burn: ParsableCommand {
     @Flag(help: "Do not read the written session back to verify it.")
     var noVerify = false
 
+    @Flag(help: "Burn a file-set that verify finds errors in (the findings are printed).")
+    var force = false
+
     @Flag(help: "Erase a rewritable medium first if it is not blank.")
     var blankFirst = false
 
@@ -91,7 +94,9 @@ struct Burn: ParsableCommand {
             if ISOImage.isImage(source) {
                 return try Burner.burn(image: source, to: drive, options: options, progress: progress)
             }
-            return try Burner.burn(fileSet: try MasterPlan.make(fileSet: source), to: drive, settings: settings, options: options, progress: progress)
+            let plan = try MasterPlan.make(fileSet: source, force: force)
+            for f in plan.findings { FileHandle.standardError("dicomfs: \(f)") }
+            return try Burner.burn(fileSet: plan, to: drive, settings: settings, options: options, progress: progress)
         }
         if json { Output.json(result); return }
         var out = "\(result.simulated ? "Simulated burning" : "Burned") \(source) to \(result.drive): \(formatBytes(Int(result.bytes))) in \(String(format: "%.1f", result.seconds)) s"

@@ -150,7 +150,7 @@ struct Create: ParsableCommand {
             }
             try FileSetCreator.write(staged, output: inPlace ? nil : output, progress: progress)
             staged.report.fileSet = inPlace ? source : (output ?? "")
-            if let iso { mastered = try masterWithProgress(try MasterPlan.make(fileSet: output ?? source), to: iso, settings: settings) }
+            if let iso { mastered = try masterWithProgress(try MasterPlan.make(fileSet: output ?? source, force: false), to: iso, settings: settings) }
             return staged.report
         }
         if json {

@@ -65,10 +65,14 @@ struct Iso: ParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @Flag(help: "Master a set that verify finds errors in (the findings are printed).")
+    var force = false
+
     func run() throws {
         let settings = try image.settings(profile: profile)
         let result = try mediaOperation {
-            let plan = try MasterPlan.make(fileSet: fileSet)
+            let plan = try MasterPlan.make(fileSet: fileSet, force: force)
+            for f in plan.findings { FileHandle.standardError("dicomfs: \(f)") }
             return try masterWithProgress(plan, to: output, settings: settings)
         }
         printMastered(result, json: json)
