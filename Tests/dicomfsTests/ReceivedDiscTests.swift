@@ -62,4 +62,25 @@ import TestSupport
         let forced = try CLI.run(["iso", set, "-o", dir + "/a.iso", "--force"])
         #expect(forced.status == 0 && forced.stderr.contains("File-set ID"), "\(forced.stderr)")
     }
+
+    /// pydicom's "nooffset" DICOMDIR: its last item claims more bytes than the file has. The
+    /// reader reads what is there (as pydicom and dcmdump do), lists the 31 instances pydicom
+    /// lists, and reports the damage as an error at its byte offset (exit 1).
+    @Test(.enabled(if: External.hasPydicom, "needs pydicom's dicomdirtests"))
+    func oneDamagedItemDoesNotHideTheRest() throws {
+        let located = try External.python("import os, pydicom; print(os.path.join(os.path.dirname(pydicom.__file__), 'data', 'test_files', 'dicomdirtests'))", [])
+        let tests = located.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let dir = try External.tempDirectory().path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let set = dir + "/SET"
+        try FileManager.default.createDirectory(atPath: set, withIntermediateDirectories: true)
+        for name in ["77654033", "98892001", "98892003"] { try FileManager.default.copyItem(atPath: tests + "/" + name, toPath: set + "/" + name) }
+        try FileManager.default.copyItem(atPath: tests + "/DICOMDIR-nooffset", toPath: set + "/DICOMDIR")
+        let l = try CLI.run(["ls", set, "--flat", "--json"])
+        #expect(l.status == 1, "\(l.stderr)")
+        #expect(l.stdout.components(separatedBy: "sopInstanceUID").count - 1 == 31)
+        #expect(l.stderr.contains("at byte 10860") && l.stderr.contains("exceeds"), "\(l.stderr)")
+        let v = try CLI.run(["verify", set, "--json"])
+        #expect(v.status == 1 && v.stdout.contains("\"dicomdir.damaged\""))
+    }
 }

@@ -3,11 +3,15 @@ public struct ReadWarning: Sendable, Equatable, CustomStringConvertible {
     public var offset: Int?
     public var tag: Tag?
     public var message: String
+    /// The data is damaged (something was cut or guessed to read on), not merely irregular:
+    /// a reader reports it as an error while still showing what it could read.
+    public var damage = false
 
-    public init(offset: Int?, tag: Tag?, message: String) {
+    public init(offset: Int?, tag: Tag?, message: String, damage: Bool = false) {
         self.offset = offset
         self.tag = tag
         self.message = message
+        self.damage = damage
     }
 
     public var description: String {
@@ -48,8 +52,8 @@ final class DataSetParser {
 
     private static let undefinedLength: UInt32 = 0xFFFF_FFFF
 
-    func warn(_ message: String, offset: Int?, tag: Tag?) {
-        if warnings.count < 1000 { warnings.append(ReadWarning(offset: offset, tag: tag, message: message)) }
+    func warn(_ message: String, offset: Int?, tag: Tag?, damage: Bool = false) {
+        if warnings.count < 1000 { warnings.append(ReadWarning(offset: offset, tag: tag, message: message, damage: damage)) }
     }
 
     private func error(_ kind: DICOMError.Kind, _ message: String, at offset: Int, _ tag: Tag?) -> DICOMError {
@@ -317,9 +321,16 @@ final class DataSetParser {
             if length == Self.undefinedLength {
                 (item, _) = try parseDataSet(end: nil, depth: depth, syntax: syntax, charset: charset, inUndefinedItem: true)
             } else {
-                let itemEnd = cursor.pos + Int(length)
-                guard itemEnd <= limit else {
-                    throw error(.invalidLength, "item length \(length) exceeds the \(limit - cursor.pos) bytes left", at: start, tag)
+                var itemEnd = cursor.pos + Int(length)
+                if itemEnd > limit {
+                    guard !options.strict, limit > cursor.pos else {
+                        throw error(.invalidLength, "item length \(length) exceeds the \(limit - cursor.pos) bytes left", at: start, tag)
+                    }
+                    // Lenient readers (ls, verify) read what the item holds up to its container's
+                    // end, as dcmdump and pydicom do, and report the damage.
+                    warn("item length \(length) exceeds the \(limit - cursor.pos) bytes left; the item was read to the end of its container",
+                         offset: start, tag: tag, damage: true)
+                    itemEnd = limit
                 }
                 if let e = end, itemEnd > e {
                     // Writers have been seen to under-count a sequence; the item itself is intact.

@@ -60,7 +60,10 @@ public enum DICOMDIRReader {
     }
 
     public static func read(_ file: DICOMFile) throws -> Result {
-        var findings: [Finding] = file.warnings.map { Finding(.warning, .dicomdirParseWarning, "DICOMDIR", $0.description, file: "DICOMDIR") }
+        var findings: [Finding] = file.warnings.map {
+            $0.damage ? Finding(.error, .dicomdirDamaged, "DICOMDIR", $0.description, file: "DICOMDIR", offset: $0.offset, tag: $0.tag)
+                : Finding(.warning, .dicomdirParseWarning, "DICOMDIR", $0.description, file: "DICOMDIR", offset: $0.offset, tag: $0.tag)
+        }
         let ds = file.dataSet
         guard let items = ds.sequence(.directoryRecordSequence) else {
             throw FileSetError.unusableInput("\(file.path ?? "DICOMDIR"): not a DICOMDIR: no Directory Record Sequence (0004,1220)")

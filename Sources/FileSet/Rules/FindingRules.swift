@@ -12,6 +12,7 @@ public struct FindingRule: RawRepresentable, Hashable, Sendable, Codable, Custom
 
     // The DICOMDIR file (PS3.10 §8.6, PS3.3 F.3).
     public static let dicomdirParseWarning = FindingRule("dicomdir.parse.warning")
+    public static let dicomdirDamaged = FindingRule("dicomdir.damaged")
     public static let dicomdirNotPart10 = FindingRule("dicomdir.not-part10")
     public static let dicomdirTransferSyntax = FindingRule("dicomdir.transfer-syntax")
     public static let dicomdirSOPClass = FindingRule("dicomdir.sop-class")
