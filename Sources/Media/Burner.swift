@@ -189,11 +189,15 @@ extension Burner {
         _ = burn_disc_get_multi_caps(drive.drive, BURN_WRITE_NONE, &caps, 0)
         let canMulti = caps?.pointee.multi_session == 1, canSimulate = caps?.pointee.might_simulate == 1
         burn_disc_free_multi_caps(&caps)
-        if options.multiSession && !canMulti {
+        // Overwritable media (DVD-RAM, DVD+RW, DVD-RW restricted overwrite, BD-RE) and stdio:
+        // files have no sessions of their own: libisoburn emulates them when an image is grown
+        // (add --media, xorriso), so --multi is met by writing the image as it is.
+        let overwritable = drive.role != 1 || [0x12, 0x13, 0x1a, 0x43].contains(drive.profile.number)
+        if options.multiSession && !canMulti && !overwritable {
             throw MediaError.unusable("\(drive.address): this medium cannot be left open for more sessions (--multi); libburn reports no multi-session capability")
         }
         if options.simulate && !canSimulate { throw MediaError.unusable("\(drive.address): this drive and medium cannot simulate a write (--dummy)") }
-        burn_write_opts_set_multi(wo, options.multiSession ? 1 : 0)
+        burn_write_opts_set_multi(wo, options.multiSession && canMulti ? 1 : 0)
         burn_write_opts_set_simulate(wo, options.simulate ? 1 : 0)
         burn_write_opts_set_underrun_proof(wo, 1)
         burn_write_opts_set_stdio_fsync(wo, 0)

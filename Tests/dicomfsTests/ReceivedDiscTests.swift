@@ -1,4 +1,6 @@
+import DICOM
 import Foundation
+import Samples
 import Testing
 import TestSupport
 
@@ -82,5 +84,28 @@ import TestSupport
         #expect(l.stderr.contains("at byte 10860") && l.stderr.contains("exceeds"), "\(l.stderr)")
         let v = try CLI.run(["verify", set, "--json"])
         #expect(v.status == 1 && v.stdout.contains("\"dicomdir.damaged\""))
+    }
+
+    /// burn --multi onto a stdio: file (overwritable: sessions emulated by libisoburn) is
+    /// accepted; add --media then grows a second session that verify and xorriso both see.
+    @Test(.enabled(if: External.has("xorriso"), "needs xorriso"))
+    func multiSessionOnAStdioFile() throws {
+        let (dir, set) = try set()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try CLI.run(["iso", set, "-o", dir + "/a.iso"]).status == 0)
+        let burned = try CLI.run(["burn", dir + "/a.iso", "--drive", "stdio:" + dir + "/disc.iso", "--multi"])
+        #expect(burned.status == 0, "\(burned.stderr)")
+        let more = dir + "/more"
+        try FileManager.default.createDirectory(atPath: more, withIntermediateDirectories: true)
+        var ds = try DICOMFile.read(bytes: try SampleFactory.ct(instance: 3)).dataSet
+        let uid = UIDGenerator.make()
+        ds.set(.sopInstanceUID, .UI, uid)
+        try Data(try Part10Writer.encode(ds, sopClassUID: ds.string(.sopClassUID) ?? "", sopInstanceUID: uid))
+            .write(to: URL(fileURLWithPath: more + "/new.dcm"))
+        let added = try CLI.run(["add", "--media", dir + "/disc.iso", more])
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(try CLI.run(["verify", dir + "/disc.iso"]).status == 0)
+        let toc = try External.run("xorriso", ["-indev", dir + "/disc.iso", "-toc"])
+        #expect(String(decoding: toc.stdout, as: UTF8.self).contains("2 sessions"), "\(String(decoding: toc.stdout, as: UTF8.self))")
     }
 }
