@@ -39,10 +39,14 @@ enum ISOTreeCheck {
         let size: Int
         let what: String
         var entries = 0
+        /// Files whose data lies (partly) past the end of a truncated image.
+        var cutFiles: [String] = []
+        var declaredBytes = 0
 
         func read(_ offset: Int, _ count: Int) throws -> [UInt8] {
             guard offset >= 0, count >= 0, offset <= size, count <= size - offset else {
-                throw Failure(description: "\(what): the image is truncated: \(count) bytes at byte \(offset) lie past its end (\(size) bytes); a file or directory there cannot be read")
+                let expected = declaredBytes > size ? " (its volume descriptor declares \(declaredBytes) bytes)" : ""
+                throw Failure(description: "\(what): the image is truncated at byte \(size)\(expected): a directory at byte \(offset) lies past its end, so the tree cannot be read")
             }
             var out = [UInt8](repeating: 0, count: count)
             let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(offset)) }
@@ -64,12 +68,18 @@ enum ISOTreeCheck {
                 let d = try read(offset, sector)
                 guard d[1...5].elementsEqual("CD001".utf8) else { if n == 0 { return }; break }
                 if d[0] == 255 { break }
+                if d[0] == 1 { declaredBytes = max(declaredBytes, Self.le32(d, 80) * sector) }
                 let joliet = d[0] == 2 && d[88] == 0x25 && d[89] == 0x2F && [0x40, 0x43, 0x45].contains(d[90])
                 if d[0] == 1 || joliet {
                     roots.append((joliet ? "Joliet tree" : "ISO 9660 tree", Self.le32(d, 156 + 2), Self.le32(d, 156 + 10)))
                 }
             }
             for r in roots { try walk(tree: r.name, rootExtent: r.extent, rootLength: r.length) }
+            if !cutFiles.isEmpty {
+                let expected = declaredBytes > size ? ", \(declaredBytes) bytes as its volume descriptor declares" : ""
+                throw Failure(description: "\(what): the image is truncated at byte \(size)\(expected); \(cutFiles.count) file\(cutFiles.count == 1 ? "" : "s") cannot be read: "
+                              + cutFiles.prefix(10).joined(separator: ", ") + (cutFiles.count > 10 ? ", …" : ""))
+            }
         }
 
         mutating func walk(tree: String, rootExtent: Int, rootLength: Int) throws {
@@ -114,8 +124,8 @@ enum ISOTreeCheck {
                         let path = dir.path + (dir.path == "/" ? "" : "/") + shown
                         if flags & 0x02 != 0 {
                             queue.append((extent, dataLength, path, dir.depth + 1))
-                        } else if dataLength > 0 {
-                            _ = try read(extent * sector + max(0, dataLength - 1), min(1, dataLength))   // file data inside the image
+                        } else if dataLength > 0, extent * sector + dataLength > size, tree == "ISO 9660 tree" {
+                            cutFiles.append(path)   // file data past the end: listed, the walk goes on
                         }
                         // Rock Ridge child link: a relocated directory, walked with the same checks.
                         if let link = try childLink(record: record, nameLength: nameLength) {
