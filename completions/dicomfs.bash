@@ -322,7 +322,7 @@ _dicomfs_add() {
 
 _dicomfs_remove() {
     repeating_flags=()
-    non_repeating_flags=(--dry-run --json --no-web --version -h --help)
+    non_repeating_flags=(--compact --dry-run --json --no-web --version -h --help)
     repeating_options=(--sop-instance-uid --file-id --series-uid --study-uid --patient-id)
     non_repeating_options=()
     __dicomfs_offer_flags_options 1

@@ -11,6 +11,11 @@ public struct DICOMDIR {
     public var descriptorFileID: FileID?
     public var descriptorCharacterSet: String?
     public var roots: [DirectoryRecord]
+    /// Inactive records ((0004,1410) = 0000H, as dcm4che leaves deleted ones) with the active
+    /// record they stood under (nil: the root). They are not part of `roots` — readers,
+    /// listings and checks never see them — but an update writes them back where they were,
+    /// so it changes nothing it was not asked to (`remove --compact` drops them).
+    public var inactive: [(parent: DirectoryRecord?, records: [DirectoryRecord])] = []
 
     public init(fileSetID: String, fileSetUID: String, roots: [DirectoryRecord] = []) {
         self.fileSetID = fileSetID
@@ -35,6 +40,23 @@ public struct DICOMDIRWriter {
     }
 
     public func encode(_ dir: DICOMDIR) throws -> [UInt8] {
+        guard dir.inactive.isEmpty else {
+            // Inactive records go back under the parents they had (after the active children),
+            // for this encoding only.
+            var spliced = dir
+            spliced.inactive = []
+            var restore: [(DirectoryRecord, [DirectoryRecord])] = []
+            for (parent, records) in dir.inactive {
+                if let parent {
+                    restore.append((parent, parent.children))
+                    parent.children += records
+                } else {
+                    spliced.roots += records
+                }
+            }
+            defer { for (parent, children) in restore { parent.children = children } }
+            return try encode(spliced)
+        }
         let meta = Part10Writer.meta(sopClassUID: DICOMDIR.sopClassUID, sopInstanceUID: dir.fileSetUID,
                                      transferSyntax: .explicitVRLittleEndian)
         let header = try Part10Writer.encode(DataSet(), meta: meta, transferSyntax: .explicitVRLittleEndian)

@@ -80,10 +80,13 @@ public enum DICOMDIRReader {
 
         var inactive = 0
         var inactiveFiles: [FileID] = []
+        var inactiveTrees: [ObjectIdentifier: (parent: DirectoryRecord?, records: [DirectoryRecord])] = [:]
+        var inactiveOrder: [ObjectIdentifier] = []
+        let rootKey = ObjectIdentifier(DICOMDIRReader.self)
         var visited = [Bool](repeating: false, count: items.count)
         /// Follows a chain of sibling records from `offset`, recursing into children. Records
         /// below an inactive one count as inactive too (dcm4che deactivates whole subtrees).
-        func chain(from offset: Int, parent: RecordType?, depth: Int, active: Bool = true) -> [DirectoryRecord] {
+        func chain(from offset: Int, parent: RecordType?, depth: Int, active: Bool = true, owner: DirectoryRecord? = nil) -> [DirectoryRecord] {
             var out: [DirectoryRecord] = []
             var next = offset
             while next != 0 {
@@ -100,7 +103,18 @@ public enum DICOMDIRReader {
                 if !active || node.markedInactive {
                     inactive += 1
                     if let ref = record.reference { inactiveFiles.append(ref.fileID) }
-                    if node.lower != 0 && depth <= 16 { _ = chain(from: node.lower, parent: record.type, depth: depth + 1, active: false) }
+                    record.inUse = false
+                    if node.lower != 0 && depth <= 16 {
+                        record.children = chain(from: node.lower, parent: record.type, depth: depth + 1, active: false)
+                    }
+                    if active {
+                        // The top of an inactive subtree: kept beside its active parent.
+                        let key = owner.map(ObjectIdentifier.init) ?? rootKey
+                        if inactiveTrees[key] == nil { inactiveOrder.append(key); inactiveTrees[key] = (owner, []) }
+                        inactiveTrees[key]!.records.append(record)
+                    } else {
+                        out.append(record)
+                    }
                 } else {
                     if depth > 16 {
                         findings.append(Finding(.error, .recordDepth, "record at byte \(next)", file: "DICOMDIR", offset: next, "records nested deeper than 16 levels"))
@@ -109,7 +123,7 @@ public enum DICOMDIRReader {
                     if !RecordType.allowedChildren(of: parent).contains(record.type) && RecordType(rawValue: record.typeText) != nil {
                         findings.append(Finding(.error, .recordPlacement, describe(record), file: "DICOMDIR", offset: record.offset, "a \(record.typeText) record may not be \(parent.map { "under a \($0.rawValue) record" } ?? "at the root") (PS3.3 Table F.4-1)"))
                     }
-                    if node.lower != 0 { record.children = chain(from: node.lower, parent: record.type, depth: depth + 1) }
+                    if node.lower != 0 { record.children = chain(from: node.lower, parent: record.type, depth: depth + 1, owner: record) }
                     out.append(record)
                 }
                 next = node.next
@@ -136,6 +150,7 @@ public enum DICOMDIRReader {
             if roots.isEmpty { roots = rebuildBySequence(items) }
         }
         var dir = DICOMDIR(fileSetID: ds.string(.fileSetID) ?? "", fileSetUID: file.meta.string(.mediaStorageSOPInstanceUID) ?? "", roots: roots)
+        dir.inactive = inactiveOrder.compactMap { inactiveTrees[$0] }
         if let d = ds.strings(.fileSetDescriptorFileID), !d.isEmpty { dir.descriptorFileID = FileID(trusted: d) }
         dir.descriptorCharacterSet = ds.string(.specificCharacterSetOfFileSetDescriptorFile)
         return Result(dicomdir: dir, findings: findings, inactiveRecords: inactive, inactiveFileIDs: inactiveFiles, file: file)

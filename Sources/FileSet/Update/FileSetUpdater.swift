@@ -10,6 +10,8 @@ public struct UpdateOptions: Sendable {
     public var skipExisting = false
     /// Leave out every file that cannot go in (listed with its reason) instead of refusing.
     public var skipInvalid = false
+    /// remove: also drop every inactive record and delete the files behind them.
+    public var compact = false
     /// Input files (absolute, or as given) not to take in; `skipInvalid` fills it.
     public var excluded: Set<String> = []
     public var dryRun = false
@@ -227,7 +229,9 @@ public enum FileSetUpdater {
     // MARK: remove
 
     public static func remove(fileSet root: String, selector: RemoveSelector, options: UpdateOptions) throws -> UpdateReport {
-        guard !selector.isEmpty else { throw FileSetError.unusableInput("say what to remove (--sop-instance-uid, --file-id, --series-uid, --study-uid, --patient-id)") }
+        guard !selector.isEmpty || options.compact else {
+            throw FileSetError.unusableInput("say what to remove (--sop-instance-uid, --file-id, --series-uid, --study-uid, --patient-id, --compact)")
+        }
         guard FileOps.isDirectory(root) else { throw FileSetError.unusableInput("\(root): not a file-set folder") }
         var (dir, _, report) = try open(FolderStorage(root: root), dryRun: options.dryRun)
         let fileIDs = Set(selector.fileIDs.map { String($0.map { $0 == "\\" ? "/" : $0 }).uppercased() })
@@ -270,7 +274,18 @@ public enum FileSetUpdater {
             throw FileSetError.rejected(["nothing was removed: " + unmatched.joined(separator: ", ") + " match\(unmatched.count == 1 ? "es" : "") no instance of the file-set"])
         }
         dir.roots = prune(dir.roots, selected: false)
-        guard !removed.isEmpty else { throw FileSetError.rejected(["no instance of the file-set matches what was to be removed"]) }
+        // Inactive records stay where they were, unless their active parent went (then their
+        // files go with it) or --compact drops them all.
+        let remaining = Set(dir.allRecords.map(ObjectIdentifier.init))
+        var kept: [(parent: DirectoryRecord?, records: [DirectoryRecord])] = []
+        for entry in dir.inactive {
+            if !options.compact, entry.parent.map({ remaining.contains(ObjectIdentifier($0)) }) ?? true { kept.append(entry); continue }
+            let files = entry.records.flatMap { $0.preorder() }.compactMap { $0.reference?.fileID.path }
+            removed += files
+            if options.compact { report.notes.append("--compact: \(entry.records.count) inactive record(s) dropped, \(files.count) file(s) behind them deleted") }
+        }
+        dir.inactive = kept
+        guard !removed.isEmpty || options.compact else { throw FileSetError.rejected(["no instance of the file-set matches what was to be removed"]) }
         // A File ID the resolver refuses ("..\\..\\x") is never deleted: its record goes, its
         // path is reported and left alone.
         let confined = try ConfinedRoot(root)

@@ -140,6 +140,9 @@ struct Remove: ParsableCommand {
     @Option(help: "Remove this patient (repeatable).")
     var patientID: [String] = []
 
+    @Flag(help: "Also drop every inactive (deleted) record and delete the files behind them.")
+    var compact = false
+
     @OptionGroup var flags: UpdateFlags
 
     func run() throws {
@@ -151,6 +154,7 @@ struct Remove: ParsableCommand {
         selector.patientIDs = Set(patientID)
         var options = UpdateOptions()
         options.dryRun = flags.dryRun
+        options.compact = compact
         let report: UpdateReport
         do {
             var r = try FileSetUpdater.remove(fileSet: fileSet, selector: selector, options: options)
