@@ -40,8 +40,10 @@ import Testing
         #expect(!UIDRegistry.isValid("1.02.3"))
         #expect(!UIDRegistry.isValid("1.2."))
         #expect(!UIDRegistry.isValid("1.2.a"))
-        #expect(!UIDRegistry.isValid("999.999.2.19941105"))
-        #expect(!UIDRegistry.isValid("12.3"))
+        // PS3.5 §9.1's syntax holds; a first arc other than 0–2 is a warning, not invalid.
+        #expect(UIDRegistry.isValid("999.999.2.19941105") && UIDRegistry.firstArcWarning("999.999.2.19941105") != nil)
+        #expect(UIDRegistry.isValid("12.3") && UIDRegistry.firstArcWarning("12.3") != nil)
+        #expect(UIDRegistry.firstArcWarning("1.2.840.10008.1.2.1") == nil && UIDRegistry.firstArcWarning("2") == nil)
         #expect(UIDRegistry.isValid("2.25.1"))
         #expect(!UIDRegistry.isValid(String(repeating: "1", count: 65)))
         for _ in 0..<100 {

@@ -189,6 +189,14 @@ public struct Verifier {
                 break
             }
         }
+        // Every value against its VR and VM (PS3.5 §6.2), as dciodvfy checks them.
+        for e in r.keys.elements where !e.tag.isPrivate && e.vr != .SQ && !e.vr.isBulk {
+            guard let values = r.keys.strings(e.tag) else { continue }
+            for p in ValueRules.problems(e.tag, e.vr, values) {
+                f.append(Finding(.error, .keyValue, DICOMDIRReader.describe(r), file: "DICOMDIR", offset: r.offset, tag: e.tag,
+                                 "\(e.tag) \(DataDictionary.keyword(for: e.tag)) \(e.vr.rawValue): \(p)"))
+            }
+        }
         if r.type.isLeaf && r.type != .private && r.reference == nil {
             f.append(Finding(.error, .referenceMissing, DICOMDIRReader.describe(r), "leaf record without Referenced File ID (0004,1500)"))
         }

@@ -33,6 +33,7 @@ public struct FindingRule: RawRepresentable, Hashable, Sendable, Codable, Custom
     public static let recordTypeUnknown = FindingRule("record.type.unknown")
     public static let keyType1 = FindingRule("record.key.type1")
     public static let keyType2 = FindingRule("record.key.type2")
+    public static let keyValue = FindingRule("record.key.value")
     public static let referenceMissing = FindingRule("record.reference.missing")
     public static let instanceNumber = FindingRule("record.instance-number")
     // Referenced File IDs and the files behind them (PS3.10 §8.2, §7.5).

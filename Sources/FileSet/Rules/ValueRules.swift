@@ -1,0 +1,78 @@
+import DICOM
+
+/// A value against its VR (PS3.5 §6.2: character repertoire, length, format of DA, TM, DT,
+/// UI, CS, IS, DS, AS) and against the dictionary's VM. `verify` reports what breaks these
+/// in DICOMDIR keys; `create` and `add` never write such a value (`RecordKeyMaker` takes the
+/// first of too many values, leaves a bad Type 2 key empty, refuses a bad Type 1 key), each
+/// said in the report.
+public enum ValueRules {
+    /// Problems with `values` (already split at backslashes) of an element of this tag and VR.
+    public static func problems(_ tag: Tag, _ vr: VR, _ values: [String]) -> [String] {
+        var out: [String] = []
+        if values.count > 1, let vm = DataDictionary.entry(for: tag)?.vm, vm == "1" {
+            out.append("\(values.count) values where the dictionary allows 1 (VM 1)")
+        }
+        for v in values where !v.isEmpty {
+            if let p = problem(v, vr) { out.append("value \"\(v.prefix(80))\" \(p)") }
+        }
+        return out
+    }
+
+    static func problem(_ v: String, _ vr: VR) -> String? {
+        let b = Array(v.utf8)
+        func digits(_ s: ArraySlice<UInt8>) -> Bool { !s.isEmpty && s.allSatisfy { $0 &- 0x30 < 10 } }
+        switch vr {
+        case .UI:
+            return UIDRegistry.isValid(v) ? nil : "is not a UID (digits and dots, no leading zeros, at most 64 characters; PS3.5 §9.1)"
+        case .CS:
+            if b.count > 16 { return "is \(b.count) characters; CS allows 16" }
+            return b.allSatisfy({ $0 &- 0x41 < 26 || $0 &- 0x30 < 10 || $0 == 0x5F || $0 == 0x20 }) ? nil
+                : "has characters CS does not allow (A–Z, 0–9, space, _)"
+        case .SH, .AE: return v.count > 16 ? "is \(v.count) characters; \(vr.rawValue) allows 16" : nil
+        case .LO: return v.count > 64 ? "is \(v.count) characters; LO allows 64" : nil
+        case .PN:
+            return v.split(separator: "=", omittingEmptySubsequences: false).contains { $0.count > 64 } ? "has a component group over 64 characters" : nil
+        case .DA:
+            guard b.count == 8, digits(b[...]), let m = Int(v.dropFirst(4).prefix(2)), let d = Int(v.suffix(2)),
+                  (1...12).contains(m), (1...31).contains(d) else { return "is not a date YYYYMMDD (PS3.5 Table 6.2-1)" }
+            return nil
+        case .TM:
+            let parts = v.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            let hms = Array(parts[0].utf8)
+            guard [2, 4, 6].contains(hms.count), digits(hms[...]), (parts.count == 1 || (1...6).contains(parts[1].count) && digits(Array(parts[1].utf8)[...])),
+                  let h = Int(String(parts[0].prefix(2))), h < 24 else { return "is not a time HHMMSS.FFFFFF (PS3.5 Table 6.2-1)" }
+            return nil
+        case .DT:
+            let core = b.prefix { $0 != 0x2B && $0 != 0x2D }
+            let whole = core.split(separator: 0x2E, maxSplits: 1)
+            guard let first = whole.first, [4, 6, 8, 10, 12, 14].contains(first.count), digits(first) else {
+                return "is not a date-time YYYYMMDDHHMMSS.FFFFFF&ZZXX (PS3.5 Table 6.2-1)"
+            }
+            return nil
+        case .IS:
+            let t = v.trimmingCharacters(in: " ")
+            guard t.utf8.count <= 12, let n = Int(t), n >= Int(Int32.min), n <= Int(Int32.max) else { return "is not an integer string (PS3.5 Table 6.2-1)" }
+            return nil
+        case .DS:
+            let t = v.trimmingCharacters(in: " ")
+            guard t.utf8.count <= 16, Double(t) != nil, t.utf8.allSatisfy({ $0 &- 0x30 < 10 || [0x2B, 0x2D, 0x2E, 0x45, 0x65].contains($0) }) else {
+                return "is not a decimal string (PS3.5 Table 6.2-1)"
+            }
+            return nil
+        case .AS:
+            guard b.count == 4, digits(b[0..<3]), [0x44, 0x57, 0x4D, 0x59].contains(b[3]) else { return "is not an age nnnD, nnnW, nnnM or nnnY" }
+            return nil
+        default:
+            return nil
+        }
+    }
+}
+
+private extension String {
+    func trimmingCharacters(in c: Character) -> String {
+        var s = Substring(self)
+        while s.first == c { s = s.dropFirst() }
+        while s.last == c { s = s.dropLast() }
+        return String(s)
+    }
+}
