@@ -146,4 +146,39 @@ import TestSupport
         let refused = try CLI.run(["add", dir + "/SET", dir + "/second.dcm", "--profile", "STD-GEN-CD"])
         #expect(refused.status != 0)
     }
+
+    /// create never writes a key value verify would reject: an Accession Number "PR\\US" (VM 1)
+    /// becomes its first value, a Type 1 Study Date that is no date refuses the file (with
+    /// --invent: replaced), a Type 2 key that breaks its VR is written empty; each is said.
+    @Test func keyValuesThatBreakTheirVRAreNeverWritten() throws {
+        let (dir, source) = try CLI.sampleSource()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var ds = try DICOMFile.read(bytes: try SampleFactory.ct(instance: 1)).dataSet
+        ds.set(.accessionNumber, .SH, ["PR", "US"])
+        ds.set(.studyDate, .DA, "20241399")
+        ds.set(.studyInstanceUID, .UI, UIDGenerator.make())
+        ds.set(.seriesInstanceUID, .UI, UIDGenerator.make())
+        let uid = UIDGenerator.make()
+        ds.set(.sopInstanceUID, .UI, uid)
+        try Data(try Part10Writer.encode(ds, sopClassUID: ds.string(.sopClassUID) ?? "", sopInstanceUID: uid))
+            .write(to: URL(fileURLWithPath: source + "/odd-values.dcm"))
+        let refused = try CLI.run(["create", source, "-o", dir + "/A"])
+        #expect(refused.status == 1 && refused.stderr.contains("StudyDate"), "\(refused.stderr)")
+        let c = try CLI.run(["create", source, "-o", dir + "/B", "--invent"])
+        #expect(c.status == 0, "\(c.stdout)\(c.stderr)")
+        #expect(c.stdout.contains("(VM 1: the first value)") && c.stdout.contains("StudyDate replaced"), "\(c.stdout)")
+        let v = try CLI.run(["verify", dir + "/B"])
+        #expect(v.status == 0, "\(v.stdout)")
+        // verify itself finds such values in a DICOMDIR another writer made.
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: dir + "/B/DICOMDIR")))
+        let acc = Array("A0001 ".utf8)
+        if let at = (0...(bytes.count - acc.count)).first(where: { bytes[$0..<($0 + acc.count)].elementsEqual(acc) }) {
+            bytes.replaceSubrange(at..<(at + acc.count), with: Array("PR\\US ".utf8))
+            try Data(bytes).write(to: URL(fileURLWithPath: dir + "/B/DICOMDIR"))
+            let bad = try CLI.run(["verify", dir + "/B", "--json"])
+            #expect(bad.status == 1 && bad.stdout.contains("record.key.value") && bad.stdout.contains("(0008,0050)"), "\(bad.stdout)")
+        } else {
+            Issue.record("the sample's accession number A0001 is not in the DICOMDIR")
+        }
+    }
 }

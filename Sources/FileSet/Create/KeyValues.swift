@@ -22,8 +22,12 @@ enum KeyValues {
         guard case .bytes(let raw) = e.value else { return (e, nil) }
         // The common case, decided on bytes: nothing to rewrite.
         let legacy = (e.vr == .DA && raw.contains(0x2E)) || (e.vr == .TM && raw.contains(0x3A))
-        if !legacy && raw.count <= (maxLength(e.vr) ?? Int.max) { return (e, nil) }
-        guard let values = ds.strings(e.tag) else { return (e, nil) }
+        // Several values where the dictionary allows one (an Accession Number "PR\US"): a
+        // record key takes the first (PS3.5 §6.4 VM), said in the report.
+        let tooMany = raw.contains(0x5C) && DataDictionary.entry(for: e.tag)?.vm == "1"
+        if !legacy && !tooMany && raw.count <= (maxLength(e.vr) ?? Int.max) { return (e, nil) }
+        guard let all = ds.strings(e.tag) else { return (e, nil) }
+        let values = tooMany ? Array(all.prefix(1)) : all
         var changed = values
         switch e.vr {
         case .DA:
@@ -36,10 +40,11 @@ enum KeyValues {
         if let max = maxLength(e.vr), !e.vr.usesSpecificCharacterSet || changed.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) {
             changed = changed.map { $0.count > max ? String($0.prefix(max)) : $0 }
         }
-        guard changed != values else { return (e, nil) }
+        guard changed != all else { return (e, nil) }
         var out = DataSet()
         out.set(e.tag, e.vr, changed)
-        let note = "\(DataDictionary.keyword(for: e.tag)) \"\(values.joined(separator: "\\"))\" written as \"\(changed.joined(separator: "\\"))\" in the directory record"
+        let note = "\(DataDictionary.keyword(for: e.tag)) \"\(all.joined(separator: "\\"))\" written as \"\(changed.joined(separator: "\\"))\" in the directory record"
+            + (tooMany ? " (VM 1: the first value)" : "")
         return (out[e.tag] ?? e, note)
     }
 }

@@ -37,6 +37,25 @@ struct RecordKeyMaker: Sendable {
                 }
                 let (value, note) = KeyValues.normalize(e, in: h)
                 if let note { notes.normalized.append("\(path): \(note)") }
+                // A value verify would reject is never written: a Type 1 key refuses the file
+                // (or is invented), any other is written empty; each said in the report.
+                if value.vr != .UI, value.vr != .SQ, !(value.bytes.map { ValueRules.quickOK(value.vr, $0) } ?? true),
+                   let values = DataSet(sortedElements: [value], characterSet: h.characterSet).strings(spec.tag),
+                   let problem = values.lazy.compactMap({ ValueRules.problem($0, value.vr) }).first {
+                    let name = "\(spec.tag) \(DataDictionary.keyword(for: spec.tag))"
+                    if spec.type == .type1 {
+                        if invent, let invented = invented(spec.tag, h, index: index) {
+                            keys.set(invented)
+                            notes.invented.append("\(path): \(DataDictionary.keyword(for: spec.tag)) replaced, its value \(problem)")
+                        } else {
+                            notes.errors.append(Rejection(path, "\(path): Type 1 key \(name): \(values.joined(separator: "\\")) \(problem)\(invent ? "" : "; --invent replaces it")"))
+                        }
+                    } else {
+                        keys.set(empty(spec.tag))
+                        notes.normalized.append("\(path): \(name) \"\(values.joined(separator: "\\"))\" \(problem); written empty in the directory record")
+                    }
+                    continue
+                }
                 keys.set(value)
                 continue
             }

@@ -18,6 +18,36 @@ public enum ValueRules {
         return out
     }
 
+    /// True when the encoded value (backslash-separated, space-padded) certainly holds: the
+    /// check a scan makes for every key of every file, on bytes, without making strings.
+    /// False means "look closer" (`problem`), not "wrong".
+    static func quickOK(_ vr: VR, _ raw: [UInt8]) -> Bool {
+        switch vr {
+        case .SH, .AE: return raw.count <= 16
+        case .LO, .PN: return raw.count <= 64
+        case .CS:
+            var n = 0
+            for c in raw {
+                if c == 0x5C { n = 0; continue }
+                n += 1
+                guard n <= 16, c &- 0x41 < 26 || c &- 0x30 < 10 || c == 0x5F || c == 0x20 else { return false }
+            }
+            return true
+        case .IS, .DS:
+            return raw.count <= 16 && raw.allSatisfy { $0 &- 0x30 < 10 || $0 == 0x20 || $0 == 0x5C || (vr == .DS && ($0 == 0x2E || $0 == 0x2D || $0 == 0x2B)) || (vr == .IS && ($0 == 0x2D || $0 == 0x2B)) }
+                && raw.first.map { $0 != 0x5C } ?? true && (vr == .DS || raw.count <= 12)
+        case .DA:
+            return (raw.count == 8 || (raw.count == 9 && raw[8] == 0x20)) && raw.prefix(8).allSatisfy { $0 &- 0x30 < 10 }
+                && (1...12).contains(Int(raw[4] &- 0x30) * 10 + Int(raw[5] &- 0x30)) && (1...31).contains(Int(raw[6] &- 0x30) * 10 + Int(raw[7] &- 0x30))
+        case .TM:
+            var t = raw[...]
+            while t.last == 0x20 { t = t.dropLast() }
+            return [2, 4, 6].contains(t.count) && t.allSatisfy { $0 &- 0x30 < 10 } && (Int(t[t.startIndex] &- 0x30) * 10 + Int(t[t.startIndex + 1] &- 0x30)) < 24
+        case .UI, .SQ: return true
+        default: return false
+        }
+    }
+
     static func problem(_ v: String, _ vr: VR) -> String? {
         let b = Array(v.utf8)
         func digits(_ s: ArraySlice<UInt8>) -> Bool { !s.isEmpty && s.allSatisfy { $0 &- 0x30 < 10 } }
