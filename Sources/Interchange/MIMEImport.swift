@@ -16,9 +16,12 @@ public enum MIMEImport {
         let message = try reassemble(inputs)
         let top = try MIMEEntity.parse(message[...], what: inputs.count == 1 ? inputs[0] : "the reassembled message")
         var problems: [String] = []
-        var dicom: [(id: String, data: [UInt8])] = []
-        var others: [(path: String, data: [UInt8])] = []
+        var dicomCount = 0, otherCount = 0
         var skipped: [String] = []
+        // Each accepted part goes to the hidden staging folder as it is decoded (one part in
+        // memory at a time); the folder is published only when the whole message is accepted
+        // and verifies, and removed otherwise.
+        let staging = try StagingFolder(destination: output)
         var total = 0
         var seen: Set<String> = []
 
@@ -50,11 +53,13 @@ public enum MIMEImport {
                     problems.append("\(what): a second DICOMDIR at \(id) (a file-set has exactly one, at its root)")
                     return
                 }
-                dicom.append((id, data))
+                if problems.isEmpty { try staging.write(id, Data(data)) }
+                dicomCount += 1
             } else if let location = e.header("content-location") {
                 if let rule = IncomingPath.check(location, dicom: false) { skipped.append("\(location): not restored (\(rule))"); return }
                 if !seen.insert(location).inserted { problems.append("\(what): a second part for \(location)"); return }
-                others.append((location, data))
+                if problems.isEmpty { try staging.write(location, Data(data)) }
+                otherCount += 1
             } else {
                 skipped.append("\(what): \(type.type) part without a Content-Location, ignored")
             }
@@ -64,13 +69,10 @@ public enum MIMEImport {
         if !top.contentType.type.hasPrefix("multipart/") { problems.append("the message is \(top.contentType.type), not a multipart DICOM file-set entity (PS3.10 K.1.1)") }
         guard problems.isEmpty else { throw InterchangeError("nothing was written; \(problems.count) problem\(problems.count == 1 ? "" : "s"):\n  " + problems.joined(separator: "\n  ")) }
 
-        let staging = try StagingFolder(destination: output)
-        for (id, data) in dicom { try staging.write(id, Data(data)) }
-        for (path, data) in others { try staging.write(path, Data(data)) }
         var report = try staging.verify()
         try staging.commit()
         report.fileSet = output
-        return ImportReport(fileSet: output, dicomFiles: dicom.count, otherFiles: others.count, skipped: skipped, verification: report)
+        return ImportReport(fileSet: output, dicomFiles: dicomCount, otherFiles: otherCount, skipped: skipped, verification: report)
     }
 
     /// One message, or message/partial fragments (any order) joined into one.
