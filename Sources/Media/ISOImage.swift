@@ -41,6 +41,8 @@ public final class ISOImage: Sendable {
         // An image file's tree is checked by us first: libisofs loops forever on some
         // crafted trees (see ISOTreeCheck).
         do { try ISOTreeCheck.check(path: device) } catch let f as ISOTreeCheck.Failure { throw MediaError.unusable(f.description) }
+        let watchdog = loadLimits.map { LoadWatchdog(what: path, limits: $0) }
+        defer { watchdog?.stop() }
         return try LibraryThread.shared.run {
             let drive = try AcquiredDrive(address: address, flags: [.noACL, .noXattr])
             defer { drive.release() }
@@ -162,7 +164,70 @@ public final class ISOImage: Sendable {
     }
 }
 
+/// Bounds on libisofs's reading of a tree: it cannot be interrupted, so a load that runs
+/// past them ends the process with a message (exit status 2). Our tree check comes first and
+/// catches the crafted trees known to make libisofs loop; this is the guard for the rest. A
+/// command-line program sets it (`ISOImage.loadLimits`); a library user decides for itself.
+public struct ISOLoadLimits: Sendable {
+    public var seconds: Double
+    public var residentBytes: Int
+    public init(seconds: Double = 120, residentBytes: Int = 4 << 30) {
+        self.seconds = seconds
+        self.residentBytes = residentBytes
+    }
+}
+
+final class LoadWatchdog: @unchecked Sendable {
+    // `done` is written once by stop() and read by the watchdog thread under the lock.
+    private let lock = NSLock()
+    private var done = false
+
+    init(what: String, limits: ISOLoadLimits) {
+        let start = Date()
+        @Sendable func check() {
+            let rss = LoadWatchdog.residentBytes()
+            let elapsed = Date().timeIntervalSince(start)
+            guard elapsed > limits.seconds || rss > limits.residentBytes else { return }
+            let why = elapsed > limits.seconds ? "took longer than \(Int(limits.seconds)) s" : "grew past \(limits.residentBytes >> 20) MB"
+            let text = "dicomfs: error: \(what): reading its ISO 9660 tree \(why); the image is damaged or crafted to make readers loop (libisofs cannot be interrupted)\n"
+            _ = text.withCString { write(2, $0, strlen($0)) }
+            _exit(2)
+        }
+        check()
+        Thread.detachNewThread { [self] in
+            while true {
+                usleep(100_000)
+                lock.lock(); let finished = done; lock.unlock()
+                if finished { return }
+                check()
+            }
+        }
+    }
+
+    func stop() { lock.lock(); done = true; lock.unlock() }
+
+    static func residentBytes() -> Int {
+        guard let f = fopen("/proc/self/statm", "r") else { return 0 }
+        defer { fclose(f) }
+        var size = 0, resident = 0
+        guard fscanf_statm(f, &size, &resident) else { return 0 }
+        return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    private static func fscanf_statm(_ f: UnsafeMutablePointer<FILE>, _ size: inout Int, _ resident: inout Int) -> Bool {
+        var buffer = [CChar](repeating: 0, count: 128)
+        guard fgets(&buffer, 128, f) != nil else { return false }
+        let fields = String(cString: buffer).split(separator: " ")
+        guard fields.count >= 2, let s = Int(fields[0]), let r = Int(fields[1]) else { return false }
+        size = s; resident = r
+        return true
+    }
+}
+
 extension ISOImage {
+    /// Set by the command-line program: see `ISOLoadLimits`. Nil (the default): no bound.
+    nonisolated(unsafe) public static var loadLimits: ISOLoadLimits?
+
     /// True for what `ls` and `verify` read as a disc: a `stdio:` address, a block device
     /// (/dev/sr0), or a file with an ISO 9660 volume descriptor ("CD001" at byte 32769).
     public static func isImage(_ path: String) -> Bool {

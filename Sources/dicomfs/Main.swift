@@ -1,4 +1,5 @@
 import ArgumentParser
+import Media
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,6 +15,12 @@ enum Exit {
 @main
 struct Main {
     static func main() {
+        // libisofs cannot be interrupted: bound its tree loading (DICOMFS_ISO_LOAD_SECONDS
+        // changes the time, for tests and slow drives).
+        var limits = ISOLoadLimits()
+        if let s = getenv("DICOMFS_ISO_LOAD_SECONDS").flatMap({ Double(String(cString: $0)) }) { limits.seconds = s }
+        if let m = getenv("DICOMFS_ISO_LOAD_MB").flatMap({ Int(String(cString: $0)) }) { limits.residentBytes = m << 20 }
+        ISOImage.loadLimits = limits
         var parsed: ParsableCommand.Type?
         do {
             var command = try Dicomfs.parseAsRoot()

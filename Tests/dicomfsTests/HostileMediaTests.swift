@@ -181,6 +181,17 @@ import TestSupport
         }
     }
 
+    /// libisofs cannot be interrupted: its tree loading is bounded by time and memory, and a
+    /// load past the bound ends the command with a message (here forced with a 1 MB bound).
+    @Test func libraryLoadIsBounded() throws {
+        let (dir, set, _) = try makeSet()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try CLI.run(["iso", set, "-o", dir + "/a.iso"]).status == 0)
+        let r = try External.run("env", ["DICOMFS_ISO_LOAD_MB=1", CLI.binary.path, "verify", dir + "/a.iso"])
+        #expect(r.status == 2 && r.stderr.contains("grew past 1 MB"), "\(r.stderr)")
+        #expect(try CLI.run(["verify", dir + "/a.iso"]).status == 0)
+    }
+
     @Test func staleStagingFileIsInfoLeftOffDiscsAndCleanedByUpdates() throws {
         let (dir, set, _) = try makeSet()
         defer { try? FileManager.default.removeItem(atPath: dir) }
