@@ -1,3 +1,4 @@
+import DICOM
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -42,6 +43,7 @@ import TestSupport
     /// Every command that reads a file-set, with its output paths.
     func commands(_ dir: String, _ set: String, _ n: Int) -> [(name: String, args: [String], outputs: [String])] {
         let o = dir + "/out\(n)"
+        let uid = (try? DICOMFile.read(path: dir + "/src/ct-head-2.dcm", options: .headerOnly).sopInstanceUID) ?? "1.2.3"
         return [
             ("ls", ["ls", set], []),
             ("ls --flat", ["ls", set, "--flat", "--json"], []),
@@ -50,7 +52,8 @@ import TestSupport
             ("mime export", ["mime", "export", set, "-o", o + ".mime"], [o + ".mime"]),
             ("iso", ["iso", set, "-o", o + ".iso"], [o + ".iso"]),
             ("burn", ["burn", set, "--drive", "stdio:" + o + "-burn.iso"], [o + "-burn.iso"]),
-            ("request", ["request", "create", "--store", set, "-o", o + "-job", "--instance", "1.2.3"], []),
+            ("request create", ["request", "create", "--store", set, "-o", o + "-job", "--instance", uid], []),
+            ("request run", ["request", "run", o + "-job"], [o + "-job"]),
             ("add", ["add", set, dir + "/src/mr-knee.dcm"], []),
             ("remove", ["remove", set, "--patient-id", "DCMFS001"], []),
         ]
@@ -67,7 +70,13 @@ import TestSupport
 
     func assertIntact(_ victim: String, _ outputs: [String], _ what: String) {
         #expect((try? String(contentsOfFile: victim, encoding: .utf8)) == Self.marker, "\(what): the victim outside the file-set changed or vanished")
-        for o in outputs {
+        // An output folder (a request job) is searched file by file.
+        let files = outputs.flatMap { o -> [String] in
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: o, isDirectory: &isDir) else { return [] }
+            return isDir.boolValue ? (FileManager.default.subpaths(atPath: o) ?? []).map { o + "/" + $0 } : [o]
+        }
+        for o in files {
             guard let d = FileManager.default.contents(atPath: o) else { continue }
             #expect(d.range(of: Data(Self.marker.utf8)) == nil, "\(what): the victim's bytes are in \(o)")
             #expect(d.range(of: Data(Self.marker.utf8).base64EncodedData()) == nil, "\(what): the victim's bytes are in \(o) (base64)")
@@ -101,7 +110,7 @@ import TestSupport
                 runs += 1
             }
         }
-        #expect(runs == (Self.forms.count + 1) * 10)
+        #expect(runs == (Self.forms.count + 1) * 11)
     }
 
     @Test func traversalIsAFindingNeverAnOpen() throws {
