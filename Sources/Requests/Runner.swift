@@ -71,7 +71,11 @@ struct Runner {
         for (n, volume) in planned.enumerated() {
             state.info = "BUILDING"
             try state.write(job)
-            state.volumes.append(try build(volume: n + 1, of: planned.count, profile: volume.profile, entries: volume.items))
+            state.volumes.append(try build(volume: n + 1, of: planned.count, profile: volume.profile, entries: volume.items) {
+                // Execution Status Info follows the work: BUILDING, then MASTERING.
+                state.info = "MASTERING"
+                try? state.write(job)
+            })
             try state.write(job)
         }
         // Copies: burned to the drives in turn; without drives the image serves every copy.
@@ -93,7 +97,8 @@ struct Runner {
 
     /// One volume: its instances linked into a scratch folder, staged as a file-set (with
     /// web content and viewer as asked), mastered to VOLnnn.iso.
-    func build(volume n: Int, of total: Int, profile: ApplicationProfile, entries: [StoreIndex.Entry]) throws -> JobState.Volume {
+    func build(volume n: Int, of total: Int, profile: ApplicationProfile, entries: [StoreIndex.Entry],
+               mastering: () -> Void = {}) throws -> JobState.Volume {
         let name = String(format: "VOL%03d", n)
         let scratch = job + "/." + name + ".build"
         let fm = FileManager.default
@@ -133,6 +138,7 @@ struct Runner {
         settings.capacity = options.capacity
         let image = job + "/" + name + ".iso"
         try? fm.removeItem(atPath: image)
+        mastering()
         let result = try ISOMaster.master(try MasterPlan.make(staged: staged, scratch: scratch + "/dicomdir"), to: image, settings: settings)
         let dir = try DICOMDIRReader.read(try DICOMFile.read(bytes: staged.dicomdir)).dicomdir
         let institution = entries.first.flatMap { try? DICOMFile.read(path: $0.path, options: .headerOnly).dataSet.string(Tag(0x0008, 0x0080)) }
