@@ -92,14 +92,7 @@ import TestSupport
         """, [s.fileSet, s.dir + "/bomb.zip"])
         #expect(bomb.status == 0, Comment(rawValue: bomb.stderr))
         for (archive, expect) in [("slip.zip", "would leave the folder"), ("link.zip", "symbolic link"), ("bomb.zip", "zip bomb")] {
-            let before = try FileManager.default.contentsOfDirectory(atPath: s.dir).sorted()
-            do {
-                _ = try ZipInterchange.importArchive(s.dir + "/" + archive, into: s.dir + "/out")
-                Issue.record("\(archive) imported")
-            } catch let e as InterchangeError {
-                #expect("\(e)".contains(expect), "\(archive): \(e)")
-            }
-            #expect(try FileManager.default.contentsOfDirectory(atPath: s.dir).sorted() == before)
+            try expectRefused(archive, expect, in: s.dir)
             #expect(!FileManager.default.fileExists(atPath: s.dir + "/EVIL"))
         }
     }
@@ -158,14 +151,20 @@ import TestSupport
         """, [s.fileSet, s.dir])
         #expect(made.status == 0, Comment(rawValue: made.stderr))
         for (archive, expect) in [("overlap.zip", "overlaps"), ("dup.zip", "twice"), ("broken.zip", "nothing was written")] {
-            let before = try FileManager.default.contentsOfDirectory(atPath: s.dir).sorted()
-            do {
-                _ = try ZipInterchange.importArchive(s.dir + "/" + archive, into: s.dir + "/out")
-                Issue.record("\(archive) imported")
-            } catch let e as InterchangeError {
-                #expect("\(e)".contains(expect), "\(archive): \(e)")
-            }
-            #expect(try FileManager.default.contentsOfDirectory(atPath: s.dir).sorted() == before, "\(archive) left something behind")
+            try expectRefused(archive, expect, in: s.dir)
         }
+    }
+
+    /// Imports `dir/archive`, which must be refused with `expect` in the message, leaving
+    /// nothing at or beside the output.
+    func expectRefused(_ archive: String, _ expect: String, in dir: String) throws {
+        let before = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        do {
+            _ = try ZipInterchange.importArchive(dir + "/" + archive, into: dir + "/out")
+            Issue.record("\(archive) imported")
+        } catch let e as InterchangeError {
+            #expect("\(e)".contains(expect), "\(archive): \(e)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == before, "\(archive) left something behind")
     }
 }

@@ -13,3 +13,27 @@ public struct Rejection: Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 }
+
+extension Array where Element == Rejection {
+    /// The files `--skip-invalid` can leave out to get past these rejections: every rejection
+    /// names a file, and none of them was left out already (else leaving out more would not
+    /// help). Nil when skipping cannot resolve them.
+    func skippable(given excluded: Set<String>) -> Set<String>? {
+        let offenders = Set(compactMap(\.path))
+        guard allSatisfy({ $0.path != nil }), offenders.isDisjoint(with: excluded) else { return nil }
+        return offenders
+    }
+
+    /// One note per file left out, its reasons joined (without the path each message repeats),
+    /// followed by the notes of a later pass for other files.
+    func leftOutNotes(then later: [CreateReport.Note]) -> [CreateReport.Note] {
+        var reasons: [String: [String]] = [:]
+        for e in self {
+            guard let path = e.path else { continue }
+            let m = e.message.hasPrefix(path + ": ") ? String(e.message.dropFirst(path.count + 2)) : e.message
+            reasons[path, default: []].append(m)
+        }
+        return reasons.keys.sorted().map { CreateReport.Note(path: $0, reason: reasons[$0]!.joined(separator: "; ")) }
+            + later.filter { reasons[$0.path] == nil }
+    }
+}

@@ -114,14 +114,9 @@ public final class ConfinedRoot: @unchecked Sendable {
             guard Self.refusal(of: relative) == nil else { return [] }
             d = SystemPath.withCPath(relative) { dicomfs_open_beneath(fd, $0, O_RDONLY | O_DIRECTORY) }
         }
-        guard d >= 0, let dir = fdopendir(d) else { return [] }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = entryName(entry)
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names.sorted()
+        guard d >= 0 else { return [] }
+        guard let dir = fdopendir(d) else { close(d); return [] }
+        return sortedNames(dir)
     }
 
     /// Removes a regular file (or a link, never what it points to), confined. False when it

@@ -168,13 +168,7 @@ public enum FileOps {
     /// The names in a folder (empty when it cannot be read).
     static func entries(of path: String) -> [String] {
         guard let dir = SystemPath.withCPath(path, { opendir($0) }) else { return [] }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = entryName(entry)
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names.sorted()
+        return sortedNames(dir)
     }
 
     static func isEmptyDirectory(_ path: String) -> Bool {
@@ -210,6 +204,17 @@ public enum FileOps {
             out.append(contentsOf: buffer[0..<n])
         }
     }
+}
+
+/// The names in an open folder but "." and "..", sorted; closes it.
+func sortedNames(_ dir: OpaquePointer) -> [String] {
+    defer { closedir(dir) }
+    var names: [String] = []
+    while let entry = readdir(dir) {
+        let name = entryName(entry)
+        if name != "." && name != ".." { names.append(name) }
+    }
+    return names.sorted()
 }
 
 /// The name of a directory entry (d_name is a fixed C array).

@@ -187,18 +187,11 @@ public enum FileSetUpdater {
         if options.strict { errors += inconsistencies.map { Rejection(nil, $0) } } else { report.inconsistencies = inconsistencies }
         if !errors.isEmpty {
             // --skip-invalid: the files named are left out and the rest staged again.
-            let offenders = Set(errors.compactMap(\.path))
-            if options.skipInvalid, errors.allSatisfy({ $0.path != nil }), offenders.isDisjoint(with: options.excluded) {
+            if options.skipInvalid, let offenders = errors.skippable(given: options.excluded) {
                 var again = options
                 again.excluded.formUnion(offenders)
                 var staged = try stageAdd(to: storage, inputs: inputs, options: again)
-                var reasons: [String: [String]] = [:]
-                for e in errors {
-                    let m = e.message.hasPrefix(e.path! + ": ") ? String(e.message.dropFirst(e.path!.count + 2)) : e.message
-                    reasons[e.path!, default: []].append(m)
-                }
-                staged.report.leftOut = reasons.keys.sorted().map { CreateReport.Note(path: $0, reason: reasons[$0]!.joined(separator: "; ")) }
-                    + staged.report.leftOut.filter { n in reasons[n.path] == nil }
+                staged.report.leftOut = errors.leftOutNotes(then: staged.report.leftOut)
                 return staged
             }
             throw FileSetError.rejected(errors.map(\.message) + FileSetCreator.remedies(errors, options: CreateOptions()))
