@@ -6,7 +6,8 @@
 # dicomfs built here, and pydicom's test files when installed. Each run stops by itself
 # (-max_total_time), refuses inputs over 10 s (-timeout) or 2 GB (-rss_limit_mb, and
 # -malloc_limit_mb=1024 for any single allocation). Findings go to Fuzz/out/TARGET-… and
-# make the script fail; executions and coverage are printed per target.
+# make the script fail; executions and coverage are printed per target. FUZZ_BUILD names
+# another build folder (.build-fuzz by default; a .build-* folder, ignored by git).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -16,9 +17,9 @@ targets=("$@")
 mkdir -p Fuzz/out
 export DICOMFS_FUZZ=1
 echo "building the fuzzer (release, fuzzer + address sanitizers)…"
-swift build -c release --scratch-path .build-fuzz --sanitize fuzzer --sanitize address --product dicomfs-fuzz 2>&1 \
+swift build -c release --scratch-path "${FUZZ_BUILD:-.build-fuzz}" --sanitize fuzzer --sanitize address --product dicomfs-fuzz 2>&1 \
   | grep -E "error|warning: unre|Compiling dicomfs_fuzz|Build" | grep -v '^\[' || true
-bin=.build-fuzz/release/dicomfs-fuzz
+bin="${FUZZ_BUILD:-.build-fuzz}/release/dicomfs-fuzz"
 [ -x "$bin" ] || { echo "fuzzer build failed" >&2; exit 1; }
 unset DICOMFS_FUZZ
 swift build -c release --product dicomfs 2>&1 | grep -E "error" || true
