@@ -157,6 +157,20 @@ import TestSupport
         #expect(has(try verify(fs), .error, .keyType1, file: "DICOMDIR", tag: "(0008,0060)"))
     }
 
+    /// The structure elements of PS3.3 Table F.3-3 are Type 1: an item without its In-use Flag
+    /// is an error at that item, even though a tolerant reader reads on without it.
+    @Test func missingStructureElement() throws {
+        let fs = try good()
+        var bytes = try dicomdir(fs)
+        let first = try #require(try records(fs).first?.itemOffset)
+        // (0004,1410) in the first item becomes an unknown (0004,1411) in place.
+        let flag: [UInt8] = [0x04, 0x00, 0x10, 0x14]
+        let at = try #require((first..<(bytes.count - 4)).first { bytes[$0..<($0 + 4)].elementsEqual(flag) })
+        bytes[at + 2] = 0x11
+        try write(bytes, fs + "/DICOMDIR")
+        #expect(has(try verify(fs), .error, .structureMissing, file: "DICOMDIR", offset: first, tag: "(0004,1410)"))
+    }
+
     /// verify opens everything read-only: every byte and modification time stays as it was.
     @Test func readsNothingIntoWriting() throws {
         let fs = try good()

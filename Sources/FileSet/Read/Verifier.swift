@@ -138,6 +138,21 @@ public struct Verifier {
 
     private func checkDICOMDIRFile(_ file: DICOMFile, _ dir: DICOMDIR, storage: FileSetStorage, _ f: inout [Finding]) {
         let s = "DICOMDIR"
+        // The structure elements of PS3.3 Table F.3-3: Type 1 in the header and every item,
+        // whatever a tolerant reader can do without them.
+        let header: [Tag] = [.offsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity,
+                             .offsetOfTheLastDirectoryRecordOfTheRootDirectoryEntity, .fileSetConsistencyFlag]
+        for tag in header where !file.dataSet.contains(tag) {
+            f.append(Finding(.error, .structureMissing, s, file: s, tag: tag,
+                             "\(tag) \(DataDictionary.keyword(for: tag)) is missing; it is Type 1 (PS3.3 Table F.3-3)"))
+        }
+        let itemTags: [Tag] = [.offsetOfTheNextDirectoryRecord, .recordInUseFlag, .offsetOfReferencedLowerLevelDirectoryEntity, .directoryRecordType]
+        for item in file.dataSet.sequence(.directoryRecordSequence) ?? [] {
+            for tag in itemTags where !item.contains(tag) {
+                f.append(Finding(.error, .structureMissing, "record at byte \(item.itemOffset ?? 0)", file: s, offset: item.itemOffset, tag: tag,
+                                 "\(tag) \(DataDictionary.keyword(for: tag)) is missing; it is Type 1 in every directory record (PS3.3 Table F.3-3)"))
+            }
+        }
         if file.preamble == nil || !file.hasMetaInformation {
             f.append(Finding(.error, .dicomdirNotPart10, s, "not a DICOM Part 10 file: it needs a preamble, \"DICM\" and File Meta Information (PS3.10 §7.1)"))
         }

@@ -21,6 +21,7 @@ public struct FindingRule: RawRepresentable, Hashable, Sendable, Codable, Custom
     public static let dicomdirFileSetIDInvalid = FindingRule("dicomdir.fileset-id.invalid")
     public static let dicomdirConsistencyFlag = FindingRule("dicomdir.consistency-flag")
     public static let dicomdirDescriptor = FindingRule("dicomdir.descriptor.invalid")
+    public static let structureMissing = FindingRule("dicomdir.structure.missing")
     // The record graph (PS3.3 F.3.2.2, Table F.4-1).
     public static let offsetDangling = FindingRule("dicomdir.offset.dangling")
     public static let offsetCycle = FindingRule("dicomdir.offset.cycle")
