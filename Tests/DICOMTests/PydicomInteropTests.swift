@@ -104,12 +104,11 @@ import TestSupport
         return problems
     }
 
-    /// pydicom replaces an explicit UN with the dictionary VR (config.replace_un_with_known_vr);
-    /// we keep the VR the file states, which a dump should show.
+    /// Standard elements sent as UN are read as their dictionary VR by both (PS3.5 §6.2.2,
+    /// pydicom's replace_un_with_known_vr) and must agree; big-endian files keep UN with us.
     /// Private tags read as UN: pydicom applies its private dictionary; we ship none.
     func equivalentVR(_ e: DataElement, _ theirs: String) -> Bool {
         if e.vr == .UN && e.tag.isPrivate { return true }
-        if e.vr == .UN, let dict = DataDictionary.entry(for: e.tag), dict.vrText.contains(theirs) { return true }
         return false
     }
 
