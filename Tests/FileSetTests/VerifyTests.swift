@@ -67,7 +67,9 @@ import TestSupport
         let first = try #require(try records(fs).first?.itemOffset)
         try patchU32(fs, at: first + 38, first + 2)   // PATIENT's lower-level offset, 2 bytes into an item
         let r = try verify(fs)
-        #expect(has(r, .error, .offsetDangling, file: "DICOMDIR", offset: first + 2), "\(r.findings)")
+        // Named by the record that holds the bad offset, and the element holding it.
+        #expect(has(r, .error, .offsetDangling, file: "DICOMDIR", offset: first, tag: "(0004,1420)"), "\(r.findings)")
+        #expect(r.findings.contains { $0.rule == .offsetDangling && $0.subject.hasPrefix("PATIENT record at byte \(first)") && $0.message.contains("is \(first + 2)") })
         #expect(has(r, .error, .recordUnreachable, file: "DICOMDIR"))
     }
 
@@ -75,7 +77,7 @@ import TestSupport
         let fs = try good()
         let first = try #require(try records(fs).first?.itemOffset)
         try patchU32(fs, at: first + 16, first)       // PATIENT's next record is itself
-        #expect(has(try verify(fs), .error, .offsetCycle, file: "DICOMDIR", offset: first))
+        #expect(has(try verify(fs), .error, .offsetCycle, file: "DICOMDIR", offset: first, tag: "(0004,1400)"))
     }
 
     @Test func missingFile() throws {

@@ -86,16 +86,24 @@ public enum DICOMDIRReader {
         var visited = [Bool](repeating: false, count: items.count)
         /// Follows a chain of sibling records from `offset`, recursing into children. Records
         /// below an inactive one count as inactive too (dcm4che deactivates whole subtrees).
-        func chain(from offset: Int, parent: RecordType?, depth: Int, active: Bool = true, owner: DirectoryRecord? = nil) -> [DirectoryRecord] {
+        /// `via` names where the offset being followed is held: the header's (0004,1200), a
+        /// record's (0004,1420) for its children, the previous sibling's (0004,1400).
+        func chain(from offset: Int, parent: RecordType?, depth: Int, active: Bool = true, owner: DirectoryRecord? = nil,
+                   via first: (holder: String, at: Int?, tag: Tag) = ("the header", nil, .offsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity)) -> [DirectoryRecord] {
             var out: [DirectoryRecord] = []
             var next = offset
+            var via = first
             while next != 0 {
+                let element = "\(via.tag) \(DataDictionary.keyword(for: via.tag))"
                 guard let i = byOffset[next] else {
-                    findings.append(Finding(.error, .offsetDangling, "offset \(next)", file: "DICOMDIR", offset: next, "points at no directory record (PS3.3 F.3.2.2: offsets point at the first byte of a record's item)"))
+                    findings.append(Finding(.error, .offsetDangling, via.holder, file: "DICOMDIR", offset: via.at, tag: via.tag,
+                                            "\(element) is \(next), which points at no directory record (PS3.3 F.3.2.2: offsets point at the first byte of a record's item)"))
                     break
                 }
                 guard !visited[i] else {
-                    findings.append(Finding(.error, .offsetCycle, "record at byte \(next)", file: "DICOMDIR", offset: next, "reached twice: the offsets form a cycle"))
+                    let kind = via.tag == .offsetOfReferencedLowerLevelDirectoryEntity ? "a record's children lead back to" : "a chain of siblings leads back to"
+                    findings.append(Finding(.error, .offsetCycle, via.holder, file: "DICOMDIR", offset: via.at, tag: via.tag,
+                                            "\(element) is \(next): \(kind) the \(describe(nodes[i].record)), reached before; the offsets form a cycle"))
                     break
                 }
                 visited[i] = true
@@ -105,7 +113,8 @@ public enum DICOMDIRReader {
                     if let ref = record.reference { inactiveFiles.append(ref.fileID) }
                     record.inUse = false
                     if node.lower != 0 && depth <= 16 {
-                        record.children = chain(from: node.lower, parent: record.type, depth: depth + 1, active: false)
+                        record.children = chain(from: node.lower, parent: record.type, depth: depth + 1, active: false,
+                                                via: (describe(record), record.offset, .offsetOfReferencedLowerLevelDirectoryEntity))
                     }
                     if active {
                         // The top of an inactive subtree: kept beside its active parent.
@@ -123,9 +132,13 @@ public enum DICOMDIRReader {
                     if !RecordType.allowedChildren(of: parent).contains(record.type) && RecordType(rawValue: record.typeText) != nil {
                         findings.append(Finding(.error, .recordPlacement, describe(record), file: "DICOMDIR", offset: record.offset, "a \(record.typeText) record may not be \(parent.map { "under a \($0.rawValue) record" } ?? "at the root") (PS3.3 Table F.4-1)"))
                     }
-                    if node.lower != 0 { record.children = chain(from: node.lower, parent: record.type, depth: depth + 1, owner: record) }
+                    if node.lower != 0 {
+                        record.children = chain(from: node.lower, parent: record.type, depth: depth + 1, owner: record,
+                                                via: (describe(record), record.offset, .offsetOfReferencedLowerLevelDirectoryEntity))
+                    }
                     out.append(record)
                 }
+                via = (describe(record), record.offset, .offsetOfTheNextDirectoryRecord)
                 next = node.next
             }
             return out
