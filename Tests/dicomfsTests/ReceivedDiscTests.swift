@@ -108,4 +108,17 @@ import TestSupport
         let toc = try External.run("xorriso", ["-indev", dir + "/disc.iso", "-toc"])
         #expect(String(decoding: toc.stdout, as: UTF8.self).contains("2 sessions"), "\(String(decoding: toc.stdout, as: UTF8.self))")
     }
+
+    /// A referenced file that is a symbolic link out of the set is an error for verify (and
+    /// iso refuses the set), never followed.
+    @Test func referencedLinkOutOfTheSetIsAnError() throws {
+        let (dir, set) = try set()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = set + "/DICOM/P0000001/S0000001/R0000001/I0000001"
+        try FileManager.default.moveItem(atPath: file, toPath: dir + "/outside.dcm")
+        try FileManager.default.createSymbolicLink(atPath: file, withDestinationPath: dir + "/outside.dcm")
+        let v = try CLI.run(["verify", set, "--json"])
+        #expect(v.status == 1 && v.stdout.contains("\"reference.not-regular\""), "\(v.stdout)")
+        #expect(try CLI.run(["iso", set, "-o", dir + "/x.iso"]).status == 2)
+    }
 }
