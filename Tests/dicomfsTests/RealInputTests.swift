@@ -181,4 +181,17 @@ import TestSupport
             Issue.record("the sample's accession number A0001 is not in the DICOMDIR")
         }
     }
+
+    /// Progress on a terminal names its phase with counts and clears the rest of the line
+    /// (no stale characters); with stderr not a terminal there is none.
+    @Test(.enabled(if: External.has("script"), "needs util-linux script for a pseudo-terminal"))
+    func progressOnATerminalOnly() throws {
+        let (dir, source) = try CLI.sampleSource()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tty = try External.run("script", ["-qec", "'\(CLI.binary.path)' create '\(source)' -o '\(dir)/A'", "/dev/null"])
+        let screen = String(decoding: tty.stdout, as: UTF8.self)
+        #expect(screen.contains("scanning 6 of 6") && screen.contains("\u{1B}[K"), "\(screen)")
+        let plain = try CLI.run(["create", source, "-o", dir + "/B"])
+        #expect(plain.status == 0 && !plain.stderr.contains("scanning"), "\(plain.stderr)")
+    }
 }
