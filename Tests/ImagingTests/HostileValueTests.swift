@@ -172,3 +172,18 @@ import Testing
         try CodestreamHeader.check(fits, codec: .jpeg, d)
     }
 }
+
+/// Fuzz finding (part10 target, second campaign): a 45 × 10 JPEG-LS near-lossless frame of
+/// 56 bytes on which CharLS 2.4.1 (Debian 12) spends about 30 s. Library decoders now run on
+/// their own thread and are given up on past a time bound, so the caller gets an error.
+@Suite struct DecoderTimeBoundTests {
+    static let crafted = "AP//////////AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABESUNNAgAAAFVMBADQAAAAAgABAE9CAAACAAAAAAECAAIAVUkaADEuMi44NDAuMTAwMDguNS4xLjQuMS4xLjcAAgADAFVJQAAxLjIuODI2LjAuMS4zNjgwMDQzLjguNDk4Ljg2MTY0MDA4MTE1NzcxMTg1MjM4NDE3NDM0MjA4Mjk1Mjg2Njg1AgAQAFVJFgAxLjIuODQwLjEwMDA4LjEuMi40LjgxAgASAFVJHAAxLjIuODI2LjAuMS4zNjgwMDQzLjguNDk4LjEAAgATAFNIDgBQWURJQ09NIDMuMC4wIAgAFgBVSRoAMS4yLjg0MC4xMDAwOC41LjEuNC4xLjEuNwAIABgAVUlAADEuMi44MjYuMC4xLjM2ODAwNDMuOC40OTguODYxNjQwMDgxMTU3NzExODUyMzg0MTAwMDAwMDE2NjY0MzY5NjIoAAIAVVMCAAEAKAAEAENTDABNT05PQ0hST01FMiAoABAAVVMCAC0AKAARAFVTAgAKACgAAAFVUwIACAAoAAEBVVMCAAgAKCACAVVTAgAHACgAAwFVUwIAAADgfxAAT0IAAP/////+/wDgBAAAAAAAAAD+/wDgOAAAAP/Y//cACwgALQAKAQERAP/aAAgBAQACAABX/QB//wAAcf9/4Lf/fBz/fwUv++CX/3/BF/3/QP7Z/v/d4AAAAAA="
+
+    @Test func aLoopingDecoderIsGivenUpOn() throws {
+        let bytes = try #require(Data(base64Encoded: Self.crafted))
+        let file = try DICOMFile.read(bytes: [UInt8](bytes))
+        let start = Date()
+        #expect(throws: ImagingError.self) { _ = try Renderer.render(file) }
+        #expect(Date().timeIntervalSince(start) < 8, "the decoder was not bounded")
+    }
+}
