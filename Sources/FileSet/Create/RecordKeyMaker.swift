@@ -39,9 +39,7 @@ struct RecordKeyMaker: Sendable {
                 if let note { notes.normalized.append("\(path): \(note)") }
                 // A value verify would reject is never written: a Type 1 key refuses the file
                 // (or is invented), any other is written empty; each said in the report.
-                if value.vr != .UI, value.vr != .SQ, !(value.bytes.map { ValueRules.quickOK(value.vr, $0) } ?? true),
-                   let values = DataSet(sortedElements: [value], characterSet: h.characterSet).strings(spec.tag),
-                   let problem = values.lazy.compactMap({ ValueRules.problem($0, value.vr) }).first {
+                if let (values, problem) = valueProblem(value, h) {
                     let name = "\(spec.tag) \(DataDictionary.keyword(for: spec.tag))"
                     if spec.type == .type1 {
                         if invent, let invented = invented(spec.tag, h, index: index) {
@@ -88,12 +86,28 @@ struct RecordKeyMaker: Sendable {
             break
         }
         for tag in extras {
-            if let e = h[tag], hasValue(e) { keys.set(e); continue }
-            if let e = fromSharedFunctionalGroups(tag, h) { keys.set(e) }
+            guard let e = (h[tag].flatMap { hasValue($0) ? $0 : nil }) ?? fromSharedFunctionalGroups(tag, h) else { continue }
+            let (value, note) = KeyValues.normalize(e, in: h)
+            if let note { notes.normalized.append("\(path): \(note)") }
+            // A profile key whose value breaks its VR is left out, not written wrong.
+            if let (values, problem) = valueProblem(value, h) {
+                notes.normalized.append("\(path): \(tag) \(DataDictionary.keyword(for: tag)) \"\(values.joined(separator: "\\"))\" \(problem); left out of the directory record")
+                continue
+            }
+            keys.set(value)
         }
         // (0008,0005) only where a key actually uses an extended or replacement repertoire.
         if let cs = h[.specificCharacterSet], keys.elements.contains(where: needsCharacterSet) { keys.set(cs) }
         return keys
+    }
+
+    /// The values of a key element and the first problem verify would find with them (checked
+    /// on bytes first: nothing is decoded for a value that certainly holds); nil when none.
+    private func valueProblem(_ value: DataElement, _ h: DataSet) -> (values: [String], problem: String)? {
+        guard value.vr != .UI, value.vr != .SQ, !(value.bytes.map { ValueRules.quickOK(value.vr, $0) } ?? true),
+              let values = DataSet(sortedElements: [value], characterSet: h.characterSet).strings(value.tag),
+              let problem = values.lazy.compactMap({ ValueRules.problem($0, value.vr) }).first else { return nil }
+        return (values, problem)
     }
 
     private func fromSharedFunctionalGroups(_ tag: Tag, _ h: DataSet) -> DataElement? {
