@@ -24,28 +24,47 @@ public enum DataDictionary {
         var repeaters: [(mask: UInt32, value: UInt32, entry: DictionaryEntry)] = []
     }
 
+    /// Built on first use from the generated text, scanned as bytes (splitting 5,000 lines
+    /// as Strings cost a tenth of a second, paid by the first command that looked anything up).
     private static let tables: Tables = {
         var t = Tables()
         t.byTag.reserveCapacity(5200)
-        for line in dataElementTable.split(separator: "\n") {
-            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard f.count >= 6 else { continue }
-            var mask: UInt32 = 0, value: UInt32 = 0
-            for ch in f[0].utf8 {
-                mask <<= 4; value <<= 4
-                if ch != UInt8(ascii: "x") {
-                    mask |= 0xF
-                    value |= UInt32(hexDigitValue(ch) ?? 0)
+        var text = dataElementTable
+        text.withUTF8 { b in
+            var lineStart = 0
+            while lineStart < b.count {
+                var lineEnd = lineStart
+                while lineEnd < b.count && b[lineEnd] != 0x0A { lineEnd += 1 }
+                defer { lineStart = lineEnd + 1 }
+                // Up to six tab-separated fields.
+                var fields: [Range<Int>] = []
+                fields.reserveCapacity(6)
+                var start = lineStart
+                for i in lineStart...lineEnd where i == lineEnd || b[i] == 0x09 {
+                    fields.append(start..<i)
+                    start = i + 1
                 }
+                guard fields.count >= 6 else { continue }
+                func string(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self) }
+                var mask: UInt32 = 0, value: UInt32 = 0
+                for i in fields[0] {
+                    let ch = b[i]
+                    mask <<= 4; value <<= 4
+                    if ch != UInt8(ascii: "x") {
+                        mask |= 0xF
+                        value |= UInt32(hexDigitValue(ch) ?? 0)
+                    }
+                }
+                let retired = fields[5].count == 1 && b[fields[5].lowerBound] == UInt8(ascii: "R")
+                let entry = DictionaryEntry(tag: Tag(rawValue: value), vrText: string(fields[1]), vm: string(fields[2]),
+                                            keyword: string(fields[3]), name: string(fields[4]), isRetired: retired)
+                if mask == 0xFFFF_FFFF {
+                    t.byTag[value] = entry
+                } else {
+                    t.repeaters.append((mask, value, entry))
+                }
+                if !entry.keyword.isEmpty, t.byKeyword[entry.keyword] == nil { t.byKeyword[entry.keyword] = entry }
             }
-            let entry = DictionaryEntry(tag: Tag(rawValue: value), vrText: String(f[1]), vm: String(f[2]),
-                                        keyword: String(f[3]), name: String(f[4]), isRetired: f[5] == "R")
-            if mask == 0xFFFF_FFFF {
-                t.byTag[value] = entry
-            } else {
-                t.repeaters.append((mask, value, entry))
-            }
-            if !entry.keyword.isEmpty, t.byKeyword[entry.keyword] == nil { t.byKeyword[entry.keyword] = entry }
         }
         return t
     }()

@@ -18,14 +18,24 @@ enum KeyValues {
         }
     }
 
+    /// Keys whose VM is more than 1 and that carry several values in nearly every file: no
+    /// dictionary lookup for them (the dictionary is built on first use, a cost a scan of
+    /// small files would otherwise pay for Image Type alone).
+    static let multiValued: Set<Tag> = [.imageType, .specificCharacterSet, .referencedFileID, .imagePositionPatient,
+                                         .imageOrientationPatient, .pixelSpacing, .windowCenter, .windowWidth]
+
     static func normalize(_ e: DataElement, in ds: DataSet) -> (DataElement, note: String?) {
         guard case .bytes(let raw) = e.value else { return (e, nil) }
         // The common case, decided on bytes: nothing to rewrite.
         let legacy = (e.vr == .DA && raw.contains(0x2E)) || (e.vr == .TM && raw.contains(0x3A))
         // Several values where the dictionary allows one (an Accession Number "PR\US"): a
         // record key takes the first (PS3.5 §6.4 VM), said in the report.
-        let tooMany = raw.contains(0x5C) && DataDictionary.entry(for: e.tag)?.vm == "1"
-        if !legacy && !tooMany && raw.count <= (maxLength(e.vr) ?? Int.max) { return (e, nil) }
+        let tooMany = raw.contains(0x5C) && !multiValued.contains(e.tag) && DataDictionary.entry(for: e.tag)?.vm == "1"
+        // The longest single value, on bytes (a multi-valued key such as Image Type is long in
+        // total, each value short).
+        var longest = 0, run = 0
+        for c in raw { if c == 0x5C { run = 0 } else { run += 1; if run > longest { longest = run } } }
+        if !legacy && !tooMany && longest <= (maxLength(e.vr) ?? Int.max) { return (e, nil) }
         guard let all = ds.strings(e.tag) else { return (e, nil) }
         let values = tooMany ? Array(all.prefix(1)) : all
         var changed = values
