@@ -2,6 +2,7 @@ import DICOM
 import Foundation
 import Samples
 import Testing
+import TestSupport
 
 /// PS3.5 §6.2.2: a standard element sent as UN (anonymizers and some PACS do) carries the
 /// Implicit VR Little Endian encoding of its real VR; it is read as that VR, values and
@@ -30,4 +31,17 @@ import Testing
     }
 
     func le32(_ n: Int) -> [UInt8] { [UInt8(n & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 24 & 0xFF)] }
+
+    /// Fuzz finding (part10 target): a UN value of a standard sequence whose items ran past
+    /// the value; read as a sequence it did not write back. A UN value becomes a sequence only
+    /// when defined-length items fill it exactly, else it stays UN; every file that reads
+    /// writes back and reads again. The input is kept as a fuzz seed.
+    @Test func unSequenceThatDoesNotFitStaysUN() throws {
+        let path = External.repoRoot.appendingPathComponent("Fuzz/seeds/regression-un-sequence.dcm").path
+        let file = try DICOMFile.read(bytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+        let syntax: TransferSyntax = file.transferSyntax.isEncapsulated ? file.transferSyntax : .explicitVRLittleEndian
+        let written = try Part10Writer.encode(file.dataSet, sopClassUID: "1.2.3", sopInstanceUID: "1.2.3.4", transferSyntax: syntax)
+        let again = try DICOMFile.read(bytes: written)
+        #expect(again.dataSet.count == file.dataSet.elements.filter { $0.tag.group != 0x0002 }.count)
+    }
 }

@@ -224,20 +224,23 @@ final class DataSetParser {
             // PS3.5 §6.2.2: the value of a standard element sent as UN is the Implicit VR Little
             // Endian encoding of its real VR, so it is read as that VR (as pydicom, DCMTK and
             // dcm4che do): a SOP Instance UID or Series Number is a value, not bulk data.
+            // Only where the result writes back: a sequence of defined-length items that fill
+            // the value exactly (nothing parsed past it), a value short enough for its VR.
             if vr == .UN, !syntax.bigEndian, length != Self.undefinedLength, !tag.isPrivate,
                let dictVR = DataDictionary.entry(for: tag)?.vr, dictVR != .UN {
-                if dictVR == .SQ {
-                    let valueStart = cursor.pos, n = Int(length)
-                    guard n <= limit - valueStart else {
-                        throw error(.invalidLength, "declared length \(n) exceeds the \(max(limit - valueStart, 0)) bytes left", at: start, tag)
+                let valueStart = cursor.pos, n = Int(length)
+                if dictVR == .SQ, n <= limit - valueStart, definedItemsFill(from: valueStart, count: n) {
+                    if let items = try? parseSequence(tag: tag, end: valueStart + n, limit: valueStart + n, depth: depth + 1,
+                                                      syntax: .implicitLittle, charset: charset), cursor.pos == valueStart + n {
+                        cursor.bigEndian = syntax.bigEndian
+                        return DataElement(tag, .SQ, .sequence(items), offset: start, valueOffset: valueStart)
                     }
-                    let items = try parseSequence(tag: tag, end: valueStart + n, limit: valueStart + n, depth: depth + 1,
-                                                  syntax: .implicitLittle, charset: charset)
                     cursor.bigEndian = syntax.bigEndian
-                    cursor.seek(valueStart + n)
-                    return DataElement(tag, .SQ, .sequence(items), offset: start, valueOffset: valueStart)
+                    cursor.seek(valueStart)
+                } else if dictVR != .SQ {
+                    let real = DataDictionary.implicitVR(for: tag, signedPixels: signedPixels)
+                    if real.hasLongLength || n <= 0xFFFE { vr = real }
                 }
-                vr = DataDictionary.implicitVR(for: tag, signedPixels: signedPixels)
             }
         } else {
             vr = DataDictionary.implicitVR(for: tag, signedPixels: signedPixels)
@@ -245,6 +248,24 @@ final class DataSetParser {
         }
         return try parseValue(tag: tag, vr: vr, length: length, start: start, limit: limit, depth: depth,
                               syntax: syntax, charset: charset, discard: discard)
+    }
+
+    /// Whether `count` bytes from `start` are items (FFFE,E000) of defined lengths that end
+    /// exactly where the value does; the cursor is left where it was.
+    private func definedItemsFill(from start: Int, count: Int) -> Bool {
+        let saved = cursor.pos, savedOrder = cursor.bigEndian
+        defer { cursor.seek(saved); cursor.bigEndian = savedOrder }
+        cursor.bigEndian = false
+        var pos = start
+        let end = start + count
+        while pos < end {
+            guard pos + 8 <= end else { return false }
+            cursor.seek(pos)
+            guard let group = try? cursor.u16(), let element = try? cursor.u16(), let length = try? cursor.u32(),
+                  group == 0xFFFE, element == 0xE000, length != Self.undefinedLength, Int(length) <= end - pos - 8 else { return false }
+            pos += 8 + Int(length)
+        }
+        return pos == end
     }
 
     private func parseValue(tag: Tag, vr: VR, length: UInt32, start: Int, limit: Int, depth: Int,
