@@ -150,7 +150,8 @@ public enum FileSetCreator {
         var errors: [Rejection] = []
         var existingDICOMDIR = false
         var seen = SeenInstances(capacity: files.count)
-        var lastSyntax: (uid: String, allowed: Bool)?   // the previous file's verdict: files come in runs of one syntax
+        var lastSyntax: (uid: String, allowed: Bool)?
+        var syntaxes: Set<String> = []   // every transfer syntax seen, for the refusal's suggestion   // the previous file's verdict: files come in runs of one syntax
         var builder: RecordBuilder? = RecordBuilder(profile: options.profile, invent: options.invent)
         var foldSeconds = 0.0
         // Batches are checked and folded into the builder as they come: memory grows with the
@@ -174,6 +175,7 @@ public enum FileSetCreator {
                     }
                     if inst.transferSyntaxUID != lastSyntax?.uid {
                         lastSyntax = (inst.transferSyntaxUID, options.profile.allows(transferSyntax: inst.transferSyntaxUID))
+                        syntaxes.insert(inst.transferSyntaxUID)
                     }
                     if lastSyntax?.allowed == false {
                         let name = UIDRegistry.entry(for: inst.transferSyntaxUID)?.name ?? "unknown"
@@ -215,7 +217,7 @@ public enum FileSetCreator {
                 staged.report.leftOut = errors.leftOutNotes(then: staged.report.leftOut)
                 return staged
             }
-            throw FileSetError.rejected(errors.map(\.message) + remedies(errors, options: options))
+            throw FileSetError.rejected(errors.map(\.message) + remedies(errors, options: options, syntaxes: syntaxes, files: total))
         }
         if built.leaves.isEmpty {
             throw FileSetError.unusableInput("\(source): no usable DICOM Part 10 files found (PS3.11 does not allow a DICOMDIR without records)")
@@ -344,8 +346,13 @@ public enum FileSetCreator {
 
     /// The ways forward a refusal names: leaving the files out, inventing what is missing, a
     /// profile that allows every syntax found.
-    static func remedies(_ errors: [Rejection], options: CreateOptions) -> [String] {
+    static func remedies(_ errors: [Rejection], options: CreateOptions, syntaxes: Set<String> = [], files: Int = 0) -> [String] {
         var out: [String] = []
+        // A profile that takes every syntax found, when the syntaxes are what stands in the way.
+        if !syntaxes.isEmpty, syntaxes.contains(where: { !options.profile.allows(transferSyntax: $0) }),
+           let fits = ApplicationProfile.all.first(where: { p in syntaxes.allSatisfy { p.allows(transferSyntax: $0) } }) {
+            out.append("all \(files) files fit --profile \(fits.name)")
+        }
         if errors.contains(where: { $0.path != nil }) {
             out.append("--skip-invalid leaves the \(Set(errors.compactMap(\.path)).count) file(s) named above out and writes the rest")
         }
