@@ -17,10 +17,12 @@ targets=("$@")
 mkdir -p Fuzz/out
 export DICOMFS_FUZZ=1
 echo "building the fuzzer (release, fuzzer + address sanitizers)…"
-swift build -c release --scratch-path "${FUZZ_BUILD:-.build-fuzz}" --sanitize fuzzer --sanitize address --product dicomfs-fuzz 2>&1 \
-  | grep -E "error|warning: unre|Compiling dicomfs_fuzz|Build" | grep -v '^\[' || true
+log=$(mktemp)
+if ! swift build -c release --scratch-path "${FUZZ_BUILD:-.build-fuzz}" --sanitize fuzzer --sanitize address --product dicomfs-fuzz >"$log" 2>&1; then
+  grep -E "error" "$log" >&2; rm -f "$log"; echo "fuzzer build failed" >&2; exit 1
+fi
+rm -f "$log"
 bin="${FUZZ_BUILD:-.build-fuzz}/release/dicomfs-fuzz"
-[ -x "$bin" ] || { echo "fuzzer build failed" >&2; exit 1; }
 unset DICOMFS_FUZZ
 swift build -c release --product dicomfs 2>&1 | grep -E "error" || true
 dicomfs=.build/release/dicomfs
