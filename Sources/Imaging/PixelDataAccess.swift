@@ -40,6 +40,9 @@ public struct PixelDataAccess: Sendable {
         case "1.2.840.10008.1.2.5":
             return try RLEDecoder.decode(bytes, description)
         case "1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70":
+            // The frame header is compared with the pixel module before anything is decoded
+            // (fuzz finding: a 5 KB frame declaring 65438 × 156 × 3 took seconds to decode).
+            try CodestreamHeader.check(bytes, codec: .jpeg, description)
             let r = try JPEGLosslessDecoder.decode(bytes)
             guard r.width == description.columns, r.height == description.rows, r.components == description.samplesPerPixel else {
                 throw ImagingError("the JPEG Lossless codestream is \(r.width) × \(r.height) × \(r.components) but the header says \(description.columns) × \(description.rows) × \(description.samplesPerPixel)")

@@ -187,3 +187,20 @@ import Testing
         #expect(Date().timeIntervalSince(start) < 8, "the decoder was not bounded")
     }
 }
+
+/// Fuzz finding (part10, final campaign): a 5 KB JPEG Lossless frame declaring 65438 × 156 ×
+/// 3 under a 100 × 100 header; our own lossless decoder decoded all 30 million samples
+/// before comparing sizes (15 s under ASan). The SOF is now checked first.
+@Suite struct LosslessFrameSizeTests {
+    @Test func oversizedLosslessFrameIsRefusedBeforeDecoding() throws {
+        var ds = DataSet()
+        ds.set(.rows, .US, numbers: [100]); ds.set(.columns, .US, numbers: [100])
+        ds.set(.samplesPerPixel, .US, numbers: [3]); ds.set(.bitsAllocated, .US, numbers: [8])
+        ds.set(.bitsStored, .US, numbers: [8]); ds.set(.highBit, .US, numbers: [7])
+        let d = try PixelDescription(ds)
+        // SOI, SOF3: 8 bits, 156 rows, 65438 columns, 3 components.
+        let frame: [UInt8] = [0xFF, 0xD8, 0xFF, 0xC3, 0x00, 0x11, 0x08, 0x00, 0x9C, 0xFF, 0x9E, 0x03,
+                              0x01, 0x11, 0x00, 0x02, 0x11, 0x00, 0x03, 0x11, 0x00, 0xFF, 0xD9]
+        #expect(throws: ImagingError.self) { try CodestreamHeader.check(frame, codec: .jpeg, d) }
+    }
+}
