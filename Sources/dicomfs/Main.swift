@@ -30,9 +30,10 @@ struct Main {
             exit(code.rawValue)
         } catch let e as ValidationError where parsed != nil {
             // Thrown by a subcommand's run(): that subcommand's usage, not the top level's.
-            let name = Dicomfs.path(to: parsed!)
-            FileHandle.standardError("Error: \(e.message)\nUsage: dicomfs " + parsed!.usageString().split(separator: " ", maxSplits: 1).last.map { name + " " + $0 }!
-                                     + "\n  See 'dicomfs \(name) --help' for more information.")
+            let command = parsed ?? Dicomfs.self
+            let name = Dicomfs.path(to: command)
+            let arguments = command.usageString().split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+            FileHandle.standardError("Error: \(e.message)\nUsage: dicomfs \(name) \(arguments)\n  See 'dicomfs \(name) --help' for more information.")
             exit(Exit.unusable)
         } catch {
             // A mistyped subcommand: say which one was meant.

@@ -33,7 +33,7 @@ extension Array where Element == Rejection {
             let m = e.message.hasPrefix(path + ": ") ? String(e.message.dropFirst(path.count + 2)) : e.message
             reasons[path, default: []].append(m)
         }
-        return reasons.keys.sorted().map { CreateReport.Note(path: $0, reason: reasons[$0]!.joined(separator: "; ")) }
+        return reasons.keys.sorted().map { CreateReport.Note(path: $0, reason: reasons[$0, default: []].joined(separator: "; ")) }
             + later.filter { reasons[$0.path] == nil }
     }
 }

@@ -119,8 +119,8 @@ public enum DICOMDIRReader {
                     if active {
                         // The top of an inactive subtree: kept beside its active parent.
                         let key = owner.map(ObjectIdentifier.init) ?? rootKey
-                        if inactiveTrees[key] == nil { inactiveOrder.append(key); inactiveTrees[key] = (owner, []) }
-                        inactiveTrees[key]!.records.append(record)
+                        if inactiveTrees[key] == nil { inactiveOrder.append(key) }
+                        inactiveTrees[key, default: (owner, [])].records.append(record)
                     } else {
                         out.append(record)
                     }
