@@ -27,25 +27,31 @@ public struct MasterPlan: Sendable {
     /// with a space, a missing file, a record pointing nowhere) carries them to every reader.
     /// `force` masters it anyway; the findings are then returned for the caller to print.
     public static func make(fileSet root: String, force: Bool) throws -> MasterPlan {
-        let report: Verifier.Report
-        do { report = try Verifier().verify(path: root) } catch { throw MediaError.unusable("\(root): not a file-set (\(error)); create one first with `dicomfs create`") }
+        let report: Verifier.Report, fileSetID: String
+        do {
+            let read = try Verifier().verifyReading(storage: FolderStorage(root: root))
+            (report, fileSetID) = (read.report, read.dicomdir.fileSetID)
+        } catch { throw MediaError.unusable("\(root): not a file-set (\(error)); create one first with `dicomfs create`") }
         let errors = report.findings.filter { $0.severity == .error }
         if !errors.isEmpty && !force {
             throw MediaError.unusable("\(root): the file-set has \(errors.count) error\(errors.count == 1 ? "" : "s"); nothing was written (--force masters it anyway):\n  "
                                       + errors.prefix(20).map(\.description).joined(separator: "\n  ") + (errors.count > 20 ? "\n  …" : ""))
         }
-        var plan = try make(fileSet: root)
+        // The DICOMDIR verify read names the volume: it is not read a second time.
+        var plan = try make(fileSet: root, fileSetID: fileSetID)
         plan.findings = report.findings.filter { $0.severity != .info }
         return plan
     }
 
-    public static func make(fileSet root: String) throws -> MasterPlan {
+    public static func make(fileSet root: String) throws -> MasterPlan { try make(fileSet: root, fileSetID: nil) }
+
+    private static func make(fileSet root: String, fileSetID known: String?) throws -> MasterPlan {
         let root = absolutePath(root)
-        let dicomdir: DICOMDIRReader.Result
-        do {
-            dicomdir = try DICOMDIRReader.read(path: root)
-        } catch {
-            throw MediaError.unusable("\(root): not a file-set (\(error)); create one first with `dicomfs create`")
+        let fileSetID: String
+        if let known { fileSetID = known } else {
+            do { fileSetID = try DICOMDIRReader.read(path: root).dicomdir.fileSetID } catch {
+                throw MediaError.unusable("\(root): not a file-set (\(error)); create one first with `dicomfs create`")
+            }
         }
         let walker: DirectoryWalker
         do { walker = try DirectoryWalker(root: root, followLinks: false) } catch { throw MediaError.unusable("\(error)") }
@@ -74,7 +80,7 @@ public struct MasterPlan: Sendable {
         }
         return MasterPlan(directories: directories.sorted().map { Item(path: $0, source: root + "/" + $0) },
                           files: files.map { Item(path: $0, source: root + "/" + $0) }, bytes: bytes,
-                          fileSetID: dicomdir.dicomdir.fileSetID)
+                          fileSetID: fileSetID)
     }
 
     /// A file-set not yet written: its files go onto the disc straight from the source folder
