@@ -206,6 +206,9 @@ public struct Verifier {
         }
         // Every value against its VR and VM (PS3.5 §6.2), as dciodvfy checks them.
         for e in r.keys.elements where !e.tag.isPrivate && e.vr != .SQ && !e.vr.isBulk {
+            // On bytes first, as create checks them: a single value that certainly holds needs
+            // no decoding (verify runs this for every key of every record).
+            if let raw = e.bytes, !raw.contains(0x5C), e.vr != .UI, ValueRules.quickOK(e.vr, raw) { continue }
             guard let values = r.keys.strings(e.tag) else { continue }
             for p in ValueRules.problems(e.tag, e.vr, values) {
                 f.append(Finding(.error, .keyValue, DICOMDIRReader.describe(r), file: "DICOMDIR", offset: r.offset, tag: e.tag,
