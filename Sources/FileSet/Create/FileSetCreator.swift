@@ -15,7 +15,7 @@ public struct CreateOptions: Sendable {
     /// Make inconsistencies between instances errors.
     /// Leave out every file that cannot go in (listed with its reason) instead of refusing.
     public var skipInvalid = false
-    /// Source paths (relative to the source) not to take in; `skipInvalid` fills it.
+    /// Source paths (relative to the source) not to take in.
     public var excluded: Set<String> = []
     public var strict = false
     /// The source folder already is the file-set: validate its paths as File IDs, write only the DICOMDIR.
@@ -145,80 +145,24 @@ public enum FileSetCreator {
         report.dryRun = options.dryRun
         report.skipped = walker.skipped.map { CreateReport.Note(path: $0.path, reason: $0.reason) }
 
-        let files = options.excluded.isEmpty ? walker.files : walker.files.filter { !options.excluded.contains($0) }
-        let total = files.count
-        var errors: [Rejection] = []
-        var existingDICOMDIR = false
-        var seen = SeenInstances(capacity: files.count)
-        var lastSyntax: (uid: String, allowed: Bool)?
-        var syntaxes: Set<String> = []   // every transfer syntax seen, for the refusal's suggestion   // the previous file's verdict: files come in runs of one syntax
-        var builder: RecordBuilder? = RecordBuilder(profile: options.profile, invent: options.invent)
-        var foldSeconds = 0.0
-        // Batches are checked and folded into the builder as they come: memory grows with the
-        // records, not with the headers of every file.
-        try InstanceScanner(workers: options.workers, profile: options.profile).scan(root: source, files: files,
-                                                           progress: { progress?("scanning", $0, total) }) { batch in
-            let foldStart = PhaseTimer.now()
-            defer { foldSeconds += PhaseTimer.now() - foldStart }
-            for r in batch {
-                switch r {
-                case .instance(let inst):
-                    if inst.sopClassUID == DICOMDIR.sopClassUID {
-                        if inst.relativePath == "DICOMDIR" && options.inPlace { existingDICOMDIR = true; continue }
-                        report.nonDICOM.append(.init(path: inst.relativePath, reason: "a DICOMDIR of another file-set; not copied"))
-                        continue
-                    }
-                    for w in inst.warnings { report.warnings.append("\(inst.relativePath): \(w)") }
-                    if let first = seen.add(inst.sopInstanceUID, path: inst.relativePath, size: inst.size) {
-                        if try checkDuplicate(inst, first: first, source: source, report: &report, errors: &errors) { continue }
-                        seen.insert(inst.sopInstanceUID, path: inst.relativePath, size: inst.size)
-                    }
-                    if inst.transferSyntaxUID != lastSyntax?.uid {
-                        lastSyntax = (inst.transferSyntaxUID, options.profile.allows(transferSyntax: inst.transferSyntaxUID))
-                        syntaxes.insert(inst.transferSyntaxUID)
-                    }
-                    if lastSyntax?.allowed == false {
-                        let name = UIDRegistry.entry(for: inst.transferSyntaxUID)?.name ?? "unknown"
-                        errors.append(Rejection(inst.relativePath, "\(inst.relativePath): transfer syntax \(inst.transferSyntaxUID) (\(name)) is not allowed by \(options.profile.name); dicomfs does not transcode"))
-                    }
-                    if options.inPlace && !FileID.isValid(path: inst.relativePath) {
-                        let violations = FileID.violations(of: pathComponents(inst.relativePath))
-                        if !violations.isEmpty {
-                            errors.append(Rejection(inst.relativePath, "\(inst.relativePath): not a valid File ID: " + violations.map(\.description).joined(separator: "; ")))
-                        }
-                    }
-                    builder?.add(inst)
-                case .notDICOM(let path, let reason):
-                    report.nonDICOM.append(.init(path: path, reason: reason))
-                case .unusable(let path, let reason):
-                    report.unusable.append(.init(path: path, reason: reason))
-                }
-            }
-        }
-        timer.mark("scan and check (of which \(Int(foldSeconds * 1000)) ms folding into records)")
-        if existingDICOMDIR && !options.replaceExistingDICOMDIR && !options.dryRun {
+        var rules = StageRules(profile: options.profile, invent: options.invent, strict: options.strict,
+                               inPlace: options.inPlace, skipInvalid: options.skipInvalid)
+        rules.workers = options.workers
+        let inputs = StageInputs(folders: [.init(base: source, files: walker.files)], keyRoot: source)
+        var staged = try Staging.stage(inputs, rules: rules, excluded: options.excluded, progress: progress)
+        timer.mark("scan, check and records")
+        if staged.foundDICOMDIR && !options.replaceExistingDICOMDIR && !options.dryRun {
             throw FileSetError.unusableInput("\(source)/DICOMDIR exists: this folder already is a file-set (use --force to replace its DICOMDIR)")
         }
-        guard var built = builder?.finish(filesInPlace: options.inPlace) else { throw FileSetError.io("\(source): the records were not built") }
-        builder = nil  // the groups and their instances are no longer needed
-        timer.mark("records")
-        errors += built.errors
+        var built = staged.built
+        staged.built = .init()   // one owner of the leaves: they are let go after the encode
+        report.nonDICOM = staged.nonDICOM
+        report.unusable = staged.unusable
+        report.warnings = staged.warnings
+        report.duplicates = staged.duplicates
+        report.inconsistencies = staged.inconsistencies
         report.invented = built.invented
-        report.warnings += built.normalized
-        if options.strict { errors += built.inconsistencies.map { Rejection(nil, $0) } } else { report.inconsistencies = built.inconsistencies }
-        if !errors.isEmpty {
-            // --skip-invalid: the files named are left out and the rest staged again (a file
-            // left out can take no other with it: the checks are per file, the first of a
-            // duplicated UID stays).
-            if options.skipInvalid, let offenders = errors.skippable(given: options.excluded) {
-                var again = options
-                again.excluded.formUnion(offenders)
-                var staged = try stage(source: source, options: again, progress: progress)
-                staged.report.leftOut = errors.leftOutNotes(then: staged.report.leftOut)
-                return staged
-            }
-            throw FileSetError.rejected(errors.map(\.message) + remedies(errors, options: options, syntaxes: syntaxes, files: total))
-        }
+        report.leftOut = staged.leftOut
         if built.leaves.isEmpty {
             throw FileSetError.unusableInput("\(source): no usable DICOM Part 10 files found (PS3.11 does not allow a DICOMDIR without records)")
         }
@@ -325,41 +269,6 @@ public enum FileSetCreator {
                 throw FileSetError.unusableInput("\(output) exists and is not an empty folder; dicomfs never writes over existing files")
             }
         }
-    }
-
-    /// A file whose SOP Instance UID may have been seen (see `SeenInstances`): an identical
-    /// copy is left out and reported; different contents under one UID are an error. False
-    /// when the earlier file's UID only shares a hash with this one: not a duplicate.
-    private static func checkDuplicate(_ inst: ScannedInstance, first: (path: String, size: Int), source: String,
-                                       report: inout CreateReport, errors: inout [Rejection]) throws -> Bool {
-        let same = try inst.size == first.size
-            && FileOps.readAll(source + "/" + inst.relativePath) == FileOps.readAll(source + "/" + first.path)
-        if same {
-            report.duplicates.append("\(inst.relativePath) is an identical copy of \(first.path) (SOP Instance UID \(inst.sopInstanceUID)); one copy kept")
-            return true
-        }
-        guard SeenInstances.sopInstanceUID(ofFile: source + "/" + first.path) == inst.sopInstanceUID else { return false }
-        // The first in path order stays; the later file is the one to leave out.
-        errors.append(Rejection(inst.relativePath, "\(first.path) and \(inst.relativePath) have the same SOP Instance UID \(inst.sopInstanceUID) but different contents"))
-        return true
-    }
-
-    /// The ways forward a refusal names: leaving the files out, inventing what is missing, a
-    /// profile that allows every syntax found.
-    static func remedies(_ errors: [Rejection], options: CreateOptions, syntaxes: Set<String> = [], files: Int = 0) -> [String] {
-        var out: [String] = []
-        // A profile that takes every syntax found, when the syntaxes are what stands in the way.
-        if !syntaxes.isEmpty, syntaxes.contains(where: { !options.profile.allows(transferSyntax: $0) }),
-           let fits = ApplicationProfile.all.first(where: { p in syntaxes.allSatisfy { p.allows(transferSyntax: $0) } }) {
-            out.append("all \(files) files fit --profile \(fits.name)")
-        }
-        if errors.contains(where: { $0.path != nil }) {
-            out.append("--skip-invalid leaves the \(Set(errors.compactMap(\.path)).count) file(s) named above out and writes the rest")
-        }
-        if !options.invent && errors.contains(where: { $0.message.contains("--invent fills it") }) {
-            out.append("--invent fills the missing Type 1 keys with documented values")
-        }
-        return out.isEmpty ? [] : ["ways forward: " + out.joined(separator: "; ")]
     }
 
     /// A File ID for the descriptor from its name: "readme.txt" → README.

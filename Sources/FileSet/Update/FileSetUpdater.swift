@@ -12,7 +12,7 @@ public struct UpdateOptions: Sendable {
     public var skipInvalid = false
     /// remove: also drop every inactive record and delete the files behind them.
     public var compact = false
-    /// Input files (absolute, or as given) not to take in; `skipInvalid` fills it.
+    /// Input files ("folder/file" as the report names them) not to take in.
     public var excluded: Set<String> = []
     public var dryRun = false
     public var workers = max(1, min(8, sysconfCores()))
@@ -27,6 +27,8 @@ public struct UpdateReport: Sendable, Codable {
     public var added: [String] = []
     public var removed: [String] = []
     public var skippedExisting: [String] = []
+    /// Identical copies among the inputs: one copy added.
+    public var duplicates: [String] = []
     /// Files an interrupted earlier update left, deleted before this one.
     public var recovered: [String] = []
     public var nonDICOM: [CreateReport.Note] = []
@@ -113,55 +115,29 @@ public enum FileSetUpdater {
         }
         for r in dir.allRecords { if let uid = r.reference?.sopInstanceUID { existingSOP.insert(uid) } }
 
-        // Scan the inputs as create does, and check them the same way.
-        var errors: [Rejection] = []
-        var seen: [String: (path: String, size: Int)] = [:]
+        // Scanned and checked by the same staging step as create.
         let profile = options.profile ?? Self.inferredProfile(dir)
         if options.profile == nil {
             report.notes.append("profile \(profile.name): the narrowest PS3.11 profile that every instance already in the file-set satisfies (--profile chooses another)")
         }
-        let builder = RecordBuilder(profile: profile, invent: options.invent)
-        var sources: [ObjectIdentifier: String] = [:]
-        var pending: [ScannedInstance] = []
-        for (base, all) in try collect(inputs) {
-            let files = options.excluded.isEmpty ? all : all.filter { !options.excluded.contains(base + "/" + $0) }
-            InstanceScanner(workers: options.workers, profile: profile).scan(root: base, files: files) { batch in
-                for r in batch {
-                    switch r {
-                    case .instance(let inst):
-                        if inst.sopClassUID == DICOMDIR.sopClassUID { continue }
-                        if existingSOP.contains(inst.sopInstanceUID) {
-                            if options.skipExisting { report.skippedExisting.append(base + "/" + inst.relativePath) } else {
-                                errors.append(Rejection(base + "/" + inst.relativePath, "\(base)/\(inst.relativePath): SOP Instance UID \(inst.sopInstanceUID) is already in the file-set (--skip-existing leaves such files out)"))
-                            }
-                            continue
-                        }
-                        if let first = seen[inst.sopInstanceUID] {
-                            errors.append(Rejection(base + "/" + inst.relativePath, "\(first.path) and \(base)/\(inst.relativePath) have the same SOP Instance UID \(inst.sopInstanceUID)"))
-                            continue
-                        }
-                        inst.relativePath = base + "/" + inst.relativePath   // absolute from here on
-                        seen[inst.sopInstanceUID] = (inst.relativePath, inst.size)
-                        if !profile.allows(transferSyntax: inst.transferSyntaxUID) {
-                            errors.append(Rejection(inst.relativePath, "\(inst.relativePath): transfer syntax \(inst.transferSyntaxUID) is not allowed by \(profile.name); dicomfs does not transcode"))
-                        }
-                        for w in inst.warnings { report.warnings.append("\(inst.relativePath): \(w)") }
-                        pending.append(inst)
-                    case .notDICOM(let path, let reason): report.nonDICOM.append(.init(path: base + "/" + path, reason: reason))
-                    case .unusable(let path, let reason): report.unusable.append(.init(path: base + "/" + path, reason: reason))
-                    }
-                }
-            }
-        }
-        for inst in pending { builder.add(inst) }
-        var built = builder.finish()
-        errors += built.errors
+        var rules = StageRules(profile: profile, invent: options.invent, strict: options.strict, existing: existingSOP,
+                               skipExisting: options.skipExisting, skipInvalid: options.skipInvalid)
+        rules.workers = options.workers
+        let folders = StageInputs(folders: try collect(inputs).map { .init(base: $0.0, files: $0.1) }, keyRoot: nil)
+        var staged = try Staging.stage(folders, rules: rules, excluded: options.excluded)
+        var built = staged.built
+        staged.built = .init()
+        report.nonDICOM = staged.nonDICOM
+        report.unusable = staged.unusable
+        report.warnings = staged.warnings
+        report.duplicates = staged.duplicates
+        report.skippedExisting = staged.skippedExisting
         report.invented = built.invented
-        report.warnings += built.normalized
-        for (record, source) in built.leaves { sources[ObjectIdentifier(record)] = source.path }
+        report.leftOut = staged.leftOut
+        var errors: [Rejection] = []
 
         // Merge the new records under the existing ones with the same keys.
-        var inconsistencies = built.inconsistencies
+        var inconsistencies = staged.inconsistencies
         for p in built.roots {
             guard p.type == .patient, let pid = p.keys.string(.patientID) else { dir.roots.append(p); continue }
             guard let existing = patients[pid] else { dir.roots.append(p); continue }
@@ -185,17 +161,7 @@ public enum FileSetUpdater {
             }
         }
         if options.strict { errors += inconsistencies.map { Rejection(nil, $0) } } else { report.inconsistencies = inconsistencies }
-        if !errors.isEmpty {
-            // --skip-invalid: the files named are left out and the rest staged again.
-            if options.skipInvalid, let offenders = errors.skippable(given: options.excluded) {
-                var again = options
-                again.excluded.formUnion(offenders)
-                var staged = try stageAdd(to: storage, inputs: inputs, options: again)
-                staged.report.leftOut = errors.leftOutNotes(then: staged.report.leftOut)
-                return staged
-            }
-            throw FileSetError.rejected(errors.map(\.message) + FileSetCreator.remedies(errors, options: CreateOptions()))
-        }
+        if !errors.isEmpty { throw FileSetError.rejected(errors.map(\.message)) }
         guard !built.leaves.isEmpty else {
             // Everything asked for is there already: nothing to do is success, said plainly.
             if options.skipExisting && !report.skippedExisting.isEmpty && report.unusable.isEmpty {
@@ -212,7 +178,7 @@ public enum FileSetUpdater {
         for (record, source) in built.leaves {
             let fileID = layout.place(record, in: dir)
             record.setFileID(path: fileID.path)
-            copies.append((sources[ObjectIdentifier(record)] ?? source.path, fileID))
+            copies.append((source.path, fileID))
         }
         built.leaves = []
         report.added = copies.map(\.fileID.path)

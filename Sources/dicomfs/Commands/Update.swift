@@ -174,6 +174,7 @@ enum UpdateSummary {
         if !r.added.isEmpty { out += "  Added: \(r.added.count)\n" + r.added.prefix(20).map { "    \($0)\n" }.joined() }
         if !r.removed.isEmpty { out += "  Removed: \(r.removed.count)\n" + r.removed.prefix(20).map { "    \($0)\n" }.joined() }
         for (title, lines) in [("Already in the file-set, left out", r.skippedExisting),
+                               ("Identical copies, one added", r.duplicates),
                                ("Left by an interrupted update, cleaned up", r.recovered),
                                ("Not DICOM, left out", r.nonDICOM.map { "\($0.path): \($0.reason)" }),
                                ("Unusable DICOM files, left out", r.unusable.map { "\($0.path): \($0.reason)" }),
