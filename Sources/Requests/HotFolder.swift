@@ -28,8 +28,8 @@ public struct HotFolder {
         for name in names where !name.hasSuffix(".status.json") && !name.hasPrefix(".") && (name.hasSuffix(".dcm") || name.hasSuffix(".json")) {
             let path = inbox + "/" + name
             let date = (try? fm.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? Date.distantPast
-            let priority = (try? MediaRequest.read(path: path).priority) ?? "MED"
-            pending.append((name, ["HIGH": 0, "MED": 1, "LOW": 2][priority] ?? 1, date))
+            let priority = (try? MediaRequest.read(path: path).priority) ?? .MED
+            pending.append((name, priority.rank, date))
         }
         pending.sort { ($0.rank, $0.date, $0.name) < ($1.rank, $1.date, $1.name) }
         var handled: [String] = []
@@ -43,7 +43,7 @@ public struct HotFolder {
                 if let s = try? Job.status(job) { state = s } else {
                     state = JobState()
                     state.status = .FAILURE
-                    state.info = "INTERRUPTED"
+                    state.info = .INTERRUPTED
                     state.detail = "the job folder was claimed but never written (killed at its start)"
                     try? state.write(job)
                 }
@@ -59,14 +59,14 @@ public struct HotFolder {
             } catch {
                 var failed = (try? JobState.read(job)) ?? JobState()
                 failed.status = .FAILURE
-                failed.info = failed.info == "QUEUED" ? "INVALID_REQUEST" : failed.info
+                failed.info = failed.info == .QUEUED ? .INVALID_REQUEST : failed.info
                 failed.detail = "\(error)"
                 if !fm.fileExists(atPath: job) { try? fm.createDirectory(atPath: job, withIntermediateDirectories: true) }
                 try? failed.write(job)
                 state = failed
             }
             try publish(state, to: statusFile)
-            log("\(p.name): \(state.status.rawValue) \(state.info)")
+            log("\(p.name): \(state.status.rawValue) \(state.info.rawValue)")
             handled.append(p.name)
         }
         return handled

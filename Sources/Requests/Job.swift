@@ -14,7 +14,7 @@ public enum Job {
 
     public struct RunOptions: Sendable {
         public var copies: Int?
-        public var priority: String?
+        public var priority: MediaRequest.Priority?
         public var capacity: Int64?
         public var drives: [String] = []
         public init() {}
@@ -38,7 +38,7 @@ public enum Job {
         var state = try JobState.read(job)
         if state.status == .PENDING || state.status == .CREATING, let pid = state.pid, !processAlive(pid) {
             state.status = .FAILURE
-            state.info = "INTERRUPTED"
+            state.info = .INTERRUPTED
             state.detail = "the run (process \(pid)) ended before the job was done"
             try state.write(job)
         }
@@ -54,7 +54,7 @@ public enum Job {
         case .CREATING: throw RequestError("the media creation request is in progress and cannot be interrupted", code: "C202")
         case .IDLE, .PENDING:
             state.status = .FAILURE
-            state.info = "CANCELED"
+            state.info = .CANCELED
             state.detail = "canceled before media creation started"
             try state.write(job)
             return state
@@ -66,7 +66,7 @@ public enum Job {
     public static func run(_ job: String, options: RunOptions = RunOptions(), progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> JobState {
         var state = try status(job)
         guard state.status == .IDLE else {
-            throw RequestError("an Initiate Media Creation action has already been received for this job (it is \(state.status.rawValue), \(state.info))", code: "A510")
+            throw RequestError("an Initiate Media Creation action has already been received for this job (it is \(state.status.rawValue), \(state.info.rawValue))", code: "A510")
         }
         guard let data = FileManager.default.contents(atPath: job + "/REQUEST.json"),
               let stored = try? JSONDecoder().decode(Stored.self, from: data) else { throw RequestError("\(job)/REQUEST.json: unreadable") }
@@ -74,7 +74,7 @@ public enum Job {
         if let c = options.copies { request.copies = c }
         if let p = options.priority { request.priority = p }
         state.status = .PENDING
-        state.info = "QUEUED"
+        state.info = .QUEUED
         state.pid = getpid()
         try state.write(job)
         do {
@@ -85,7 +85,7 @@ public enum Job {
             state.detail = failure.detail
         } catch {
             state.status = .FAILURE
-            state.info = "MCD_FAILURE"
+            state.info = .MCD_FAILURE
             state.detail = "\(error)"
         }
         state.pid = nil
@@ -99,6 +99,6 @@ public enum Job {
 }
 
 struct RunFailure: Error {
-    var info: String
+    var info: JobState.Info
     var detail: String
 }

@@ -5,6 +5,14 @@ import Foundation
 public struct JobState: Codable, Sendable, Equatable {
     public enum Status: String, Codable, Sendable { case IDLE, PENDING, CREATING, DONE, FAILURE }
 
+    /// Execution Status Info (2100,0030): the defined terms of PS3.3 C.17.3 dicomfs uses, as
+    /// work goes on (QUEUED, BUILDING, MASTERING, BURNING, NORMAL) or as the failure.
+    public enum Info: String, Codable, Sendable {
+        case QUEUED, BUILDING, MASTERING, BURNING, NORMAL
+        case NO_INSTANCE, SET_OVERSIZED, INST_OVERSIZED, INST_AP_CONFLICT, DUPL_REF_INST
+        case MCD_FAILURE, CANCELED, INTERRUPTED, INVALID_REQUEST
+    }
+
     public struct FailedInstance: Codable, Sendable, Equatable {
         public var sopClassUID: String
         public var sopInstanceUID: String
@@ -27,10 +35,7 @@ public struct JobState: Codable, Sendable, Equatable {
     }
 
     public var status: Status = .IDLE
-    /// Execution Status Info (2100,0030): QUEUED, BUILDING, MASTERING, BURNING, NORMAL, or
-    /// the failure: NO_INSTANCE, SET_OVERSIZED, INST_OVERSIZED, INST_AP_CONFLICT,
-    /// DUPL_REF_INST, MCD_FAILURE, CANCELED, INTERRUPTED.
-    public var info = "QUEUED"
+    public var info: Info = .QUEUED
     public var detail: String?
     public var piecesCreated = 0
     public var failed: [FailedInstance] = []

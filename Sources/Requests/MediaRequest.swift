@@ -6,6 +6,11 @@ import Foundation
 /// S.3.2.1.1-1 and the N-ACTION Initiate attributes), as dicomfs honours it offline. Read
 /// from a Part 10 dataset (SOP Class 1.2.840.10008.5.1.1.33) or the same attributes in the
 /// PS3.18 DICOM JSON model; only its syntax is checked here, as Annex S recommends.
+///
+/// Three attributes are checked but need no field: Allow Lossy Compression (dicomfs never
+/// compresses lossily, so YES and NO are both honoured), Preserve Composite Instances After
+/// Media Creation (the store is never changed, so YES and NO both hold) and Label Style
+/// Selection (device-specific defined terms; dicomfs has one label style).
 public struct MediaRequest: Codable, Sendable, Equatable {
     public struct Reference: Codable, Sendable, Equatable {
         public var sopClassUID: String
@@ -27,19 +32,25 @@ public struct MediaRequest: Codable, Sendable, Equatable {
     public var fileSetUID: String?
     public var labelFromInstances = false
     public var labelText: String?
-    public var labelStyle: String?
     public var barcodeValue: String?
     public var barcodeSymbology: String?
     public var mediaDisposition: String?
     public var allowSplitting = true
-    public var allowLossy = false
     /// NO, or FOR_PHYSICIAN, FOR_PATIENT, FOR_TEACHING, FOR_RESEARCH: web content is added.
     public var includeNonDICOM = "NO"
     public var includeDisplayApplication = false
-    public var preserveInstances = true
     public var references: [Reference] = []
     public var copies = 1
-    public var priority = "MED"
+    public var priority: Priority = .MED
+    /// Values read from the request that break their attribute's enumerated values.
+    public var invalidValues: [String] = []
+
+    /// Request Priority (2200,0020).
+    public enum Priority: String, Codable, Sendable, CaseIterable {
+        case HIGH, MED, LOW
+        /// Queue order: HIGH first.
+        public var rank: Int { self == .HIGH ? 0 : self == .MED ? 1 : 2 }
+    }
 
     public static let sopClassUID = "1.2.840.10008.5.1.1.33"
     public init() {}
@@ -63,7 +74,7 @@ public struct MediaRequest: Codable, Sendable, Equatable {
         if let id = fileSetID, !FileID.isValidFileSetID(id) { p.append("Storage Media File-Set ID \"\(id)\": 0–16 characters of A–Z, 0–9 and _") }
         if let uid = fileSetUID, !UIDRegistry.isValid(uid) { p.append("Storage Media File-Set UID \"\(uid)\" is not a valid UID") }
         if !Self.nonDICOMTerms.contains(includeNonDICOM) { p.append("Include Non-DICOM Objects \"\(includeNonDICOM)\": one of \(Self.nonDICOMTerms.sorted().joined(separator: ", "))") }
-        if !["HIGH", "MED", "LOW"].contains(priority) { p.append("Request Priority \"\(priority)\": HIGH, MED or LOW") }
+        p += invalidValues
         if copies < 1 || copies > 99 { p.append("Number of Copies \(copies): 1–99") }
         if let s = barcodeSymbology, !["CODE128", "QR", "CODE39", "EAN13", "DATAMATRIX", "PDF417"].contains(s.uppercased()) {
             p.append("Barcode Symbology \"\(s)\" is not one dicomfs knows")
@@ -96,17 +107,21 @@ public struct MediaRequest: Codable, Sendable, Equatable {
         r.fileSetUID = ds.string(.storageMediaFileSetUID)
         r.labelFromInstances = yes(.labelUsingInformationExtractedFromInstances) ?? false
         r.labelText = ds.string(.labelText)
-        r.labelStyle = ds.string(.labelStyleSelection)
         r.barcodeValue = ds.string(.barcodeValue)
         r.barcodeSymbology = ds.string(.barcodeSymbology)
         r.mediaDisposition = ds.string(.mediaDisposition)
         r.allowSplitting = yes(.allowMediaSplitting) ?? true
-        r.allowLossy = yes(.allowLossyCompression) ?? false
         r.includeNonDICOM = ds.string(.includeNonDICOMObjects)?.uppercased() ?? "NO"
         r.includeDisplayApplication = yes(.includeDisplayApplication) ?? false
-        r.preserveInstances = yes(.preserveCompositeInstancesAfterMediaCreation) ?? true
         r.copies = ds.int(.numberOfCopies) ?? 1
-        r.priority = ds.string(.requestPriority)?.uppercased() ?? "MED"
+        if let raw = ds.string(.requestPriority) {
+            if let p = Priority(rawValue: raw.uppercased()) { r.priority = p } else { r.invalidValues.append("Request Priority \"\(raw)\": HIGH, MED or LOW") }
+        }
+        for (tag, name) in [(Tag.allowLossyCompression, "Allow Lossy Compression"), (.preserveCompositeInstancesAfterMediaCreation, "Preserve Composite Instances After Media Creation"),
+                            (.allowMediaSplitting, "Allow Media Splitting"), (.labelUsingInformationExtractedFromInstances, "Label Using Information Extracted From Instances"),
+                            (.includeDisplayApplication, "Include Display Application")] {
+            if let v = ds.string(tag), !["YES", "NO"].contains(v.uppercased()) { r.invalidValues.append("\(name) \"\(v)\": YES or NO") }
+        }
         for item in ds.sequence(.referencedSOPSequence) ?? [] {
             var icon: String?
             if let iconItem = item.sequence(.iconImageSequence)?.first {

@@ -40,12 +40,12 @@ struct Runner {
         state.failed = failed
         if !failed.isEmpty {
             let missing = failed.contains { $0.failureReason == 0x0112 }
-            throw RunFailure(info: missing ? "NO_INSTANCE" : "INST_AP_CONFLICT", detail: "\(failed.count) of \(request.references.count) instances cannot be put on media")
+            throw RunFailure(info: missing ? .NO_INSTANCE : .INST_AP_CONFLICT, detail: "\(failed.count) of \(request.references.count) instances cannot be put on media")
         }
 
         // Volumes: one profile each, split at patient, study, series, instance boundaries.
         state.status = .CREATING
-        state.info = "BUILDING"
+        state.info = .BUILDING
         try state.write(job)
         var planned: [(profile: ApplicationProfile, items: [StoreIndex.Entry])] = []
         let profiles = items.map(\.profile.name).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
@@ -58,29 +58,29 @@ struct Runner {
                 plan = try VolumePlanner.plan(entries.map { .init(sopInstanceUID: $0.sopInstanceUID, patient: $0.patient, study: $0.study, series: $0.series, bytes: $0.bytes) },
                                              capacity: capacity)
             } catch VolumePlanner.Failure.instanceTooLarge(let item) {
-                throw RunFailure(info: "INST_OVERSIZED", detail: "instance \(item.sopInstanceUID) (\(item.bytes) bytes) is larger than one volume of \(capacity) bytes")
+                throw RunFailure(info: .INST_OVERSIZED, detail: "instance \(item.sopInstanceUID) (\(item.bytes) bytes) is larger than one volume of \(capacity) bytes")
             }
             let byUID = Dictionary(entries.map { ($0.sopInstanceUID, $0) }, uniquingKeysWith: { a, _ in a })
             planned += plan.map { (profile, $0.compactMap { byUID[$0.sopInstanceUID] }) }
         }
         if planned.count > 1 && !request.allowSplitting {
-            throw RunFailure(info: "SET_OVERSIZED", detail: "the instances need \(planned.count) volumes and Allow Media Splitting is NO")
+            throw RunFailure(info: .SET_OVERSIZED, detail: "the instances need \(planned.count) volumes and Allow Media Splitting is NO")
         }
 
         state.volumes = []
         for (n, volume) in planned.enumerated() {
-            state.info = "BUILDING"
+            state.info = .BUILDING
             try state.write(job)
             state.volumes.append(try build(volume: n + 1, of: planned.count, profile: volume.profile, entries: volume.items) {
                 // Execution Status Info follows the work: BUILDING, then MASTERING.
-                state.info = "MASTERING"
+                state.info = .MASTERING
                 try? state.write(job)
             })
             try state.write(job)
         }
         // Copies: burned to the drives in turn; without drives the image serves every copy.
         if !options.drives.isEmpty {
-            state.info = "BURNING"
+            state.info = .BURNING
             for v in state.volumes.indices {
                 for copy in 0..<request.copies {
                     let drive = options.drives[(v * request.copies + copy) % options.drives.count]
@@ -91,7 +91,7 @@ struct Runner {
             }
         }
         state.status = .DONE
-        state.info = "NORMAL"
+        state.info = .NORMAL
         state.piecesCreated = state.volumes.count * request.copies
     }
 

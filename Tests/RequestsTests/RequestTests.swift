@@ -23,7 +23,7 @@ import TestSupport
         try Job.create(r, store: s.store, job: job)
         #expect(try Job.status(job).status == .IDLE)
         let done = try Job.run(job)
-        #expect(done.status == .DONE && done.info == "NORMAL" && done.piecesCreated == 1)
+        #expect(done.status == .DONE && done.info == .NORMAL && done.piecesCreated == 1)
         #expect(done.volumes.count == 1 && done.volumes[0].fileSetID == "REQUEST_1" && done.volumes[0].fileSetUID == "1.2.826.0.1.3680043.10.9999.1")
         let report = try ISOVerifier.verify(job + "/" + done.volumes[0].image)
         #expect(report.errors == 0 && report.referencedFiles == s.uids.count)
@@ -35,23 +35,23 @@ import TestSupport
         let job2 = s.dir + "/job2"
         try Job.create(r, store: s.store, job: job2)
         let canceled = try Job.cancel(job2)
-        #expect(canceled.status == .FAILURE && canceled.info == "CANCELED")
+        #expect(canceled.status == .FAILURE && canceled.info == .CANCELED)
         do { _ = try Job.run(job2); Issue.record("ran a canceled job") } catch let e as RequestError { #expect(e.code == "A510") }
 
         // C202 while creating (a live runner); a dead runner is settled as INTERRUPTED.
         let job3 = s.dir + "/job3"
         try Job.create(r, store: s.store, job: job3)
         var creating = try JobState.read(job3)
-        creating.status = .CREATING; creating.info = "BUILDING"; creating.pid = getpid()
+        creating.status = .CREATING; creating.info = .BUILDING; creating.pid = getpid()
         try creating.write(job3)
         do { _ = try Job.cancel(job3); Issue.record("canceled a job in progress") } catch let e as RequestError { #expect(e.code == "C202") }
         creating.pid = 999_999
         try creating.write(job3)
         let settled = try Job.status(job3)
-        #expect(settled.status == .FAILURE && settled.info == "INTERRUPTED")
+        #expect(settled.status == .FAILURE && settled.info == .INTERRUPTED)
         // Invalid syntax is refused at create, and nothing is written.
         var bad = request(["1.2.x"])
-        bad.priority = "URGENT"
+        bad.invalidValues = ["Request Priority \"URGENT\": HIGH, MED or LOW"]
         #expect(throws: RequestError.self) { try Job.create(bad, store: s.store, job: s.dir + "/bad") }
         #expect(!FileManager.default.fileExists(atPath: s.dir + "/bad"))
     }
@@ -62,7 +62,7 @@ import TestSupport
         let job = s.dir + "/missing"
         try Job.create(request(s.uids + ["1.2.3.4.5.6.7"]), store: s.store, job: job)
         let state = try Job.run(job)
-        #expect(state.status == .FAILURE && state.info == "NO_INSTANCE")
+        #expect(state.status == .FAILURE && state.info == .NO_INSTANCE)
         #expect(state.failed.map(\.sopInstanceUID) == ["1.2.3.4.5.6.7"] && state.failed[0].failureReason == 0x0112)
         // Class mismatch: 0119H.
         var wrongClass = request([s.uids[0]])
@@ -81,7 +81,7 @@ import TestSupport
         conflict.references[0].profile = "STD-GEN-CD"
         try Job.create(conflict, store: s.store, job: s.dir + "/profile")
         let p = try Job.run(s.dir + "/profile")
-        #expect(p.status == .FAILURE && p.info == "INST_AP_CONFLICT" && p.failed.first?.failureReason == 0x0122)
+        #expect(p.status == .FAILURE && p.info == .INST_AP_CONFLICT && p.failed.first?.failureReason == 0x0122)
     }
 
     @Test func splittingOverVolumes() throws {
@@ -114,11 +114,11 @@ import TestSupport
         // Splitting not allowed: SET_OVERSIZED. One instance larger than a volume: INST_OVERSIZED.
         r.allowSplitting = false
         try Job.create(r, store: s.store, job: s.dir + "/nosplit")
-        #expect(try Job.run(s.dir + "/nosplit", options: options).info == "SET_OVERSIZED")
+        #expect(try Job.run(s.dir + "/nosplit", options: options).info == .SET_OVERSIZED)
         options.capacity = (1 << 20) + 10_000
         try Job.create(request(s.uids), store: s.store, job: s.dir + "/tiny")
         let tiny = try Job.run(s.dir + "/tiny", options: options)
-        #expect(tiny.info == "INST_OVERSIZED" && (tiny.detail ?? "").contains(s.uids[0]) || (tiny.detail ?? "").contains("instance"))
+        #expect(tiny.info == .INST_OVERSIZED && (tiny.detail ?? "").contains(s.uids[0]) || (tiny.detail ?? "").contains("instance"))
     }
 
     @Test func copiesCarryTheSameFileSetUID() throws {
@@ -167,7 +167,7 @@ import TestSupport
         """, [s.dir + "/request.dcm"] + s.uids)
         #expect(r.status == 0, Comment(rawValue: r.stderr))
         let request = try MediaRequest.read(path: s.dir + "/request.dcm")
-        #expect(request.fileSetID == "FROM_PYDICOM" && request.priority == "HIGH" && request.references.count == 2)
+        #expect(request.fileSetID == "FROM_PYDICOM" && request.priority == .HIGH && request.references.count == 2)
         try Job.create(request, store: s.store, job: s.dir + "/py")
         let state = try Job.run(s.dir + "/py")
         #expect(state.status == .DONE, "\(state)")
@@ -180,7 +180,7 @@ import TestSupport
         let json = "{\"00880130\": {\"vr\": \"SH\", \"Value\": [\"JSONREQ\"]}, \"22000020\": {\"vr\": \"CS\", \"Value\": [\"LOW\"]}, \"20000010\": {\"vr\": \"IS\", \"Value\": [1]}, \"00081199\": {\"vr\": \"SQ\", \"Value\": [\(items)]}}"
         try Data(json.utf8).write(to: URL(fileURLWithPath: s.dir + "/r.json"))
         let request = try MediaRequest.read(path: s.dir + "/r.json")
-        #expect(request.fileSetID == "JSONREQ" && request.priority == "LOW" && request.references.count == 2)
+        #expect(request.fileSetID == "JSONREQ" && request.priority == .LOW && request.references.count == 2)
     }
 }
 
@@ -253,7 +253,7 @@ import TestSupport
         var options = Job.RunOptions()
         options.drives = ["stdio:/dev/full"]
         let failed = try Job.run(s.dir + "/full", options: options)
-        #expect(failed.status == .FAILURE && failed.info == "MCD_FAILURE", "\(failed)")
+        #expect(failed.status == .FAILURE && failed.info == .MCD_FAILURE, "\(failed)")
     }
 
     @Test func duplicateReferencesAreRefusedAtCreate() throws {
@@ -263,5 +263,16 @@ import TestSupport
         do { try Job.create(r, store: s.store, job: s.dir + "/dup"); Issue.record("accepted") } catch let e as RequestError {
             #expect("\(e)".contains("DUPL_REF_INST"))
         }
+    }
+
+    /// Enumerated values are checked when read: a priority or YES/NO flag out of its terms is
+    /// a problem of the request (refused at create), never silently taken as the default.
+    @Test func enumeratedValuesOutOfTheirTermsAreProblems() throws {
+        let dir = try External.tempDirectory().path
+        let json = "{\"22000020\": {\"vr\": \"CS\", \"Value\": [\"URGENT\"]}, \"2200000F\": {\"vr\": \"CS\", \"Value\": [\"MAYBE\"]}, \"00081199\": {\"vr\": \"SQ\", \"Value\": [{\"00081155\": {\"vr\": \"UI\", \"Value\": [\"1.2.3\"]}}]}}"
+        try Data(json.utf8).write(to: URL(fileURLWithPath: dir + "/r.json"))
+        let request = try MediaRequest.read(path: dir + "/r.json")
+        #expect(request.priority == .MED)
+        #expect(request.problems() == ["Request Priority \"URGENT\": HIGH, MED or LOW", "Allow Lossy Compression \"MAYBE\": YES or NO"])
     }
 }

@@ -70,7 +70,7 @@ struct RequestCreate: ParsableCommand {
     var copies: Int?
 
     @Option(help: "Request Priority: HIGH, MED or LOW.")
-    var priority: String?
+    var priority: MediaRequest.Priority?
 
     func run() throws {
         do {
@@ -89,7 +89,7 @@ struct RequestCreate: ParsableCommand {
             if let includeNonDicom { r.includeNonDICOM = includeNonDicom.uppercased() }
             if displayApplication { r.includeDisplayApplication = true }
             if let copies { r.copies = copies }
-            if let priority { r.priority = priority.uppercased() }
+            if let priority { r.priority = priority }
             try Job.create(r, store: store, job: output)
             Output.text("\(output): IDLE, \(r.references.count) instance\(r.references.count == 1 ? "" : "s") requested\n")
         } catch let e as RequestError { throw requestFailure(e) }
@@ -110,7 +110,7 @@ struct RequestRun: ParsableCommand {
     var copies: Int?
 
     @Option(help: "Request Priority: HIGH, MED or LOW.")
-    var priority: String?
+    var priority: MediaRequest.Priority?
 
     @Option(help: "Capacity of one volume, e.g. 700MB (default: the profile's medium).")
     var capacity: String?
@@ -124,7 +124,7 @@ struct RequestRun: ParsableCommand {
     func run() throws {
         var options = Job.RunOptions()
         options.copies = copies
-        options.priority = priority?.uppercased()
+        options.priority = priority
         options.drives = drive
         if let capacity {
             guard let n = MediaKind.parseSize(capacity) else { throw ValidationError("--capacity \(capacity): expected a size such as 700MB") }
@@ -204,7 +204,7 @@ struct RequestWatch: ParsableCommand {
 
 func printState(_ s: JobState, job: String, json: Bool) {
     if json { Output.json(s); return }
-    var out = "\(job): \(s.status.rawValue) (\(s.info))\(s.detail.map { ": " + $0 } ?? "")\n"
+    var out = "\(job): \(s.status.rawValue) (\(s.info.rawValue))\(s.detail.map { ": " + $0 } ?? "")\n"
     if s.piecesCreated > 0 { out += "  Total Number of Pieces of Media Created: \(s.piecesCreated)\n" }
     for v in s.volumes { out += "  volume \(v.number): \(v.image), File-set ID \(v.fileSetID), UID \(v.fileSetUID), \(v.instances.count) instances\(v.burned > 0 ? ", burned \(v.burned)×" : "")\n" }
     for f in s.failed { out += "  failed: \(f.sopInstanceUID) (\(String(f.failureReason, radix: 16, uppercase: true))H): \(f.detail)\n" }
@@ -215,4 +215,8 @@ func printState(_ s: JobState, job: String, json: Bool) {
 func requestFailure(_ e: RequestError) -> ExitCode {
     FileHandle.standardError("dicomfs: error: \(e)")
     return ExitCode(e.code == nil ? Exit.unusable : Exit.findings)
+}
+
+extension MediaRequest.Priority: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.uppercased()) }
 }
