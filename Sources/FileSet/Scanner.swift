@@ -8,6 +8,7 @@ import Glibc
 ///
 /// A class: an instance moves from a scan worker through the checks into the record tree,
 /// and is shared, not copied, on the way. Mutated only by whoever holds it after the scan.
+/// `@unchecked Sendable` by that ownership: the scan worker hands it over and keeps no reference.
 public final class ScannedInstance: @unchecked Sendable {
     /// Path relative to the scanned folder, "/"-separated.
     public internal(set) var relativePath: String
@@ -277,7 +278,7 @@ public struct InstanceScanner: Sendable {
                 runs.append(i..<j)
                 i = j
             }
-            let results = parallelMap(runs.count, workers: workers) { r -> [ScanResult] in
+            let results = parallelMap(runs.count, workers: workers) { [runs] r -> [ScanResult] in
                 let run = runs[r]
                 let folder = OpenFolder(root + "/" + folderPart(files[run.lowerBound]))
                 return run.map { Self.scanOne(root: root, relative: files[$0], folder: folder, levels: levels, options: options, keyMaker: keyMaker) }
@@ -303,6 +304,8 @@ public struct InstanceScanner: Sendable {
     }
 
     /// The batch scanned ahead, handed from its thread to the caller's after `wait`.
+    /// `@unchecked Sendable`: written by the scanning job, read by the caller only after the
+    /// group's `wait` returned.
     private final class Ahead: @unchecked Sendable {
         var results: [ScanResult] = []
     }
@@ -435,6 +438,8 @@ final class RecentValues {
 }
 
 /// A folder opened for reading the files in it by name (closed when released).
+/// `@unchecked Sendable`: the descriptor is set once and used only by `openat`, which the
+/// kernel serialises.
 final class OpenFolder: @unchecked Sendable {
     let fd: Int32
     init(_ path: String) { fd = SystemPath.withCPath(path) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) } }

@@ -19,7 +19,7 @@ enum Output {
 /// A one-line progress bar on stderr, only when stderr is a terminal (quiet in pipes, logs
 /// and CI): the phase by name ("scanning 4,864 of 4,898"), an ETA once the phase has run for
 /// a few seconds, the rest of the line cleared each time (no stale characters), at most ten
-/// redraws a second.
+/// redraws a second. `@unchecked Sendable`: every mutable field is touched only under `lock`.
 final class ProgressBar: @unchecked Sendable {
     private let enabled = isatty(2) == 1
     private let lock = NSLock()

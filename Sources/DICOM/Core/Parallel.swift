@@ -16,7 +16,7 @@ public func onlineProcessors() -> Int {
 /// `body(0..<count)` on up to `workers` threads, results in index order. Each index is
 /// written by exactly one worker, so the slots need no lock. Public: every module above
 /// (DICOMDIR parsing, scans, renderings, store scans) uses this one.
-public func parallelMap<T>(_ count: Int, workers: Int = max(1, min(8, onlineProcessors())), _ body: @escaping (Int) -> T) -> [T] {
+public func parallelMap<T>(_ count: Int, workers: Int = max(1, min(8, onlineProcessors())), _ body: @escaping @Sendable (Int) -> T) -> [T] {
     guard count > 0 else { return [] }
     let threads = min(max(1, workers), count)
     let work = ParallelWork(count: count, workers: threads, body: body)
@@ -25,13 +25,15 @@ public func parallelMap<T>(_ count: Int, workers: Int = max(1, min(8, onlineProc
 }
 
 /// The shared state of one parallelMap: distinct slots per index, a counter handing them out.
+/// `@unchecked Sendable`: each slot is written by the one worker its index was handed to, and
+/// read only after every worker has returned (`concurrentPerform` waits for them).
 private final class ParallelWork<T>: @unchecked Sendable {
     private let slots: UnsafeMutableBufferPointer<T?>
-    private let body: (Int) -> T
+    private let body: @Sendable (Int) -> T
     private let next = WorkCounter()
     private let workers: Int
 
-    init(count: Int, workers: Int, body: @escaping (Int) -> T) {
+    init(count: Int, workers: Int, body: @escaping @Sendable (Int) -> T) {
         self.workers = max(1, workers)
         slots = .allocate(capacity: count)
         slots.initialize(repeating: nil)
@@ -69,6 +71,7 @@ private final class ParallelWork<T>: @unchecked Sendable {
 }
 
 /// A shared counter handing out work items (and counting progress) across threads.
+/// `@unchecked Sendable`: its one value is read and written only under its mutex.
 public final class WorkCounter: @unchecked Sendable {
     private var value = 0
     private var lock = pthread_mutex_t()
@@ -85,6 +88,8 @@ public final class WorkCounter: @unchecked Sendable {
 
 /// One `T` per thread, made on first use there and released when the thread ends: scratch
 /// state for work spread over threads (read buffers, a scan's last values) without locks.
+/// `@unchecked Sendable`: the key is set in `init` and never changed; each thread reaches only
+/// its own value through it.
 public final class PerThread<T: AnyObject>: @unchecked Sendable {
     private var key = pthread_key_t()
     private let make: @Sendable () -> T

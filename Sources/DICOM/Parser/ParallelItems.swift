@@ -67,6 +67,8 @@ extension DataSetParser {
 }
 
 /// A source that said it supports concurrent reads, handed to the workers.
+/// `@unchecked Sendable`: only sources whose `supportsConcurrentReads` is true (positioned
+/// reads, no shared cursor) are wrapped.
 private struct SharedSource: @unchecked Sendable {
     let source: ByteSource
     init(_ source: ByteSource) { self.source = source }

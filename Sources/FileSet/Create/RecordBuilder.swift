@@ -64,7 +64,9 @@ final class RecordBuilder {
 
     /// A group of instances under construction (patient, study or series level). Only the
     /// first instance is kept whole: the group's record takes its keys from its level blobs.
-    private final class Group {
+    /// `@unchecked Sendable` by ownership: filled by the one thread that folds scans in;
+    /// afterwards each patient's groups are read by exactly one record-making worker.
+    private final class Group: @unchecked Sendable {
         let key: String
         let first: ScannedInstance
         var children: [String: Group] = [:]

@@ -6,7 +6,7 @@ import Glibc
 /// Lists the regular files under a folder with readdir and d_type: no per-file stat, no
 /// Foundation. Symbolic links are followed only to regular files inside the folder; links
 /// to directories, outside the folder, dangling or looping are reported, never followed.
-public struct DirectoryWalker {
+public struct DirectoryWalker: Sendable {
     public struct Skipped: Sendable, Equatable {
         public let path: String
         public let reason: String

@@ -9,6 +9,7 @@ func releaseInBackground<T>(_ value: T) {
     DispatchQueue.global(qos: .utility).async { box.drop() }
 }
 
+/// `@unchecked Sendable`: the caller gives up the value; only the background job touches it.
 private final class ReleaseBox<T>: @unchecked Sendable {
     private var value: T?
     init(_ value: T) { self.value = value }

@@ -28,7 +28,7 @@ public struct DICOMDIR {
 
 /// Encodes a DICOMDIR: records in depth-first order, each item beginning with (0004,1400),
 /// (0004,1410), (0004,1420), every offset counted from byte 0 of the file, defined lengths.
-public struct DICOMDIRWriter {
+public struct DICOMDIRWriter: Sendable {
     public var encoder = DataSetEncoder()
     /// Write the record sequence and its items with undefined lengths and delimiters, as
     /// dcm4che does (defined lengths are the default and what most readers expect).
@@ -125,7 +125,7 @@ public struct DICOMDIRWriter {
         let failures = bytes.withUnsafeMutableBytes { buffer -> [Error] in
             guard let base = buffer.baseAddress else { return [] }
             let target = UnsafeSendablePointer(base)
-            return parallelMap(runs) { run -> Error? in
+            return parallelMap(runs) { [itemOffsets] run -> Error? in
                 var part = ByteWriter(capacity: 1024)
                 for i in min(records.count, run * perRun)..<min(records.count, (run + 1) * perRun) {
                     let at = target.base.advanced(by: itemOffsets[i])
@@ -266,6 +266,7 @@ private enum PlannedItem {
 }
 
 /// A buffer's base address handed to the workers that fill disjoint parts of it.
+/// `@unchecked Sendable`: the buffer outlives the workers, and no two write the same bytes.
 private struct UnsafeSendablePointer: @unchecked Sendable {
     let base: UnsafeMutableRawPointer
     init(_ base: UnsafeMutableRawPointer) { self.base = base }

@@ -2,7 +2,12 @@ import DICOM
 
 /// One directory record of a DICOMDIR (PS3.3 §F.3.2.2): its type, its keys, the instance it
 /// references (leaf records), and the records one level below it.
-public final class DirectoryRecord {
+///
+/// A class because records form a tree that builders, mergers and the writer edit in place.
+/// `@unchecked Sendable` by ownership: the tree has one owner at a time, and the parallel
+/// phases that see it (parsing, per-patient building, encoding, verifying) either only read
+/// records or each write only the records handed to them, never a record another worker has.
+public final class DirectoryRecord: @unchecked Sendable {
     public var type: RecordType
     /// The record's keys. Records read from a DICOMDIR also hold their (0004,xxxx) structure
     /// elements here; they are not keys, and the writer always rebuilds them.

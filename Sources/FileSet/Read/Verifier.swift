@@ -6,7 +6,7 @@ import Glibc
 /// A read-only check of a received file-set: the DICOMDIR itself, its record graph, its keys,
 /// and every file it references (or fails to reference). Each problem is a `Finding` that
 /// says what the standard expects. Opens everything read-only; writes nothing.
-public struct Verifier {
+public struct Verifier: Sendable {
     public var profile: ApplicationProfile?
 
     public init(profile: ApplicationProfile? = nil) { self.profile = profile }
@@ -87,7 +87,7 @@ public struct Verifier {
         }
         timer.mark("record checks")
         let workers = max(1, min(8, sysconfCores()))
-        findings += parallelMap(toCheck.count, workers: workers) { i -> [Finding] in
+        findings += parallelMap(toCheck.count, workers: workers) { [toCheck] i -> [Finding] in
             var f: [Finding] = []
             let c = toCheck[i]
             // Built only for a finding: most files have none.
