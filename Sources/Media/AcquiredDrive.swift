@@ -2,7 +2,8 @@ import CIsoBurn
 import Foundation
 
 /// A drive held through libisoburn: a real optical drive, or a `stdio:` pseudo-drive (an image
-/// file, /dev/null). Create, use and release it on the library thread only.
+/// file, /dev/null). Made only on the library thread (it takes that thread's `LibraryAccess`),
+/// and released when the last reference goes (`deinit`) if not before.
 final class AcquiredDrive {
     let address: String
     private var infos: UnsafeMutablePointer<burn_drive_info>?
@@ -17,7 +18,7 @@ final class AcquiredDrive {
         static let noXattr = Flags(rawValue: 64)
     }
 
-    init(address: String, flags: Flags) throws {
+    init(_ access: LibraryAccess, address: String, flags: Flags) throws {
         self.address = address
         var adr = Array(address.utf8CString)
         var infos: UnsafeMutablePointer<burn_drive_info>?

@@ -40,7 +40,7 @@ public enum Burner {
 
     /// Every optical drive libburn finds, plus any addresses given (e.g. stdio: pseudo-drives).
     public static func drives(extra addresses: [String] = []) throws -> [DriveInfo] {
-        try LibraryThread.shared.run {
+        try LibraryThread.shared.run { lib in
             var scanned: [String] = []
             var infos: UnsafeMutablePointer<burn_drive_info>?
             var count: UInt32 = 0
@@ -58,7 +58,7 @@ public enum Burner {
             }
             _ = LibraryMessage.drain()
             return try (scanned + addresses.map(driveAddress)).map { address in
-                let drive = try AcquiredDrive(address: address, flags: [])
+                let drive = try AcquiredDrive(lib, address: address, flags: [])
                 defer { drive.release() }
                 return describe(drive)
             }
@@ -80,8 +80,8 @@ public enum Burner {
 
     /// Checks the medium in `address` before writing: present, not closed, blank (or erased
     /// first with `blankFirst`), writable. Library thread only.
-    static func prepareMedium(_ address: String, options: Options) throws -> DriveInfo {
-        let drive = try AcquiredDrive(address: address, flags: [.loadTray])
+    static func prepareMedium(_ lib: LibraryAccess, _ address: String, options: Options) throws -> DriveInfo {
+        let drive = try AcquiredDrive(lib, address: address, flags: [.loadTray])
         defer { drive.release() }
         var info = describe(drive)
         switch drive.status {
@@ -101,7 +101,7 @@ public enum Burner {
             let messages = LibraryMessage.drain()
             drive.release()
             // Look again with a fresh acquisition: the status libisoburn cached predates the erase.
-            let again = try AcquiredDrive(address: address, flags: [])
+            let again = try AcquiredDrive(lib, address: address, flags: [])
             defer { again.release() }
             guard again.status == BURN_DISC_BLANK else {
                 throw MediaError.io("\(address): erasing failed\(LibraryMessage.summary(messages))")
@@ -117,7 +117,7 @@ public enum Burner {
     public static func burn(fileSet plan: MasterPlan, to address: String, settings: ImageSettings, options: Options,
                             progress: ((WriteProgress) -> Void)? = nil) throws -> Result {
         let address = driveAddress(address)
-        _ = try LibraryThread.shared.run { try prepareMedium(address, options: options) }
+        _ = try LibraryThread.shared.run { lib in try prepareMedium(lib, address, options: options) }
         var write = WriteControl()
         write.multiSession = options.multiSession
         write.simulate = options.simulate
@@ -137,8 +137,8 @@ public enum Burner {
             }
         }
         if options.eject {
-            try LibraryThread.shared.run {
-                let drive = try AcquiredDrive(address: address, flags: [])
+            try LibraryThread.shared.run { lib in
+                let drive = try AcquiredDrive(lib, address: address, flags: [])
                 drive.release(eject: true)
             }
         }
@@ -158,12 +158,12 @@ extension Burner {
             throw MediaError.unusable("\(path): cannot read the image (\(String(cString: strerror(errno))))")
         }
         let size = Int64(st.st_size)
-        let outcome: SessionWriter.Outcome = try LibraryThread.shared.run {
-            let info = try prepareMedium(address, options: options)
+        let outcome: SessionWriter.Outcome = try LibraryThread.shared.run { lib in
+            let info = try prepareMedium(lib, address, options: options)
             if info.freeBytes > 0 && size > info.freeBytes {
                 throw MediaError.unusable("\(path) needs \(megabytes(size)) but the \(info.profile.isEmpty ? "medium" : info.profile) in \(address) has \(megabytes(info.freeBytes)) free; nothing was written")
             }
-            let drive = try AcquiredDrive(address: address, flags: [.overwritableIsBlank])
+            let drive = try AcquiredDrive(lib, address: address, flags: [.overwritableIsBlank])
             defer { drive.release() }
             return try writeTrack(from: path, size: size, on: drive, options: options, progress: progress)
         }

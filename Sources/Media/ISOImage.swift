@@ -43,8 +43,8 @@ public final class ISOImage: Sendable {
         do { try ISOTreeCheck.check(path: device) } catch let f as ISOTreeCheck.Failure { throw MediaError.unusable(f.description) }
         let watchdog = loadLimits.map { LoadWatchdog(what: path, limits: $0) }
         defer { watchdog?.stop() }
-        return try LibraryThread.shared.run {
-            let drive = try AcquiredDrive(address: address, flags: [.noACL, .noXattr])
+        return try LibraryThread.shared.run { lib in
+            let drive = try AcquiredDrive(lib, address: address, flags: [.noACL, .noXattr])
             defer { drive.release() }
             let status = drive.status
             guard status == BURN_DISC_APPENDABLE || status == BURN_DISC_FULL else {
@@ -177,6 +177,9 @@ public struct ISOLoadLimits: Sendable {
     }
 }
 
+/// Ends the process when libisofs, which cannot be interrupted, loops or grows on a crafted
+/// tree. `@unchecked Sendable`: `done` is its only mutable state and is read and written under
+/// `lock`.
 final class LoadWatchdog: @unchecked Sendable {
     // `done` is written once by stop() and read by the watchdog thread under the lock.
     private let lock = NSLock()

@@ -44,8 +44,8 @@ public enum ISOMaster {
         }
         let outcome: SessionWriter.Outcome
         do {
-            outcome = try LibraryThread.shared.run {
-                let drive = try AcquiredDrive(address: driveAddress(temporary), flags: [.overwritableIsBlank, .noACL, .noXattr])
+            outcome = try LibraryThread.shared.run { lib in
+                let drive = try AcquiredDrive(lib, address: driveAddress(temporary), flags: [.overwritableIsBlank, .noACL, .noXattr])
                 defer { drive.release() }
                 guard drive.status == BURN_DISC_BLANK else {
                     throw MediaError.unusable("\(output): the medium is \(drive.status.word), not blank; use `dicomfs burn --blank-first` or `add --media` to append")

@@ -7,6 +7,8 @@ import Glibc
 /// A file-set on a disc image or drive, for the File-set Reader and the verifier: paths are
 /// the File IDs the ISO 9660 identifiers stand for (`NAME.;1` and `NAME;1` both read as
 /// `NAME`, as PS3.12 readers do), and file bytes are read straight from their blocks.
+/// `@unchecked Sendable`: every field is set in `init` and never changed (the image's tree is
+/// read once, on the library thread), and blocks are read with `pread`.
 public final class ISOStorage: FileSetStorage, @unchecked Sendable {
     public let image: ISOImage
     public var location: String { image.location }
@@ -50,6 +52,7 @@ public final class ISOStorage: FileSetStorage, @unchecked Sendable {
 }
 
 /// The image file or device, opened once and read with pread from any thread.
+/// `@unchecked Sendable`: the descriptor never changes and `pread` has no shared cursor.
 final class BlockDevice: @unchecked Sendable {
     private let fd: Int32
     let path: String

@@ -98,7 +98,7 @@ public enum ISOVerifier {
         defer { buffer.deallocate() }
         var done: Int64 = 0
         var context: UnsafeMutableRawPointer?
-        return try LibraryThread.shared.run {
+        return try LibraryThread.shared.run { lib in
             guard iso_md5_start(&context) == 1 else { throw MediaError.library("cannot start an MD5 computation") }
             var result = [CChar](repeating: 0, count: 16)
             do {

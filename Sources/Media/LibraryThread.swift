@@ -4,6 +4,8 @@ import Foundation
 /// libisoburn, libisofs and libburn are not thread-safe and keep global state, so every call
 /// into them runs on this one thread. It initializes the libraries once, routes their
 /// messages into queues (never to stderr), and lives as long as the process.
+/// `@unchecked Sendable`: `jobs` is touched only under `condition`; `thread` and `initError`
+/// are set before the first job returns and never again.
 final class LibraryThread: @unchecked Sendable {
     static let shared = LibraryThread()
 
@@ -20,10 +22,12 @@ final class LibraryThread: @unchecked Sendable {
         run { self.initError = Self.initializeLibraries() }
     }
 
-    /// Runs `body` on the library thread and waits for it.
-    func run<T>(_ body: () throws -> T) throws -> T {
+    /// Runs `body` on the library thread and waits for it. `body` gets the token every
+    /// library handle needs to be made (`AcquiredDrive`): the type system keeps handles on
+    /// this thread, since the token cannot cross into another thread's closure.
+    func run<T>(_ body: (LibraryAccess) throws -> T) throws -> T {
         if let initError { throw initError }
-        return try run { Result { try body() } }.get()
+        return try run { Result { try body(LibraryAccess()) } }.get()
     }
 
     private func run<T>(_ body: () -> T) -> T {
@@ -56,6 +60,8 @@ final class LibraryThread: @unchecked Sendable {
         }
     }
 
+    /// A job's result: written by the library thread, read by the caller after `done` is
+    /// signalled. The job's closure is the caller's non-escaping one, run while the caller waits.
     private final class Box<T>: @unchecked Sendable { var value: T? }
     private struct UnsafeJob: @unchecked Sendable { let run: () -> Void }
 
@@ -74,6 +80,15 @@ final class LibraryThread: @unchecked Sendable {
         return nil
     }
 }
+
+/// Proof of being on the library thread, handed out only by `LibraryThread.run`. Not
+/// `Sendable` (explicitly), so it cannot be captured by work sent to another thread.
+struct LibraryAccess {
+    fileprivate init() {}
+}
+
+@available(*, unavailable, message: "libisoburn calls belong on the library thread")
+extension LibraryAccess: Sendable {}
 
 /// One message from a library queue.
 struct LibraryMessage: CustomStringConvertible {

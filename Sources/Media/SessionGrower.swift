@@ -35,8 +35,8 @@ public enum SessionGrower {
         guard FileManager.default.createFile(atPath: dicomdirPath, contents: Data(staged.dicomdir)) else {
             throw MediaError.io("cannot write \(dicomdirPath)")
         }
-        let outcome: SessionWriter.Outcome = try LibraryThread.shared.run {
-            let drive = try AcquiredDrive(address: address, flags: [.noACL, .noXattr])
+        let outcome: SessionWriter.Outcome = try LibraryThread.shared.run { lib in
+            let drive = try AcquiredDrive(lib, address: address, flags: [.noACL, .noXattr])
             defer { drive.release() }
             guard drive.status == BURN_DISC_APPENDABLE else {
                 throw MediaError.unusable("\(path): the medium is \(drive.status.word); a session can be added only to an appendable disc (written with `burn --multi`) or an image file")
