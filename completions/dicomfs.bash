@@ -689,6 +689,7 @@ _dicomfs_request_create() {
         return
         ;;
     '--priority')
+        __dicomfs_add_completions -W 'HIGH'$'\n''MED'$'\n''LOW'
         return
         ;;
     esac
@@ -696,7 +697,7 @@ _dicomfs_request_create() {
 
 _dicomfs_request_run() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--skip-invalid --json --version -h --help)
     repeating_options=(--drive)
     non_repeating_options=(--copies --priority --capacity)
     __dicomfs_offer_flags_options 1
@@ -707,6 +708,7 @@ _dicomfs_request_run() {
         return
         ;;
     '--priority')
+        __dicomfs_add_completions -W 'HIGH'$'\n''MED'$'\n''LOW'
         return
         ;;
     '--capacity')

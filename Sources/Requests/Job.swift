@@ -17,6 +17,10 @@ public enum Job {
         public var priority: MediaRequest.Priority?
         public var capacity: Int64?
         public var drives: [String] = []
+        /// Leave out every instance that cannot go on its volume as it is (a missing Type 1
+        /// key, a UID shared with different contents): each is listed as failed (0110H,
+        /// processing failure) with why, and the rest is put on media.
+        public var skipInvalid = false
         public init() {}
     }
 

@@ -71,11 +71,13 @@ struct Runner {
         for (n, volume) in planned.enumerated() {
             state.info = .BUILDING
             try state.write(job)
-            state.volumes.append(try build(volume: n + 1, of: planned.count, profile: volume.profile, entries: volume.items) {
+            let (built, leftOut) = try build(volume: n + 1, of: planned.count, profile: volume.profile, entries: volume.items) {
                 // Execution Status Info follows the work: BUILDING, then MASTERING.
                 state.info = .MASTERING
                 try? state.write(job)
-            })
+            }
+            state.volumes.append(built)
+            state.failed += leftOut
             try state.write(job)
         }
         // Copies: burned to the drives in turn; without drives the image serves every copy.
@@ -98,7 +100,7 @@ struct Runner {
     /// One volume: its instances linked into a scratch folder, staged as a file-set (with
     /// web content and viewer as asked), mastered to VOLnnn.iso.
     func build(volume n: Int, of total: Int, profile: ApplicationProfile, entries: [StoreIndex.Entry],
-               mastering: () -> Void = {}) throws -> JobState.Volume {
+               mastering: () -> Void = {}) throws -> (JobState.Volume, leftOut: [JobState.FailedInstance]) {
         let name = String(format: "VOL%03d", n)
         let scratch = job + "/." + name + ".build"
         let fm = FileManager.default
@@ -106,13 +108,17 @@ struct Runner {
         try fm.createDirectory(atPath: scratch + "/src", withIntermediateDirectories: true)
         defer { try? fm.removeItem(atPath: scratch) }
         var uidOfLink: [String: String] = [:]
+        var entryOfName: [String: StoreIndex.Entry] = [:]
         for (i, e) in entries.enumerated() {
-            let link = scratch + "/src/" + String(format: "F%07d", i + 1)
+            let name = String(format: "F%07d", i + 1)
+            let link = scratch + "/src/" + name
             if Glibc.link(e.path, link) != 0 { try fm.copyItem(atPath: e.path, toPath: link) }
             uidOfLink[link] = e.sopInstanceUID
+            entryOfName[name] = e
         }
         var create = CreateOptions()
         create.profile = profile
+        create.skipInvalid = options.skipInvalid
         create.fileSetID = Self.volumeID(request.fileSetID ?? "DICOMFS", n, total)
         create.fileSetUID = Self.volumeUID(request.fileSetUID, n, total)
         let icons = Dictionary(request.references.compactMap { r in r.iconJSON.map { (r.sopInstanceUID, $0) } }, uniquingKeysWith: { a, _ in a })
@@ -127,6 +133,11 @@ struct Runner {
             }
         }
         var staged = try FileSetCreator.stage(source: scratch + "/src", options: create, progress: progress)
+        let leftOut = staged.report.leftOut.compactMap { note in
+            entryOfName[note.path].map { JobState.FailedInstance(sopClassUID: $0.sopClassUID, sopInstanceUID: $0.sopInstanceUID, failureReason: 0x0110,
+                                                                 detail: note.reason.replacingOccurrences(of: note.path, with: $0.sopInstanceUID)) }
+        }
+        let kept = entries.filter { e in !leftOut.contains { $0.sopInstanceUID == e.sopInstanceUID } }
         let web = request.includeNonDICOM != "NO" || request.includeDisplayApplication
         if web {
             try fm.createDirectory(atPath: scratch + "/web", withIntermediateDirectories: true)
@@ -144,8 +155,8 @@ struct Runner {
         let institution = entries.first.flatMap { try? DICOMFile.read(path: $0.path, options: .headerOnly).dataSet.string(Tag(0x0008, 0x0080)) }
         let labels = try Labels.write(base: job + "/" + name, dicomdir: dir, request: request, institution: institution, web: web,
                                       volume: n, of: total, fileSetID: staged.report.fileSetID)
-        return JobState.Volume(number: n, fileSetID: staged.report.fileSetID, fileSetUID: staged.report.fileSetUID, image: name + ".iso",
-                               instances: entries.map(\.sopInstanceUID), bytes: result.bytes, burned: 0, labels: labels)
+        return (JobState.Volume(number: n, fileSetID: staged.report.fileSetID, fileSetUID: staged.report.fileSetUID, image: name + ".iso",
+                                instances: kept.map(\.sopInstanceUID), bytes: result.bytes, burned: 0, labels: labels), leftOut)
     }
 
     /// The File-set ID of volume n of total: the request's, with "_n" when split (cut to 16).

@@ -275,4 +275,31 @@ import TestSupport
         #expect(request.priority == .MED)
         #expect(request.problems() == ["Request Priority \"URGENT\": HIGH, MED or LOW", "Allow Lossy Compression \"MAYBE\": YES or NO"])
     }
+
+    /// `request run --skip-invalid`: an instance the staging step refuses (here, no Series
+    /// Number, a Type 1 key of the SERIES record) is listed as failed, 0110H, with why; the
+    /// rest goes on the volume. Without it the job fails and makes no volume.
+    @Test func skipInvalidListsTheInstancesLeftOut() throws {
+        let s = try makeStore(patients: 1, studies: 1, images: 2)
+        var ds = try DICOMFile.read(bytes: try SampleFactory.ct(instance: 7)).dataSet
+        _ = ds.remove(.seriesNumber)
+        let uid = "1.2.826.0.1.3680043.10.543.77"
+        ds.set(.sopInstanceUID, .UI, uid)
+        try Data(try Part10Writer.encode(ds, sopClassUID: ds.string(.sopClassUID) ?? "", sopInstanceUID: uid))
+            .write(to: URL(fileURLWithPath: s.store + "/noseries.dcm"))
+        var r = MediaRequest()
+        r.references = (s.uids + [uid]).map { MediaRequest.Reference(sopInstanceUID: $0) }
+        try Job.create(r, store: s.store, job: s.dir + "/strict")
+        let refused = try Job.run(s.dir + "/strict")
+        #expect(refused.status == .FAILURE && refused.volumes.isEmpty, "\(refused)")
+
+        try Job.create(r, store: s.store, job: s.dir + "/lenient")
+        var options = Job.RunOptions()
+        options.skipInvalid = true
+        let state = try Job.run(s.dir + "/lenient", options: options)
+        #expect(state.status == .DONE, "\(state)")
+        #expect(state.failed.map(\.sopInstanceUID) == [uid] && state.failed.first?.failureReason == 0x0110, "\(state.failed)")
+        #expect(state.failed.first?.detail.contains("SeriesNumber") == true, "\(state.failed)")
+        #expect(Set(state.volumes.flatMap(\.instances)) == Set(s.uids))
+    }
 }

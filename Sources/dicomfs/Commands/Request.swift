@@ -100,7 +100,7 @@ struct RequestRun: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Create the media of a job (like N-ACTION Initiate Media Creation).",
-        discussion: "A job already initiated is refused (A510). Exit status 1 when the job ends in FAILURE."
+        discussion: "A job already initiated is refused (A510). Exit status 1 when the job ends in FAILURE, or when --skip-invalid left instances out."
     )
 
     @Argument(help: "The job folder.", completion: .directory)
@@ -118,11 +118,15 @@ struct RequestRun: ParsableCommand {
     @Option(help: "Burn every copy of every volume to these drives in turn (repeatable; stdio:/path works).")
     var drive: [String] = []
 
+    @Flag(help: "Leave out each instance that cannot go on media as it is (listed as failed, 0110H, with why) and create the rest.")
+    var skipInvalid = false
+
     @Flag(help: "Print the final status as JSON.")
     var json = false
 
     func run() throws {
         var options = Job.RunOptions()
+        options.skipInvalid = skipInvalid
         options.copies = copies
         options.priority = priority
         options.drives = drive
@@ -133,7 +137,7 @@ struct RequestRun: ParsableCommand {
         do {
             let state = try mediaOperation { try Job.run(job, options: options) }
             printState(state, job: job, json: json)
-            if state.status == .FAILURE { throw ExitCode(Exit.findings) }
+            if state.status == .FAILURE || !state.failed.isEmpty { throw ExitCode(Exit.findings) }
         } catch let e as RequestError { throw requestFailure(e) }
     }
 }
