@@ -39,6 +39,11 @@ import TestSupport
         #expect(r.stdout.contains("Basic Text SR"))  // the good file is still dumped
         #expect(r.stderr.contains("\(truncated.path): at byte "))
         #expect(r.stderr.contains("element (7FE0,0010) PixelData: declared length 8192 exceeds"))
+        // What was read of the truncated file is printed before the error: its header up to
+        // Pixel Data, then where the reading stopped.
+        let alone = try CLI.run(["dump", truncated.path])
+        #expect(alone.status == 2 && alone.stdout.contains("(0020,000D) UI") && alone.stdout.contains("(0028,0010) US 64"), "\(alone.stdout)")
+        #expect(alone.stdout.hasSuffix("# read stops here: declared length 8192 exceeds the 8092 bytes left in the file\n"), "\(alone.stdout)")
         #expect(try CLI.run(["dump", dir.path]).stderr.contains("is a directory"))
     }
 

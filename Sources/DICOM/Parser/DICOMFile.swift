@@ -207,3 +207,38 @@ func nonEmptyString(_ s: String?) -> String? {
     guard let s, !s.isEmpty else { return nil }
     return s
 }
+
+extension DICOMFile {
+    /// What can be read of a file whose reading failed with `failure`: the file read again from
+    /// a source that ends where the failing element starts (and again, up to 16 times, where a
+    /// cut sequence or item then fails). Nil when nothing before the failure reads. For `dump`,
+    /// which prints what was read and then the located error.
+    public static func readBefore(_ failure: DICOMError, path: String, options: ReadOptions = ReadOptions()) -> DICOMFile? {
+        guard var end = failure.offset, let source = try? FileByteSource(path: path) else { return nil }
+        for _ in 0..<16 where end > 0 && end <= source.size {
+            do {
+                var file = try read(source: PrefixByteSource(source, size: end), options: options)
+                file.path = path
+                return file
+            } catch let e as DICOMError {
+                guard let next = e.offset, next < end else { return nil }
+                end = next
+            } catch {
+                return nil
+            }
+        }
+        return nil
+    }
+}
+
+/// The first `size` bytes of another source.
+final class PrefixByteSource: ByteSource {
+    let base: ByteSource
+    let size: Int
+    init(_ base: ByteSource, size: Int) { self.base = base; self.size = min(size, base.size) }
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws -> Int {
+        guard offset < size else { return 0 }
+        let n = min(buffer.count, size - offset)
+        return try base.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<n]), at: offset)
+    }
+}

@@ -65,6 +65,15 @@ struct Dump: ParsableCommand {
                     FileHandle.standardOutput(TextDump(maxValueLength: full ? nil : 64, showOffsets: offsets).render(file))
                 }
             } catch {
+                // What was read before the failure is printed first; the located error ends it.
+                if let e = error as? DICOMError, let partial = DICOMFile.readBefore(e, path: path, options: options), !partial.dataSet.isEmpty {
+                    if json {
+                        jsonObjects.append(DICOMJSON(inlineBinary: inlineBinary).encode(partial.dataSet, meta: meta ? partial.meta : nil))
+                    } else {
+                        FileHandle.standardOutput(TextDump(maxValueLength: full ? nil : 64, showOffsets: offsets).render(partial))
+                        FileHandle.standardOutput("# read stops here: \(e.message)\n")
+                    }
+                }
                 FileHandle.standardError("dicomfs: error: \(error)")
                 failed = true
             }
