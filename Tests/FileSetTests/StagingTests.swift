@@ -67,6 +67,8 @@ import TestSupport
         let added = try FileSetUpdater.add(fileSet: set, inputs: [source], options: o)
         let strip = { (s: String) in s.replacingOccurrences(of: source + "/", with: "") }
         #expect(created.leftOut.map(\.path) == ["x-nostudy.dcm", "y-implicit.dcm", "z-twin.dcm"])
+        #expect(created.leftOut.map(\.rule) == [.instanceUIDMissing, .profileTransferSyntax, .instanceUIDDuplicate])
+        #expect(added.leftOut.map(\.rule) == created.leftOut.map(\.rule))
         #expect(added.leftOut.map { strip($0.path) } == created.leftOut.map(\.path))
         #expect(added.leftOut.map { strip($0.reason) } == created.leftOut.map(\.reason))
         #expect(created.duplicates.count == 1 && added.duplicates.map(strip) == created.duplicates)

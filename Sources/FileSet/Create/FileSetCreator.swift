@@ -38,6 +38,14 @@ public struct CreateReport: Sendable, Codable {
     public struct Note: Sendable, Codable, Equatable {
         public let path: String
         public let reason: String
+        /// For files left out: the rule they broke (the first, when several).
+        public var rule: FindingRule?
+
+        public init(path: String, reason: String, rule: FindingRule? = nil) {
+            self.path = path
+            self.reason = reason
+            self.rule = rule
+        }
     }
 
     public var fileSet = ""

@@ -113,15 +113,15 @@ final class RecordBuilder {
         guard let patientID = inst.patientID ?? inventedPatientID(inst) else { return }
         inst.patientID = patientID
         guard let studyUID = inst.studyUID else {
-            result.errors.append(Rejection(inst.relativePath, "\(inst.relativePath): no Study Instance UID (0020,000D); the STUDY record needs it (PS3.3 F.5-2)"))
+            result.errors.append(Rejection(inst.relativePath, "\(inst.relativePath): no Study Instance UID (0020,000D); the STUDY record needs it (PS3.3 F.5-2)", rule: .instanceUIDMissing))
             return
         }
         guard let seriesUID = inst.seriesUID else {
-            result.errors.append(Rejection(inst.relativePath, "\(inst.relativePath): no Series Instance UID (0020,000E); the SERIES record needs it (PS3.3 F.5-3)"))
+            result.errors.append(Rejection(inst.relativePath, "\(inst.relativePath): no Series Instance UID (0020,000E); the SERIES record needs it (PS3.3 F.5-3)", rule: .instanceUIDMissing))
             return
         }
         if let bad = inst.invalidUID {
-            result.errors.append(Rejection(inst.relativePath, "\(inst.relativePath): \"\(bad)\" is not a valid UID (PS3.5 §9.1); the DICOMDIR cannot reference it"))
+            result.errors.append(Rejection(inst.relativePath, "\(inst.relativePath): \"\(bad)\" is not a valid UID (PS3.5 §9.1); the DICOMDIR cannot reference it", rule: .instanceUIDInvalid))
             return
         }
         let patient: Group, study: Group, series: Group
@@ -150,7 +150,7 @@ final class RecordBuilder {
                        _ inst: ScannedInstance) -> Group? {
         if let known = map[uid] {
             guard known.parent == key else {
-                result.errors.append(Rejection(inst.relativePath, "\(what) \(uid) appears under \"\(known.parent)\" (\(known.path)) and under \"\(key)\" (\(inst.relativePath))"))
+                result.errors.append(Rejection(inst.relativePath, "\(what) \(uid) appears under \"\(known.parent)\" (\(known.path)) and under \"\(key)\" (\(inst.relativePath))", rule: .instanceHierarchy))
                 return nil
             }
             return known.group
@@ -243,7 +243,7 @@ final class RecordBuilder {
     private func patientID(of inst: ScannedInstance, header: DataSet) -> String? {
         if let id = inst.patientID { return id }
         guard keyMaker.invent else {
-            result.errors.append(Rejection(inst.relativePath, "\(inst.relativePath): missing Type 1 key (0010,0020) PatientID for the PATIENT record (PS3.3 F.5-1); --invent fills it"))
+            result.errors.append(Rejection(inst.relativePath, "\(inst.relativePath): missing Type 1 key (0010,0020) PatientID for the PATIENT record (PS3.3 F.5-1); --invent fills it", rule: .keyType1))
             return nil
         }
         let basis = (header.string(.patientName) ?? "") + "|" + (header.string(.patientBirthDate) ?? "")

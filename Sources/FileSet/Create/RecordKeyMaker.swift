@@ -32,7 +32,7 @@ struct RecordKeyMaker: Sendable {
         for spec in specs {
             if let e = h[spec.tag], hasValue(e) {
                 if e.vr == .UI, let uid = h.string(spec.tag), !UIDRegistry.isValid(uid) {
-                    notes.errors.append(Rejection(path, "\(path): \(spec.tag) \(DataDictionary.keyword(for: spec.tag)) \"\(uid)\" is not a valid UID (PS3.5 §9.1)"))
+                    notes.errors.append(Rejection(path, "\(path): \(spec.tag) \(DataDictionary.keyword(for: spec.tag)) \"\(uid)\" is not a valid UID (PS3.5 §9.1)", rule: .instanceUIDInvalid))
                     continue
                 }
                 let (value, note) = KeyValues.normalize(e, in: h)
@@ -46,7 +46,7 @@ struct RecordKeyMaker: Sendable {
                             keys.set(invented)
                             notes.invented.append("\(path): \(DataDictionary.keyword(for: spec.tag)) replaced, its value \(problem)")
                         } else {
-                            notes.errors.append(Rejection(path, "\(path): Type 1 key \(name): \(values.joined(separator: "\\")) \(problem)\(invent ? "" : "; --invent replaces it")"))
+                            notes.errors.append(Rejection(path, "\(path): Type 1 key \(name): \(values.joined(separator: "\\")) \(problem)\(invent ? "" : "; --invent replaces it")", rule: .keyValue))
                         }
                     } else {
                         keys.set(empty(spec.tag))
@@ -68,7 +68,7 @@ struct RecordKeyMaker: Sendable {
                     notes.invented.append("\(path): \(DataDictionary.keyword(for: spec.tag)) = \(value.bytes.map { String(decoding: $0, as: UTF8.self).trimmingTrailingSpaces } ?? "") for the \(type.rawValue) record")
                 } else {
                     let table = RecordKeys.tableName(type)
-                    notes.errors.append(Rejection(path, "\(path): missing Type 1 key \(spec.tag) \(DataDictionary.keyword(for: spec.tag)) for the \(type.rawValue) record (PS3.3 \(table))\(invent ? "; it cannot be invented" : "; --invent fills it")"))
+                    notes.errors.append(Rejection(path, "\(path): missing Type 1 key \(spec.tag) \(DataDictionary.keyword(for: spec.tag)) for the \(type.rawValue) record (PS3.3 \(table))\(invent ? "; it cannot be invented" : "; --invent fills it")", rule: .keyType1))
                 }
             }
         }

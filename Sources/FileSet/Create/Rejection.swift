@@ -6,11 +6,14 @@ public struct Rejection: Sendable, Equatable, CustomStringConvertible {
     /// nil for a problem no single file causes.
     public var path: String?
     public var message: String
+    /// The rule broken, for scripts and tests (the message is for people).
+    public var rule: FindingRule
     public var description: String { message }
 
-    public init(_ path: String?, _ message: String) {
+    public init(_ path: String?, _ message: String, rule: FindingRule) {
         self.path = path
         self.message = message
+        self.rule = rule
     }
 }
 
@@ -28,12 +31,14 @@ extension Array where Element == Rejection {
     /// followed by the notes of a later pass for other files.
     func leftOutNotes(then later: [CreateReport.Note]) -> [CreateReport.Note] {
         var reasons: [String: [String]] = [:]
+        var rules: [String: FindingRule] = [:]
         for e in self {
             guard let path = e.path else { continue }
             let m = e.message.hasPrefix(path + ": ") ? String(e.message.dropFirst(path.count + 2)) : e.message
             reasons[path, default: []].append(m)
+            if rules[path] == nil { rules[path] = e.rule }
         }
-        return reasons.keys.sorted().map { CreateReport.Note(path: $0, reason: reasons[$0, default: []].joined(separator: "; ")) }
+        return reasons.keys.sorted().map { CreateReport.Note(path: $0, reason: reasons[$0, default: []].joined(separator: "; "), rule: rules[$0]) }
             + later.filter { reasons[$0.path] == nil }
     }
 }

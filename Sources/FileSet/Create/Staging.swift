@@ -99,7 +99,7 @@ enum Staging {
         errors += built.errors
         built.errors = []
         staged.warnings += built.normalized
-        if rules.strict { errors += built.inconsistencies.map { Rejection(nil, $0) } } else { staged.inconsistencies = built.inconsistencies }
+        if rules.strict { errors += built.inconsistencies.map { Rejection(nil, $0, rule: .instanceInconsistent) } } else { staged.inconsistencies = built.inconsistencies }
         staged.built = built
         guard errors.isEmpty else {
             if rules.skipInvalid, let offenders = errors.skippable(given: excluded) {
@@ -126,7 +126,7 @@ enum Staging {
         }
         if rules.existing.contains(inst.sopInstanceUID) {
             if rules.skipExisting { staged.skippedExisting.append(key) } else {
-                errors.append(Rejection(key, "\(key): SOP Instance UID \(inst.sopInstanceUID) is already in the file-set (--skip-existing leaves such files out)"))
+                errors.append(Rejection(key, "\(key): SOP Instance UID \(inst.sopInstanceUID) is already in the file-set (--skip-existing leaves such files out)", rule: .instanceInSet))
             }
             return
         }
@@ -141,12 +141,12 @@ enum Staging {
         }
         if lastSyntax?.allowed == false {
             let name = UIDRegistry.entry(for: inst.transferSyntaxUID)?.name ?? "unknown"
-            errors.append(Rejection(key, "\(key): transfer syntax \(inst.transferSyntaxUID) (\(name)) is not allowed by \(rules.profile.name); dicomfs does not transcode"))
+            errors.append(Rejection(key, "\(key): transfer syntax \(inst.transferSyntaxUID) (\(name)) is not allowed by \(rules.profile.name); dicomfs does not transcode", rule: .profileTransferSyntax))
         }
         if rules.inPlace && !FileID.isValid(path: key) {
             let violations = FileID.violations(of: pathComponents(key))
             if !violations.isEmpty {
-                errors.append(Rejection(key, "\(key): not a valid File ID: " + violations.map(\.description).joined(separator: "; ")))
+                errors.append(Rejection(key, "\(key): not a valid File ID: " + violations.map(\.description).joined(separator: "; "), rule: .fileIDInvalid))
             }
         }
         builder?.add(inst)
@@ -164,7 +164,7 @@ enum Staging {
         }
         guard SeenInstances.sopInstanceUID(ofFile: there) == inst.sopInstanceUID else { return false }
         // The first in path order stays; the later file is the one to leave out.
-        errors.append(Rejection(inst.relativePath, "\(first.path) and \(inst.relativePath) have the same SOP Instance UID \(inst.sopInstanceUID) but different contents"))
+        errors.append(Rejection(inst.relativePath, "\(first.path) and \(inst.relativePath) have the same SOP Instance UID \(inst.sopInstanceUID) but different contents", rule: .instanceUIDDuplicate))
         return true
     }
 
@@ -179,7 +179,7 @@ enum Staging {
         if errors.contains(where: { $0.path != nil }) {
             out.append("--skip-invalid leaves the \(Set(errors.compactMap(\.path)).count) file(s) named above out and writes the rest")
         }
-        if !rules.invent && errors.contains(where: { $0.message.contains("--invent fills it") }) {
+        if !rules.invent && errors.contains(where: { $0.rule == .keyType1 && $0.message.contains("--invent fills it") }) {
             out.append("--invent fills the missing Type 1 keys with documented values")
         }
         return out.isEmpty ? [] : ["ways forward: " + out.joined(separator: "; ")]

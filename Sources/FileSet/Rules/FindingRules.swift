@@ -46,6 +46,14 @@ public struct FindingRule: RawRepresentable, Hashable, Sendable, Codable, Custom
     public static let referenceNotRegular = FindingRule("reference.not-regular")
     public static let referenceMismatch = FindingRule("reference.mismatch")
     public static let profileTransferSyntax = FindingRule("profile.transfer-syntax")
+
+    // Why create, add or a request job leaves a file out (`Rejection`, the report's left-out notes).
+    public static let instanceUIDInvalid = FindingRule("instance.uid.invalid")
+    public static let instanceUIDMissing = FindingRule("instance.uid.missing")
+    public static let instanceUIDDuplicate = FindingRule("instance.uid.duplicate")
+    public static let instanceInSet = FindingRule("instance.already-in-set")
+    public static let instanceHierarchy = FindingRule("instance.hierarchy.conflict")
+    public static let instanceInconsistent = FindingRule("instance.inconsistent")
     public static let fileParse = FindingRule("file.parse")
     public static let fileNotPart10 = FindingRule("file.not-part10")
     public static let filePreambleExecutable = FindingRule("file.preamble.executable")

@@ -145,22 +145,22 @@ public enum FileSetUpdater {
             for s in p.children {
                 let suid = s.keys.string(.studyInstanceUID) ?? ""
                 guard let es = studies[suid] else {
-                    if studyParent[suid] != nil { errors.append(Rejection(nil, "study \(suid) is already in the file-set under another patient")) }
+                    if studyParent[suid] != nil { errors.append(Rejection(nil, "study \(suid) is already in the file-set under another patient", rule: .instanceHierarchy)) }
                     existing.children.append(s)
                     continue
                 }
-                if studyParent[suid] != pid { errors.append(Rejection(nil, "study \(suid) is in the file-set under Patient ID \(studyParent[suid] ?? "?"), not \(pid)")); continue }
+                if studyParent[suid] != pid { errors.append(Rejection(nil, "study \(suid) is in the file-set under Patient ID \(studyParent[suid] ?? "?"), not \(pid)", rule: .instanceHierarchy)); continue }
                 inconsistencies += differences(es, s, RecordBuilder.studyChecked, "study \(suid)")
                 for r in s.children {
                     let ruid = r.keys.string(.seriesInstanceUID) ?? ""
                     guard let er = series[ruid] else { es.children.append(r); continue }
-                    if seriesParent[ruid] != suid { errors.append(Rejection(nil, "series \(ruid) is in the file-set under study \(seriesParent[ruid] ?? "?"), not \(suid)")); continue }
+                    if seriesParent[ruid] != suid { errors.append(Rejection(nil, "series \(ruid) is in the file-set under study \(seriesParent[ruid] ?? "?"), not \(suid)", rule: .instanceHierarchy)); continue }
                     inconsistencies += differences(er, r, RecordBuilder.seriesChecked, "series \(ruid)")
                     er.children += r.children
                 }
             }
         }
-        if options.strict { errors += inconsistencies.map { Rejection(nil, $0) } } else { report.inconsistencies = inconsistencies }
+        if options.strict { errors += inconsistencies.map { Rejection(nil, $0, rule: .instanceInconsistent) } } else { report.inconsistencies = inconsistencies }
         if !errors.isEmpty { throw FileSetError.rejected(errors.map(\.message)) }
         guard !built.leaves.isEmpty else {
             // Everything asked for is there already: nothing to do is success, said plainly.

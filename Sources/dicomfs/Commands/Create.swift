@@ -197,7 +197,7 @@ enum CreateSummary {
         out += "  Records:      " + names.map { "\($0) \(r.records[$0] ?? 0)" }.joined(separator: ", ") + "\n"
         section(&out, "Not DICOM, left out", r.nonDICOM.map { "\($0.path): \($0.reason)" })
         section(&out, "Unusable DICOM files, left out", r.unusable.map { "\($0.path): \($0.reason)" })
-        section(&out, "Left out (--skip-invalid)", r.leftOut.map { "\($0.path): \($0.reason)" })
+        section(&out, "Left out (--skip-invalid)", r.leftOut.map { "\($0.path): \($0.reason)\($0.rule.map { " [\($0)]" } ?? "")" })
         section(&out, "Not followed", r.skipped.map { "\($0.path): \($0.reason)" })
         section(&out, "Duplicates", r.duplicates)
         section(&out, "Inconsistencies (--strict makes them errors)", r.inconsistencies)

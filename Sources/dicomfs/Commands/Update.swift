@@ -178,7 +178,7 @@ enum UpdateSummary {
                                ("Left by an interrupted update, cleaned up", r.recovered),
                                ("Not DICOM, left out", r.nonDICOM.map { "\($0.path): \($0.reason)" }),
                                ("Unusable DICOM files, left out", r.unusable.map { "\($0.path): \($0.reason)" }),
-                               ("Left out (--skip-invalid)", r.leftOut.map { "\($0.path): \($0.reason)" }),
+                               ("Left out (--skip-invalid)", r.leftOut.map { "\($0.path): \($0.reason)\($0.rule.map { " [\($0)]" } ?? "")" }),
                                ("Inconsistencies (--strict makes them errors)", r.inconsistencies),
                                ("Invented values", r.invented), ("Warnings", r.warnings), ("Notes", r.notes)] where !lines.isEmpty {
             out += "  \(title): \(lines.count)\n" + lines.prefix(50).map { "    \($0)\n" }.joined()
