@@ -130,22 +130,14 @@ public struct InstanceScanner: Sendable {
         let byLeaf: [RecordType: [(tag: UInt32, mask: UInt8)]]
 
         init(profile: ApplicationProfile) {
-            func level(_ t: RecordType, _ more: [Tag]) -> Set<Tag> {
-                Set(RecordKeys.keys(for: t).map(\.tag)).union(profile.extraKeys(for: t)).union(more).union([.specificCharacterSet])
-            }
             var masks: [UInt32: UInt8] = [:]
-            for t in level(.patient, [.patientBirthDate, .patientSex]) { masks[t.rawValue, default: 0] |= Self.patientBit }
-            for t in level(.study, [.seriesDate, .seriesTime, .acquisitionDate, .acquisitionTime, .contentDate, .contentTime]) {
-                masks[t.rawValue, default: 0] |= Self.studyBit
+            for (type, bit) in [(RecordType.patient, Self.patientBit), (.study, Self.studyBit), (.series, Self.seriesBit)] {
+                for t in RecordKeys.keptTags(for: type, profile: profile) { masks[t.rawValue, default: 0] |= bit }
             }
-            for t in level(.series, []) { masks[t.rawValue, default: 0] |= Self.seriesBit }
             var byLeaf: [RecordType: [(tag: UInt32, mask: UInt8)]] = [:]
             for type in RecordType.allCases where type.isLeaf {
-                let leafTags = Set(RecordKeys.keys(for: type).map(\.tag)).union(profile.extraKeys(for: type)).union([
-                    .instanceNumber, .contentSequence, .verificationFlag, .verifyingObserverSequence,
-                    .sharedFunctionalGroupsSequence, .relatedGeneralSOPClassUID, .specificCharacterSet])
                 var m = masks
-                for t in leafTags { m[t.rawValue, default: 0] |= Self.leafBit }
+                for t in RecordKeys.keptTags(for: type, profile: profile) { m[t.rawValue, default: 0] |= Self.leafBit }
                 byLeaf[type] = m.map { (tag: $0.key, mask: $0.value) }.sorted { $0.tag < $1.tag }
             }
             self.byLeaf = byLeaf

@@ -274,9 +274,9 @@ final class RecordBuilder {
     // MARK: Consistency
 
     /// The values instances of one patient, study or series must agree on.
-    static let patientChecked: [Tag] = [.patientName, .patientBirthDate, .patientSex]
-    static let studyChecked: [Tag] = [.studyDate, .studyTime, .studyID, .accessionNumber, .studyDescription]
-    static let seriesChecked: [Tag] = [.modality, .seriesNumber]
+    static let patientChecked = RecordKeys.consistencyTags(for: .patient)
+    static let studyChecked = RecordKeys.consistencyTags(for: .study)
+    static let seriesChecked = RecordKeys.consistencyTags(for: .series)
 
     /// Same bytes, same values: the common case costs one comparison. Otherwise the two
     /// level blobs are decoded and the consistency-checked values compared one by one.

@@ -126,13 +126,14 @@ struct RecordKeyMaker: Sendable {
         }
         switch tag {
         case .studyDate:
-            let d = [Tag.seriesDate, .acquisitionDate, .contentDate].lazy.compactMap { nonEmpty(h.string($0)) }.first
+            let d = RecordKeys.inventionSources(for: tag).lazy.compactMap { nonEmpty(h.string($0)) }.first
             return string(.DA, d ?? "19000101")
         case .studyTime:
-            let t = [Tag.seriesTime, .acquisitionTime, .contentTime].lazy.compactMap { nonEmpty(h.string($0)) }.first
+            let t = RecordKeys.inventionSources(for: tag).lazy.compactMap { nonEmpty(h.string($0)) }.first
             return string(.TM, t ?? "000000")
         case .studyID:
-            return string(.SH, nonEmpty(h.string(.accessionNumber)).map { String($0.prefix(16)) } ?? "DFS\(index)")
+            let a = RecordKeys.inventionSources(for: tag).lazy.compactMap { nonEmpty(h.string($0)) }.first
+            return string(.SH, a.map { String($0.prefix(16)) } ?? "DFS\(index)")
         case .modality:
             return string(.CS, "OT")
         default:

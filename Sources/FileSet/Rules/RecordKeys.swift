@@ -13,6 +13,45 @@ public struct KeySpec: Sendable {
 }
 
 public enum RecordKeys {
+    /// Values compared between the instances of one PATIENT, STUDY or SERIES record: create
+    /// and add report (or, with --strict, refuse) instances that disagree on them.
+    public static func consistencyTags(for type: RecordType) -> [Tag] {
+        switch type {
+        case .patient: return [.patientName, .patientBirthDate, .patientSex]
+        case .study: return [.studyDate, .studyTime, .studyID, .accessionNumber, .studyDescription]
+        case .series: return [.modality, .seriesNumber]
+        default: return []
+        }
+    }
+
+    /// Where `--invent` takes a missing Type 1 key's value from, in order of preference (then
+    /// a documented constant; man page, --invent).
+    public static func inventionSources(for tag: Tag) -> [Tag] {
+        switch tag {
+        case .studyDate: return [.seriesDate, .acquisitionDate, .contentDate]
+        case .studyTime: return [.seriesTime, .acquisitionTime, .contentTime]
+        case .studyID: return [.accessionNumber]
+        default: return []
+        }
+    }
+
+    /// Elements a leaf record's keys are made from besides the keys themselves: the SR
+    /// content tree and verification (SR records), the shared functional groups (enhanced
+    /// images keep some keys there), Related General SOP Class (which leaf type).
+    static let leafSources: [Tag] = [.instanceNumber, .contentSequence, .verificationFlag, .verifyingObserverSequence,
+                                     .sharedFunctionalGroupsSequence, .relatedGeneralSOPClassUID]
+
+    /// Every element a scan keeps of an instance for records of `type`: the record's keys,
+    /// the profile's extra keys, the values compared and those `--invent` draws from. The
+    /// scanner keeps exactly these, so a rule added here is one the scan feeds.
+    static func keptTags(for type: RecordType, profile: ApplicationProfile) -> Set<Tag> {
+        let keys = keys(for: type).map(\.tag)
+        var tags = Set(keys).union(profile.extraKeys(for: type)).union(consistencyTags(for: type)).union([.specificCharacterSet])
+        for k in keys { tags.formUnion(inventionSources(for: k)) }
+        if type.isLeaf { tags.formUnion(leafSources) }
+        return tags
+    }
+
     /// Content Identification Macro (PS3.3 Table 10-12) as the F.5 tables use it.
     private static let contentIdentification: [KeySpec] = [
         KeySpec(.instanceNumber, .type1), KeySpec(.contentLabel, .type1),
