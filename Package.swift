@@ -12,11 +12,14 @@ let package = Package(
         .library(name: "Media", targets: ["Media"]),
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Interchange", targets: ["Interchange"]),
+        .library(name: "Network", targets: ["Network"]),
         .executable(name: "dicomfs", targets: ["dicomfs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     ],
     targets: [
         // zlib, for the Deflated Explicit VR Little Endian transfer syntax and PNG output (not
@@ -24,9 +27,9 @@ let package = Package(
         .systemLibrary(name: "SystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "DICOM", dependencies: ["SystemZlib"]),
         // File IDs, DICOMDIR model, reading and writing, record rules, profiles, FSC/FSR/FSU.
-        .target(name: "FileSet", dependencies: ["DICOM", "CSystem"]),
+        .target(name: "FileSet", dependencies: ["DICOM", "CConfined"]),
         // copy_file_range and syncfs, which need _GNU_SOURCE.
-        .target(name: "CSystem"),
+        .target(name: "CConfined"),
         // libisoburn, libisofs and libburn (Debian 1.5.4): ISO 9660 mastering, burning, reading.
         .systemLibrary(
             name: "CIsoBurn", pkgConfig: "libisoburn-1",
@@ -51,6 +54,13 @@ let package = Package(
                        providers: [.apt(["libcairo2-dev", "libpango1.0-dev", "libqrencode-dev", "libzint-dev"])]),
         .target(name: "CLabel", dependencies: ["CPangoCairo"],
                 linkerSettings: [.linkedLibrary("qrencode"), .linkedLibrary("zint"), .linkedLibrary("m")]),
+        // The DICOM Upper Layer (PS3.8) on SwiftNIO, DIMSE (PS3.7), Verification and Storage SCP,
+        // the spool received instances go to. Beside FileSet: it needs only the DICOM codec.
+        .target(name: "Network", dependencies: ["DICOM", .product(name: "NIOCore", package: "swift-nio"),
+                                                .product(name: "NIOPosix", package: "swift-nio"),
+                                                .product(name: "Logging", package: "swift-log")]),
+        // The disc station: received studies become media creation jobs after an idle time.
+        .target(name: "Station", dependencies: ["Network", "Requests", "FileSet", "DICOM", .product(name: "Logging", package: "swift-log")]),
         // PS3.4 Annex S media creation requests, run offline: jobs, volumes, copies, hot folder.
         .target(name: "Requests", dependencies: ["FileSet", "DICOM", "Imaging", "Media", "WebContent", "CLabel"]),
         // Deterministic sample files: bundled under samples/ and used as test fixtures.
@@ -58,7 +68,8 @@ let package = Package(
         .executableTarget(name: "dicomfs-samples", dependencies: ["Samples"]),
         .executableTarget(
             name: "dicomfs",
-            dependencies: ["DICOM", "FileSet", "Media", "Imaging", "WebContent", "Interchange", "Requests", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["DICOM", "FileSet", "Media", "Imaging", "WebContent", "Interchange", "Requests", "Network", "Station",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")]
         ),
         // Helpers shared by the test targets: running external tools, temp folders, fixtures.
         .target(name: "TestSupport", dependencies: ["DICOM", "Samples"], path: "Tests/TestSupport"),

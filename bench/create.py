@@ -1,20 +1,31 @@
 #!/usr/bin/env python3
-"""dicomfs create --in-place against dcmmkdir, side by side, on the same folders.
+"""dicomfs create --in-place against dcmmkdir (or against another dicomfs binary), alternated.
 
 Builds corpora of 7,750 and 75,000 small files whose paths are valid File IDs (with the
-project's own generator, `dicomfs-samples corpus`), then for each corpus and tool: reads the
-whole tree (this machine evicts idle file pages after about 30 s, so every timed run starts
-on a warm page cache), removes any DICOMDIR, runs the tool, and records wall time and peak
-RSS (from wait4). Prints the best of --runs for each, and the ratios against the targets of
-the create issue: at 75k files >= 20x faster with <= 1/2 the peak RSS; at 7.75k >= 5x.
+project's own generator, `dicomfs-samples corpus`), then for each corpus runs the two
+commands alternately (bench/harness.py: a warm-up of each, then A B A B ... for --pairs
+pairs) and quotes the median of the per-pair ratios with min-max, for wall time, user+sys
+CPU and peak RSS. Before every run the DICOMDIR is removed and, by default, every file read
+(warm page cache); --cold drops the page cache instead (root only; the case of a folder just
+copied from a USB disk or a share).
 
-Usage: bench/create.py [--sizes small,large] [--runs 3] [--dir /tmp/dicomfs-bench]
+  --against PATH   compare with another dicomfs binary instead of dcmmkdir (a regression
+                   check: the same corpus, the same command, old binary vs new); the two
+                   DICOMDIRs (same fixed File-set UID) must then be byte-identical.
+
+Targets (issue #22): 75k files, warm: median wall <= 0.55 s, >= 25x dcmmkdir, peak RSS
+<= 0.4x dcmmkdir's; cold: a ratio at least the warm one.
+
+Usage: bench/create.py [--sizes small,large] [--pairs 5] [--cold] [--against BIN] [--dir D]
 """
 import argparse
+import filecmp
 import os
 import subprocess
 import sys
-import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Command, alternate, can_drop_caches, drop_caches, machine, show, warm  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SIZES = {
@@ -22,19 +33,18 @@ SIZES = {
     "small": (31, 5, 5, 10),     # 7,750
     "large": (30, 5, 5, 100),    # 75,000
 }
-TARGETS = {"small": (5.0, None), "large": (20.0, 0.5)}
+UID = "1.2.826.0.1.3680043.10.543.22"
 
 
 def build():
-    subprocess.run(["swift", "build", "-c", "release", "--product", "dicomfs"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    subprocess.run(["swift", "build", "-c", "release", "--product", "dicomfs-samples"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    for product in ("dicomfs", "dicomfs-samples"):
+        subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     return os.path.join(ROOT, ".build", "release")
 
 
 def corpus(bin_dir, base, name):
     p, s, r, i = SIZES[name]
     path = os.path.join(base, name)
-    expected = p * s * r * i
     marker = os.path.join(base, f"{name}.complete")
     if not os.path.exists(marker):
         subprocess.run(["rm", "-rf", path], check=True)
@@ -42,66 +52,49 @@ def corpus(bin_dir, base, name):
                         "--series", str(r), "--images", str(i), "--rows", "32", "--cols", "32", "--names", "ids",
                         "--no-extras"], check=True, stdout=subprocess.DEVNULL)
         open(marker, "w").close()
-    return path, expected
-
-
-def warm(path):
-    """Reads every file so the timed run finds them in the page cache."""
-    for dirpath, _, names in os.walk(path):
-        for n in names:
-            with open(os.path.join(dirpath, n), "rb") as f:
-                while f.read(1 << 20):
-                    pass
-
-
-def timed(argv, cwd):
-    """Wall seconds and peak RSS (MB) of one run of argv."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    err = proc.stderr.read().decode(errors="replace")
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):
-        sys.exit(f"{argv[0]} failed ({code}): {err[-500:]}")
-    return wall, usage.ru_maxrss / 1024
-
-
-def run(tool, bin_dir, path, runs):
-    results = []
-    for _ in range(runs):
-        dicomdir = os.path.join(path, "DICOMDIR")
-        if os.path.exists(dicomdir):
-            os.remove(dicomdir)
-        warm(path)
-        if tool == "dicomfs":
-            results.append(timed([os.path.join(bin_dir, "dicomfs"), "create", "--in-place", path], cwd=path))
-        else:
-            results.append(timed(["dcmmkdir", "+r", "+id", "."], cwd=path))
-    return min(r[0] for r in results), min(r[1] for r in results)
+    return path, p * s * r * i
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="small,large")
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--pairs", type=int, default=5)
+    ap.add_argument("--cold", action="store_true")
+    ap.add_argument("--against", help="another dicomfs binary to compare with, instead of dcmmkdir")
     ap.add_argument("--dir", default=os.environ.get("BENCH_DIR", "/tmp/dicomfs-bench"))
     args = ap.parse_args()
+    if args.cold and not can_drop_caches():
+        print("--cold needs root and a writable /proc/sys/vm/drop_caches; skipped (nothing measured)")
+        return
     os.makedirs(args.dir, exist_ok=True)
     bin_dir = build()
-    print(f"{'corpus':>8} {'files':>7} {'tool':>9} {'wall s':>8} {'peak MB':>8}")
+    print(f"machine: {machine()}; cache: {'cold (dropped before every run)' if args.cold else 'warm (every file read before every run)'}")
     summary = []
     for name in args.sizes.split(","):
         path, files = corpus(bin_dir, args.dir, name)
-        ours = run("dicomfs", bin_dir, path, args.runs)
-        theirs = run("dcmmkdir", bin_dir, path, args.runs)
-        for tool, (wall, rss) in (("dicomfs", ours), ("dcmmkdir", theirs)):
-            print(f"{name:>8} {files:>7} {tool:>9} {wall:8.2f} {rss:8.1f}")
-        speed, memory = theirs[0] / ours[0], ours[1] / theirs[1]
-        want_speed, want_memory = TARGETS[name]
-        verdict = "meets" if speed >= want_speed and (want_memory is None or memory <= want_memory) else "MISSES"
-        summary.append(f"{name} ({files} files): dicomfs is {speed:.1f}x faster (target {want_speed:.0f}x), "
-                       f"peak RSS ratio {memory:.2f} (target {'<= %.1f' % want_memory if want_memory else 'none'}): {verdict} the target")
+        dicomdir = os.path.join(path, "DICOMDIR")
+
+        def prepare():
+            if os.path.exists(dicomdir):
+                os.remove(dicomdir)
+            drop_caches() if args.cold else warm(path)
+
+        def keep(where):
+            return lambda: os.replace(dicomdir, os.path.join(args.dir, where))
+
+        ours = Command("dicomfs", [os.path.join(bin_dir, "dicomfs"), "create", "--in-place", "--fileset-uid", UID, path],
+                       cwd=path, before=prepare, after=keep("DICOMDIR.new"))
+        if args.against:
+            theirs = Command("old", [args.against, "create", "--in-place", "--fileset-uid", UID, path],
+                             cwd=path, before=prepare, after=keep("DICOMDIR.old"))
+        else:
+            theirs = Command("dcmmkdir", ["dcmmkdir", "+r", "+id", "."], cwd=path, before=prepare)
+        c = alternate(ours, theirs, pairs=args.pairs)
+        line = show(c, f"{name}: {files} files")
+        if args.against:
+            same = filecmp.cmp(os.path.join(args.dir, "DICOMDIR.new"), os.path.join(args.dir, "DICOMDIR.old"), shallow=False)
+            line += f"; DICOMDIRs {'byte-identical' if same else 'DIFFER'}"
+        summary.append(f"{name} ({files} files): {line}")
     print()
     print("\n".join(summary))
 

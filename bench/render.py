@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """What the IHE PDI web content costs: `dicomfs create --web` against plain `create` on
 100 CT-size images (512 x 512 x 16 bits, the project's own generator), on one core
-(taskset -c 0) and on all cores, warm cache, best of --runs; and, side by side, DCMTK's
-dcmj2pnm writing one JPEG per file on one core. Target (web content issue): at most about
+(taskset -c 0) and on all cores, warm cache, alternated (bench/harness.py: a warm-up of
+each, then --pairs pairs; medians of per-pair differences and ratios); and, alternated with
+it, DCMTK's dcmj2pnm writing one JPEG per file on one core. Target (web content issue): at most about
 1 s per 100 CT-size images on one core.
 
-Usage: bench/render.py [--runs 3] [--dir /tmp/dicomfs-bench]
+Usage: bench/render.py [--pairs 5] [--dir /tmp/dicomfs-bench]
 """
 import argparse
 import os
@@ -15,24 +16,15 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from create import build  # noqa: E402  (shared with the other benchmarks)
+from create import build  # noqa: E402
+from harness import Command, alternate, machine, show  # noqa: E402
+import statistics  # noqa: E402
 
-
-
-def best(argv, runs, before=None):
-    times = []
-    for _ in range(runs):
-        if before:
-            before()
-        start = time.perf_counter()
-        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--pairs", type=int, default=5)
     ap.add_argument("--dir", default="/tmp/dicomfs-bench")
     args = ap.parse_args()
     bin_dir = build()
@@ -52,18 +44,22 @@ def main():
 
     dicomfs = os.path.join(bin_dir, "dicomfs")
     one = ["taskset", "-c", "0"]
-    plain1 = best(one + [dicomfs, "create", src, "-o", out], args.runs, clean)
-    web1 = best(one + [dicomfs, "create", src, "-o", out, "--web"], args.runs, clean)
-    plain = best([dicomfs, "create", src, "-o", out], args.runs, clean)
-    web = best([dicomfs, "create", src, "-o", out, "--web"], args.runs, clean)
     jpgdir = os.path.join(args.dir, "render-dcmtk")
     os.makedirs(jpgdir, exist_ok=True)
     script = "for f in \"$@\"; do dcmj2pnm --write-jpeg +Wm \"$f\" " + jpgdir + "/$(basename \"$f\").jpg; done"
-    dcmtk = best(one + ["sh", "-c", script, "sh"] + files, args.runs, clean)
-    print(f"{len(files)} images of 512 x 512 x 16 bits, best of {args.runs}")
-    print(f"  one core:  create {plain1:.2f} s, create --web {web1:.2f} s: web content adds {web1 - plain1:.2f} s (target <= ~1 s)")
-    print(f"  all cores: create {plain:.2f} s, create --web {web:.2f} s: web content adds {web - plain:.2f} s")
-    print(f"  dcmj2pnm, one JPEG per file, one core: {dcmtk:.2f} s ({dcmtk / max(web1 - plain1, 1e-6):.1f}x our added time)")
+    print(f"machine: {machine()}; {len(files)} images of 512 x 512 x 16 bits; cache: warm")
+    lines = []
+    for label, prefix in (("one core", one), ("all cores", [])):
+        web = Command("create--web", prefix + [dicomfs, "create", src, "-o", out, "--web"], before=clean)
+        plain = Command("create", prefix + [dicomfs, "create", src, "-o", out], before=clean)
+        c = alternate(web, plain, pairs=args.pairs)
+        show(c, f"{label}: create --web vs create")
+        added = statistics.median(x.wall - y.wall for x, y in zip(c.runs_a, c.runs_b))
+        lines.append(f"  {label}: web content adds {added:.2f} s (median of per-pair differences{'; target <= ~1 s' if prefix else ''})")
+    web = Command("create--web", one + [dicomfs, "create", src, "-o", out, "--web"], before=clean)
+    dcmtk = Command("dcmj2pnm", one + ["sh", "-c", script, "sh"] + files, before=clean)
+    show(alternate(web, dcmtk, pairs=args.pairs), "one core: dicomfs create --web vs dcmj2pnm one JPEG per file")
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":

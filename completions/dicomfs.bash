@@ -173,13 +173,13 @@ _dicomfs() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    create|ls|verify|add|remove|iso|drives|burn|render|web|mime|zip|unzip|request|dump|help)
+    create|ls|verify|add|remove|iso|drives|burn|render|web|mime|zip|unzip|request|serve|dump|help)
         # Offer subcommand argument completions
         "_dicomfs_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'create ls verify add remove iso drives burn render web mime zip unzip request dump help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'create ls verify add remove iso drives burn render web mime zip unzip request serve dump help' -- "${cur}"))
         ;;
     esac
 }
@@ -786,6 +786,78 @@ _dicomfs_request_watch() {
     case "${positional_number}" in
     1)
         __dicomfs_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_dicomfs_serve() {
+    repeating_flags=()
+    non_repeating_flags=(--web --viewer --no-jobs --version -h --help)
+    repeating_options=(--ae --allow-calling-ae --allow-address --drive)
+    non_repeating_options=(--host --port --spool --out --idle --max-associations --max-pdu --timeout --max-instance --profile --copies --capacity --label-text --status --log-level)
+    __dicomfs_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--host')
+        return
+        ;;
+    '--port')
+        return
+        ;;
+    '--ae')
+        return
+        ;;
+    '--spool')
+        __dicomfs_add_completions -d
+        return
+        ;;
+    '--out')
+        __dicomfs_add_completions -d
+        return
+        ;;
+    '--idle')
+        return
+        ;;
+    '--allow-calling-ae')
+        return
+        ;;
+    '--allow-address')
+        return
+        ;;
+    '--max-associations')
+        return
+        ;;
+    '--max-pdu')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--max-instance')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--copies')
+        return
+        ;;
+    '--drive')
+        return
+        ;;
+    '--capacity')
+        return
+        ;;
+    '--label-text')
+        return
+        ;;
+    '--status')
+        __dicomfs_add_completions -f
+        return
+        ;;
+    '--log-level')
         return
         ;;
     esac

@@ -242,3 +242,26 @@ final class PrefixByteSource: ByteSource {
         return try base.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<n]), at: offset)
     }
 }
+
+extension DataSet {
+    /// A bare data set — no preamble, no File Meta Information — in `syntax`: what DIMSE
+    /// carries on the network (command sets always Implicit VR Little Endian, data sets in the
+    /// presentation context's syntax). A deflated syntax is inflated first. Errors carry the
+    /// byte offset within `bytes`.
+    public static func decode(_ bytes: [UInt8], syntax: TransferSyntax, options: ReadOptions = ReadOptions()) throws -> DataSet {
+        try decode(source: MemoryByteSource(bytes), syntax: syntax, options: options)
+    }
+
+    /// As `decode(_:syntax:options:)`, from any source (a spooled file, say).
+    public static func decode(source: ByteSource, syntax: TransferSyntax, options: ReadOptions = ReadOptions()) throws -> DataSet {
+        if syntax.isDeflated {
+            let cursor = Cursor(source: source, readAhead: options.readAhead)
+            let inflated = try inflateRaw(try cursor.bytes(source.size))
+            return try decode(inflated, syntax: .explicitVRLittleEndian, options: options)
+        }
+        let cursor = Cursor(source: source, readAhead: options.readAhead)
+        let parser = DataSetParser(cursor: cursor, options: options)
+        return try parser.parseDataSet(end: nil, depth: 0, syntax: Syntax(explicitVR: syntax.isExplicitVR, bigEndian: syntax.isBigEndian),
+                                       charset: .default).0
+    }
+}

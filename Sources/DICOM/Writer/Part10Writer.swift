@@ -36,6 +36,21 @@ public enum Part10Writer {
         if let p = preamble, p.count != 128 {
             throw DICOMError(.invalidLength, "preamble must be 128 bytes, not \(p.count)")
         }
+        var w = ByteWriter(adopting: try header(meta: meta, preamble: preamble))
+        var body = DataSet()
+        for e in dataSet.elements where e.tag.group != 0x0002 { body.set(e) }
+        var encoder = encoder
+        encoder.explicitVR = transferSyntax.isExplicitVR
+        let data = try encoder.encode(body)
+        w.append(transferSyntax.isDeflated ? deflateRaw(data) : data)
+        return w.bytes
+    }
+}
+
+extension Part10Writer {
+    /// Preamble, "DICM" and the File Meta Information (group length computed): what precedes
+    /// a data set that arrives already encoded, as a C-STORE's does.
+    public static func header(meta: DataSet, preamble: [UInt8]? = nil) throws -> [UInt8] {
         var metaBody = ByteWriter()
         let metaEncoder = DataSetEncoder()
         for e in meta.elements where e.tag.group == 0x0002 && e.tag != .fileMetaInformationGroupLength {
@@ -46,12 +61,6 @@ public enum Part10Writer {
         w.append(Array("DICM".utf8))
         w.tag(.fileMetaInformationGroupLength); w.append(Array("UL".utf8)); w.u16(4); w.u32(UInt32(metaBody.count))
         w.append(metaBody.bytes)
-        var body = DataSet()
-        for e in dataSet.elements where e.tag.group != 0x0002 { body.set(e) }
-        var encoder = encoder
-        encoder.explicitVR = transferSyntax.isExplicitVR
-        let data = try encoder.encode(body)
-        w.append(transferSyntax.isDeflated ? deflateRaw(data) : data)
         return w.bytes
     }
 }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CSystem
+import CConfined
 import DICOM
 
 /// The root folder of a file-set that came from outside (a received disc, an archive, a

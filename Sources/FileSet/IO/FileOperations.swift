@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CSystem
+import CConfined
 import DICOM
 
 /// Errors of the file-set operations; each says what, where, and (for input) why.

@@ -1,0 +1,89 @@
+import Logging
+import NIOCore
+import NIOPosix
+
+/// A DICOM SCP listening on one address: Verification, Storage into a `StorageSink`, and the
+/// normalized services given. Owns its event loops; `stop` ends every association (an
+/// instance not yet complete is discarded, never left half-written) and closes the port.
+public final class DICOMServer: @unchecked Sendable {
+    // `@unchecked Sendable`: `channel` is set once by `start` before any other call, and the
+    // rest is immutable.
+    public let configuration: ServerConfiguration
+    private let group: MultiThreadedEventLoopGroup
+    private let sink: StorageSink?
+    private let services: [NormalizedService]
+    private let logger: Logger
+    private let counter = AssociationCounter()
+    private let children = ChildChannels()
+    private var channel: Channel?
+
+    public init(configuration: ServerConfiguration, storage: StorageSink?, services: [NormalizedService] = [], logger: Logger,
+                threads: Int = 2) {
+        var config = configuration
+        for s in services { config.extraAbstractSyntaxes.formUnion(s.sopClassUIDs) }
+        config.acceptsStorage = storage != nil
+        self.configuration = config
+        self.sink = storage
+        self.services = services
+        self.logger = logger
+        group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+    }
+
+    /// Binds and starts accepting; returns the port (useful with port 0).
+    @discardableResult
+    public func start(host: String, port: Int) throws -> Int {
+        let config = configuration, sink = self.sink, services = self.services, logger = self.logger
+        let counter = self.counter, children = self.children
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                children.add(channel)
+                channel.closeFuture.whenComplete { _ in children.remove(channel) }
+                return channel.eventLoop.makeCompletedFuture {
+                    let idle = TimeAmount.milliseconds(Int64(config.idleSeconds * 1000))
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(PDUFrameDecoder(maxPDataBody: Int(config.maxPDULength) + 6)))
+                    try channel.pipeline.syncOperations.addHandler(
+                        AssociationHandler(config: config, sink: sink, services: services, logger: logger, counter: counter))
+                }
+            }
+        do {
+            channel = try bootstrap.bind(host: host, port: port).wait()
+        } catch {
+            throw NetworkError("cannot listen on \(host) port \(port): \(error)")
+        }
+        let bound = channel?.localAddress?.port ?? port
+        logger.info("listening", metadata: ["host": "\(host)", "port": "\(bound)", "ae": "\(config.aeTitles.sorted().joined(separator: ","))"])
+        return bound
+    }
+
+    /// Associations open now.
+    public var activeAssociations: Int { counter.current }
+
+    /// Stops accepting, closes every association (instances not complete are discarded; the
+    /// ones answered are on disk), and releases the event loops.
+    public func stop() {
+        try? channel?.close().wait()
+        for c in children.all { try? c.close().wait() }
+        try? group.syncShutdownGracefully()
+        logger.info("stopped")
+    }
+}
+
+public struct NetworkError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The child channels open now, for `stop`.
+final class ChildChannels: @unchecked Sendable {
+    // `@unchecked Sendable`: the dictionary is touched under `lock` only.
+    private let lock = NSLockLike()
+    private var channels: [ObjectIdentifier: Channel] = [:]
+    func add(_ c: Channel) { lock.lock(); channels[ObjectIdentifier(c)] = c; lock.unlock() }
+    func remove(_ c: Channel) { lock.lock(); channels[ObjectIdentifier(c)] = nil; lock.unlock() }
+    var all: [Channel] { lock.lock(); defer { lock.unlock() }; return Array(channels.values) }
+}

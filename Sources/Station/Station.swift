@@ -1,0 +1,268 @@
+import DICOM
+import Dispatch
+import FileSet
+import Foundation
+import Logging
+import Network
+import Requests
+
+/// How a station turns a received study into media: the request it makes for it and how the
+/// job runs. One recipe per called AE title.
+public struct Recipe: Sendable {
+    public var profile: ApplicationProfile = .stdGenCD
+    /// IHE PDI web content (Include Non-DICOM Objects FOR_PATIENT).
+    public var web = false
+    /// The offline viewer (Include Display Application YES).
+    public var viewer = false
+    public var copies = 1
+    public var drives: [String] = []
+    public var capacity: Int64?
+    public var labelText: String?
+    /// Group by study (default) or by patient: a disc per study, or per patient.
+    public var perPatient = false
+    /// Leave out instances the staging refuses instead of failing the job.
+    public var skipInvalid = true
+    public init() {}
+}
+
+/// The disc station behind `dicomfs serve`: a Storage SCP whose received studies become
+/// media creation jobs once nothing has arrived for `idle` seconds. Instances are spooled
+/// under SPOOL/AE/STUDY/; a study that went idle is moved whole to OUT/JOB.store and a job
+/// (PS3.4 Annex S, the Requests engine) made and run in OUT/JOB. A late instance of a study
+/// already taken starts a new one. After a restart the spool's studies wait their idle time
+/// again and jobs made but not run are run.
+public final class Station: @unchecked Sendable {
+    // `@unchecked Sendable`: `waiting` is touched under `lock` only; jobs run one at a time on
+    // `jobs`; everything else is set in `init`.
+    public struct Options: Sendable {
+        public var spool: String
+        public var out: String
+        public var idleSeconds: Double = 60
+        public var recipes: [String: Recipe] = [:]
+        /// Receive only: make no jobs.
+        public var makeJobs = true
+        public init(spool: String, out: String) { self.spool = spool; self.out = out }
+    }
+
+    public let options: Options
+    public let spool: Spool
+    private let logger: Logger
+    private let lock = NSLock()
+    private var waiting: [String: Double] = [:]   // "AE/STUDY" → last arrival (monotonic seconds)
+    private let jobs = DispatchQueue(label: "dicomfs.station.jobs")
+    private var timer: DispatchSourceTimer?
+    private var jobCount = 0
+    /// Jobs made and their outcome, for the status file.
+    private var finished: [JobSummary] = []
+
+    public struct JobSummary: Codable, Sendable {
+        public var job: String
+        public var status: String
+        public var info: String
+        public var instances: Int
+        public var images: [String]
+    }
+
+    public init(options: Options, logger: Logger) throws {
+        self.options = options
+        self.logger = logger
+        spool = try Spool(root: options.spool)
+        try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
+    }
+
+    /// Starts the idle clock: studies already in the spool (from before a restart) wait again.
+    public func start() {
+        for ae in Self.folders(options.spool) where !ae.hasPrefix(".") {
+            for study in Self.folders(options.spool + "/" + ae) { touch(ae + "/" + study) }
+        }
+        if options.makeJobs { resumeJobs() }
+        let t = DispatchSource.makeTimerSource(queue: DispatchQueue.global())
+        let period = max(0.2, min(5, options.idleSeconds / 4))
+        t.schedule(deadline: .now() + period, repeating: period)
+        t.setEventHandler { [weak self] in self?.tick() }
+        t.resume()
+        timer = t
+    }
+
+    /// Stops the clock; a job running finishes first.
+    public func stop() {
+        timer?.cancel()
+        jobs.sync {}
+    }
+
+    /// Called for every instance stored with success.
+    func stored(_ outcome: StoreOutcome, request: StoreRequest) {
+        guard let path = outcome.path else { return }
+        let folder = (path as NSString).deletingLastPathComponent
+        let key = String(folder.dropFirst(options.spool.count + 1))
+        touch(key)
+    }
+
+    private func touch(_ key: String) {
+        lock.lock(); waiting[key] = Self.now(); lock.unlock()
+    }
+
+    private func tick() {
+        let now = Self.now()
+        lock.lock()
+        let due = waiting.filter { now - $0.value >= options.idleSeconds }.map(\.key).sorted()
+        for k in due { waiting[k] = nil }
+        lock.unlock()
+        guard options.makeJobs else { return }
+        for key in due { jobs.async { self.makeJob(key) } }
+    }
+
+    /// The study folder SPOOL/AE/STUDY becomes OUT/JOB.store and the job OUT/JOB.
+    private func makeJob(_ key: String) {
+        let parts = key.split(separator: "/").map(String.init)
+        guard parts.count == 2 else { return }
+        let (ae, study) = (parts[0], parts[1])
+        jobCount += 1
+        let stamp = Self.stamp()
+        let name = "\(stamp)-\(ae)-\(jobCount)"
+        let job = options.out + "/" + name
+        let store = job + ".store"
+        // Moved whole: an instance arriving now goes to a new folder of the same study, and so
+        // to a later job (rename is atomic within the file system).
+        if rename(options.spool + "/" + key, store) != 0 {
+            // Another file system: copied and removed (not atomic; instances arriving meanwhile
+            // land in a new folder of the study all the same).
+            do { try FileManager.default.moveItem(atPath: options.spool + "/" + key, toPath: store) } catch {
+                logger.error("cannot move the received study to \(store): \(error)")
+                return
+            }
+        }
+        run(job: job, store: store, ae: ae, study: study)
+    }
+
+    private func run(job: String, store: String, ae: String, study: String) {
+        let recipe = options.recipes[ae] ?? options.recipes["*"] ?? Recipe()
+        var request = MediaRequest()
+        request.fileSetID = nil
+        request.labelText = recipe.labelText
+        request.labelFromInstances = true
+        request.includeNonDICOM = recipe.web || recipe.viewer ? "FOR_PATIENT" : "NO"
+        request.includeDisplayApplication = recipe.viewer
+        request.copies = recipe.copies
+        for file in Self.files(store) {
+            guard let f = try? DICOMFile.read(path: store + "/" + file, options: .headerOnly), let uid = f.sopInstanceUID else { continue }
+            request.references.append(MediaRequest.Reference(sopClassUID: f.sopClassUID ?? "", sopInstanceUID: uid, profile: recipe.profile.name))
+        }
+        // The same instance sent twice with different contents was kept twice; one goes.
+        var seen: Set<String> = []
+        request.references = request.references.filter { seen.insert($0.sopInstanceUID).inserted }
+        do {
+            if !FileManager.default.fileExists(atPath: job) {
+                try Job.create(request, store: store, job: job)
+            }
+            var run = Job.RunOptions()
+            run.drives = recipe.drives
+            run.capacity = recipe.capacity
+            run.skipInvalid = recipe.skipInvalid
+            logger.info("job started", metadata: ["job": "\(job)", "study": "\(study)", "instances": "\(request.references.count)"])
+            let state = try Job.run(job, options: run)
+            logger.info("job ended", metadata: ["job": "\(job)", "status": "\(state.status.rawValue)", "info": "\(state.info.rawValue)",
+                                                "volumes": "\(state.volumes.map(\.image).joined(separator: ","))"])
+            record(JobSummary(job: job, status: state.status.rawValue, info: state.info.rawValue, instances: request.references.count,
+                              images: state.volumes.map { job + "/" + $0.image }))
+        } catch {
+            logger.error("job failed: \(error)", metadata: ["job": "\(job)"])
+            record(JobSummary(job: job, status: "FAILURE", info: "MCD_FAILURE", instances: request.references.count, images: []))
+        }
+    }
+
+    /// Jobs made but not run before a restart are run; an interrupted one is made again from
+    /// its store.
+    private func resumeJobs() {
+        for name in Self.folders(options.out) where !name.hasSuffix(".store") {
+            let job = options.out + "/" + name
+            let store = job + ".store"
+            guard FileManager.default.fileExists(atPath: store), let state = try? Job.status(job) else { continue }
+            let parts = name.split(separator: "-")
+            let ae = parts.count >= 3 ? String(parts[2]) : "*"
+            if state.status == .IDLE {
+                jobs.async { self.run(job: job, store: store, ae: ae, study: "") }
+            } else if state.info == .INTERRUPTED {
+                jobs.async {
+                    self.jobCount += 1
+                    let again = self.options.out + "/" + Self.stamp() + "-" + ae + "-\(self.jobCount)"
+                    guard rename(store, again + ".store") == 0 else { return }
+                    self.run(job: again, store: again + ".store", ae: ae, study: "")
+                }
+            }
+        }
+    }
+
+    private func record(_ s: JobSummary) {
+        lock.lock(); finished.append(s); lock.unlock()
+    }
+
+    /// Studies waiting for their idle time, and the jobs made so far.
+    public func status() -> (waiting: [String], jobs: [JobSummary]) {
+        lock.lock(); defer { lock.unlock() }
+        return (waiting.keys.sorted(), finished)
+    }
+
+    /// Waits until no study is waiting and no job is running (tests and `--exit-when-idle`).
+    public func drain() {
+        while true {
+            lock.lock(); let empty = waiting.isEmpty; lock.unlock()
+            jobs.sync {}
+            if empty { return }
+            usleep(100_000)
+        }
+    }
+
+    static func now() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
+    static func stamp() -> String {
+        let f = DateFormatter()
+        f.dateFormat = "yyyyMMdd-HHmmss"
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: Date())
+    }
+
+    static func folders(_ path: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter {
+            var d: ObjCBool = false
+            return FileManager.default.fileExists(atPath: path + "/" + $0, isDirectory: &d) && d.boolValue
+        }.sorted()
+    }
+
+    static func files(_ path: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+    }
+}
+
+/// The station's storage: the spool, telling the station of each instance stored.
+public struct StationStorage: StorageSink {
+    let station: Station
+
+    public init(_ station: Station) { self.station = station }
+
+    public func begin(_ request: StoreRequest) throws -> IncomingInstance {
+        Notifying(inner: try station.spool.begin(request), station: station, request: request)
+    }
+
+    final class Notifying: IncomingInstance {
+        let inner: IncomingInstance
+        let station: Station
+        let request: StoreRequest
+        init(inner: IncomingInstance, station: Station, request: StoreRequest) {
+            self.inner = inner
+            self.station = station
+            self.request = request
+        }
+        func append(_ fragment: [UInt8]) throws { try inner.append(fragment) }
+        func finish() -> StoreOutcome {
+            let outcome = inner.finish()
+            if outcome.path != nil { station.stored(outcome, request: request) }
+            return outcome
+        }
+        func abandon() { inner.abandon() }
+    }
+}

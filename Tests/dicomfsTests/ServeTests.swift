@@ -1,0 +1,193 @@
+import DICOM
+import Foundation
+import Samples
+import Testing
+import TestSupport
+
+/// `dicomfs serve` judged by peers we did not write: DCMTK echoscu/storescu and pynetdicom as
+/// SCUs, pydicom comparing what arrived, `dicomfs verify`/xorriso/pydicom on the discs made.
+/// Loopback only; every server stops by itself (--stop-after) whatever the test does.
+@Suite("dicomfs serve", .serialized) struct ServeTests {
+    static let sender = External.repoRoot.appendingPathComponent("Tests/Interop/pynetdicom_send.py").path
+    static var hasPynetdicom: Bool { External.hasPythonModule("pynetdicom") && External.hasPydicom }
+
+    /// The data sets of two files are the same, element for element (pydicom), and the
+    /// received one says where it came from.
+    func sameDataSet(_ sent: String, _ received: String, syntax: String? = nil) throws -> String {
+        let r = try External.python("""
+        import sys, pydicom
+        a = pydicom.dcmread(sys.argv[1]); b = pydicom.dcmread(sys.argv[2])
+        for d in (a, b):
+            d.pop(0xFFFCFFFC, None)   # Data Set Trailing Padding: storescu drops it
+        diff = [str(k) for k in set(a.keys()) | set(b.keys()) if k not in a or k not in b or a[k].value != b[k].value]
+        print("same" if not diff else "differ " + " ".join(sorted(diff)[:5]), b.file_meta.TransferSyntaxUID, b.file_meta.SourceApplicationEntityTitle)
+        """, [sent, received])
+        return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + r.stderr
+    }
+
+    @Test(.enabled(if: External.has("echoscu", "storescu") && External.hasPydicom, "needs DCMTK and pydicom"))
+    func dcmtkEchoAndStoreArriveIntact() throws {
+        let serve = try ServeProcess(["--no-jobs"])
+        defer { serve.stop() }
+        let echo = try External.run("echoscu", ["-aec", "DICOMFS", "127.0.0.1", String(serve.port)])
+        #expect(echo.status == 0, "\(echo.stderr)")
+        let (dir, source) = try CLI.sampleSource()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let files = try FileManager.default.contentsOfDirectory(atPath: source).sorted().map { source + "/" + $0 }
+        let store = try External.run("storescu", ["-aec", "DICOMFS", "-aet", "MODALITY1", "127.0.0.1", String(serve.port)] + files)
+        #expect(store.status == 0, "\(store.stderr)")
+        let received = ServeProcess.files(serve.spool).filter { $0.hasSuffix(".dcm") }
+        #expect(received.count == files.count, "\(received)")
+        for f in files {
+            let uid = try #require(try DICOMFile.read(path: f, options: .headerOnly).sopInstanceUID)
+            let path = try #require(received.first { $0.hasSuffix("/" + uid + ".dcm") }, "\(uid) did not arrive")
+            #expect(path.hasPrefix("DICOMFS/"))
+            let verdict = try sameDataSet(f, serve.spool + "/" + path)
+            #expect(verdict.hasPrefix("same ") && verdict.hasSuffix(" MODALITY1"), "\(f): \(verdict)")
+        }
+        #expect(serve.stop() == 0, "\(serve.logText)")
+        #expect(!FileManager.default.fileExists(atPath: serve.spool + "/.incoming") || ServeProcess.files(serve.spool + "/.incoming").isEmpty)
+    }
+
+    /// pynetdicom on contexts of one syntax each: Implicit and Explicit VR LE, JPEG Baseline,
+    /// JPEG Lossless and JPEG 2000; each instance lands in the syntax negotiated, data set
+    /// unchanged (pixel data byte for byte).
+    @Test(.enabled(if: hasPynetdicom, "needs pynetdicom and pydicom-data"))
+    func pynetdicomContextsArriveInTheirSyntax() throws {
+        let serve = try ServeProcess(["--no-jobs"])
+        defer { serve.stop() }
+        let names = ["CT_small.dcm", "MR_small.dcm", "SC_rgb_jpeg_dcmtk.dcm", "JPEG2000.dcm", "JPEG-LL.dcm"]
+        let paths = try External.python("""
+        import sys
+        from pydicom.data import get_testdata_file
+        print("\\n".join(get_testdata_file(n) for n in sys.argv[1:]))
+        """, names).stdout.split(separator: "\n").map(String.init)
+        #expect(paths.count == names.count)
+        for implicit in [false, true] {
+            let r = try External.run("python3", [Self.sender, "127.0.0.1", String(serve.port), "DICOMFS", "PYNETDICOM"] + (implicit ? ["--implicit"] : []) + paths)
+            let lines = String(decoding: r.stdout, as: UTF8.self).split(separator: "\n")
+            #expect(r.status == 0 && lines.count == paths.count, "\(lines) \(r.stderr)")
+        }
+        let received = ServeProcess.files(serve.spool).filter { $0.hasSuffix(".dcm") }
+        for p in paths {
+            let uid = try #require(try DICOMFile.read(path: p, options: .headerOnly).sopInstanceUID)
+            let got = received.filter { $0.contains(uid) }
+            let path = try #require(got.first, "\(p) did not arrive")
+            let verdict = try sameDataSet(p, serve.spool + "/" + path)
+            #expect(verdict.hasPrefix("same ") && verdict.hasSuffix(" PYNETDICOM"), "\(p): \(verdict)")
+            let syntax = try DICOMFile.read(path: p, options: .headerOnly).transferSyntax
+            if syntax.isEncapsulated { #expect(verdict.contains(syntax.uid), "\(p) arrived as \(verdict)") }
+        }
+        // Sent twice (Explicit, then Implicit VR): the same data set is one file, not two.
+        #expect(received.count == paths.count, "\(received)")
+    }
+
+    @Test(.enabled(if: External.has("echoscu", "storescu"), "needs DCMTK"))
+    func associationsAreCheckedAtTheDoor() throws {
+        let serve = try ServeProcess(["--no-jobs", "--ae", "STATION", "--allow-calling-ae", "PACS"])
+        defer { serve.stop() }
+        let port = String(serve.port)
+        #expect(try External.run("echoscu", ["-aet", "PACS", "-aec", "STATION", "127.0.0.1", port]).status == 0)
+        let stranger = try External.run("echoscu", ["-aet", "STRANGER", "-aec", "STATION", "127.0.0.1", port])
+        #expect(stranger.status != 0 && stranger.stderr.contains("Association Rejected"), "\(stranger.stderr)")
+        #expect(stranger.stderr.contains("Calling AE title not recognised"), "\(stranger.stderr)")
+        let wrongCalled = try External.run("echoscu", ["-aet", "PACS", "-aec", "OTHER", "127.0.0.1", port])
+        #expect(wrongCalled.status != 0 && wrongCalled.stderr.contains("Called AE title not recognised"), "\(wrongCalled.stderr)")
+        #expect(ServeProcess.files(serve.spool).filter { $0.hasSuffix(".dcm") }.isEmpty)
+    }
+
+    /// Three studies sent, then the idle time: three jobs, each a verified image holding
+    /// exactly its study's instances (pydicom's FileSet on what xorriso extracts).
+    @Test(.enabled(if: External.has("storescu", "xorriso") && External.hasPydicom, "needs DCMTK, xorriso, pydicom"))
+    func idleStudiesBecomeVerifiedDiscs() throws {
+        let serve = try ServeProcess(["--web"], idle: 1.5)
+        defer { serve.stop() }
+        let dir = try External.tempDirectory().path
+        var g = CorpusGenerator()
+        g.patients = 1; g.studiesPerPatient = 3; g.seriesPerStudy = 2; g.imagesPerSeries = 3
+        g.rows = 32; g.columns = 32; g.naming = .ids; g.extras = false
+        let files = try g.write(to: dir).map { $0.hasPrefix("/") ? $0 : dir + "/" + $0 }.sorted()
+        #expect(files.count == 18)
+        let store = try External.run("storescu", ["-aec", "DICOMFS", "127.0.0.1", String(serve.port)] + files)
+        #expect(store.status == 0, "\(store.stderr)")
+        let done = ServeProcess.wait(60) {
+            ServeProcess.files(serve.out).filter { $0.hasSuffix("STATE.json") }.count == 3
+                && ServeProcess.files(serve.out).filter { $0.hasSuffix(".iso") }.count == 3
+                && serve.logText.components(separatedBy: "job ended").count == 4
+        }
+        #expect(done, "\(serve.logText)")
+        var studies: Set<String> = []
+        for iso in ServeProcess.files(serve.out).filter({ $0.hasSuffix(".iso") }) {
+            let image = serve.out + "/" + iso
+            let verify = try CLI.run(["verify", image])
+            #expect(verify.status == 0, "\(iso): \(verify.stdout) \(verify.stderr)")
+            let x = dir + "/x-" + UUID().uuidString
+            _ = try External.run("xorriso", ["-osirrox", "on", "-indev", image, "-extract", "/", x])
+            let listed = try External.python("""
+            import sys
+            from pydicom.fileset import FileSet
+            fs = FileSet(sys.argv[1] + "/DICOMDIR")
+            print(len(fs), len({i.StudyInstanceUID for i in fs}), next(iter(fs)).StudyInstanceUID)
+            """, [x])
+            let parts = listed.stdout.split(separator: " ").map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) }
+            #expect(parts.count == 3 && parts[0] == "6" && parts[1] == "1", "\(iso): \(listed.stdout) \(listed.stderr)")
+            if parts.count == 3 { studies.insert(parts[2]) }
+            #expect(FileManager.default.fileExists(atPath: x + "/INDEX.HTM"))
+        }
+        #expect(studies.count == 3)
+    }
+
+    /// The server killed with SIGKILL during a send: every instance that was answered with
+    /// success is in the spool, complete (it parses and equals what was sent).
+    @Test(.enabled(if: hasPynetdicom, "needs pynetdicom"))
+    func killedServerLosesNoAnsweredInstance() throws {
+        let serve = try ServeProcess(["--no-jobs"])
+        let dir = try External.tempDirectory().path
+        var g = CorpusGenerator()
+        g.patients = 2; g.studiesPerPatient = 2; g.seriesPerStudy = 2; g.imagesPerSeries = 50
+        g.rows = 64; g.columns = 64; g.naming = .ids; g.extras = false
+        let files = try g.write(to: dir).map { $0.hasPrefix("/") ? $0 : dir + "/" + $0 }.sorted()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", Self.sender, "127.0.0.1", String(serve.port), "DICOMFS", "SENDER"] + files
+        let out = dir + "/sent.txt"
+        FileManager.default.createFile(atPath: out, contents: nil)
+        p.standardOutput = FileHandle(forWritingAtPath: out)
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let started = ServeProcess.wait(60) { ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").split(separator: "\n").count >= 60 }
+        serve.kill9()
+        p.waitUntilExit()
+        #expect(started)
+        let answered = ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").split(separator: "\n")
+            .filter { $0.hasPrefix("0000 ") }.map { String($0.split(separator: " ")[1]) }
+        #expect(answered.count >= 60 && answered.count < files.count, "\(answered.count) of \(files.count)")
+        let received = ServeProcess.files(serve.spool).filter { $0.hasSuffix(".dcm") }
+        for uid in answered {
+            let path = try #require(received.first { $0.hasSuffix("/" + uid + ".dcm") }, "\(uid) was answered with success but is not in the spool")
+            let file = try DICOMFile.read(path: serve.spool + "/" + path)
+            #expect(file.sopInstanceUID == uid && file.dataSet[.pixelData]?.bytes?.count == 64 * 64 * 2)
+        }
+        // A restart clears what the kill cut off and takes the rest as they are.
+        let again = try ServeProcess(["--no-jobs", "--spool", serve.spool])
+        defer { again.stop() }
+        #expect(ServeProcess.files(serve.spool + "/.incoming").isEmpty)
+    }
+
+    /// 32 associations at once, each sending 20 instances: all arrive.
+    @Test(.enabled(if: hasPynetdicom, "needs pynetdicom"))
+    func concurrentAssociationsAllComplete() throws {
+        let serve = try ServeProcess(["--no-jobs"])
+        defer { serve.stop() }
+        let dir = try External.tempDirectory().path
+        var g = CorpusGenerator()
+        g.patients = 4; g.studiesPerPatient = 4; g.seriesPerStudy = 2; g.imagesPerSeries = 20
+        g.rows = 16; g.columns = 16; g.naming = .ids; g.extras = false
+        let files = try g.write(to: dir).map { $0.hasPrefix("/") ? $0 : dir + "/" + $0 }.sorted()
+        #expect(files.count == 640)
+        let r = try External.run("python3", [Self.sender, "127.0.0.1", String(serve.port), "DICOMFS", "MANY", "--associations", "32"] + files)
+        let ok = String(decoding: r.stdout, as: UTF8.self).split(separator: "\n").filter { $0.hasPrefix("0000 ") }.count
+        #expect(r.status == 0 && ok == 640, "\(ok) \(r.stderr.suffix(500))")
+        #expect(ServeProcess.files(serve.spool).filter { $0.hasSuffix(".dcm") }.count == 640)
+    }
+}
