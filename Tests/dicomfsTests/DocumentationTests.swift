@@ -25,7 +25,8 @@ import Testing
             if full.count > 1 && name != "help" && !page.contains(".SS \"" + full.joined(separator: " ")) {
                 missing.append("command " + full.joined(separator: " "))
             }
-            for argument in command["arguments"] as? [[String: Any]] ?? [] {
+            // Hidden options (tests' own, like serve --stop-after) are not for users.
+            for argument in command["arguments"] as? [[String: Any]] ?? [] where argument["shouldDisplay"] as? Bool != false {
                 for n in argument["names"] as? [[String: Any]] ?? [] {
                     guard let kind = n["kind"] as? String, let value = n["name"] as? String else { continue }
                     let spelled = kind == "short" ? "-" + value : "--" + value
