@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
     ],
     targets: [
         // zlib, for the Deflated Explicit VR Little Endian transfer syntax and PNG output (not
@@ -58,6 +59,7 @@ let package = Package(
         // the spool received instances go to. Beside FileSet: it needs only the DICOM codec.
         .target(name: "Network", dependencies: ["DICOM", .product(name: "NIOCore", package: "swift-nio"),
                                                 .product(name: "NIOPosix", package: "swift-nio"),
+                                                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                                                 .product(name: "Logging", package: "swift-log")]),
         // The disc station: received studies become media creation jobs after an idle time.
         .target(name: "Station", dependencies: ["Network", "Requests", "FileSet", "DICOM", .product(name: "Logging", package: "swift-log")]),
@@ -87,6 +89,6 @@ let package = Package(
 // The libFuzzer driver (Fuzz/Targets): only in a build that links libFuzzer, which Fuzz/run.sh
 // makes with DICOMFS_FUZZ=1 and --sanitize fuzzer; an ordinary build never sees it.
 if ProcessInfo.processInfo.environment["DICOMFS_FUZZ"] != nil {
-    package.targets.append(.executableTarget(name: "dicomfs-fuzz", dependencies: ["DICOM", "FileSet", "Imaging", "Interchange", "Media"],
+    package.targets.append(.executableTarget(name: "dicomfs-fuzz", dependencies: ["DICOM", "FileSet", "Imaging", "Interchange", "Media", "Network"],
                                              path: "Fuzz/Targets"))
 }

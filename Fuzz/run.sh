@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes dicomfs's readers of untrusted input with libFuzzer + AddressSanitizer:
-#   Fuzz/run.sh [SECONDS] [TARGET…]     (default 60 s each; targets part10 dicomdir iso mime zip)
+#   Fuzz/run.sh [SECONDS] [TARGET…]     (default 60 s each; targets part10 dicomdir iso mime zip pdu)
 # part10 also renders every input that parses (icon and web sizes). Seeds: Fuzz/seeds, a
 # file-set, ISO image, MIME message, its fragments and a ZIP made from the samples by the
 # dicomfs built here, and pydicom's test files when installed. Each run stops by itself
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(part10 dicomdir iso mime zip)
+[ ${#targets[@]} -eq 0 ] && targets=(part10 dicomdir iso mime zip pdu)
 mkdir -p Fuzz/out
 export DICOMFS_FUZZ=1
 echo "building the fuzzer (release, fuzzer + address sanitizers)…"
@@ -42,6 +42,30 @@ seed dicomdir "$work/set/DICOMDIR"
 seed iso "$work/set.iso"
 seed mime "$work/set.mime" "$work"/part.mime.*
 seed zip "$work/set.zip"
+if [ -d "$work/pdu" ]; then
+  # A-ASSOCIATE-RQ (Verification and CT Image Storage), a C-ECHO-RQ in two command fragments,
+  # a C-STORE-RQ with a data fragment, A-RELEASE-RQ: one stream, as a peer sends it.
+  python3 - "$work/pdu/stream" <<'PY'
+import struct, sys
+def item(t, v): return bytes([t, 0]) + struct.pack(">H", len(v)) + v
+def pdu(t, body): return bytes([t, 0]) + struct.pack(">I", len(body)) + body
+def pc(i, a, ts): return item(0x20, bytes([i, 0, 0, 0]) + item(0x30, a) + b"".join(item(0x40, t) for t in ts))
+user = item(0x50, item(0x51, struct.pack(">I", 16384)) + item(0x52, b"1.2.3.4") + item(0x55, b"SEED"))
+rq = struct.pack(">HH", 1, 0) + b"DICOMFS".ljust(16) + b"SEED".ljust(16) + bytes(32) + item(0x10, b"1.2.840.10008.3.1.1.1") \
+    + pc(1, b"1.2.840.10008.1.1", [b"1.2.840.10008.1.2"]) + pc(3, b"1.2.840.10008.5.1.4.1.1.2", [b"1.2.840.10008.1.2", b"1.2.840.10008.1.2.1"]) + user
+def el(g, e, v): return struct.pack("<HHI", g, e, len(v)) + v
+def us(g, e, n): return el(g, e, struct.pack("<H", n))
+def ui(g, e, s): return el(g, e, s + (b"\0" if len(s) % 2 else b""))
+echo = ui(0, 2, b"1.2.840.10008.1.1") + us(0, 0x100, 0x30) + us(0, 0x110, 1) + us(0, 0x800, 0x101)
+echo = el(0, 0, struct.pack("<I", len(echo))) + echo
+def pdv(ctx, mch, frag): return struct.pack(">I", len(frag) + 2) + bytes([ctx, mch]) + frag
+store = ui(0, 2, b"1.2.840.10008.5.1.4.1.1.2") + us(0, 0x100, 1) + us(0, 0x110, 2) + us(0, 0x700, 0) + us(0, 0x800, 0) + ui(0, 0x1000, b"1.2.3.4.5")
+store = el(0, 0, struct.pack("<I", len(store))) + store
+data = ui(8, 0x16, b"1.2.840.10008.5.1.4.1.1.2") + ui(8, 0x18, b"1.2.3.4.5") + el(0x10, 0x10, b"Doe^John")
+out = pdu(1, rq) + pdu(4, pdv(1, 1, echo[:10]) + pdv(1, 3, echo[10:])) + pdu(4, pdv(3, 3, store)) + pdu(4, pdv(3, 2, data)) + pdu(5, bytes(4))
+open(sys.argv[1], "wb").write(out)
+PY
+fi
 if [ -d "$work/part10" ]; then
   python3 - "$work/part10" "$work/dicomdir" <<'PY' 2>/dev/null || true
 import os, shutil, sys, pydicom

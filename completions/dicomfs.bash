@@ -793,9 +793,9 @@ _dicomfs_request_watch() {
 
 _dicomfs_serve() {
     repeating_flags=()
-    non_repeating_flags=(--web --viewer --no-jobs --version -h --help)
+    non_repeating_flags=(--web --viewer --no-jobs --mcm --version -h --help)
     repeating_options=(--ae --allow-calling-ae --allow-address --drive)
-    non_repeating_options=(--host --port --spool --out --idle --max-associations --max-pdu --timeout --max-instance --profile --copies --capacity --label-text --status --log-level)
+    non_repeating_options=(--host --port --spool --out --idle --max-associations --max-pdu --timeout --max-instance --profile --copies --capacity --label-text --tls-cert --tls-key --tls-ca --status --log-level)
     __dicomfs_offer_flags_options 0
 
     # Offer option value completions
@@ -851,6 +851,18 @@ _dicomfs_serve() {
         return
         ;;
     '--label-text')
+        return
+        ;;
+    '--tls-cert')
+        __dicomfs_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __dicomfs_add_completions -f
+        return
+        ;;
+    '--tls-ca')
+        __dicomfs_add_completions -f
         return
         ;;
     '--status')

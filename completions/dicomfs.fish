@@ -69,7 +69,7 @@ function __dicomfs_parse_tokens -S
                 __dicomfs_parse_subcommand 1 'store=' 'out=' 'interval=' 'once' 'version' 'h/help'
             end
         case 'serve'
-            __dicomfs_parse_subcommand 0 'host=' 'port=' 'ae=+' 'spool=' 'out=' 'idle=' 'allow-calling-ae=+' 'allow-address=+' 'max-associations=' 'max-pdu=' 'timeout=' 'max-instance=' 'profile=' 'web' 'viewer' 'copies=' 'drive=+' 'capacity=' 'label-text=' 'no-jobs' 'status=' 'log-level=' 'version' 'h/help'
+            __dicomfs_parse_subcommand 0 'host=' 'port=' 'ae=+' 'spool=' 'out=' 'idle=' 'allow-calling-ae=+' 'allow-address=+' 'max-associations=' 'max-pdu=' 'timeout=' 'max-instance=' 'profile=' 'web' 'viewer' 'copies=' 'drive=+' 'capacity=' 'label-text=' 'no-jobs' 'mcm' 'tls-cert=' 'tls-key=' 'tls-ca=' 'status=' 'log-level=' 'version' 'h/help'
         case 'dump'
             __dicomfs_parse_subcommand -r 1 'json' 'inline-binary' 'meta' 'header-only' 'full' 'offsets' 'strict' 'q/quiet' 'version' 'h/help'
         case 'help'
@@ -356,6 +356,10 @@ complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_option
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" capacity' -l 'capacity' -d 'Capacity of one volume, e.g. 700MB (default: the profile\'s medium).' -rfka ''
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" label-text' -l 'label-text' -d 'Label Text printed on each disc\'s label.' -rfka ''
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" no-jobs' -l 'no-jobs' -d 'Receive only: keep the studies in the spool and make no jobs.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" mcm' -l 'mcm' -d 'Media Creation Management SCP (PS3.4 Annex S): jobs come from N-CREATE/N-ACTION over the network, not from idle studies.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" tls-cert' -l 'tls-cert' -d 'TLS: the server certificate chain (PEM). With --tls-key, the port speaks DICOM TLS only.' -rF
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" tls-key' -l 'tls-key' -d 'TLS: the server\'s private key (PEM).' -rF
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" tls-ca' -l 'tls-ca' -d 'TLS: CA certificates (PEM); clients must present a certificate one of them signed.' -rF
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" status' -l 'status' -d 'Write a JSON status (associations, studies waiting, jobs) to this file every few seconds.' -rF
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" log-level' -l 'log-level' -d 'Log level: trace, debug, info, notice, warning, error.' -rfka ''
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" version' -l 'version' -d 'Show the version.'

@@ -20,16 +20,7 @@ struct PDUFrameDecoder: ByteToMessageDecoder {
               let type = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self),
               let length32 = buffer.getInteger(at: buffer.readerIndex + 2, endianness: .big, as: UInt32.self) else { return .needMoreData }
         let length = Int(length32)
-        let limit: Int
-        switch PDUType(rawValue: type) {
-        case .pData: limit = maxPDataBody
-        case .associateRQ, .associateAC: limit = PDUCodec.maxAssociationBody
-        case .some: limit = 4
-        case .none: throw PDUError("unknown PDU type \(PDUCodec.hex(type))", offset: 0, abort: .unrecognizedPDU)
-        }
-        guard length <= limit else {
-            throw PDUError("PDU type \(PDUCodec.hex(type)) announces \(length) bytes; at most \(limit) are accepted here", offset: 2)
-        }
+        try PDUCodec.checkHeader(type: type, length: length, maxPDataBody: maxPDataBody)
         guard buffer.readableBytes >= 6 + length else { return .needMoreData }
         buffer.moveReaderIndex(forwardBy: 6)
         let body = buffer.readBytes(length: length) ?? []

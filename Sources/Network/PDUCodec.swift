@@ -6,6 +6,21 @@ public enum PDUCodec {
     /// negotiation (128 contexts of 10 syntaxes are about 40 KB).
     public static let maxAssociationBody = 1 << 20
 
+    /// The check of a PDU header made before its body is waited for: a known type, and a
+    /// length within what this type may have (P-DATA-TF: the Maximum Length we advertised).
+    public static func checkHeader(type: UInt8, length: Int, maxPDataBody: Int) throws {
+        let limit: Int
+        switch PDUType(rawValue: type) {
+        case .pData: limit = maxPDataBody
+        case .associateRQ, .associateAC: limit = maxAssociationBody
+        case .some: limit = 4
+        case .none: throw PDUError("unknown PDU type \(hex(type))", offset: 0, abort: .unrecognizedPDU)
+        }
+        guard length <= limit else {
+            throw PDUError("PDU type \(hex(type)) announces \(length) bytes; at most \(limit) are accepted here", offset: 2)
+        }
+    }
+
     public static func decode(type: UInt8, body: [UInt8]) throws -> PDU {
         var r = BigEndianReader(body)
         guard let kind = PDUType(rawValue: type) else {

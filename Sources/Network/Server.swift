@@ -1,6 +1,40 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
+
+/// DICOM TLS (PS3.15 Annex B.12: TLS 1.2 mandatory, 1.3 preferred; TLS 1.2 limited to the
+/// ECDHE AES-GCM suites of the non-downgrading BCP 195 profile). With `trustedCA`, a client
+/// must present a certificate it signed. A TLS port never falls back to plain text.
+public struct TLSSettings: Sendable {
+    public var certificate: String
+    public var key: String
+    public var trustedCA: String?
+    public init(certificate: String, key: String, trustedCA: String? = nil) {
+        self.certificate = certificate
+        self.key = key
+        self.trustedCA = trustedCA
+    }
+
+    func context() throws -> NIOSSLContext {
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: self.key, format: .pem)
+            var config = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+            config.minimumTLSVersion = .tlsv12
+            config.cipherSuites = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384"
+            if let ca = trustedCA {
+                config.trustRoots = .file(ca)
+                config.certificateVerification = .noHostnameVerification
+            } else {
+                config.certificateVerification = .none
+            }
+            return try NIOSSLContext(configuration: config)
+        } catch {
+            throw NetworkError("TLS: cannot use certificate \(certificate), key \(key)\(trustedCA.map { ", CA " + $0 } ?? ""): \(error)")
+        }
+    }
+}
 
 /// A DICOM SCP listening on one address: Verification, Storage into a `StorageSink`, and the
 /// normalized services given. Owns its event loops; `stop` ends every association (an
@@ -17,8 +51,11 @@ public final class DICOMServer: @unchecked Sendable {
     private let children = ChildChannels()
     private var channel: Channel?
 
+    private let tls: TLSSettings?
+
     public init(configuration: ServerConfiguration, storage: StorageSink?, services: [NormalizedService] = [], logger: Logger,
-                threads: Int = 2) {
+                threads: Int = 2, tls: TLSSettings? = nil) {
+        self.tls = tls
         var config = configuration
         for s in services { config.extraAbstractSyntaxes.formUnion(s.sopClassUIDs) }
         config.acceptsStorage = storage != nil
@@ -34,6 +71,7 @@ public final class DICOMServer: @unchecked Sendable {
     public func start(host: String, port: Int) throws -> Int {
         let config = configuration, sink = self.sink, services = self.services, logger = self.logger
         let counter = self.counter, children = self.children
+        let ssl = try tls?.context()
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -42,6 +80,7 @@ public final class DICOMServer: @unchecked Sendable {
                 children.add(channel)
                 channel.closeFuture.whenComplete { _ in children.remove(channel) }
                 return channel.eventLoop.makeCompletedFuture {
+                    if let ssl { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: ssl)) }
                     let idle = TimeAmount.milliseconds(Int64(config.idleSeconds * 1000))
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
                     try channel.pipeline.syncOperations.addHandler(
@@ -56,7 +95,8 @@ public final class DICOMServer: @unchecked Sendable {
             throw NetworkError("cannot listen on \(host) port \(port): \(error)")
         }
         let bound = channel?.localAddress?.port ?? port
-        logger.info("listening", metadata: ["host": "\(host)", "port": "\(bound)", "ae": "\(config.aeTitles.sorted().joined(separator: ","))"])
+        logger.info("listening", metadata: ["host": "\(host)", "port": "\(bound)", "ae": "\(config.aeTitles.sorted().joined(separator: ","))",
+                                            "tls": "\(tls == nil ? "no" : "yes")"])
         return bound
     }
 

@@ -99,6 +99,9 @@ public struct MediaRequest: Codable, Sendable, Equatable {
         return try from(file.dataSet)
     }
 
+    /// A request from the attributes of an N-CREATE (or a stored request's data set).
+    public static func from(dataSet: DataSet) throws -> MediaRequest { try from(dataSet) }
+
     static func from(_ ds: DataSet) throws -> MediaRequest {
         var r = MediaRequest()
         func yes(_ tag: Tag) -> Bool? { ds.string(tag).map { $0.uppercased() == "YES" } }

@@ -53,6 +53,14 @@ public enum External {
         programs.allSatisfy { (try? run("which", [$0]))?.status == 0 }
     }
 
+    /// A DCMTK network tool by its Debian path: pynetdicom installs scripts of the same names
+    /// (echoscu, storescu, storescp …) that come first on PATH wherever pip puts them.
+    public static func dcmtk(_ name: String) -> String { "/usr/bin/" + name }
+
+    public static func hasDCMTK(_ names: String...) -> Bool {
+        names.allSatisfy { FileManager.default.isExecutableFile(atPath: dcmtk($0)) }
+    }
+
     public static func hasPythonModule(_ name: String) -> Bool { (try? run("python3", ["-c", "import " + name]))?.status == 0 }
 
     public static var hasPython: Bool { (try? run("python3", ["-c", "import zipfile"]))?.status == 0 }

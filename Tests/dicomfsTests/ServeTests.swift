@@ -25,16 +25,16 @@ import TestSupport
         return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + r.stderr
     }
 
-    @Test(.enabled(if: External.has("echoscu", "storescu") && External.hasPydicom, "needs DCMTK and pydicom"))
+    @Test(.enabled(if: External.hasDCMTK("echoscu", "storescu") && External.hasPydicom, "needs DCMTK and pydicom"))
     func dcmtkEchoAndStoreArriveIntact() throws {
         let serve = try ServeProcess(["--no-jobs"])
         defer { serve.stop() }
-        let echo = try External.run("echoscu", ["-aec", "DICOMFS", "127.0.0.1", String(serve.port)])
+        let echo = try External.run(External.dcmtk("echoscu"), ["-aec", "DICOMFS", "127.0.0.1", String(serve.port)])
         #expect(echo.status == 0, "\(echo.stderr)")
         let (dir, source) = try CLI.sampleSource()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let files = try FileManager.default.contentsOfDirectory(atPath: source).sorted().map { source + "/" + $0 }
-        let store = try External.run("storescu", ["-aec", "DICOMFS", "-aet", "MODALITY1", "127.0.0.1", String(serve.port)] + files)
+        let store = try External.run(External.dcmtk("storescu"), ["-aec", "DICOMFS", "-aet", "MODALITY1", "127.0.0.1", String(serve.port)] + files)
         #expect(store.status == 0, "\(store.stderr)")
         let received = ServeProcess.files(serve.spool).filter { $0.hasSuffix(".dcm") }
         #expect(received.count == files.count, "\(received)")
@@ -82,23 +82,23 @@ import TestSupport
         #expect(received.count == paths.count, "\(received)")
     }
 
-    @Test(.enabled(if: External.has("echoscu", "storescu"), "needs DCMTK"))
+    @Test(.enabled(if: External.hasDCMTK("echoscu", "storescu"), "needs DCMTK"))
     func associationsAreCheckedAtTheDoor() throws {
         let serve = try ServeProcess(["--no-jobs", "--ae", "STATION", "--allow-calling-ae", "PACS"])
         defer { serve.stop() }
         let port = String(serve.port)
-        #expect(try External.run("echoscu", ["-aet", "PACS", "-aec", "STATION", "127.0.0.1", port]).status == 0)
-        let stranger = try External.run("echoscu", ["-aet", "STRANGER", "-aec", "STATION", "127.0.0.1", port])
+        #expect(try External.run(External.dcmtk("echoscu"), ["-aet", "PACS", "-aec", "STATION", "127.0.0.1", port]).status == 0)
+        let stranger = try External.run(External.dcmtk("echoscu"), ["-aet", "STRANGER", "-aec", "STATION", "127.0.0.1", port])
         #expect(stranger.status != 0 && stranger.stderr.contains("Association Rejected"), "\(stranger.stderr)")
-        #expect(stranger.stderr.contains("Calling AE title not recognised"), "\(stranger.stderr)")
-        let wrongCalled = try External.run("echoscu", ["-aet", "PACS", "-aec", "OTHER", "127.0.0.1", port])
-        #expect(wrongCalled.status != 0 && wrongCalled.stderr.contains("Called AE title not recognised"), "\(wrongCalled.stderr)")
+        #expect(stranger.stderr.contains("Calling AE Title Not Recognized"), "\(stranger.stderr)")
+        let wrongCalled = try External.run(External.dcmtk("echoscu"), ["-aet", "PACS", "-aec", "OTHER", "127.0.0.1", port])
+        #expect(wrongCalled.status != 0 && wrongCalled.stderr.contains("Called AE Title Not Recognized"), "\(wrongCalled.stderr)")
         #expect(ServeProcess.files(serve.spool).filter { $0.hasSuffix(".dcm") }.isEmpty)
     }
 
     /// Three studies sent, then the idle time: three jobs, each a verified image holding
     /// exactly its study's instances (pydicom's FileSet on what xorriso extracts).
-    @Test(.enabled(if: External.has("storescu", "xorriso") && External.hasPydicom, "needs DCMTK, xorriso, pydicom"))
+    @Test(.enabled(if: External.hasDCMTK("storescu") && External.has("xorriso") && External.hasPydicom, "needs DCMTK, xorriso, pydicom"))
     func idleStudiesBecomeVerifiedDiscs() throws {
         let serve = try ServeProcess(["--web"], idle: 1.5)
         defer { serve.stop() }
@@ -108,7 +108,7 @@ import TestSupport
         g.rows = 32; g.columns = 32; g.naming = .ids; g.extras = false
         let files = try g.write(to: dir).map { $0.hasPrefix("/") ? $0 : dir + "/" + $0 }.sorted()
         #expect(files.count == 18)
-        let store = try External.run("storescu", ["-aec", "DICOMFS", "127.0.0.1", String(serve.port)] + files)
+        let store = try External.run(External.dcmtk("storescu"), ["-aec", "DICOMFS", "127.0.0.1", String(serve.port)] + files)
         #expect(store.status == 0, "\(store.stderr)")
         let done = ServeProcess.wait(60) {
             ServeProcess.files(serve.out).filter { $0.hasSuffix("STATE.json") }.count == 3
@@ -189,5 +189,37 @@ import TestSupport
         let ok = String(decoding: r.stdout, as: UTF8.self).split(separator: "\n").filter { $0.hasPrefix("0000 ") }.count
         #expect(r.status == 0 && ok == 640, "\(ok) \(r.stderr.suffix(500))")
         #expect(ServeProcess.files(serve.spool).filter { $0.hasSuffix(".dcm") }.count == 640)
+    }
+
+    /// DICOM TLS (PS3.15 B.12: TLS 1.2 or 1.3): DCMTK clients with a certificate the CA signed
+    /// echo and store; a plain client on the TLS port gets nothing, and a client whose
+    /// certificate the CA did not sign is refused when --tls-ca asks for verification.
+    @Test(.enabled(if: External.hasDCMTK("echoscu", "storescu") && External.has("openssl"), "needs DCMTK and openssl"))
+    func tlsPortServesOnlyVerifiedTLSClients() throws {
+        let dir = try External.tempDirectory().path
+        func openssl(_ args: [String]) throws {
+            let r = try External.run("openssl", args)
+            if r.status != 0 { throw ServeError("openssl \(args.first ?? ""): \(r.stderr)") }
+        }
+        try openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir + "/ca.key", "-out", dir + "/ca.pem", "-subj", "/CN=dicomfs test CA", "-days", "2"])
+        for name in ["server", "client"] {
+            try openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(dir)/\(name).key", "-out", "\(dir)/\(name).csr", "-subj", "/CN=\(name)"])
+            try openssl(["x509", "-req", "-in", "\(dir)/\(name).csr", "-CA", dir + "/ca.pem", "-CAkey", dir + "/ca.key", "-CAcreateserial",
+                         "-out", "\(dir)/\(name).pem", "-days", "2"])
+        }
+        try openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir + "/rogue.key", "-out", dir + "/rogue.pem", "-subj", "/CN=rogue", "-days", "2"])
+        let serve = try ServeProcess(["--no-jobs", "--tls-cert", dir + "/server.pem", "--tls-key", dir + "/server.key", "--tls-ca", dir + "/ca.pem"])
+        defer { serve.stop() }
+        let port = String(serve.port)
+        let tls = ["+tls", dir + "/client.key", dir + "/client.pem", "+cf", dir + "/ca.pem"]
+        let echo = try External.run(External.dcmtk("echoscu"), tls + ["-aec", "DICOMFS", "127.0.0.1", port])
+        #expect(echo.status == 0, "\(echo.stderr) \(serve.logText.suffix(800))")
+        let store = try External.run(External.dcmtk("storescu"), tls + ["-aec", "DICOMFS", "127.0.0.1", port, CLI.sample("ct-head-1.dcm")])
+        #expect(store.status == 0, "\(store.stderr)")
+        #expect(ServeProcess.files(serve.spool).filter { $0.hasSuffix(".dcm") }.count == 1)
+        let plain = try External.run(External.dcmtk("echoscu"), ["-to", "5", "-aec", "DICOMFS", "127.0.0.1", port])
+        #expect(plain.status != 0, "a plain client was answered on the TLS port")
+        let rogue = try External.run(External.dcmtk("echoscu"), ["+tls", dir + "/rogue.key", dir + "/rogue.pem", "+cf", dir + "/ca.pem", "-aec", "DICOMFS", "127.0.0.1", port])
+        #expect(rogue.status != 0, "a client certificate the CA did not sign was accepted")
     }
 }

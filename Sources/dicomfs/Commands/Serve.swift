@@ -82,6 +82,18 @@ struct Serve: ParsableCommand {
     @Flag(help: "Receive only: keep the studies in the spool and make no jobs.")
     var noJobs = false
 
+    @Flag(help: "Media Creation Management SCP (PS3.4 Annex S): jobs come from N-CREATE/N-ACTION over the network, not from idle studies.")
+    var mcm = false
+
+    @Option(help: "TLS: the server certificate chain (PEM). With --tls-key, the port speaks DICOM TLS only.", completion: .file())
+    var tlsCert: String?
+
+    @Option(help: "TLS: the server's private key (PEM).", completion: .file())
+    var tlsKey: String?
+
+    @Option(help: "TLS: CA certificates (PEM); clients must present a certificate one of them signed.", completion: .file())
+    var tlsCa: String?
+
     @Option(help: "Write a JSON status (associations, studies waiting, jobs) to this file every few seconds.", completion: .file())
     var status: String?
 
@@ -98,6 +110,8 @@ struct Serve: ParsableCommand {
             throw ValidationError("AE title \"\(ae)\": 1–16 ASCII characters, no backslash (PS3.5 AE)")
         }
         if idle <= 0 || timeout <= 0 { throw ValidationError("--idle and --timeout are seconds above 0") }
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        if tlsCa != nil && tlsCert == nil { throw ValidationError("--tls-ca needs --tls-cert and --tls-key") }
         if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level \(logLevel): trace, debug, info, notice, warning, error or critical") }
     }
 
@@ -111,7 +125,7 @@ struct Serve: ParsableCommand {
         let logger = Logger(label: "dicomfs.serve")
         var options = Station.Options(spool: spool, out: out)
         options.idleSeconds = idle
-        options.makeJobs = !noJobs
+        options.makeJobs = !noJobs && !mcm
         var recipe = Recipe()
         recipe.profile = profile
         recipe.web = web
@@ -140,7 +154,17 @@ struct Serve: ParsableCommand {
         config.maxPDULength = UInt32(maxPdu)
         config.artimSeconds = timeout
         config.idleSeconds = timeout
-        let server = DICOMServer(configuration: config, storage: StationStorage(station), logger: logger)
+        var services: [NormalizedService] = []
+        var mediaCreation: MediaCreationSCP?
+        if mcm {
+            do {
+                let scp = try MediaCreationSCP(jobsFolder: out + "/mcm", store: spool, recipe: recipe, logger: logger)
+                services.append(scp)
+                mediaCreation = scp
+            } catch { throw failure(FileSetError.unusableInput("cannot use --out \(out): \(error)")) }
+        }
+        let tls = tlsCert.map { TLSSettings(certificate: $0, key: tlsKey ?? "", trustedCA: tlsCa) }
+        let server = DICOMServer(configuration: config, storage: StationStorage(station), services: services, logger: logger, tls: tls)
         do { try server.start(host: host, port: port) } catch let e as NetworkError {
             throw failure(FileSetError.unusableInput(e.description))
         }
@@ -163,6 +187,7 @@ struct Serve: ParsableCommand {
         logger.info("stopping")
         server.stop()
         station.stop()
+        mediaCreation?.drain()
         statusWriter?.stop()
         _ = sources
     }

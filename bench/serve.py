@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""dicomfs serve against DCMTK's storescp as the receiving end of storescu, alternated.
+
+Generates --files small instances (64 x 64 x 16 bits, the project's own generator), then, for
+one sender and for --senders concurrent senders (each storescu sending its share on its own
+association), alternates (bench/harness.py: a warm-up of each, then --pairs pairs A B ...):
+
+  A: storescu(s) -> dicomfs serve --no-jobs       (every instance fsynced before its response)
+  B: storescu(s) -> storescp                      (writes each file; DCMTK does not sync)
+
+The timed command is the senders only (both servers run throughout, on loopback, spool
+emptied before each run). The ratio is B's wall time over A's: above 1.0 dicomfs receives
+faster. dicomfs syncs every instance and storescp none, so the comparison is not in our
+favour. Peak RSS of each server is read from /proc at the end (VmHWM).
+
+Usage: bench/serve.py [--files 5000] [--senders 4] [--pairs 5] [--dir /tmp/dicomfs-bench]
+"""
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from create import build  # noqa: E402
+from harness import Command, alternate, machine, show  # noqa: E402
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def vm_hwm(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return float("nan")
+    return float("nan")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--files", type=int, default=5000)
+    ap.add_argument("--senders", type=int, default=4)
+    ap.add_argument("--pairs", type=int, default=5)
+    ap.add_argument("--dir", default=os.environ.get("BENCH_DIR", "/tmp/dicomfs-bench"))
+    args = ap.parse_args()
+    bin_dir = build()
+    base = os.path.join(args.dir, "serve")
+    src = os.path.join(base, f"src-{args.files}")
+    if not os.path.exists(src + ".complete"):
+        shutil.rmtree(src, ignore_errors=True)
+        images = max(1, args.files // 8)
+        subprocess.run([os.path.join(bin_dir, "dicomfs-samples"), "corpus", src, "--patients", "2", "--studies", "2", "--series", "2",
+                        "--images", str(images), "--rows", "64", "--cols", "64", "--names", "ids", "--no-extras"], check=True,
+                       stdout=subprocess.DEVNULL)
+        open(src + ".complete", "w").close()
+    files = sorted(os.path.join(d, n) for d, _, ns in os.walk(src) for n in ns)
+    ours_dir, theirs_dir = os.path.join(base, "ours"), os.path.join(base, "theirs")
+    p1, p2 = free_port(), free_port()
+    os.makedirs(theirs_dir, exist_ok=True)
+    ours = subprocess.Popen([os.path.join(bin_dir, "dicomfs"), "serve", "--host", "127.0.0.1", "--port", str(p1), "--spool", ours_dir + "/spool",
+                             "--out", ours_dir + "/out", "--no-jobs", "--log-level", "warning"], stderr=subprocess.DEVNULL)
+    theirs = subprocess.Popen(["/usr/bin/storescp", "-aet", "DICOMFS", "-od", theirs_dir, str(p2)], stderr=subprocess.DEVNULL)
+    time.sleep(1)
+    print(f"machine: {machine()}; {len(files)} files of 64 x 64 x 16 bits on loopback; "
+          f"dicomfs fsyncs every instance before answering, storescp does not sync")
+
+    def empty(where):
+        def run():
+            for name in os.listdir(where) if os.path.isdir(where) else []:
+                p = os.path.join(where, name)
+                if name != ".incoming":
+                    shutil.rmtree(p) if os.path.isdir(p) else os.remove(p)
+        return run
+
+    def senders(port, n):
+        chunks = [files[k::n] for k in range(n)]
+        script = " & ".join("/usr/bin/storescu -aec DICOMFS 127.0.0.1 %d %s" % (port, " ".join(c)) for c in chunks) + " & wait"
+        return ["sh", "-c", script]
+
+    try:
+        for n in (1, args.senders):
+            a = Command("dicomfs", senders(p1, n), before=empty(ours_dir + "/spool"))
+            b = Command("storescp", senders(p2, n), before=empty(theirs_dir))
+            c = alternate(a, b, pairs=args.pairs)
+            show(c, f"{n} sender(s), {len(files)} instances")
+            print(f"throughput dicomfs / storescp: {c.median('wall'):.2f} (median of pairs; target >= 1.0 with one sender, "
+                  f"> 1.0 with {args.senders})")
+        print(f"peak RSS of the servers: dicomfs {vm_hwm(ours.pid):.0f} MB, storescp {vm_hwm(theirs.pid):.0f} MB (target: dicomfs < 150 MB)")
+    finally:
+        ours.terminate()
+        theirs.terminate()
+        ours.wait()
+        theirs.wait()
+
+
+if __name__ == "__main__":
+    main()
