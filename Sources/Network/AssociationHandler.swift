@@ -220,6 +220,7 @@ final class AssociationHandler: ChannelInboundHandler {
 
     private func begin(_ command: Command, context ctx: UInt8) {
         guard let field = command.field else { return abort(.invalidParameter, "a command set without Command Field") }
+        logger.trace("command \(String(field, radix: 16)) on context \(ctx), data set: \(command.hasDataSet)", metadata: ["peer": "\(info.peer)"])
         let syntax = contexts[ctx]?.syntax ?? TransferSyntax.implicitVRLittleEndian.uid
         switch field {
         case Command.Field.cStoreRQ.rawValue:

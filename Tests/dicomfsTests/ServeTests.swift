@@ -222,4 +222,77 @@ import TestSupport
         let rogue = try External.run(External.dcmtk("echoscu"), ["+tls", dir + "/rogue.key", dir + "/rogue.pem", "+cf", dir + "/ca.pem", "-aec", "DICOMFS", "127.0.0.1", port])
         #expect(rogue.status != 0, "a client certificate the CA did not sign was accepted")
     }
+
+    /// Media Creation Management over DIMSE, driven by pynetdicom as dcm4chee's MCM SCU drives
+    /// an SCP: C-STORE, N-CREATE without an instance UID (assigned, and returned in the
+    /// attribute list), N-ACTION Initiate, N-GET polling until DONE; then A510 for a second
+    /// Initiate, C201 for a cancel of a finished job, 0120H/0121H for bad requests, 0112H for
+    /// an unknown one. The image made verifies.
+    @Test(.enabled(if: hasPynetdicom, "needs pynetdicom"))
+    func mediaCreationManagementOverDIMSE() throws {
+        let serve = try ServeProcess(["--mcm"])
+        defer { serve.stop() }
+        let (dir, source) = try CLI.sampleSource()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let files = try FileManager.default.contentsOfDirectory(atPath: source).sorted().filter { $0.hasPrefix("ct-head") }.map { source + "/" + $0 }
+        let stored = try External.run("python3", [Self.sender, "127.0.0.1", String(serve.port), "DICOMFS", "PACS"] + files)
+        #expect(stored.status == 0, "\(stored.stderr)")
+        let r = try External.python("""
+        import sys, time
+        from pydicom import dcmread
+        from pydicom.dataset import Dataset
+        from pynetdicom import AE
+        MCM = "1.2.840.10008.5.1.1.33"
+        port = int(sys.argv[1]); files = sys.argv[2:]
+        ae = AE(ae_title="PACS"); ae.add_requested_context(MCM)
+        a = ae.associate("127.0.0.1", port, ae_title="DICOMFS")
+        assert a.is_established
+        ds = Dataset(); ds.LabelText = "MCM TEST"
+        ds.ReferencedSOPSequence = []
+        for f in files:
+            x = dcmread(f, stop_before_pixels=True); i = Dataset()
+            i.ReferencedSOPClassUID = x.SOPClassUID; i.ReferencedSOPInstanceUID = x.SOPInstanceUID
+            ds.ReferencedSOPSequence.append(i)
+        st, attrs = a.send_n_create(ds, MCM, None)
+        uid = attrs.SOPInstanceUID
+        print("create", hex(st.Status), uid)
+        act = Dataset(); act.NumberOfCopies = 1; act.RequestPriority = "HIGH"
+        st, _ = a.send_n_action(act, 1, MCM, uid); print("initiate", hex(st.Status))
+        status = ""
+        for _ in range(120):
+            st, got = a.send_n_get([0x21000020, 0x21000030, 0x2200000B], MCM, uid)
+            status = got.ExecutionStatus
+            if status in ("DONE", "FAILURE"): break
+            time.sleep(0.5)
+        print("get", hex(st.Status), status, got.ExecutionStatusInfo, got.TotalNumberOfPiecesOfMediaCreated, "FailedSOPSequence" in got)
+        st, _ = a.send_n_action(act, 1, MCM, uid); print("again", hex(st.Status))
+        st, _ = a.send_n_action(None, 2, MCM, uid); print("cancel", hex(st.Status))
+        nolist = Dataset(); nolist.LabelText = "NO LIST"   # (an empty Dataset: pynetdicom sends no data PDV at all)
+        st, _ = a.send_n_create(nolist, MCM, "1.2.3.4.5.6"); print("missing", hex(st.Status))
+        empty = Dataset(); empty.ReferencedSOPSequence = []
+        st, _ = a.send_n_create(empty, MCM, "1.2.3.4.5.7"); print("empty", hex(st.Status))
+        st, _ = a.send_n_get([], MCM, "1.2.3.4.5.999"); print("unknown", hex(st.Status))
+        a.release()
+        """, [String(serve.port)] + files)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 8, "\(r.stdout) \(r.stderr.suffix(800))")
+        guard lines.count == 8 else { return }
+        #expect(lines[0].hasPrefix("create 0x0 "))
+        #expect(lines[1] == "initiate 0x0")
+        #expect(lines[2] == "get 0x0 DONE NORMAL 1 False", "\(lines[2])")
+        #expect(lines[3] == "again 0xa510")
+        #expect(lines[4] == "cancel 0xc201")
+        #expect(lines[5] == "missing 0x120")
+        #expect(lines[6] == "empty 0x121")
+        #expect(lines[7] == "unknown 0x112")
+        let uid = String(lines[0].split(separator: " ").last ?? "")
+        let images = ServeProcess.files(serve.out + "/mcm/" + uid).filter { $0.hasSuffix(".iso") }
+        #expect(images == ["VOL001.iso"])
+        if let iso = images.first {
+            let verify = try CLI.run(["verify", serve.out + "/mcm/" + uid + "/" + iso])
+            #expect(verify.status == 0, "\(verify.stdout)")
+        }
+        // Received for the request, the instances made no idle job of their own.
+        #expect(!ServeProcess.files(serve.out).contains { $0.hasSuffix(".store") || ($0.hasSuffix("STATE.json") && !$0.hasPrefix("mcm/")) })
+    }
 }
