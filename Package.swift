@@ -62,7 +62,7 @@ let package = Package(
                                                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                                                 .product(name: "Logging", package: "swift-log")]),
         // The disc station: received studies become media creation jobs after an idle time.
-        .target(name: "Station", dependencies: ["Network", "Requests", "FileSet", "DICOM", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Station", dependencies: ["Network", "Requests", "FileSet", "Media", "DICOM", .product(name: "Logging", package: "swift-log")]),
         // PS3.4 Annex S media creation requests, run offline: jobs, volumes, copies, hot folder.
         .target(name: "Requests", dependencies: ["FileSet", "DICOM", "Imaging", "Media", "WebContent", "CLabel"]),
         // Deterministic sample files: bundled under samples/ and used as test fixtures.

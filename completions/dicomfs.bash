@@ -173,13 +173,13 @@ _dicomfs() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    create|ls|verify|add|remove|iso|drives|burn|render|web|mime|zip|unzip|request|serve|dump|help)
+    create|ls|verify|add|remove|iso|drives|burn|render|web|mime|zip|unzip|request|serve|send|dump|help)
         # Offer subcommand argument completions
         "_dicomfs_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'create ls verify add remove iso drives burn render web mime zip unzip request serve dump help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'create ls verify add remove iso drives burn render web mime zip unzip request serve send dump help' -- "${cur}"))
         ;;
     esac
 }
@@ -870,6 +870,58 @@ _dicomfs_serve() {
         return
         ;;
     '--log-level')
+        return
+        ;;
+    esac
+}
+
+_dicomfs_send() {
+    repeating_flags=()
+    non_repeating_flags=(--force --dry-run --json --version -h --help)
+    repeating_options=(--set)
+    non_repeating_options=(--to --calling-ae --map --journal --tls-ca --tls-cert --tls-key --timeout)
+    __dicomfs_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--to')
+        return
+        ;;
+    '--calling-ae')
+        return
+        ;;
+    '--set')
+        return
+        ;;
+    '--map')
+        __dicomfs_add_completions -f
+        return
+        ;;
+    '--journal')
+        __dicomfs_add_completions -f
+        return
+        ;;
+    '--tls-ca')
+        __dicomfs_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __dicomfs_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __dicomfs_add_completions -f
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __dicomfs_add_completions -f
         return
         ;;
     esac

@@ -70,6 +70,8 @@ function __dicomfs_parse_tokens -S
             end
         case 'serve'
             __dicomfs_parse_subcommand 0 'host=' 'port=' 'ae=+' 'spool=' 'out=' 'idle=' 'allow-calling-ae=+' 'allow-address=+' 'max-associations=' 'max-pdu=' 'timeout=' 'max-instance=' 'profile=' 'web' 'viewer' 'copies=' 'drive=+' 'capacity=' 'label-text=' 'no-jobs' 'mcm' 'tls-cert=' 'tls-key=' 'tls-ca=' 'status=' 'log-level=' 'version' 'h/help'
+        case 'send'
+            __dicomfs_parse_subcommand 1 'to=' 'calling-ae=' 'set=+' 'map=' 'journal=' 'force' 'dry-run' 'tls-ca=' 'tls-cert=' 'tls-key=' 'timeout=' 'json' 'version' 'h/help'
         case 'dump'
             __dicomfs_parse_subcommand -r 1 'json' 'inline-binary' 'meta' 'header-only' 'full' 'offsets' 'strict' 'q/quiet' 'version' 'h/help'
         case 'help'
@@ -144,6 +146,7 @@ complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dic
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs" -eq 1' -fa 'unzip' -d 'Rebuild a file-set from a ZIP archive, then verify it.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs" -eq 1' -fa 'request' -d 'Media creation requests (PS3.4 Annex S), offline: create, run, status, cancel, watch.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs" -eq 1' -fa 'serve' -d 'Run the disc station: a Storage SCP whose received studies become media jobs.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs" -eq 1' -fa 'send' -d 'Send a received disc (or a folder of files) to a PACS with C-STORE, reconciling the patient.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs" -eq 1' -fa 'dump' -d 'Print the meta information and data set of DICOM files.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs create" -eq 1' -fa '(__dicomfs_complete_directories)'
@@ -364,6 +367,21 @@ complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_option
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" log-level' -l 'log-level' -d 'Log level: trace, debug, info, notice, warning, error.' -rfka ''
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" version' -l 'version' -d 'Show the version.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs send" -eq 1' -F
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs send" to' -l 'to' -d 'Where to: AE@host:port (e.g. PACS@10.0.0.5:104).' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs send" calling-ae' -l 'calling-ae' -d 'Our AE title (Calling AE).' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs send"' -l 'set' -d 'Set an attribute in every instance sent, e.g. PatientID=LOCAL123 (repeatable).' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs send" map' -l 'map' -d 'CSV of old Patient ID,new Patient ID[,new Patient\'s Name]: the patient mapped per instance.' -rF
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs send" journal' -l 'journal' -d 'File recording the instances acknowledged; a re-run with it sends only the rest.' -rF
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs send" force' -l 'force' -d 'Send even when verification finds errors.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs send" dry-run' -l 'dry-run' -d 'Show what would be sent and changed; send nothing.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs send" tls-ca' -l 'tls-ca' -d 'TLS: trust these CA certificates (PEM) for the peer.' -rF
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs send" tls-cert' -l 'tls-cert' -d 'TLS: our certificate (PEM), with --tls-key.' -rF
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs send" tls-key' -l 'tls-key' -d 'TLS: our private key (PEM).' -rF
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs send" timeout' -l 'timeout' -d 'Seconds to wait for the peer.' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs send" json' -l 'json' -d 'Print the report as JSON.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs send" version' -l 'version' -d 'Show the version.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs send" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs dump" -ge 1' -F
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs dump" json' -l 'json' -d 'Print the DICOM JSON model instead of text.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs dump" inline-binary' -l 'inline-binary' -d 'With --json: include bulk data as base64 InlineBinary.'

@@ -77,6 +77,15 @@ final class ServeProcess {
     }
 }
 
+/// SIGTERM, up to `grace` seconds, then SIGKILL (DCMTK's storescp ignores SIGTERM).
+func stopProcess(_ p: Process, grace: Double = 5) {
+    guard p.isRunning else { return }
+    kill(p.processIdentifier, SIGTERM)
+    _ = ServeProcess.wait(grace) { !p.isRunning }
+    if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+    p.waitUntilExit()
+}
+
 struct ServeError: Error, CustomStringConvertible {
     var description: String
     init(_ d: String) { description = d }

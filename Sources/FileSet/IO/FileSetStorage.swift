@@ -51,6 +51,20 @@ public struct FolderStorage: FileSetStorage {
 }
 
 extension FileSetStorage {
+    /// Where a referenced file is: its File ID as named, else the same components under other
+    /// cases (discs mounted on Linux often show lower case); nil for a File ID the resolver
+    /// refuses or a file that is not there.
+    public func locate(_ id: FileID) -> String? {
+        guard case .success = id.resolvedPath() else { return nil }
+        if fileExists(id.path) { return id.path }
+        var current = ""
+        for component in id.components {
+            guard let match = entries(of: current).first(where: { $0.uppercased() == component.uppercased() }) else { return nil }
+            current += (current.isEmpty ? "" : "/") + match
+        }
+        return fileExists(current) ? current : nil
+    }
+
     /// Reads one file of the storage as DICOM; errors name it by its display path.
     public func readDICOM(_ path: String, options: ReadOptions = ReadOptions()) throws -> DICOMFile {
         let name = display(path)

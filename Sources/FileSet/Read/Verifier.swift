@@ -225,18 +225,16 @@ public struct Verifier: Sendable {
     /// The path of a referenced file, tolerating case differences (discs mounted on Linux often
     /// show lower case) with a warning.
     private func locate(_ id: FileID, in storage: FileSetStorage, subject: String, _ f: inout [Finding]) -> String? {
-        guard case .success = id.resolvedPath() else { return nil }
-        if storage.fileExists(id.path) { return id.path }
-        var current = ""
-        for component in id.components {
-            guard let match = storage.entries(of: current).first(where: { $0.uppercased() == component.uppercased() }) else {
+        guard let found = storage.locate(id) else {
+            if case .success = id.resolvedPath() {
                 f.append(Finding(.error, .referenceMissingFile, subject, "referenced file does not exist", file: id.path))
-                return nil
             }
-            current += (current.isEmpty ? "" : "/") + match
+            return nil
         }
-        f.append(Finding(.warning, .referenceCase, subject, "found only as \(current) (case differs, common on discs mounted on Linux)"))
-        return current
+        if found != id.path {
+            f.append(Finding(.warning, .referenceCase, subject, "found only as \(found) (case differs, common on discs mounted on Linux)"))
+        }
+        return found
     }
 
     private func checkReferencedFile(_ id: FileID, in storage: FileSetStorage, _ ref: InstanceReference, record: DirectoryRecord,

@@ -1,0 +1,269 @@
+import DICOM
+import FileSet
+import Foundation
+import Media
+import Network
+
+/// `dicomfs send`: a received disc (folder, ISO image, drive) or a folder of files, verified,
+/// then stored into a PACS with C-STORE — with the patient reconciled on the copy sent (the
+/// disc is never changed), the old values kept in Original Attributes Sequence (PS3.3
+/// C.12.1.1.9), and a journal of acknowledged instances so that a re-run sends only the rest.
+public enum Sender {
+    public struct Options: Sendable {
+        public var destination: DICOMClient.Options
+        /// Send a file-set whose verification found errors.
+        public var force = false
+        /// Values to set in every instance sent (keyword → value), e.g. PatientID.
+        public var set: [Tag: String] = [:]
+        /// Old Patient ID → new Patient ID and, optionally, Patient's Name.
+        public var patientMap: [String: (id: String, name: String?)] = [:]
+        public var reason = "COERCE"
+        /// Where acknowledged SOP Instance UIDs are recorded; nil: no resuming.
+        public var journal: String?
+        public var dryRun = false
+        public init(destination: DICOMClient.Options) { self.destination = destination }
+    }
+
+    public struct Entry: Codable, Sendable {
+        public var file: String
+        public var sopInstanceUID: String
+        /// The C-STORE-RSP status as 4 hex digits; "sent before" when the journal had it;
+        /// "not sent" when it could not be sent (comment says why).
+        public var status: String
+        public var comment: String?
+        public var coerced: [String]?
+    }
+
+    public struct Report: Codable, Sendable {
+        public var source = ""
+        public var destination = ""
+        public var dryRun = false
+        public var verification: String?
+        public var instances: [Entry] = []
+        public var sent: Int { instances.filter { $0.status == "0000" || $0.status.hasPrefix("B") }.count }
+        public var failed: Int { instances.filter { !($0.status == "0000" || $0.status.hasPrefix("B") || $0.status == "sent before" || $0.status == "would send") }.count }
+        public var sentBefore: Int { instances.filter { $0.status == "sent before" }.count }
+        enum CodingKeys: String, CodingKey { case source, destination, dryRun, verification, instances, sent, failed, sentBefore }
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(source, forKey: .source); try c.encode(destination, forKey: .destination); try c.encode(dryRun, forKey: .dryRun)
+            try c.encodeIfPresent(verification, forKey: .verification); try c.encode(instances, forKey: .instances)
+            try c.encode(sent, forKey: .sent); try c.encode(failed, forKey: .failed); try c.encode(sentBefore, forKey: .sentBefore)
+        }
+        public init() {}
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            source = try c.decode(String.self, forKey: .source); destination = try c.decode(String.self, forKey: .destination)
+            dryRun = try c.decode(Bool.self, forKey: .dryRun); verification = try c.decodeIfPresent(String.self, forKey: .verification)
+            instances = try c.decode([Entry].self, forKey: .instances)
+        }
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        public var unusable: Bool
+    }
+
+    /// One instance to send: where it is read from.
+    struct Item {
+        let name: String
+        let open: () throws -> ByteSource
+    }
+
+    public static func send(_ source: String, options: Options, progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> Report {
+        var report = Report()
+        report.source = source
+        report.destination = "\(options.destination.calledAE)@\(options.destination.host):\(options.destination.port)"
+        report.dryRun = options.dryRun
+        let items = try collect(source, force: options.force, report: &report)
+        guard !items.isEmpty else { throw Failure(description: "\(source): no DICOM files to send", unusable: true) }
+
+        // Read every header once: SOP class and syntax, for the presentation contexts.
+        var headers: [(item: Item, file: DICOMFile?)] = []
+        for (i, item) in items.enumerated() {
+            headers.append((item, try? DICOMFile.read(source: item.open(), path: item.name, options: .headerOnly)))
+            if i % 64 == 0 { progress?("reading", i, items.count) }
+        }
+        let done = Set(options.journal.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }?.split(separator: "\n").map(String.init) ?? [])
+        var contexts: [ProposedContext] = [ProposedContext(id: 1, abstractSyntax: ServerConfiguration.verification,
+                                                           transferSyntaxes: [TransferSyntax.implicitVRLittleEndian.uid])]
+        var proposed: Set<String> = []
+        for h in headers {
+            guard let f = h.file, let cls = f.sopClassUID else { continue }
+            let key = cls + "|" + f.transferSyntax.uid
+            guard !proposed.contains(key), contexts.count < 128 else { continue }
+            proposed.insert(key)
+            var syntaxes = [f.transferSyntax.uid]
+            if !f.transferSyntax.isEncapsulated {
+                syntaxes = [TransferSyntax.explicitVRLittleEndian.uid, TransferSyntax.implicitVRLittleEndian.uid]
+            }
+            contexts.append(ProposedContext(id: UInt8(contexts.count * 2 + 1), abstractSyntax: cls, transferSyntaxes: syntaxes))
+        }
+        if options.dryRun {
+            for h in headers {
+                let uid = h.file?.sopInstanceUID ?? "?"
+                let coerced = h.file.map { plannedCoercions($0.dataSet, options) } ?? []
+                report.instances.append(Entry(file: h.item.name, sopInstanceUID: uid, status: done.contains(uid) ? "sent before" : "would send",
+                                              comment: nil, coerced: coerced.isEmpty ? nil : coerced))
+            }
+            return report
+        }
+
+        let client = DICOMClient(options.destination)
+        let accepted = try client.associate(contexts)
+        defer { client.release() }
+        let echo = try client.echo()
+        guard echo == 0 else { throw Failure(description: "\(report.destination): C-ECHO answered status \(hex(echo))", unusable: false) }
+        let journal = options.journal.flatMap { JournalFile(path: $0) }
+        for (i, h) in headers.enumerated() {
+            progress?("sending", i, headers.count)
+            guard let header = h.file, let uid = header.sopInstanceUID, let cls = header.sopClassUID else {
+                report.instances.append(Entry(file: h.item.name, sopInstanceUID: "?", status: "not sent", comment: "not a readable DICOM file"))
+                continue
+            }
+            if done.contains(uid) {
+                report.instances.append(Entry(file: h.item.name, sopInstanceUID: uid, status: "sent before"))
+                continue
+            }
+            let syntaxes = header.transferSyntax.isEncapsulated ? [header.transferSyntax.uid]
+                : [header.transferSyntax.uid, TransferSyntax.explicitVRLittleEndian.uid, TransferSyntax.implicitVRLittleEndian.uid]
+            guard let context = accepted.context(for: cls, syntaxes: syntaxes) else {
+                let why = header.transferSyntax.isEncapsulated
+                    ? "the peer accepts no context for \(cls) in \(header.transferSyntax.uid); it would have to be decompressed, which send does not do yet"
+                    : "the peer accepts no context for SOP Class \(cls)"
+                report.instances.append(Entry(file: h.item.name, sopInstanceUID: uid, status: "not sent", comment: why))
+                continue
+            }
+            do {
+                var file = try DICOMFile.read(source: h.item.open(), path: h.item.name)
+                let coerced = coerce(&file.dataSet, options)
+                let syntax = TransferSyntax(uid: context.syntax)
+                var encoder = DataSetEncoder()
+                encoder.explicitVR = syntax.isExplicitVR
+                var body = DataSet()
+                for e in file.dataSet.elements where e.tag.group != 0x0002 { body.set(e) }
+                var bytes = try encoder.encode(body)
+                if syntax.isDeflated { bytes = deflateRaw(bytes) }
+                let rsp = try client.store(bytes, sopClass: cls, sopInstance: uid, context: context.id)
+                let status = rsp.status ?? 0xFFFF
+                let ok = status == 0 || status & 0xF000 == 0xB000
+                if ok { journal?.append(uid) }
+                report.instances.append(Entry(file: h.item.name, sopInstanceUID: uid, status: hex(status),
+                                              comment: rsp.dataSet.string(.errorComment), coerced: coerced.isEmpty ? nil : coerced))
+            } catch let e as NetworkError {
+                report.instances.append(Entry(file: h.item.name, sopInstanceUID: uid, status: "not sent", comment: e.description))
+                throw Failure(description: "\(e) — \(report.sent) sent; a re-run with the same --journal sends the rest", unusable: false)
+            } catch {
+                report.instances.append(Entry(file: h.item.name, sopInstanceUID: uid, status: "not sent", comment: "\(error)"))
+            }
+        }
+        progress?("sending", headers.count, headers.count)
+        return report
+    }
+
+    // MARK: Source
+
+    /// The files to send: a file-set's referenced files (after verification), or every file of
+    /// a folder without DICOMDIR.
+    static func collect(_ source: String, force: Bool, report: inout Report) throws -> [Item] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else {
+            throw Failure(description: "\(source): no such file, folder or drive", unusable: true)
+        }
+        let storage: FileSetStorage
+        let isSet: Bool
+        if isDirectory.boolValue {
+            let folder = try FolderStorage(root: source)
+            storage = folder
+            isSet = folder.entries(of: "").contains { $0.uppercased() == "DICOMDIR" }
+            if !isSet {
+                let files = try folder.allFiles()
+                return files.map { f in Item(name: source + "/" + f, open: { try folder.open(f) }) }
+            }
+        } else {
+            storage = try ISOStorage(try ISOImage.open(source))
+            isSet = true
+        }
+        let reading: (report: Verifier.Report, dicomdir: DICOMDIR)
+        if storage is FolderStorage {
+            reading = try Verifier().verifyReading(storage: storage)
+        } else {
+            let r = try ISOVerifier.verify(source)
+            reading = (r, try DICOMDIRReader.read(storage: storage).dicomdir)
+        }
+        report.verification = "\(reading.report.errors) errors, \(reading.report.warnings) warnings"
+        if reading.report.errors > 0 && !force {
+            let first = reading.report.findings.filter { $0.severity == .error }.prefix(5).map { "  \($0)" }.joined(separator: "\n")
+            throw Failure(description: "\(source): verification found \(reading.report.errors) errors; nothing was sent (--force sends anyway):\n\(first)", unusable: false)
+        }
+        _ = isSet
+        return reading.dicomdir.allRecords.compactMap { r -> Item? in
+            guard let id = r.reference?.fileID, let path = storage.locate(id) else { return nil }
+            return Item(name: storage.display(path), open: { try storage.open(path) })
+        }
+    }
+
+    // MARK: Reconciliation
+
+    static func plannedCoercions(_ ds: DataSet, _ o: Options) -> [String] {
+        var copy = ds
+        return coerce(&copy, o)
+    }
+
+    /// Applies --set and --map to a data set about to be sent; the values replaced go into a
+    /// new Original Attributes Sequence item. Returns "Keyword: old → new" per change.
+    @discardableResult
+    static func coerce(_ ds: inout DataSet, _ o: Options) -> [String] {
+        var changes: [(Tag, String)] = o.set.map { ($0.key, $0.value) }
+        if let old = ds.string(.patientID), let m = o.patientMap[old] {
+            changes.append((.patientID, m.id))
+            if let name = m.name { changes.append((.patientName, name)) }
+        }
+        var modified = DataSet()
+        var notes: [String] = []
+        for (tag, value) in changes.sorted(by: { $0.0 < $1.0 }) {
+            let old = ds.string(tag)
+            guard old != value else { continue }
+            if let e = ds[tag] { modified.set(e) } else { modified.set(DataElement(tag, DataDictionary.implicitVR(for: tag), bytes: [])) }
+            ds.set(tag, ds[tag]?.vr ?? DataDictionary.implicitVR(for: tag), value)
+            notes.append("\(DataDictionary.keyword(for: tag)): \(old ?? "(none)") → \(value)")
+        }
+        guard !notes.isEmpty else { return [] }
+        var item = DataSet()
+        item.set(.modifiedAttributesSequence, sequence: [modified])
+        item.set(.attributeModificationDateTime, .DT, Self.now())
+        item.set(.modifyingSystem, .LO, "DICOMFS")
+        item.set(.sourceOfPreviousValues, .LO, "")
+        item.set(.reasonForTheAttributeModification, .CS, o.reason)
+        ds.set(.originalAttributesSequence, sequence: (ds.sequence(.originalAttributesSequence) ?? []) + [item])
+        return notes
+    }
+
+    static func now() -> String {
+        let f = DateFormatter()
+        f.dateFormat = "yyyyMMddHHmmss"
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: Date()) + "+0000"
+    }
+
+    static func hex(_ v: UInt16) -> String {
+        let s = String(v, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - s.count)) + s
+    }
+}
+
+/// Appends one line per acknowledged instance and syncs it: a re-run after a crash of either
+/// side sends only what was not acknowledged.
+final class JournalFile {
+    let fd: Int32
+    init?(path: String) {
+        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        if fd < 0 { return nil }
+    }
+    deinit { close(fd) }
+    func append(_ line: String) {
+        let bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        _ = fsync(fd)
+    }
+}
