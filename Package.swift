@@ -45,7 +45,7 @@ let package = Package(
             linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("gdcmjpeg12"), .linkedLibrary("openjp2"), .linkedLibrary("charls")]
         ),
         // Pixel data to display: decoders, the LUT pipeline, icons, JPEG and PNG output.
-        .target(name: "Imaging", dependencies: ["DICOM", "CCodecs", "SystemZlib"]),
+        .target(name: "Imaging", dependencies: ["DICOM", "FileSet", "CCodecs", "SystemZlib"]),
         // IHE PDI web content (XHTML pages, JPEG renderings, README.TXT) and the offline viewer.
         .target(name: "WebContent", dependencies: ["FileSet", "Imaging", "DICOM"]),
         // A file-set as MIME (PS3.10 Annex K) and as ZIP (PS3.12), out and back in.
@@ -62,7 +62,7 @@ let package = Package(
                                                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                                                 .product(name: "Logging", package: "swift-log")]),
         // The disc station: received studies become media creation jobs after an idle time.
-        .target(name: "Station", dependencies: ["Network", "Requests", "FileSet", "Media", "DICOM", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Station", dependencies: ["Network", "Requests", "FileSet", "Media", "Imaging", "DICOM", .product(name: "Logging", package: "swift-log")]),
         // PS3.4 Annex S media creation requests, run offline: jobs, volumes, copies, hot folder.
         .target(name: "Requests", dependencies: ["FileSet", "DICOM", "Imaging", "Media", "WebContent", "CLabel"]),
         // Deterministic sample files: bundled under samples/ and used as test fixtures.

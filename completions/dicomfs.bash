@@ -186,7 +186,7 @@ _dicomfs() {
 
 _dicomfs_create() {
     repeating_flags=()
-    non_repeating_flags=(--joliet --no-rock-ridge --no-md5 --in-place --force --icons --series-icons --web --viewer --readme-descriptor --invent --skip-invalid --strict --dry-run --json --version -h --help)
+    non_repeating_flags=(--joliet --no-rock-ridge --no-md5 --in-place --force --icons --series-icons --web --viewer --readme-descriptor --invent --skip-invalid --transcode --strict --dry-run --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--output -o --iso --media --capacity --profile --fileset-id --fileset-uid --descriptor --descriptor-charset --icon-size)
     __dicomfs_offer_flags_options 1
@@ -295,7 +295,7 @@ _dicomfs_verify() {
 
 _dicomfs_add() {
     repeating_flags=()
-    non_repeating_flags=(--skip-existing --invent --skip-invalid --strict --dry-run --json --no-web --version -h --help)
+    non_repeating_flags=(--skip-existing --invent --skip-invalid --strict --transcode --dry-run --json --no-web --version -h --help)
     repeating_options=()
     non_repeating_options=(--media --profile)
     __dicomfs_offer_flags_options -1
@@ -697,7 +697,7 @@ _dicomfs_request_create() {
 
 _dicomfs_request_run() {
     repeating_flags=()
-    non_repeating_flags=(--skip-invalid --json --version -h --help)
+    non_repeating_flags=(--skip-invalid --transcode --json --version -h --help)
     repeating_options=(--drive)
     non_repeating_options=(--copies --priority --capacity)
     __dicomfs_offer_flags_options 1
@@ -793,7 +793,7 @@ _dicomfs_request_watch() {
 
 _dicomfs_serve() {
     repeating_flags=()
-    non_repeating_flags=(--web --viewer --no-jobs --mcm --version -h --help)
+    non_repeating_flags=(--web --viewer --transcode --no-transcode --no-jobs --mcm --version -h --help)
     repeating_options=(--ae --allow-calling-ae --allow-address --drive)
     non_repeating_options=(--host --port --spool --out --idle --max-associations --max-pdu --timeout --max-instance --profile --copies --capacity --label-text --tls-cert --tls-key --tls-ca --status --log-level)
     __dicomfs_offer_flags_options 0

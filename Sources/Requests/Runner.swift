@@ -30,9 +30,10 @@ struct Runner {
                                     detail: "the stored instance is of SOP Class \(entry.sopClassUID)"))
                 continue
             }
-            if !profile.allows(transferSyntax: entry.transferSyntaxUID) {
+            if !profile.allows(transferSyntax: entry.transferSyntaxUID)
+                && !(options.transcode && profile.allows(transferSyntax: Transcoder.target.uid)) {
                 failed.append(.init(sopClassUID: entry.sopClassUID, sopInstanceUID: ref.sopInstanceUID, failureReason: 0x0122,
-                                    detail: "transfer syntax \(entry.transferSyntaxUID) is not allowed by \(profile.name); dicomfs never transcodes (nor compresses lossily)"))
+                                    detail: "transfer syntax \(entry.transferSyntaxUID) is not allowed by \(profile.name) (run with --transcode to rewrite it; dicomfs never compresses lossily)"))
                 continue
             }
             items.append((ref, entry, profile))
@@ -132,7 +133,11 @@ struct Runner {
                 return try IconMaker.icon(path: path)
             }
         }
-        var staged = try FileSetCreator.stage(source: scratch + "/src", options: create, progress: progress)
+        var source = scratch + "/src"
+        if options.transcode {
+            source = try TranscodeStage.prepare(source: source, profile: profile, scratch: scratch + "/tc", progress: progress).source
+        }
+        var staged = try FileSetCreator.stage(source: source, options: create, progress: progress)
         let leftOut = staged.report.leftOut.compactMap { note in
             entryOfName[note.path].map { JobState.FailedInstance(sopClassUID: $0.sopClassUID, sopInstanceUID: $0.sopInstanceUID, failureReason: 0x0110,
                                                                  detail: note.reason.replacingOccurrences(of: note.path, with: $0.sopInstanceUID)) }

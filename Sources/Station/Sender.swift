@@ -1,6 +1,7 @@
 import DICOM
 import FileSet
 import Foundation
+import Imaging
 import Media
 import Network
 
@@ -93,11 +94,19 @@ public enum Sender {
             let key = cls + "|" + f.transferSyntax.uid
             guard !proposed.contains(key), contexts.count < 128 else { continue }
             proposed.insert(key)
-            var syntaxes = [f.transferSyntax.uid]
-            if !f.transferSyntax.isEncapsulated {
-                syntaxes = [TransferSyntax.explicitVRLittleEndian.uid, TransferSyntax.implicitVRLittleEndian.uid]
+            let native = [TransferSyntax.explicitVRLittleEndian.uid, TransferSyntax.implicitVRLittleEndian.uid]
+            if f.transferSyntax.isEncapsulated {
+                // Its own syntax, and native on a context of its own: a peer that takes only
+                // uncompressed data gets the instance decompressed.
+                contexts.append(ProposedContext(id: UInt8(contexts.count * 2 + 1), abstractSyntax: cls, transferSyntaxes: [f.transferSyntax.uid]))
+                if !proposed.contains(cls + "|native") && contexts.count < 128 {
+                    proposed.insert(cls + "|native")
+                    contexts.append(ProposedContext(id: UInt8(contexts.count * 2 + 1), abstractSyntax: cls, transferSyntaxes: native))
+                }
+            } else if !proposed.contains(cls + "|native") {
+                proposed.insert(cls + "|native")
+                contexts.append(ProposedContext(id: UInt8(contexts.count * 2 + 1), abstractSyntax: cls, transferSyntaxes: native))
             }
-            contexts.append(ProposedContext(id: UInt8(contexts.count * 2 + 1), abstractSyntax: cls, transferSyntaxes: syntaxes))
         }
         if options.dryRun {
             for h in headers {
@@ -125,18 +134,22 @@ public enum Sender {
                 report.instances.append(Entry(file: h.item.name, sopInstanceUID: uid, status: "sent before"))
                 continue
             }
-            let syntaxes = header.transferSyntax.isEncapsulated ? [header.transferSyntax.uid]
-                : [header.transferSyntax.uid, TransferSyntax.explicitVRLittleEndian.uid, TransferSyntax.implicitVRLittleEndian.uid]
+            let syntaxes = [header.transferSyntax.uid, TransferSyntax.explicitVRLittleEndian.uid, TransferSyntax.implicitVRLittleEndian.uid]
             guard let context = accepted.context(for: cls, syntaxes: syntaxes) else {
-                let why = header.transferSyntax.isEncapsulated
-                    ? "the peer accepts no context for \(cls) in \(header.transferSyntax.uid); it would have to be decompressed, which send does not do yet"
-                    : "the peer accepts no context for SOP Class \(cls)"
+                let why = "the peer accepts no context for SOP Class \(cls)"
                 report.instances.append(Entry(file: h.item.name, sopInstanceUID: uid, status: "not sent", comment: why))
                 continue
             }
             do {
                 var file = try DICOMFile.read(source: h.item.open(), path: h.item.name)
-                let coerced = coerce(&file.dataSet, options)
+                var decompressed = false
+                if file.transferSyntax.isEncapsulated && context.syntax != file.transferSyntax.uid {
+                    // The peer takes it only uncompressed: decoded as `create --transcode` does.
+                    file = try DICOMFile.read(bytes: try Transcoder.explicitLittleEndian(file))
+                    decompressed = true
+                }
+                var coerced = coerce(&file.dataSet, options)
+                if decompressed { coerced.insert("decompressed from \(header.transferSyntax.uid)", at: 0) }
                 let syntax = TransferSyntax(uid: context.syntax)
                 var encoder = DataSetEncoder()
                 encoder.explicitVR = syntax.isExplicitVR

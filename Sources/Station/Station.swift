@@ -22,6 +22,8 @@ public struct Recipe: Sendable {
     public var perPatient = false
     /// Leave out instances the staging refuses instead of failing the job.
     public var skipInvalid = true
+    /// Rewrite instances the profile refuses as Explicit VR Little Endian.
+    public var transcode = true
     public init() {}
 }
 
@@ -159,6 +161,7 @@ public final class Station: @unchecked Sendable {
             run.drives = recipe.drives
             run.capacity = recipe.capacity
             run.skipInvalid = recipe.skipInvalid
+            run.transcode = recipe.transcode
             logger.info("job started", metadata: ["job": "\(job)", "study": "\(study)", "instances": "\(request.references.count)"])
             let state = try Job.run(job, options: run)
             logger.info("job ended", metadata: ["job": "\(job)", "status": "\(state.status.rawValue)", "info": "\(state.info.rawValue)",

@@ -97,7 +97,7 @@ import TestSupport
         } throws: { error in
             guard case .rejected(let all) = error as? FileSetError else { return false }
             let problems = all.filter { !$0.hasPrefix("ways forward:") }   // the refusal's last line names the remedies
-            return all.last?.contains("--skip-invalid") == true && problems == ["mr-implicit.dcm: transfer syntax 1.2.840.10008.1.2 (Implicit VR Little Endian) is not allowed by STD-GEN-CD; dicomfs does not transcode"]
+            return all.last?.contains("--skip-invalid") == true && problems == ["mr-implicit.dcm: transfer syntax 1.2.840.10008.1.2 (Implicit VR Little Endian) is not allowed by STD-GEN-CD (--transcode rewrites it)"]
         }
         let (report, _) = try Folders.create(source) { $0.profile = .named("STD-GEN-MIME")! }
         #expect(report.instances == 2)

@@ -70,6 +70,10 @@ public struct CreateReport: Sendable, Codable {
     public var warnings: [String] = []
     /// Files `--skip-invalid` left out, each with why; findings (exit status 1).
     public var leftOut: [Note] = []
+    /// Files `--transcode` rewrote in Explicit VR Little Endian (reason: the syntax they had),
+    /// and those it could not (reason: why; staging then refused or left them out).
+    public var transcoded: [Note] = []
+    public var notTranscoded: [Note] = []
 
     public var hasFindings: Bool { !unusable.isEmpty || !skipped.isEmpty || !leftOut.isEmpty }
 }

@@ -141,7 +141,7 @@ enum Staging {
         }
         if lastSyntax?.allowed == false {
             let name = UIDRegistry.entry(for: inst.transferSyntaxUID)?.name ?? "unknown"
-            errors.append(Rejection(key, "\(key): transfer syntax \(inst.transferSyntaxUID) (\(name)) is not allowed by \(rules.profile.name); dicomfs does not transcode", rule: .profileTransferSyntax))
+            errors.append(Rejection(key, "\(key): transfer syntax \(inst.transferSyntaxUID) (\(name)) is not allowed by \(rules.profile.name) (--transcode rewrites it)", rule: .profileTransferSyntax))
         }
         if rules.inPlace && !FileID.isValid(path: key) {
             let violations = FileID.violations(of: pathComponents(key))
@@ -175,6 +175,10 @@ enum Staging {
         if !syntaxes.isEmpty, syntaxes.contains(where: { !rules.profile.allows(transferSyntax: $0) }),
            let fits = ApplicationProfile.all.first(where: { p in syntaxes.allSatisfy { p.allows(transferSyntax: $0) } }) {
             out.append("all \(files) files fit --profile \(fits.name)")
+        }
+        let syntax = Set(errors.filter { $0.rule == .profileTransferSyntax }.compactMap(\.path))
+        if !syntax.isEmpty && rules.profile.allows(transferSyntax: "1.2.840.10008.1.2.1") {
+            out.append("--transcode rewrites the \(syntax.count) file(s) in a syntax \(rules.profile.name) refuses as Explicit VR Little Endian")
         }
         if errors.contains(where: { $0.path != nil }) {
             out.append("--skip-invalid leaves the \(Set(errors.compactMap(\.path)).count) file(s) named above out and writes the rest")

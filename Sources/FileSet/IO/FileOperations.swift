@@ -25,7 +25,8 @@ public enum FileSetError: Error, Sendable, CustomStringConvertible, Equatable {
 public enum FileOps {
     static func errorText() -> String { String(cString: strerror(errno)) }
 
-    static func makeDirectories(_ path: String) throws {
+    /// `mkdir -p`; errors name the folder that could not be made.
+    public static func makeDirectories(_ path: String) throws {
         var current = path.hasPrefix("/") ? "" : "."
         for part in path.split(separator: "/") {
             current += "/" + part
@@ -37,7 +38,7 @@ public enum FileOps {
 
     /// Copies byte for byte with copy_file_range (reflinks where the file system can), falling
     /// back to read/write; the copy is not fsynced here (the caller syncs the file system once).
-    static func copyFile(from source: String, to destination: String) throws {
+    public static func copyFile(from source: String, to destination: String) throws {
         let input = SystemPath.withCPath(source) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
         guard input >= 0 else { throw FileSetError.io("cannot open \(source): \(errorText())") }
         defer { close(input) }
@@ -95,7 +96,8 @@ public enum FileOps {
         path.split(separator: "/").contains { isStagingName(String($0)) }
     }
 
-    static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+    /// Temporary file, fsync, rename: readers see the old file or the new one, never a part.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         let dir = directoryName(path)
         let temp = dir + "/" + temporaryPrefix + "\(getpid())-\(lastComponent(path))"
         // Whatever sits under the temporary name (a planted link among them) is removed, and

@@ -85,6 +85,9 @@ struct Create: ParsableCommand {
     @Flag(help: "Leave out every file that cannot go in (each listed with its reason) and write the rest; exit status 1.")
     var skipInvalid = false
 
+    @Flag(help: "Rewrite instances whose transfer syntax the profile refuses as Explicit VR Little Endian (decompressed; the source is never changed).")
+    var transcode = false
+
     @Flag(help: "Make inconsistencies between instances (same patient or study, different attributes) errors.")
     var strict = false
 
@@ -98,6 +101,7 @@ struct Create: ParsableCommand {
         if inPlace && output != nil { throw ValidationError("--in-place writes into SOURCE; do not give -o") }
         if !inPlace && output == nil && iso == nil { throw ValidationError("give the folder to create with -o, an image with --iso, or use --in-place") }
         if force && !inPlace { throw ValidationError("--force only applies with --in-place") }
+        if transcode && inPlace { throw ValidationError("--transcode cannot work in place: the files are the source, which dicomfs never changes") }
         if iconSize != 64 && iconSize != 128 { throw ValidationError("--icon-size is 64 or 128 (PS3.3 F.7)") }
         if seriesIcons && !icons { throw ValidationError("--series-icons needs --icons") }
         if readmeDescriptor && !(web || viewer) { throw ValidationError("--readme-descriptor needs --web") }
@@ -128,11 +132,35 @@ struct Create: ParsableCommand {
         var mastered: ISOMaster.Result?
         let report: CreateReport = try mediaOperation {
             defer { bar.finish() }
+            // --transcode: staging runs on a mirror of the source in which the instances the
+            // profile refuses are rewritten (next to the source, so that the rest are links).
+            var stagedSource = source
+            var transcodeScratch: TemporaryFolder?
+            defer { transcodeScratch?.remove() }
+            var transcodeNotes: (done: [CreateReport.Note], failed: [CreateReport.Note]) = ([], [])
+            if transcode {
+                let scratch = try (try? TemporaryFolder(near: source)) ?? TemporaryFolder(near: iso ?? output ?? source)
+                transcodeScratch = scratch
+                do {
+                    let prepared = try TranscodeStage.prepare(source: source, profile: profile, scratch: scratch.path, progress: progress)
+                    stagedSource = prepared.source
+                    transcodeNotes.done = prepared.transcoded.map { .init(path: $0.path, reason: "was \(UIDRegistry.entry(for: $0.from)?.name ?? $0.from)") }
+                    transcodeNotes.failed = prepared.failed.map { .init(path: $0.path, reason: $0.reason) }
+                } catch let e as ImagingError { throw FileSetError.unusableInput("--transcode: \(e)") }
+            }
+            func finished(_ r: CreateReport) -> CreateReport {
+                var r = r
+                r.transcoded = transcodeNotes.done
+                r.notTranscoded = transcodeNotes.failed
+                return r
+            }
             let extras = web || viewer
             guard extras || iso != nil, !dryRun else {
-                return try FileSetCreator.create(source: source, output: output, options: options, progress: progress)
+                var r = try FileSetCreator.create(source: stagedSource, output: output, options: options, progress: progress)
+                if inPlace { r.fileSet = source }
+                return finished(r)
             }
-            var staged = try FileSetCreator.stage(source: source, options: options, progress: progress)
+            var staged = try FileSetCreator.stage(source: stagedSource, options: options, progress: progress)
             let scratch = try TemporaryFolder(near: iso ?? output ?? source)
             defer { scratch.remove() }
             if extras {
@@ -146,12 +174,12 @@ struct Create: ParsableCommand {
                 // web content are written, into the scratch folder.
                 mastered = try masterWithProgress(try MasterPlan.make(staged: staged, scratch: scratch.path), to: iso, settings: settings)
                 staged.report.fileSet = iso
-                return staged.report
+                return finished(staged.report)
             }
             try FileSetCreator.write(staged, output: inPlace ? nil : output, progress: progress)
             staged.report.fileSet = inPlace ? source : (output ?? "")
             if let iso { mastered = try masterWithProgress(try MasterPlan.make(fileSet: output ?? source, force: false), to: iso, settings: settings) }
-            return staged.report
+            return finished(staged.report)
         }
         if json {
             if let mastered { Output.json(CreatedImage(fileSet: report, image: mastered)) } else { Output.json(report) }
@@ -197,6 +225,8 @@ enum CreateSummary {
         out += "  Records:      " + names.map { "\($0) \(r.records[$0] ?? 0)" }.joined(separator: ", ") + "\n"
         section(&out, "Not DICOM, left out", r.nonDICOM.map { "\($0.path): \($0.reason)" })
         section(&out, "Unusable DICOM files, left out", r.unusable.map { "\($0.path): \($0.reason)" })
+        section(&out, "Transcoded to Explicit VR Little Endian", r.transcoded.map { "\($0.path): \($0.reason)" })
+        section(&out, "Could not be transcoded", r.notTranscoded.map { "\($0.path): \($0.reason)" })
         section(&out, "Left out (--skip-invalid)", r.leftOut.map { "\($0.path): \($0.reason)\($0.rule.map { " [\($0)]" } ?? "")" })
         section(&out, "Not followed", r.skipped.map { "\($0.path): \($0.reason)" })
         section(&out, "Duplicates", r.duplicates)

@@ -121,12 +121,16 @@ struct RequestRun: ParsableCommand {
     @Flag(help: "Leave out each instance that cannot go on media as it is (listed as failed, 0110H, with why) and create the rest.")
     var skipInvalid = false
 
+    @Flag(help: "Rewrite instances whose transfer syntax the profile refuses as Explicit VR Little Endian instead of failing them (0122H).")
+    var transcode = false
+
     @Flag(help: "Print the final status as JSON.")
     var json = false
 
     func run() throws {
         var options = Job.RunOptions()
         options.skipInvalid = skipInvalid
+        options.transcode = transcode
         options.copies = copies
         options.priority = priority
         options.drives = drive

@@ -79,6 +79,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Label Text printed on each disc's label.")
     var labelText: String?
 
+    @Flag(inversion: .prefixedNo, help: "Rewrite instances whose syntax the profile refuses as Explicit VR Little Endian (default on).")
+    var transcode = true
+
     @Flag(help: "Receive only: keep the studies in the spool and make no jobs.")
     var noJobs = false
 
@@ -133,6 +136,7 @@ struct Serve: ParsableCommand {
         recipe.copies = copies
         recipe.drives = drive
         recipe.labelText = labelText
+        recipe.transcode = transcode
         if let capacity {
             guard let n = MediaKind.parseSize(capacity) else { throw ValidationError("--capacity \(capacity): expected a size such as 700MB") }
             recipe.capacity = n

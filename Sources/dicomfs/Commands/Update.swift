@@ -1,4 +1,7 @@
 import ArgumentParser
+import DICOM
+import Foundation
+import Imaging
 import FileSet
 import Media
 import WebContent
@@ -74,7 +77,44 @@ struct Add: ParsableCommand {
     @Flag(help: "Make inconsistencies with the file-set's records errors.")
     var strict = false
 
+    @Flag(help: "Rewrite added instances whose transfer syntax the profile refuses as Explicit VR Little Endian (the inputs are never changed).")
+    var transcode = false
+
     @OptionGroup var flags: UpdateFlags
+
+    /// The profile the added files must fit: --profile, else the one the set's instances fit.
+    func targetProfile() throws -> ApplicationProfile {
+        if let profile { return profile }
+        let storage: FileSetStorage = try disc.map { try ISOStorage(try ISOImage.open($0)) } ?? FolderStorage(root: paths[0])
+        return FileSetUpdater.inferredProfile(try DICOMDIRReader.read(storage: storage).dicomdir)
+    }
+
+    /// --transcode: each input mirrored (see TranscodeStage) into `scratch`; the mirrors to
+    /// add, and how to name them back in the report.
+    func transcoded(_ inputs: [String], scratch: String, progress: @escaping @Sendable (String, Int, Int) -> Void) throws
+        -> (inputs: [String], names: [(mirror: String, original: String)], done: [String], failed: [String]) {
+        let profile = try targetProfile()
+        var out: [String] = [], names: [(String, String)] = [], done: [String] = [], failed: [String] = []
+        for (i, input) in inputs.enumerated() {
+            var folder = input
+            var single: String?
+            var isDirectory: ObjCBool = false
+            if !(FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) && isDirectory.boolValue) {
+                folder = scratch + "/in\(i)"
+                try FileOps.makeDirectories(folder)
+                single = lastComponent(input)
+                try FileOps.copyFile(from: input, to: folder + "/" + lastComponent(input))
+            }
+            do {
+                let p = try TranscodeStage.prepare(source: folder, profile: profile, scratch: scratch + "/tc\(i)", progress: progress)
+                out.append(single.map { p.source + "/" + $0 } ?? p.source)
+                names.append((p.source, single == nil ? input : directoryName(input)))
+                done += p.transcoded.map { "\(single == nil ? input + "/" + $0.path : input): was \(UIDRegistry.entry(for: $0.from)?.name ?? $0.from)" }
+                failed += p.failed.map { "\(single == nil ? input + "/" + $0.path : input): \($0.reason)" }
+            } catch let e as ImagingError { throw FileSetError.unusableInput("--transcode: \(e)") }
+        }
+        return (out, names, done, failed)
+    }
 
     func run() throws {
         var options = UpdateOptions()
@@ -85,14 +125,45 @@ struct Add: ParsableCommand {
         options.strict = strict
         options.dryRun = flags.dryRun
         let bar = ProgressBar()
+        var inputs = disc == nil ? Array(paths.dropFirst()) : paths
+        var transcodeScratch: TemporaryFolder?
+        defer { transcodeScratch?.remove() }
+        var names: [(mirror: String, original: String)] = []
+        var transcodeNotes: [String] = []
+        if transcode {
+            guard !inputs.isEmpty else { throw ValidationError("give at least one file or folder to add") }
+            let scratch = try TemporaryFolder(near: disc == nil ? paths[0] : NSTemporaryDirectory() + "/x")
+            transcodeScratch = scratch
+            do {
+                let t = try transcoded(inputs, scratch: scratch.path) { bar.update($0, $1, $2) }
+                inputs = t.inputs
+                names = t.names
+                transcodeNotes = t.done.map { "transcoded to Explicit VR Little Endian: " + $0 } + t.failed.map { "not transcoded: " + $0 }
+            } catch let e as FileSetError { bar.finish(); throw failure(e) }
+        }
+        /// Report paths under a mirror named as the user gave them.
+        func named(_ r: UpdateReport) -> UpdateReport {
+            guard !names.isEmpty else { return r }
+            func fix(_ s: String) -> String { names.reduce(s) { $0.replacingOccurrences(of: $1.mirror, with: $1.original) } }
+            var r = r
+            r.nonDICOM = r.nonDICOM.map { .init(path: fix($0.path), reason: fix($0.reason), rule: $0.rule) }
+            r.unusable = r.unusable.map { .init(path: fix($0.path), reason: fix($0.reason), rule: $0.rule) }
+            r.leftOut = r.leftOut.map { .init(path: fix($0.path), reason: fix($0.reason), rule: $0.rule) }
+            r.skippedExisting = r.skippedExisting.map(fix)
+            r.duplicates = r.duplicates.map(fix)
+            r.warnings = r.warnings.map(fix)
+            r.notes += transcodeNotes
+            return r
+        }
         if let disc {
+            let mediaInputs = inputs
             let result = try mediaOperation {
                 defer { bar.finish() }
-                return try SessionGrower.add(media: disc, inputs: paths, options: options, settings: ImageSettings()) {
+                return try SessionGrower.add(media: disc, inputs: mediaInputs, options: options, settings: ImageSettings()) {
                     bar.transfer("Writing session", done: $0.bytesDone, total: $0.bytesTotal, seconds: $0.seconds)
                 }
             }
-            UpdateSummary.print(result.update, json: flags.json)
+            UpdateSummary.print(named(result.update), json: flags.json)
             for f in result.findings { FileHandle.standardError("dicomfs: \(f)") }
             if result.update.hasFindings || !result.findings.isEmpty { throw ExitCode(Exit.findings) }
             return
@@ -100,7 +171,7 @@ struct Add: ParsableCommand {
         guard paths.count >= 2 else { throw ValidationError("give the file-set folder and at least one file or folder to add (or --media DISC and files)") }
         let report: UpdateReport
         do {
-            var r = try FileSetUpdater.add(fileSet: paths[0], inputs: Array(paths.dropFirst()), options: options) { bar.update($0, $1, $2) }
+            var r = named(try FileSetUpdater.add(fileSet: paths[0], inputs: inputs, options: options) { bar.update($0, $1, $2) })
             bar.finish()
             try flags.updateWebContent(paths[0], &r)
             report = r
