@@ -83,7 +83,7 @@ def main():
 
     def senders(port, n):
         chunks = [files[k::n] for k in range(n)]
-        script = " & ".join("/usr/bin/storescu -aec DICOMFS 127.0.0.1 %d %s" % (port, " ".join(c)) for c in chunks) + " & wait"
+        script = " & ".join("TCP_NODELAY=1 /usr/bin/storescu -aec DICOMFS 127.0.0.1 %d %s" % (port, " ".join(c)) for c in chunks) + " & wait"
         return ["sh", "-c", script]
 
     try:

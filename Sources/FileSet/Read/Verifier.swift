@@ -205,7 +205,14 @@ public struct Verifier: Sendable {
             }
         }
         // Every value against its VR and VM (PS3.5 §6.2), as dciodvfy checks them.
+        // Any value at all (the first may be empty: "\\ISO 2022 IR 87").
+        let declaresCharset = r.keys[.specificCharacterSet]?.bytes?.contains { $0 != 0x20 && $0 != 0x5C && $0 != 0 } ?? false
         for e in r.keys.elements where !e.tag.isPrivate && e.vr != .SQ && !e.vr.isBulk {
+            if !declaresCharset, ValueRules.textVRs.contains(e.vr), let raw = e.bytes, let bad = ValueRules.outsideDefaultRepertoire(raw) {
+                f.append(Finding(.error, .keyValue, DICOMDIRReader.describe(r), file: "DICOMDIR", offset: r.offset, tag: e.tag,
+                                 "\(e.tag) \(DataDictionary.keyword(for: e.tag)) \(e.vr.rawValue): byte \(bad) is outside the default character repertoire and the record has no Specific Character Set (0008,0005) (PS3.5 §6.1.2)"))
+                continue
+            }
             // On bytes first, as create checks them: a single value that certainly holds needs
             // no decoding (verify runs this for every key of every record).
             if let raw = e.bytes, !raw.contains(0x5C), e.vr != .UI, ValueRules.quickOK(e.vr, raw) { continue }
@@ -213,6 +220,17 @@ public struct Verifier: Sendable {
             for p in ValueRules.problems(e.tag, e.vr, values) {
                 f.append(Finding(.error, .keyValue, DICOMDIRReader.describe(r), file: "DICOMDIR", offset: r.offset, tag: e.tag,
                                  "\(e.tag) \(DataDictionary.keyword(for: e.tag)) \(e.vr.rawValue): \(p)"))
+            }
+        }
+        // The Content Sequence of SR and Key Object records holds the concept modifiers of the
+        // document title only (PS3.3 F.5): Relationship Type HAS CONCEPT MOD, as dciodvfy checks.
+        if r.type == .srDocument || r.type == .keyObjectDoc, let items = r.keys.sequence(.contentSequence) {
+            for (i, item) in items.enumerated() {
+                let rel = item.string(.relationshipType) ?? ""
+                if rel != "HAS CONCEPT MOD" {
+                    f.append(Finding(.error, .keyValue, DICOMDIRReader.describe(r), file: "DICOMDIR", offset: r.offset, tag: .relationshipType,
+                                     "Content Sequence item \(i + 1): Relationship Type \(rel.isEmpty ? "missing" : "\"\(rel)\"") where only HAS CONCEPT MOD is allowed in a directory record (PS3.3 F.5)"))
+                }
             }
         }
         if r.type.isLeaf && r.type != .private && r.reference == nil {

@@ -6,6 +6,18 @@ import DICOM
 /// first of too many values, leaves a bad Type 2 key empty, refuses a bad Type 1 key), each
 /// said in the report.
 public enum ValueRules {
+    /// The VRs whose values may use characters beyond the default repertoire when (0008,0005)
+    /// says so (PS3.5 §6.1.2.3).
+    public static let textVRs: Set<VR> = [.SH, .LO, .ST, .LT, .UT, .PN, .UC]
+
+    /// The first byte of `raw` outside the default repertoire (ISO-IR 6: printable ASCII, and
+    /// the control characters text VRs allow), as "0xFC"; nil when there is none.
+    public static func outsideDefaultRepertoire(_ raw: [UInt8]) -> String? {
+        guard let b = raw.first(where: { $0 >= 0x80 || $0 == 0x1B || ($0 < 0x20 && ![0x09, 0x0A, 0x0C, 0x0D, 0x00].contains($0)) }) else { return nil }
+        let h = String(b, radix: 16, uppercase: true)
+        return "0x" + (h.count == 1 ? "0" : "") + h
+    }
+
     /// Problems with `values` (already split at backslashes) of an element of this tag and VR.
     public static func problems(_ tag: Tag, _ vr: VR, _ values: [String]) -> [String] {
         var out: [String] = []
