@@ -23,6 +23,16 @@ if ! swift build -c release --scratch-path "${FUZZ_BUILD:-.build-fuzz}" --saniti
 fi
 rm -f "$log"
 bin="${FUZZ_BUILD:-.build-fuzz}/release/dicomfs-fuzz"
+# A fuzzer without coverage is a random-input loop that finds little and says nothing: the
+# Swift modules must carry their SanitizerCoverage counters (a few tens of thousands). An
+# object left from a build without --sanitize fuzzer (SwiftPM does not always rebuild on a
+# flag change) drops them, so count them and stop when they are missing.
+counters=$(DICOMFS_FUZZ_TARGET=part10 "$bin" -runs=0 2>&1 | sed -n 's/.*(\([0-9]*\) inline 8-bit counters).*/\1/p' | head -1)
+echo "coverage counters in the fuzzer: ${counters:-none}"
+if [ "${counters:-0}" -lt 10000 ]; then
+  echo "the fuzzer is not instrumented for coverage (${counters:-0} counters); remove ${FUZZ_BUILD:-.build-fuzz} and run again" >&2
+  exit 1
+fi
 unset DICOMFS_FUZZ
 swift build -c release --product dicomfs 2>&1 | grep -E "error" || true
 dicomfs=.build/release/dicomfs

@@ -36,8 +36,29 @@ struct ContentModel {
         var p = 0, s = 0, r = 0
         func text(_ ds: DataSet, _ tag: Tag) -> String { ds.string(tag)?.trimmingCharacters(in: .whitespaces) ?? "" }
         func date(_ ds: DataSet, _ tag: Tag) -> String { ds.date(tag)?.iso ?? text(ds, tag) }
+        /// The header of a record's first referenced file: what a profile's records leave out
+        /// (STD-GEN-CD carries no birth date, sex or series description) is read from there.
+        func firstHeader(_ record: DirectoryRecord) -> DataSet? {
+            for leaf in record.preorder() {
+                guard let ref = leaf.reference, let path = locate(ref.fileID) else { continue }
+                return try? DICOMFile.read(path: path, options: .headerOnly).dataSet
+            }
+            return nil
+        }
+        /// The record's value, else the file's.
+        func value(_ keys: DataSet, _ header: () -> DataSet?, _ tag: Tag, asDate: Bool = false) -> String {
+            let v = asDate ? date(keys, tag) : text(keys, tag)
+            if !v.isEmpty { return v }
+            guard let h = header() else { return "" }
+            return asDate ? date(h, tag) : text(h, tag)
+        }
         for patient in dir.roots where patient.type == .patient {
             p += 1
+            var header: DataSet??
+            let patientHeader = { () -> DataSet? in
+                if header == nil { header = .some(firstHeader(patient)) }
+                return header ?? nil
+            }
             let pn = patient.keys.personName(.patientName)
             let display = [pn?.alphabetic.replacingOccurrences(of: "^", with: " "), pn?.ideographic.replacingOccurrences(of: "^", with: " ")]
                 .compactMap { $0?.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " / ")
@@ -54,15 +75,18 @@ struct ContentModel {
                                                   isImage: leaf.type == .image,
                                                   name: "I" + pad(instances.count + 1)))
                     }
+                    let seriesHeader = { firstHeader(se) }
                     series.append(Series(name: "R" + pad(r), modality: text(se.keys, .modality), number: text(se.keys, .seriesNumber),
-                                         description: text(se.keys, .seriesDescription), instances: instances))
+                                         description: value(se.keys, seriesHeader, .seriesDescription), instances: instances))
                 }
+                let studyHeader = { firstHeader(study) }
                 studies.append(Study(name: "S" + pad(s), date: date(study.keys, .studyDate), time: text(study.keys, .studyTime),
-                                     description: text(study.keys, .studyDescription), id: text(study.keys, .studyID),
+                                     description: value(study.keys, studyHeader, .studyDescription), id: text(study.keys, .studyID),
                                      accession: text(study.keys, .accessionNumber), series: series))
             }
             patients.append(Patient(name: "P" + pad(p), patientName: display, id: text(patient.keys, .patientID),
-                                    birthDate: date(patient.keys, .patientBirthDate), sex: text(patient.keys, .patientSex), studies: studies))
+                                    birthDate: value(patient.keys, patientHeader, .patientBirthDate, asDate: true),
+                                    sex: value(patient.keys, patientHeader, .patientSex), studies: studies))
         }
     }
 }

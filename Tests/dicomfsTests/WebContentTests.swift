@@ -22,6 +22,27 @@ import TestSupport
         return (dir, source)
     }
 
+    /// STD-GEN-CD's PATIENT records carry no birth date or sex and its SERIES records no
+    /// description; the pages read them from the files, so the doctor still sees them.
+    @Test func demographicsTheRecordsLeaveOutComeFromTheFiles() throws {
+        let s = try source()
+        defer { try? FileManager.default.removeItem(atPath: s.dir) }
+        let fs = s.dir + "/fs"
+        #expect(try CLI.run(["create", s.source, "-o", fs, "--web", "--viewer"]).status == 0)
+        let dump = try CLI.run(["dump", "--json", fs + "/DICOMDIR"])
+        #expect(!dump.stdout.contains("\"00100030\""), "the records were expected to lack Patient's Birth Date")
+        let birth = try DICOMFile.read(path: CLI.sample("ct-head-1.dcm"), options: .headerOnly).dataSet.date(.patientBirthDate)?.iso ?? ""
+        #expect(!birth.isEmpty)
+        let index = try String(contentsOfFile: fs + "/INDEX.HTM", encoding: .utf8)
+        #expect(index.contains("<td>\(birth)</td>"), "INDEX.HTM lacks the birth date \(birth)")
+        let pages = try FileManager.default.contentsOfDirectory(atPath: fs + "/IHE_PDI").filter { $0.hasPrefix("P") && $0.hasSuffix(".HTM") }
+        let text = try pages.map { try String(contentsOfFile: fs + "/IHE_PDI/" + $0, encoding: .utf8) }.joined()
+        #expect(text.contains("born \(birth), sex "), "no patient page shows birth date and sex")
+        let viewer = try FileManager.default.subpathsOfDirectory(atPath: fs + "/VIEWER").filter { $0.hasSuffix(".JS") || $0.hasSuffix(".js") }
+        let data = try viewer.map { try String(contentsOfFile: fs + "/VIEWER/" + $0, encoding: .utf8) }.joined()
+        #expect(data.contains("\"birth\":\"\(birth)\""), "the viewer's data lacks the birth date")
+    }
+
     @Test(.enabled(if: External.hasPydicom, "needs pydicom")) func iheLayoutRulesHold() throws {
         let s = try source(extra: true)
         let fs = s.dir + "/fs"
