@@ -95,10 +95,7 @@ import TestSupport
         let serve = try ServeProcess(["--no-jobs"])
         defer { serve.stop() }
         let dir = try External.tempDirectory().path
-        var g = CorpusGenerator()
-        g.patients = 1; g.studiesPerPatient = 2; g.seriesPerStudy = 2; g.imagesPerSeries = 75
-        g.rows = 64; g.columns = 64; g.naming = .ids; g.extras = false
-        _ = try g.write(to: dir + "/files")
+        _ = try ServeProcess.corpus(dir + "/files", patients: 1, studies: 2, series: 2, images: 75, size: 64)
         let journal = dir + "/journal.txt"
         let p = Process()
         p.executableURL = CLI.binary

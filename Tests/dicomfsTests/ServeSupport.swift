@@ -1,4 +1,5 @@
 import Foundation
+import Samples
 import Testing
 import TestSupport
 
@@ -64,6 +65,15 @@ final class ServeProcess {
             if FileManager.default.fileExists(atPath: root + "/" + p, isDirectory: &d), !d.boolValue { out.append(p) }
         }
         return out.sorted()
+    }
+
+    /// A generated corpus (File-ID names, no extras) of patients × studies × series × images
+    /// square images of `size` pixels under `dir`: the files' full paths, sorted.
+    static func corpus(_ dir: String, patients: Int, studies: Int, series: Int, images: Int, size: Int) throws -> [String] {
+        var g = CorpusGenerator()
+        g.patients = patients; g.studiesPerPatient = studies; g.seriesPerStudy = series; g.imagesPerSeries = images
+        g.rows = size; g.columns = size; g.naming = .ids; g.extras = false
+        return try g.write(to: dir).map { $0.hasPrefix("/") ? $0 : dir + "/" + $0 }.sorted()
     }
 
     /// Waits until `condition` holds (polling, at most `seconds`).

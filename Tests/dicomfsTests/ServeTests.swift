@@ -103,10 +103,7 @@ import TestSupport
         let serve = try ServeProcess(["--web"], idle: 1.5)
         defer { serve.stop() }
         let dir = try External.tempDirectory().path
-        var g = CorpusGenerator()
-        g.patients = 1; g.studiesPerPatient = 3; g.seriesPerStudy = 2; g.imagesPerSeries = 3
-        g.rows = 32; g.columns = 32; g.naming = .ids; g.extras = false
-        let files = try g.write(to: dir).map { $0.hasPrefix("/") ? $0 : dir + "/" + $0 }.sorted()
+        let files = try ServeProcess.corpus(dir, patients: 1, studies: 3, series: 2, images: 3, size: 32)
         #expect(files.count == 18)
         let store = try External.run(External.dcmtk("storescu"), ["-aec", "DICOMFS", "127.0.0.1", String(serve.port)] + files)
         #expect(store.status == 0, "\(store.stderr)")
@@ -143,10 +140,7 @@ import TestSupport
     func killedServerLosesNoAnsweredInstance() throws {
         let serve = try ServeProcess(["--no-jobs"])
         let dir = try External.tempDirectory().path
-        var g = CorpusGenerator()
-        g.patients = 2; g.studiesPerPatient = 2; g.seriesPerStudy = 2; g.imagesPerSeries = 50
-        g.rows = 64; g.columns = 64; g.naming = .ids; g.extras = false
-        let files = try g.write(to: dir).map { $0.hasPrefix("/") ? $0 : dir + "/" + $0 }.sorted()
+        let files = try ServeProcess.corpus(dir, patients: 2, studies: 2, series: 2, images: 50, size: 64)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3", Self.sender, "127.0.0.1", String(serve.port), "DICOMFS", "SENDER"] + files
@@ -180,10 +174,7 @@ import TestSupport
         let serve = try ServeProcess(["--no-jobs"])
         defer { serve.stop() }
         let dir = try External.tempDirectory().path
-        var g = CorpusGenerator()
-        g.patients = 4; g.studiesPerPatient = 4; g.seriesPerStudy = 2; g.imagesPerSeries = 20
-        g.rows = 16; g.columns = 16; g.naming = .ids; g.extras = false
-        let files = try g.write(to: dir).map { $0.hasPrefix("/") ? $0 : dir + "/" + $0 }.sorted()
+        let files = try ServeProcess.corpus(dir, patients: 4, studies: 4, series: 2, images: 20, size: 16)
         #expect(files.count == 640)
         let r = try External.run("python3", [Self.sender, "127.0.0.1", String(serve.port), "DICOMFS", "MANY", "--associations", "32"] + files)
         let ok = String(decoding: r.stdout, as: UTF8.self).split(separator: "\n").filter { $0.hasPrefix("0000 ") }.count
