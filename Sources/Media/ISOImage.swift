@@ -91,6 +91,10 @@ public final class ISOImage: Sendable {
             guard isoburn_ropt_new(&ropts, 0) == 1, let ropts else { throw MediaError.library("cannot create read options") }
             defer { var o: OpaquePointer? = ropts; isoburn_ropt_destroy(&o, 0) }
             isoburn_ropt_set_extensions(ropts, extensions | isoburn_ropt_noacl | isoburn_ropt_noea)
+            // Only the tree is read through libisofs (file bytes come by pread), so its data
+            // cache needs one block: libisoburn 1.5.4 keeps that cache after the drive is
+            // released (4 MB per image read by default; the fuzzer ran out of memory on it).
+            isoburn_ropt_set_data_cache(ropts, 1, 1, 0)
             var image: OpaquePointer?
             var tree = Tree()
             if isoburn_read_image(drive.drive, ropts, &image) != 1 {

@@ -83,6 +83,21 @@ import TestSupport
         }
     }
 
+    /// Found by the first coverage-guided iso campaign: a 165 KB image on which libisoburn's
+    /// table-of-content emulation spins inside isoburn_drive_aquire. It cannot be interrupted,
+    /// so the load watchdog ends the command with a clear error (its time shortened here).
+    @Test func anImageThatMakesLibisoburnSpinEndsWithAnError() throws {
+        let dir = try External.tempDirectory().path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fixture = External.repoRoot.appendingPathComponent("Tests/dicomfsTests/Fixtures/toc-loop.iso.gz").path
+        let unzip = try External.run("/bin/sh", ["-c", "gzip -dc '\(fixture)' > '\(dir)/x.iso'"])
+        #expect(unzip.status == 0)
+        let start = Date()
+        let r = try External.run("/usr/bin/env", ["DICOMFS_ISO_LOAD_SECONDS=3", CLI.binary.path, "ls", dir + "/x.iso"])
+        #expect(r.status == 2 && r.stderr.contains("took longer than 3 s"), "\(r.stderr)")
+        #expect(Date().timeIntervalSince(start) < 30)
+    }
+
     @Test(.enabled(if: hasStrace, "needs strace (scripts/setup --test installs it)"))
     func escapeAuditUnderStrace() throws {
         var runs = 0
