@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "RequestsTests", dependencies: ["Requests", "FileSet", "DICOM", "Media", "Samples", "TestSupport"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "FileSet", "DICOM", "Samples", "TestSupport"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "DICOM", "TestSupport", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "dicomfsTests", dependencies: ["dicomfs", "Samples", "TestSupport"]),
+        .testTarget(name: "dicomfsTests", dependencies: ["dicomfs", "Samples", "TestSupport"], exclude: ["Fixtures"]),
     ]
 )
 

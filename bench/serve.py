@@ -11,7 +11,9 @@ association), alternates (bench/harness.py: a warm-up of each, then --pairs pair
 The timed command is the senders only (both servers run throughout, on loopback, spool
 emptied before each run). The ratio is B's wall time over A's: above 1.0 dicomfs receives
 faster. dicomfs syncs every instance and storescp none, so the comparison is not in our
-favour. Peak RSS of each server is read from /proc at the end (VmHWM).
+favour. DCMTK's tools run with TCP_NODELAY=1 (else Nagle and delayed ACKs cost each of them
+about 40 ms per instance). The RSS columns are the senders'; each server's peak RSS is read
+from /proc at the end (VmHWM).
 
 Usage: bench/serve.py [--files 5000] [--senders 4] [--pairs 5] [--dir /tmp/dicomfs-bench]
 """
@@ -68,7 +70,10 @@ def main():
     os.makedirs(theirs_dir, exist_ok=True)
     ours = subprocess.Popen([os.path.join(bin_dir, "dicomfs"), "serve", "--host", "127.0.0.1", "--port", str(p1), "--spool", ours_dir + "/spool",
                              "--out", ours_dir + "/out", "--no-jobs", "--log-level", "warning"], stderr=subprocess.DEVNULL)
-    theirs = subprocess.Popen(["/usr/bin/storescp", "-aet", "DICOMFS", "-od", theirs_dir, str(p2)], stderr=subprocess.DEVNULL)
+    # DCMTK disables Nagle only when TCP_NODELAY is set in its environment; without it every
+    # response waits for the peer's delayed ACK (about 40 ms per instance), on both sides.
+    theirs = subprocess.Popen(["/usr/bin/storescp", "-aet", "DICOMFS", "-od", theirs_dir, str(p2)], stderr=subprocess.DEVNULL,
+                              env={**os.environ, "TCP_NODELAY": "1"})
     time.sleep(1)
     print(f"machine: {machine()}; {len(files)} files of 64 x 64 x 16 bits on loopback; "
           f"dicomfs fsyncs every instance before answering, storescp does not sync")

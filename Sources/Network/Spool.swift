@@ -112,8 +112,9 @@ public final class Spool: StorageSink, @unchecked Sendable {
             _ = unlink(temp)
             return StoreOutcome(status: Status.outOfResources, comment: "cannot move the instance into the spool (\(why))")
         }
+        // The new entry is made durable; the old name's removal from .incoming need not be
+        // (a restart clears .incoming anyway).
         Self.syncDirectory(folder)
-        Self.syncDirectory(root + "/.incoming")
         return StoreOutcome(status: status, comment: comment, path: target, studyInstanceUID: study, patientID: patient)
     }
 
