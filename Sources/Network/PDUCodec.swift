@@ -69,13 +69,9 @@ public enum PDUCodec {
         a.reserved = r.bytes(32)
         var sawContext = false
         while r.remaining > 0 {
-            let at = r.offset
-            try r.need(4, "item header")
-            let type = r.u8()
-            r.skip(1)
-            let length = Int(r.u16())
-            try r.need(length, "item \(hex(type)) of \(length) bytes", at: at)
-            var item = BigEndianReader(r.bytes(length), base: at + 4)
+            let (type, body, at) = try subItem(&r, "item")
+            var item = BigEndianReader(body, base: at + 4)
+            let length = body.count
             switch type {
             case 0x10:
                 a.applicationContext = item.string(length)
@@ -90,7 +86,7 @@ public enum PDUCodec {
                 item.skip(1)
                 var syntax = ""
                 while item.remaining > 0 {
-                    let (subType, sub) = try subItem(&item)
+                    let (subType, sub, _) = try subItem(&item)
                     if subType == 0x40 { syntax = string(sub) }
                 }
                 a.accepted.append(AcceptedContext(id: id, result: AcceptedContext.Result(rawValue: result) ?? .noReason, transferSyntax: syntax))
@@ -114,7 +110,7 @@ public enum PDUCodec {
         var abstract: String?
         var syntaxes: [String] = []
         while item.remaining > 0 {
-            let (subType, sub) = try subItem(&item)
+            let (subType, sub, _) = try subItem(&item)
             switch subType {
             case 0x30: abstract = string(sub)
             case 0x40: syntaxes.append(string(sub))
@@ -127,7 +123,7 @@ public enum PDUCodec {
 
     private static func userInformation(_ item: inout BigEndianReader, into a: inout Association) throws {
         while item.remaining > 0 {
-            let (type, sub) = try subItem(&item)
+            let (type, sub, _) = try subItem(&item)
             var s = BigEndianReader(sub)
             switch type {
             case 0x51:
@@ -164,14 +160,16 @@ public enum PDUCodec {
         }
     }
 
-    private static func subItem(_ r: inout BigEndianReader) throws -> (UInt8, [UInt8]) {
+    /// An item or sub-item (type, reserved byte, 2-byte length, value), its length checked
+    /// against what is left; with its offset in the PDU.
+    private static func subItem(_ r: inout BigEndianReader, _ what: String = "sub-item") throws -> (UInt8, [UInt8], Int) {
         let at = r.offset
-        try r.need(4, "sub-item header")
+        try r.need(4, "\(what) header")
         let type = r.u8()
         r.skip(1)
         let length = Int(r.u16())
-        try r.need(length, "sub-item \(hex(type)) of \(length) bytes", at: at)
-        return (type, r.bytes(length))
+        try r.need(length, "\(what) \(hex(type)) of \(length) bytes", at: at)
+        return (type, r.bytes(length), at)
     }
 
     /// UIDs in items are padded with NUL by some senders; neither is part of the UID.
