@@ -286,4 +286,19 @@ import TestSupport
         // Received for the request, the instances made no idle job of their own.
         #expect(!ServeProcess.files(serve.out).contains { $0.hasSuffix(".store") || ($0.hasSuffix("STATE.json") && !$0.hasPrefix("mcm/")) })
     }
+
+    /// GDCM's gdcmscu as a third SCU: C-ECHO and C-STORE succeed and the files arrive. (It
+    /// prints a gdcm::Exception about its ProtocolStream at exit against any SCP, DCMTK's
+    /// storescp included; its exit status is 0.)
+    @Test(.enabled(if: External.has("gdcmscu"), "needs gdcmscu (libgdcm-tools)"))
+    func gdcmscuEchoesAndStores() throws {
+        let serve = try ServeProcess(["--no-jobs"])
+        defer { serve.stop() }
+        let port = String(serve.port)
+        #expect(try External.run("gdcmscu", ["--echo", "--call", "DICOMFS", "127.0.0.1", port]).status == 0)
+        let files = [CLI.sample("ct-head-1.dcm"), CLI.sample("mr-knee.dcm"), CLI.sample("sr-report.dcm")]
+        let r = try External.run("gdcmscu", ["--store", "--call", "DICOMFS", "127.0.0.1", port] + files)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(ServeProcess.files(serve.spool).filter { $0.hasSuffix(".dcm") }.count == 3)
+    }
 }
