@@ -795,7 +795,7 @@ _dicomfs_serve() {
     repeating_flags=()
     non_repeating_flags=(--web --viewer --transcode --no-transcode --no-jobs --mcm --version -h --help)
     repeating_options=(--ae --allow-calling-ae --allow-address --drive)
-    non_repeating_options=(--host --port --spool --out --idle --max-associations --max-pdu --timeout --max-instance --profile --copies --capacity --label-text --tls-cert --tls-key --tls-ca --status --log-level)
+    non_repeating_options=(--host --port --spool --out --idle --max-associations --max-pdu --timeout --max-instance --profile --copies --capacity --label-text --mcm-wait --tls-cert --tls-key --tls-ca --status --log-level)
     __dicomfs_offer_flags_options 0
 
     # Offer option value completions
@@ -851,6 +851,9 @@ _dicomfs_serve() {
         return
         ;;
     '--label-text')
+        return
+        ;;
+    '--mcm-wait')
         return
         ;;
     '--tls-cert')

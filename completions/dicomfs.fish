@@ -69,7 +69,7 @@ function __dicomfs_parse_tokens -S
                 __dicomfs_parse_subcommand 1 'store=' 'out=' 'interval=' 'once' 'version' 'h/help'
             end
         case 'serve'
-            __dicomfs_parse_subcommand 0 'host=' 'port=' 'ae=+' 'spool=' 'out=' 'idle=' 'allow-calling-ae=+' 'allow-address=+' 'max-associations=' 'max-pdu=' 'timeout=' 'max-instance=' 'profile=' 'web' 'viewer' 'copies=' 'drive=+' 'capacity=' 'label-text=' 'transcode' 'no-transcode' 'no-jobs' 'mcm' 'tls-cert=' 'tls-key=' 'tls-ca=' 'status=' 'log-level=' 'version' 'h/help'
+            __dicomfs_parse_subcommand 0 'host=' 'port=' 'ae=+' 'spool=' 'out=' 'idle=' 'allow-calling-ae=+' 'allow-address=+' 'max-associations=' 'max-pdu=' 'timeout=' 'max-instance=' 'profile=' 'web' 'viewer' 'copies=' 'drive=+' 'capacity=' 'label-text=' 'transcode' 'no-transcode' 'no-jobs' 'mcm' 'mcm-wait=' 'tls-cert=' 'tls-key=' 'tls-ca=' 'status=' 'log-level=' 'version' 'h/help'
         case 'send'
             __dicomfs_parse_subcommand 1 'to=' 'calling-ae=' 'set=+' 'map=' 'journal=' 'force' 'dry-run' 'tls-ca=' 'tls-cert=' 'tls-key=' 'timeout=' 'json' 'version' 'h/help'
         case 'dump'
@@ -365,6 +365,7 @@ complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_option
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" no-transcode' -l 'no-transcode' -d 'Rewrite instances whose syntax the profile refuses as Explicit VR Little Endian (default on).'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" no-jobs' -l 'no-jobs' -d 'Receive only: keep the studies in the spool and make no jobs.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" mcm' -l 'mcm' -d 'Media Creation Management SCP (PS3.4 Annex S): jobs come from N-CREATE/N-ACTION over the network, not from idle studies.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" mcm-wait' -l 'mcm-wait' -d 'With --mcm: seconds an initiated request waits for referenced instances still arriving.' -rfka ''
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" tls-cert' -l 'tls-cert' -d 'TLS: the server certificate chain (PEM). With --tls-key, the port speaks DICOM TLS only.' -rF
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" tls-key' -l 'tls-key' -d 'TLS: the server\'s private key (PEM).' -rF
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" tls-ca' -l 'tls-ca' -d 'TLS: CA certificates (PEM); clients must present a certificate one of them signed.' -rF

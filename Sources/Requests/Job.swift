@@ -41,6 +41,13 @@ public enum Job {
         try JobState().write(job)
     }
 
+    /// The SOP Instance UIDs a job's request references.
+    public static func references(_ job: String) throws -> [String] {
+        guard let data = FileManager.default.contents(atPath: job + "/REQUEST.json"),
+              let stored = try? JSONDecoder().decode(Stored.self, from: data) else { throw RequestError("\(job)/REQUEST.json: unreadable") }
+        return stored.request.references.map(\.sopInstanceUID)
+    }
+
     /// N-GET. A job whose runner died is reported (and recorded) as FAILURE, INTERRUPTED.
     public static func status(_ job: String) throws -> JobState {
         var state = try JobState.read(job)

@@ -19,6 +19,9 @@ public final class MediaCreationSCP: NormalizedService, @unchecked Sendable {
     let jobsFolder: String
     let store: String
     let recipe: Recipe
+    /// Seconds an initiated request waits for referenced instances still arriving (a PACS may
+    /// start C-STOREs and N-ACTION together) before the job runs and fails them NO_INSTANCE.
+    public var waitForInstances: Double = 60
     let logger: Logger
     private let queue = DispatchQueue(label: "dicomfs.mcm.jobs")
     private let lock = NSLock()
@@ -139,7 +142,11 @@ public final class MediaCreationSCP: NormalizedService, @unchecked Sendable {
             if !again { initiated.insert(uid) }
             lock.unlock()
             if again { return answer(0xA510, "an Initiate Media Creation action was already received") }
+            let wanted = Set((try? Job.references(job)) ?? [])
+            let wait = waitForInstances, store = self.store
             queue.async { [logger, options] in
+                let missing = Self.awaitInstances(wanted, in: store, seconds: wait)
+                if !missing.isEmpty { logger.notice("media creation request \(uid): \(missing.count) instances still missing after \(Int(wait)) s") }
                 do {
                     let done = try Job.run(job, options: options)
                     logger.info("media creation request \(uid): \(done.status.rawValue) \(done.info.rawValue)", metadata: ["job": "\(job)"])
@@ -160,6 +167,22 @@ public final class MediaCreationSCP: NormalizedService, @unchecked Sendable {
             }
         default:
             return answer(Status.noSuchAction, "Action Type ID \(type): 1 (Initiate) or 2 (Cancel)")
+        }
+    }
+
+    /// The UIDs of `wanted` not yet in the spool, after waiting up to `seconds` for them
+    /// (the spool names every instance SOP_INSTANCE_UID.dcm, so presence is a name lookup).
+    static func awaitInstances(_ wanted: Set<String>, in store: String, seconds: Double) -> Set<String> {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            var present: Set<String> = []
+            let e = FileManager.default.enumerator(atPath: store)
+            while let p = e?.nextObject() as? String {
+                if p.hasSuffix(".dcm") { present.insert(String((p as NSString).lastPathComponent.dropLast(4))) }
+            }
+            let missing = wanted.subtracting(present)
+            if missing.isEmpty || Date() >= deadline { return missing }
+            usleep(250_000)
         }
     }
 

@@ -301,4 +301,41 @@ import TestSupport
         #expect(r.status == 0, "\(r.stderr)")
         #expect(ServeProcess.files(serve.spool).filter { $0.hasSuffix(".dcm") }.count == 3)
     }
+
+    /// A PACS may initiate before its C-STOREs are done: the request waits (--mcm-wait) for
+    /// the referenced instances to arrive, then runs; the disc holds them.
+    @Test(.enabled(if: hasPynetdicom, "needs pynetdicom"))
+    func initiateWaitsForInstancesStillArriving() throws {
+        let serve = try ServeProcess(["--mcm", "--mcm-wait", "30"])
+        defer { serve.stop() }
+        let files = [CLI.sample("ct-head-1.dcm"), CLI.sample("ct-head-2.dcm")]
+        let r = try External.python("""
+        import sys, time
+        from pydicom import dcmread
+        from pydicom.dataset import Dataset
+        from pynetdicom import AE
+        MCM = "1.2.840.10008.5.1.1.33"
+        port = int(sys.argv[1]); files = [dcmread(f) for f in sys.argv[2:]]
+        ae = AE(ae_title="PACS"); ae.add_requested_context(MCM)
+        a = ae.associate("127.0.0.1", port, ae_title="DICOMFS")
+        ds = Dataset(); ds.ReferencedSOPSequence = []
+        for x in files:
+            i = Dataset(); i.ReferencedSOPClassUID = x.SOPClassUID; i.ReferencedSOPInstanceUID = x.SOPInstanceUID
+            ds.ReferencedSOPSequence.append(i)
+        st, attrs = a.send_n_create(ds, MCM, None); uid = attrs.SOPInstanceUID
+        st, _ = a.send_n_action(None, 1, MCM, uid); print("initiate", hex(st.Status))
+        time.sleep(2)   # the instances come after the Initiate
+        s = AE(ae_title="PACS"); s.add_requested_context(files[0].SOPClassUID, files[0].file_meta.TransferSyntaxUID)
+        b = s.associate("127.0.0.1", port, ae_title="DICOMFS")
+        for x in files: print("store", hex(b.send_c_store(x).Status))
+        b.release()
+        for _ in range(120):
+            st, got = a.send_n_get([0x21000020, 0x21000030], MCM, uid)
+            if got.ExecutionStatus in ("DONE", "FAILURE"): break
+            time.sleep(0.5)
+        print("get", got.ExecutionStatus, got.ExecutionStatusInfo)
+        a.release()
+        """, [String(serve.port)] + files)
+        #expect(r.stdout.split(separator: "\n").map(String.init) == ["initiate 0x0", "store 0x0", "store 0x0", "get DONE NORMAL"], "\(r.stdout) \(r.stderr.suffix(600))")
+    }
 }

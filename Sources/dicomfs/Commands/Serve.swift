@@ -88,6 +88,9 @@ struct Serve: ParsableCommand {
     @Flag(help: "Media Creation Management SCP (PS3.4 Annex S): jobs come from N-CREATE/N-ACTION over the network, not from idle studies.")
     var mcm = false
 
+    @Option(help: "With --mcm: seconds an initiated request waits for referenced instances still arriving.")
+    var mcmWait: Double = 60
+
     @Option(help: "TLS: the server certificate chain (PEM). With --tls-key, the port speaks DICOM TLS only.", completion: .file())
     var tlsCert: String?
 
@@ -163,6 +166,7 @@ struct Serve: ParsableCommand {
         if mcm {
             do {
                 let scp = try MediaCreationSCP(jobsFolder: out + "/mcm", store: spool, recipe: recipe, logger: logger)
+                scp.waitForInstances = mcmWait
                 services.append(scp)
                 mediaCreation = scp
             } catch { throw failure(FileSetError.unusableInput("cannot use --out \(out): \(error)")) }
