@@ -197,14 +197,14 @@ final class AssociationHandler: ChannelInboundHandler {
             }
             return
         }
-        guard let cur = current, commandContext == nil else { return abort(.unexpectedPDU, "a data fragment without its command") }
+        guard let cur = current, commandContext == nil, let context else { return abort(.unexpectedPDU, "a data fragment without its command") }
         guard pdv.contextID == cur.context else { return abort(.unexpectedPDU, "a data fragment on another presentation context than its command") }
         switch cur.receiving {
         case .store(let slot, let bytes):
             let fragment = pdv.fragment, n = fragment.count
             current?.receiving = .store(slot, bytes: bytes + n)
             track(n)
-            let bound = NIOLoopBound(self, eventLoop: context!.eventLoop)
+            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
             io.async {
                 slot.append(fragment)
                 bound.execute { $0.track(-n) }
