@@ -12,7 +12,7 @@ struct Send: ParsableCommand {
         SOURCE is a file-set folder, an ISO image or a drive (verified first; a set with errors \
         is refused unless --force), or a folder of files without DICOMDIR. Each instance goes \
         in its own transfer syntax, or as Explicit/Implicit VR Little Endian when it is not \
-        compressed. --set and --map change the copy sent, never the source; the old values go \
+        compressed or the peer takes it only uncompressed (then it is decompressed). --set and --map change the copy sent, never the source; the old values go \
         into Original Attributes Sequence. With --journal, acknowledged instances are recorded \
         and a re-run sends only the rest. Exit status 0 when every instance was stored (success \
         or warning), 1 when some failed or the association broke, 2 for unusable input.
