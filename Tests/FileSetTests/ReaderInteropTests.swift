@@ -52,6 +52,16 @@ import TestSupport
 }
 
 extension ReaderInteropTests {
+    /// The errors verify reports on a set another tool wrote, beyond those dciodvfy reports on
+    /// it too (DciodvfyAgreementTests): gdcmgendir leaves (0008,0005) out of records whose
+    /// names are not ASCII; pydicom copies CONTAINS items into SR records' Content Sequence.
+    func errorsBeyondDciodvfys(_ set: String) throws -> [Finding] {
+        try Verifier().verify(path: set).findings.filter { f in
+            f.severity == .error && !(f.rule == .keyValue
+                && (f.tag == Tag.relationshipType.description || f.message.contains("outside the default character repertoire")))
+        }
+    }
+
     /// GDCM's gdcmgendir points (0004,1202) at the last record of the sequence: a warning only.
     @Test(.enabled(if: External.has("gdcmgendir") && External.hasPydicom, "needs gdcmgendir, pydicom")) func gdcmDICOMDIR() throws {
         let fs = try Folders.corpus(naming: .ids, patients: 2, studies: 1)
@@ -61,7 +71,7 @@ extension ReaderInteropTests {
         let (ours, findings) = try ourUIDs(fs + "/DICOMDIR")
         #expect(ours == (try pydicomUIDs(fs + "/DICOMDIR")))
         #expect(findings.contains { $0.severity == .warning && $0.message.contains("(0004,1202)") })
-        #expect(try Verifier().verify(path: fs).errors == 0)
+        #expect(try errorsBeyondDciodvfys(fs).isEmpty)
     }
 
     /// dcm4che style: undefined lengths everywhere, a deleted patient left as inactive records.
@@ -102,7 +112,7 @@ extension ReaderInteropTests {
         let (ours, findings) = try ourUIDs(out + "/DICOMDIR")
         #expect(ours == (try pydicomUIDs(out + "/DICOMDIR")))
         #expect(findings.isEmpty, Comment(rawValue: "\(findings)"))
-        #expect(try Verifier().verify(path: out).errors == 0)
+        #expect(try errorsBeyondDciodvfys(out).isEmpty)
         // Add one more image of an existing series: it goes into that series' folder.
         let read = try DICOMDIRReader.read(path: out)
         let series = try #require(read.dicomdir.roots.first?.children.first?.children.first(where: { $0.children.first?.type == .image }))
@@ -114,7 +124,7 @@ extension ReaderInteropTests {
         try Folders.write(try Part10Writer.encode(ds, sopClassUID: ds.string(.sopClassUID) ?? "", sopInstanceUID: "1.2.826.0.1.3680043.10.543.90"), "x.dcm", in: src)
         let report = try FileSetUpdater.add(fileSet: out, inputs: [src], options: UpdateOptions())
         #expect(report.added.first?.hasPrefix(existing.components.dropLast().joined(separator: "/") + "/") == true)
-        #expect(try Verifier().verify(path: out).errors == 0)
+        #expect(try errorsBeyondDciodvfys(out).isEmpty)
         #expect(try pydicomUIDs(out + "/DICOMDIR").count == ours.count + 1)
     }
 }
