@@ -9,6 +9,13 @@ import Glibc
 /// Identifier, and the session and per-file MD5s libisofs recorded.
 public enum ISOVerifier {
     public static func verify(_ path: String, profile: ApplicationProfile? = nil, checkMD5: Bool = true) throws -> Verifier.Report {
+        try verifyReading(path, profile: profile, checkMD5: checkMD5).report
+    }
+
+    /// The report, the DICOMDIR read for it and the storage it was read from, for callers
+    /// that go on to read the files (`send`) without opening the image a second time.
+    public static func verifyReading(_ path: String, profile: ApplicationProfile? = nil, checkMD5: Bool = true) throws
+        -> (report: Verifier.Report, dicomdir: DICOMDIR, storage: ISOStorage) {
         let image = try ISOImage.open(path)
         let storage = try ISOStorage(image)
         let read = try Verifier(profile: profile).verifyReading(storage: storage)
@@ -21,7 +28,7 @@ public enum ISOVerifier {
             report.findings.append(Finding(.warning, .volumeID, "volume", "Volume Identifier \"\(image.volumeID)\" differs from the File-set ID \"\(id)\" (PS3.12 F.1.1 / P.1.1)"))
         }
         if checkMD5 { report.findings += try md5Findings(storage) }
-        return report
+        return (report, dicomdir, storage)
     }
 
     /// PS3.12 names: level 1 identifiers, version ;1, no extension on DICOM files, upper case,

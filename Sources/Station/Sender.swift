@@ -184,32 +184,24 @@ public enum Sender {
             throw Failure(description: "\(source): no such file, folder or drive", unusable: true)
         }
         let storage: FileSetStorage
-        let isSet: Bool
+        let reading: (report: Verifier.Report, dicomdir: DICOMDIR)
         if isDirectory.boolValue {
             let folder = try FolderStorage(root: source)
-            storage = folder
-            isSet = folder.entries(of: "").contains { $0.uppercased() == "DICOMDIR" }
-            if !isSet {
-                let files = try folder.allFiles()
-                return files.map { f in Item(name: source + "/" + f, open: { try folder.open(f) }) }
+            guard folder.entries(of: "").contains(where: { $0.uppercased() == "DICOMDIR" }) else {
+                return try folder.allFiles().map { f in Item(name: source + "/" + f, open: { try folder.open(f) }) }
             }
+            storage = folder
+            reading = try Verifier().verifyReading(storage: folder)
         } else {
-            storage = try ISOStorage(try ISOImage.open(source))
-            isSet = true
-        }
-        let reading: (report: Verifier.Report, dicomdir: DICOMDIR)
-        if storage is FolderStorage {
-            reading = try Verifier().verifyReading(storage: storage)
-        } else {
-            let r = try ISOVerifier.verify(source)
-            reading = (r, try DICOMDIRReader.read(storage: storage).dicomdir)
+            let read = try ISOVerifier.verifyReading(source)   // the image opened and its DICOMDIR read once
+            storage = read.storage
+            reading = (read.report, read.dicomdir)
         }
         report.verification = "\(reading.report.errors) errors, \(reading.report.warnings) warnings"
         if reading.report.errors > 0 && !force {
             let first = reading.report.findings.filter { $0.severity == .error }.prefix(5).map { "  \($0)" }.joined(separator: "\n")
             throw Failure(description: "\(source): verification found \(reading.report.errors) errors; nothing was sent (--force sends anyway):\n\(first)", unusable: false)
         }
-        _ = isSet
         return reading.dicomdir.allRecords.compactMap { r -> Item? in
             guard let id = r.reference?.fileID, let path = storage.locate(id) else { return nil }
             return Item(name: storage.display(path), open: { try storage.open(path) })
