@@ -205,8 +205,9 @@ public final class DICOMClient: @unchecked Sendable {
                 if p.isCommand {
                     commandBytes += p.fragment
                     if p.isLast {
-                        command = try Command.decode(commandBytes)
-                        if command?.hasDataSet == false { return command! }
+                        let decoded = try Command.decode(commandBytes)
+                        if !decoded.hasDataSet { return decoded }
+                        command = decoded
                     }
                 } else if p.isLast, let command {
                     return command

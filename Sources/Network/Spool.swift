@@ -128,12 +128,15 @@ public final class Spool: StorageSink, @unchecked Sendable {
     /// or, when one came in another transfer syntax, equal once both are decoded and encoded
     /// again the same way.
     static func sameDataSet(_ a: String, _ b: String, from offset: Int) -> Bool {
-        guard let x = try? DICOMFile.read(path: a), let y = try? DICOMFile.read(path: b) else { return false }
-        if x.transferSyntax.uid == y.transferSyntax.uid, let xa = readTail(a, from: x.dataSetOffset), let yb = readTail(b, from: y.dataSetOffset), xa == yb {
-            return true
+        // Headers first (offsets and syntaxes); the bytes after the meta group compared as
+        // they are when the syntaxes agree; decoded only when they do not.
+        guard let x = try? DICOMFile.read(path: a, options: .headerOnly), let y = try? DICOMFile.read(path: b, options: .headerOnly) else { return false }
+        if x.transferSyntax.uid == y.transferSyntax.uid {
+            guard let xa = readTail(a, from: x.dataSetOffset), let yb = readTail(b, from: y.dataSetOffset) else { return false }
+            return xa == yb
         }
-        // Implicit VR: values compared, not the VRs one encoding names and the other leaves out.
-        guard let xe = try? DataSetEncoder(explicitVR: false).encode(x.dataSet), let ye = try? DataSetEncoder(explicitVR: false).encode(y.dataSet) else { return false }
+        guard let xf = try? DICOMFile.read(path: a), let yf = try? DICOMFile.read(path: b),
+              let xe = try? DataSetEncoder(explicitVR: false).encode(xf.dataSet), let ye = try? DataSetEncoder(explicitVR: false).encode(yf.dataSet) else { return false }
         return xe == ye
     }
 
