@@ -1,10 +1,11 @@
 @testable import DICOM
 import Foundation
 import Testing
+import TestSupport
 
 /// Hostile and broken input: every case ends in an error that names the file, the byte
 /// offset and the element where decoding stopped; never a crash, a hang or a huge allocation.
-@Suite struct BadInputTests {
+@Suite(.tags(.unit)) struct BadInputTests {
     /// Reads `bytes` from a temp file and returns the error it must raise.
     func failure(_ bytes: [UInt8], options: ReadOptions = ReadOptions()) throws -> (DICOMError, String) {
         let path = try Fixtures.write(bytes)

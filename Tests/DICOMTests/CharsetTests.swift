@@ -1,9 +1,10 @@
 @testable import DICOM
 import Testing
+import TestSupport
 
 /// Decoding per Specific Character Set. Byte vectors come from Python's codecs and the
 /// examples of PS3.5 Annexes H, I and J, not from the code under test.
-@Suite struct CharsetTests {
+@Suite(.tags(.unit)) struct CharsetTests {
     func decode(_ charset: String, _ bytes: [UInt8], vr: VR = .PN) -> String {
         SpecificCharacterSet(charset).decode(bytes, vr: vr)
     }

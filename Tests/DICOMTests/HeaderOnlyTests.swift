@@ -1,6 +1,7 @@
 @testable import DICOM
 import Samples
 import Testing
+import TestSupport
 
 /// A source that counts what the reader pulls, to prove a header-only scan reads no more
 /// than the bytes up to the stop element.
@@ -18,7 +19,7 @@ final class CountingSource: ByteSource {
     }
 }
 
-@Suite struct HeaderOnlyTests {
+@Suite(.tags(.unit)) struct HeaderOnlyTests {
     /// A CT with 512×512×16-bit pixels: half a megabyte the scan must not touch.
     func bigCT() throws -> (bytes: [UInt8], pixelOffset: Int) {
         var ds = try DICOMFile.read(bytes: try SampleFactory.ct(instance: 1)).dataSet

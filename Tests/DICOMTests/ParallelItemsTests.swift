@@ -1,9 +1,10 @@
 @testable import DICOM
 import Testing
+import TestSupport
 
 /// Sequences over 1 MB are parsed on all cores; the result, warnings and errors must be exactly
 /// those of the sequential parser (which a source without concurrent reads still gets).
-@Suite struct ParallelItemsTests {
+@Suite(.tags(.unit)) struct ParallelItemsTests {
     /// A source that refuses concurrent reads: forces the sequential path.
     final class SerialSource: ByteSource {
         let inner: MemoryByteSource

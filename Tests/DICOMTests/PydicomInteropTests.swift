@@ -7,7 +7,7 @@ import TestSupport
 /// pydicom, an independent reader: same top-level tags, VRs, string values, SOP Instance UID
 /// and transfer syntax for every file pydicom accepts; files pydicom rejects we reject or
 /// read with a warning.
-@Suite struct PydicomInteropTests {
+@Suite(.tags(.interop)) struct PydicomInteropTests {
     struct Reference: Decodable {
         struct Element: Decodable {
             let tag: String

@@ -2,10 +2,11 @@
 import Foundation
 import Samples
 import Testing
+import TestSupport
 
 /// Writer and reader agree: what we write reads back identically, in every length style and
 /// syntax we write, and every file pydicom's test set holds survives a re-encoding.
-@Suite struct RoundTripTests {
+@Suite(.tags(.unit)) struct RoundTripTests {
     @Test(arguments: try SampleFactory.all().map(\.fileName))
     func samplesReencodeByteForByte(_ name: String) throws {
         let sample = try #require(try SampleFactory.all().first { $0.fileName == name })

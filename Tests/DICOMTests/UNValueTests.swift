@@ -8,7 +8,7 @@ import TestSupport
 /// Implicit VR Little Endian encoding of its real VR; it is read as that VR, values and
 /// sequences alike, as pydicom, DCMTK and dcm4che read it (pydicom's explicit_VR-UN.dcm,
 /// rtdose_rle.dcm).
-@Suite struct UNValueTests {
+@Suite(.tags(.unit)) struct UNValueTests {
     @Test func standardElementsSentAsUNReadAsTheirVR() throws {
         var ds = try DICOMFile.read(bytes: try SampleFactory.ct(instance: 1)).dataSet
         let uid = ds.string(.sopInstanceUID) ?? ""

@@ -1,9 +1,10 @@
 @testable import DICOM
 import Testing
+import TestSupport
 
 /// The VR decoder is a switch written apart from `letters`: every pair of bytes must decode
 /// to the VR whose letters they are, and to nothing else.
-@Suite struct VRTests {
+@Suite(.tags(.unit)) struct VRTests {
     @Test func decodingAgreesWithLettersForEveryPair() {
         for vr in VR.allCases {
             let (a, b) = vr.letters

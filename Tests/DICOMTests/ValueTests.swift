@@ -1,7 +1,8 @@
 @testable import DICOM
 import Testing
+import TestSupport
 
-@Suite struct ValueTests {
+@Suite(.tags(.unit)) struct ValueTests {
     @Test func dates() {
         #expect(DICOMDate(parsing: "20240229")?.iso == "2024-02-29")
         #expect(DICOMDate(parsing: "2024.03.01")?.description == "20240301")

@@ -6,7 +6,7 @@ import Testing
 import TestSupport
 
 /// DICOMDIRs we create, judged by tools we did not write.
-@Suite struct CreateInteropTests {
+@Suite(.tags(.interop)) struct CreateInteropTests {
     static let script = External.repoRoot.appendingPathComponent("Tests/Interop/fileset_reference.py").path
 
     /// dciodvfy's Error lines for a DICOMDIR (warnings are allowed).

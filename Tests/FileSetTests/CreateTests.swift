@@ -6,7 +6,7 @@ import Testing
 import TestSupport
 
 /// The File-set Creator's behaviour: layout, keys, refusals, reports.
-@Suite struct CreateTests {
+@Suite(.tags(.unit)) struct CreateTests {
     @Test func copiesEveryInstanceByteForByteUnderValidFileIDs() throws {
         let source = try Folders.samples()
         let (report, out) = try Folders.create(source)

@@ -1,7 +1,8 @@
 @testable import FileSet
 import Testing
+import TestSupport
 
-@Suite struct FileIDTests {
+@Suite(.tags(.unit)) struct FileIDTests {
     @Test func validFileIDs() {
         #expect(FileID(path: "DICOM/P0000001/I0000001")?.dicomValue == "DICOM\\P0000001\\I0000001")
         #expect(FileID(path: "A") != nil)

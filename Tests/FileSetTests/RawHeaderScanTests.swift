@@ -7,7 +7,7 @@ import TestSupport
 /// The scan's fast path (`RawHeader`) must give exactly what the general reader gives: for
 /// every file it accepts, the general header-only read has no warning and the same elements,
 /// and the scanned instance (keys, blobs, UIDs, leaf record keys) is the same either way.
-@Suite struct RawHeaderScanTests {
+@Suite(.tags(.interop)) struct RawHeaderScanTests {
     /// pydicom's and pydicom-data's test files: every odd form the fast path must pass on.
     static func pydicomFiles() throws -> [String] {
         guard External.requirePydicom() else { return [] }

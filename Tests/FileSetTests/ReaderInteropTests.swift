@@ -6,7 +6,7 @@ import TestSupport
 
 /// Our reader on DICOMDIRs other tools wrote: pydicom's test sets (written by DCMTK and
 /// others) and a fresh dcmmkdir one. The same instances as pydicom's FileSet finds.
-@Suite struct ReaderInteropTests {
+@Suite(.tags(.interop)) struct ReaderInteropTests {
     func pydicomUIDs(_ dicomdir: String) throws -> Set<String> {
         let script = "import sys, pydicom\nfrom pydicom.fileset import FileSet\nprint('\\n'.join(i.SOPInstanceUID for i in FileSet(pydicom.dcmread(sys.argv[1]))))"
         let r = try External.python(script, [dicomdir])

@@ -9,7 +9,7 @@ import TestSupport
 /// they refuse the same files for the same reasons, and `--skip-invalid` leaves out the same
 /// ones. (Before, add had its own copy of the checks and disagreed: it refused identical
 /// copies create keeps once, and named no ways forward.)
-@Suite("Staging is shared by create and add") struct StagingTests {
+@Suite("Staging is shared by create and add", .tags(.unit)) struct StagingTests {
     /// Two good CTs, an identical copy of one, a file without Study Instance UID, a file that
     /// shares a UID with different contents, and an Implicit VR file STD-GEN-CD forbids.
     func messyFolder() throws -> String {

@@ -5,7 +5,7 @@ import Samples
 import Testing
 import TestSupport
 
-@Suite struct UpdateTests {
+@Suite(.tags(.interop)) struct UpdateTests {
     func hashes(_ dir: String) throws -> [String: Data] {
         var out: [String: Data] = [:]
         for f in Folders.files(dir) where f != "DICOMDIR" { out[f] = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + f)) }

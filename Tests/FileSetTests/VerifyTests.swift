@@ -6,7 +6,7 @@ import Testing
 import TestSupport
 
 /// One deliberately broken file-set per fault; each test asserts the finding it must produce.
-@Suite struct VerifyTests {
+@Suite(.tags(.unit)) struct VerifyTests {
     /// A good file-set of the samples, and its DICOMDIR's bytes.
     func good() throws -> String {
         let (_, out) = try Folders.create(try Folders.samples())

@@ -1,9 +1,10 @@
 @testable import FileSet
 import Testing
+import TestSupport
 
 /// The walk lists paths in sorted order without sorting them at the end: each folder's entries
 /// sort with a folder's name followed by "/". Held here against a plain sort of every path.
-@Suite struct WalkerTests {
+@Suite(.tags(.unit)) struct WalkerTests {
     @Test func walkOrderIsSortedPathOrder() throws {
         let dir = try Folders.corpus()
         // Names where a folder and a file share a prefix: "AB/x" comes after "AB.c" and

@@ -1,10 +1,11 @@
 @testable import FileSet
 import DICOM
 import Testing
+import TestSupport
 
 /// Large directories are encoded in parallel runs of records: the offsets that link them must
 /// still lead a reader through exactly the tree that was written.
-@Suite struct WriterTests {
+@Suite(.tags(.unit)) struct WriterTests {
     static func tree() -> [DirectoryRecord] {
         (1...3).map { p in
             var keys = DataSet()

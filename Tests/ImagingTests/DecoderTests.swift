@@ -2,9 +2,10 @@ import DICOM
 import Foundation
 @testable import Imaging
 import Testing
+import TestSupport
 
 /// Synthetic images whose pixels are known, one per case the Image Pixel module allows.
-@Suite struct DecoderTests {
+@Suite(.tags(.unit)) struct DecoderTests {
     func dataSet(rows: Int = 2, cols: Int = 3, spp: Int = 1, bits: Int = 16, stored: Int? = nil, high: Int? = nil,
                  signed: Bool = false, photometric: String = "MONOCHROME2", planar: Int? = nil, frames: Int? = nil) -> DataSet {
         var ds = DataSet()

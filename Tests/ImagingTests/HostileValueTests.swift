@@ -3,6 +3,7 @@ import Foundation
 @testable import Imaging
 import Samples
 import Testing
+import TestSupport
 
 /// Every number the renderer takes from a file or an argument is checked before it is
 /// converted or used as a size: a crafted value gives an `ImagingError` or a picture, never
@@ -10,7 +11,7 @@ import Testing
 /// each pixel-module and VOI attribute set, one at a time and in the combinations that once
 /// trapped, to hostile values, at icon and web sizes. A trap ends the test process, so this
 /// test cannot pass when one is left.
-@Suite struct HostileValueTests {
+@Suite(.tags(.unit)) struct HostileValueTests {
     static let numbers: [Double] = [0, 1, 2, 3, 7, 8, 9, 12, 15, 16, 17, 31, 32, 33, 64, 255, 256, 65_535]
     static let decimals = ["NaN", "nan", "inf", "-inf", "Infinity", "1e308", "-1e308", "1e-308", "0", "-0", "-1",
                            "99999999999999999999999", "", "abc", "1\\2", "4e9", "-4e9"]
@@ -123,7 +124,7 @@ import Testing
 /// Fuzz finding (part10 target): a JPEG 2000 frame whose SIZ marker declared a picture of
 /// 45 GB under a 64 × 64 header made OpenJPEG allocate it. Frame headers are now read by us
 /// and compared with the pixel module first; the same for JPEG and JPEG-LS SOF markers.
-@Suite struct CodestreamHeaderTests {
+@Suite(.tags(.unit)) struct CodestreamHeaderTests {
     func description(_ rows: Int, _ columns: Int, samples: Int = 1) throws -> PixelDescription {
         var ds = DataSet()
         ds.set(.rows, .US, numbers: [Double(rows)])
@@ -176,7 +177,7 @@ import Testing
 /// Fuzz finding (part10 target, second campaign): a 45 × 10 JPEG-LS near-lossless frame of
 /// 56 bytes on which CharLS 2.4.1 (Debian 12) spends about 30 s. Library decoders now run on
 /// their own thread and are given up on past a time bound, so the caller gets an error.
-@Suite struct DecoderTimeBoundTests {
+@Suite(.tags(.unit)) struct DecoderTimeBoundTests {
     static let crafted = "AP//////////AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABESUNNAgAAAFVMBADQAAAAAgABAE9CAAACAAAAAAECAAIAVUkaADEuMi44NDAuMTAwMDguNS4xLjQuMS4xLjcAAgADAFVJQAAxLjIuODI2LjAuMS4zNjgwMDQzLjguNDk4Ljg2MTY0MDA4MTE1NzcxMTg1MjM4NDE3NDM0MjA4Mjk1Mjg2Njg1AgAQAFVJFgAxLjIuODQwLjEwMDA4LjEuMi40LjgxAgASAFVJHAAxLjIuODI2LjAuMS4zNjgwMDQzLjguNDk4LjEAAgATAFNIDgBQWURJQ09NIDMuMC4wIAgAFgBVSRoAMS4yLjg0MC4xMDAwOC41LjEuNC4xLjEuNwAIABgAVUlAADEuMi44MjYuMC4xLjM2ODAwNDMuOC40OTguODYxNjQwMDgxMTU3NzExODUyMzg0MTAwMDAwMDE2NjY0MzY5NjIoAAIAVVMCAAEAKAAEAENTDABNT05PQ0hST01FMiAoABAAVVMCAC0AKAARAFVTAgAKACgAAAFVUwIACAAoAAEBVVMCAAgAKCACAVVTAgAHACgAAwFVUwIAAADgfxAAT0IAAP/////+/wDgBAAAAAAAAAD+/wDgOAAAAP/Y//cACwgALQAKAQERAP/aAAgBAQACAABX/QB//wAAcf9/4Lf/fBz/fwUv++CX/3/BF/3/QP7Z/v/d4AAAAAA="
 
     @Test func aLoopingDecoderIsGivenUpOn() throws {
@@ -191,7 +192,7 @@ import Testing
 /// Fuzz finding (part10, final campaign): a 5 KB JPEG Lossless frame declaring 65438 × 156 ×
 /// 3 under a 100 × 100 header; our own lossless decoder decoded all 30 million samples
 /// before comparing sizes (15 s under ASan). The SOF is now checked first.
-@Suite struct LosslessFrameSizeTests {
+@Suite(.tags(.unit)) struct LosslessFrameSizeTests {
     @Test func oversizedLosslessFrameIsRefusedBeforeDecoding() throws {
         var ds = DataSet()
         ds.set(.rows, .US, numbers: [100]); ds.set(.columns, .US, numbers: [100])

@@ -8,7 +8,7 @@ import TestSupport
 /// JPEG 2000, which DCMTK lacks, first decoded by GDCM's gdcmconv --raw) for every pydicom
 /// and pydicom-data test image: same window (the file's first, else min–max), first frame,
 /// mean absolute difference per sample at most 2 grey levels.
-@Suite struct RenderingInteropTests {
+@Suite(.tags(.interop)) struct RenderingInteropTests {
     /// Deliberate differences, by file name, with the reason.
     static let knownDifferences: [String: String] = [
         "rtdose_expb.dcm": "big endian, 32-bit OW: DCMTK 3.6.7 renders it unlike its little-endian original rtdose.dcm; pydicom reads both to identical values and so do we (checked below)",

@@ -6,7 +6,7 @@ import TestSupport
 
 /// One test per hostile input of the interchange issue: each refused with a clear message,
 /// nothing written at or beside the destination.
-@Suite struct HostileInputTests {
+@Suite(.tags(.interop)) struct HostileInputTests {
     struct Case: Sendable, CustomStringConvertible {
         var name: String
         var expect: String

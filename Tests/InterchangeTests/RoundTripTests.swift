@@ -4,7 +4,7 @@ import Foundation
 import Testing
 import TestSupport
 
-@Suite struct RoundTripTests {
+@Suite(.tags(.interop)) struct RoundTripTests {
     @Test(arguments: [(false, false), (true, false), (false, true)])
     func mimeRoundTrip(mixed: Bool, binary: Bool) throws {
         let s = try sampleFileSet()

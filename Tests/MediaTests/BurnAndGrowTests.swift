@@ -6,7 +6,7 @@ import Samples
 import Testing
 import TestSupport
 
-@Suite struct BurnAndGrowTests {
+@Suite(.tags(.stress)) struct BurnAndGrowTests {
     @Test func burnAFileSetAndAnImageToStdioDrives() throws {
         let s = try sampleFileSet()
         let target = s.dir + "/burned.iso"

@@ -4,7 +4,7 @@ import Media
 import Testing
 import TestSupport
 
-@Suite struct MasteringTests {
+@Suite(.tags(.interop)) struct MasteringTests {
     @Test(.enabled(if: External.has("isoinfo"), "needs isoinfo")) func cdNamesAreAnnexFAndIsoinfoSeesExactlyThem() throws {
         let s = try sampleFileSet(id: "DEMO_1")
         let image = s.dir + "/disc.iso"
@@ -158,7 +158,7 @@ import TestSupport
     }
 }
 
-@Suite struct ForeignImageTests {
+@Suite(.tags(.interop)) struct ForeignImageTests {
     @Test(.enabled(if: External.has("isoinfo"), "needs isoinfo")) func recordingDatesAreTheFileTimes() throws {
         let s = try sampleFileSet()
         let old = Date(timeIntervalSince1970: 978_307_200 + 86_400 * 40)   // 2001-02-10

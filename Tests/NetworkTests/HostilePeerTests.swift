@@ -8,7 +8,7 @@ import TestSupport
 /// Peers that break PS3.8 against an in-process server on 127.0.0.1: each gets an A-ABORT (or
 /// a closed connection after the timeout), never an allocation of what it announced, and the
 /// server keeps serving others.
-@Suite(.serialized) struct HostilePeerTests {
+@Suite(.serialized, .tags(.unit)) struct HostilePeerTests {
     final class Harness {
         let server: DICOMServer
         let port: Int

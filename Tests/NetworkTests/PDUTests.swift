@@ -1,9 +1,10 @@
 import DICOM
 import Testing
+import TestSupport
 @testable import Network
 
 /// The PDU codec and negotiation, as values: round trips, PS3.8 rules, hostile lengths.
-@Suite struct PDUTests {
+@Suite(.tags(.unit)) struct PDUTests {
     func request(called: String = "DICOMFS", calling: String = "SCU", contexts: [ProposedContext]) -> Association {
         var a = Association()
         a.calledAE = Association.aeField(called)

@@ -7,7 +7,7 @@ import Samples
 import Testing
 import TestSupport
 
-@Suite struct RequestTests {
+@Suite(.tags(.interop)) struct RequestTests {
     func request(_ uids: [String]) -> MediaRequest {
         var r = MediaRequest()
         r.references = uids.map { MediaRequest.Reference(sopInstanceUID: $0) }
@@ -184,7 +184,7 @@ import TestSupport
     }
 }
 
-@Suite struct LabelTests {
+@Suite(.tags(.unit)) struct LabelTests {
     /// The label of a volume: text checked through pdftotext (names in Latin-1 and Japanese,
     /// content type, volume, barcode text), the PDF rasterized by pdftoppm, and the PNG kept
     /// as a test artefact (.build/test-artefacts/labels/).
@@ -223,7 +223,7 @@ import TestSupport
     }
 }
 
-@Suite struct RequestDetailTests {
+@Suite(.tags(.unit)) struct RequestDetailTests {
     @Test func suppliedIconIsUsedAndBurnFailureIsMCDFailure() throws {
         let s = try makeStore(patients: 1, studies: 1, images: 2)
         // A 64 × 64 icon of a diagonal ramp, given for the first instance.

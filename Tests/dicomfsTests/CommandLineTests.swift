@@ -3,7 +3,7 @@ import Samples
 import Testing
 import TestSupport
 
-@Suite struct CommandLineTests {
+@Suite(.tags(.interop)) struct CommandLineTests {
     /// Every command answers --help with status 0.
     @Test(arguments: [[String](), ["dump"]])
     func helpOnEveryCommand(_ command: [String]) throws {

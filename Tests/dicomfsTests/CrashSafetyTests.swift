@@ -5,7 +5,7 @@ import TestSupport
 
 /// SIGKILL at random moments of add and remove: afterwards verify passes, and the file-set
 /// holds either exactly the old instances or exactly the new ones — never a missing file.
-@Suite struct CrashSafetyTests {
+@Suite(.tags(.stress)) struct CrashSafetyTests {
     func referencedCount(_ fs: String) throws -> (status: Int32, count: Int, text: String) {
         let r = try CLI.run(["verify", fs, "--json"])
         let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]

@@ -3,7 +3,7 @@ import Samples
 import Testing
 import TestSupport
 
-@Suite struct CreateCommandTests {
+@Suite(.tags(.interop)) struct CreateCommandTests {
     func sourceWithSamples() throws -> String { try CLI.sampleSource().source }
 
     @Test func createsAndReportsAsJSON() throws {

@@ -7,7 +7,7 @@ import TestSupport
 /// +I +X, gdcmgendir, pydicom's FileSet, our own) and on ones with planted Basic Directory IOD errors:
 /// wherever dciodvfy reports an error on an attribute, verify reports an error on the same
 /// attribute; where dciodvfy reports none, verify reports none.
-@Suite struct DciodvfyAgreementTests {
+@Suite(.tags(.interop)) struct DciodvfyAgreementTests {
     /// The attributes dciodvfy names in its "Error -" lines (all-error lines without a tag
     /// are summaries), and whether it reported any error at all.
     func dciodvfyErrors(_ dicomdir: String) throws -> (tags: Set<String>, any: Bool) {

@@ -1,9 +1,10 @@
 import Foundation
 import Samples
 import Testing
+import TestSupport
 
 /// What ships beside the binary stays true to it: completions, man page, bundled samples.
-@Suite struct DocumentationTests {
+@Suite(.tags(.unit)) struct DocumentationTests {
     @Test(arguments: [("bash", "dicomfs.bash"), ("zsh", "_dicomfs"), ("fish", "dicomfs.fish")])
     func completionsAreCurrent(_ shell: String, _ file: String) throws {
         let generated = try CLI.run(["--generate-completion-script", shell])

@@ -7,7 +7,7 @@ import TestSupport
 /// The one exit-status rule, command by command: 0 nothing wrong (info only), 1 errors
 /// found or a failed operation, 2 unusable input or usage. Each command runs on a clean
 /// input and on a faulty one.
-@Suite struct ExitStatusTests {
+@Suite(.tags(.unit)) struct ExitStatusTests {
     @Test func everyCommandFollowsTheRule() throws {
         let (dir, source) = try CLI.sampleSource()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -10,7 +10,7 @@ import TestSupport
 /// A received disc is untrusted input (PS3.10 §7.5): crafted DICOMDIRs, links, FIFOs, loops
 /// in ISO trees, staging leftovers and names that are not text never make dicomfs reach
 /// outside the file-set, hang or crash. Every crafted input is made here.
-@Suite(.serialized) struct HostileMediaTests {
+@Suite(.serialized, .tags(.interop)) struct HostileMediaTests {
     static let marker = "SECRET-VICTIM-BYTES-7f3a9c"
     static let firstFileID = "DICOM\\P0000001\\S0000001\\R0000001\\I0000001"
     /// Referenced File IDs that name the sibling VICTIMZQ of the file-set folder.

@@ -3,7 +3,7 @@ import Samples
 import Testing
 import TestSupport
 
-@Suite struct IconTests {
+@Suite(.tags(.interop)) struct IconTests {
     @Test(.enabled(if: External.has("dciodvfy") && External.hasPydicom, "needs dciodvfy, pydicom")) func iconsInImageAndSeriesRecordsPassDciodvfy() throws {
         let (dir, source) = try CLI.sampleSource()
         for (size, out) in [(64, dir + "/fs64"), (128, dir + "/fs128")] {

@@ -6,7 +6,7 @@ import TestSupport
 /// dcm4che-style sets mark deleted records inactive (In-use Flag 0000H) and leave the files.
 /// Updates keep them as they were (a clean set stays clean); remove --compact drops them
 /// and deletes their files, saying so.
-@Suite struct InactiveRecordTests {
+@Suite(.tags(.unit)) struct InactiveRecordTests {
     @Test func updatesKeepInactiveRecordsAndCompactDropsThem() throws {
         let (dir, source) = try CLI.sampleSource()
         defer { try? FileManager.default.removeItem(atPath: dir) }

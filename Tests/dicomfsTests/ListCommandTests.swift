@@ -3,7 +3,7 @@ import Samples
 import Testing
 import TestSupport
 
-@Suite struct ListCommandTests {
+@Suite(.tags(.unit)) struct ListCommandTests {
     func fileSet() throws -> String {
         let source = try External.tempDirectory().path
         for s in try SampleFactory.all() { try Data(s.bytes).write(to: URL(fileURLWithPath: source + "/" + s.fileName)) }

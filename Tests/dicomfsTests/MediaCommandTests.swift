@@ -7,7 +7,7 @@ import Samples
 import Testing
 import TestSupport
 
-@Suite struct MediaCommandTests {
+@Suite(.tags(.interop)) struct MediaCommandTests {
     func samples() throws -> (source: String, dir: String) {
         let s = try CLI.sampleSource()
         return (s.source, s.dir)
@@ -74,7 +74,7 @@ import TestSupport
     }
 }
 
-@Suite struct BurnCancelTests {
+@Suite(.tags(.stress)) struct BurnCancelTests {
     /// SIGINT during a burn: libburn is told to cancel, dicomfs waits until the drive is idle,
     /// releases it and exits 130. The "drive" is a FIFO drained slowly, so the burn is still
     /// running when the signal arrives.
@@ -112,7 +112,7 @@ import TestSupport
     }
 }
 
-@Suite struct InterchangeCommandTests {
+@Suite(.tags(.interop)) struct InterchangeCommandTests {
     @Test func mimeAndZipCommands() throws {
         let (dir, source) = try CLI.sampleSource()
         #expect(try CLI.run(["create", source, "-o", dir + "/fs"]).status == 0)
@@ -134,7 +134,7 @@ import TestSupport
     }
 }
 
-@Suite struct HotFolderTests {
+@Suite(.tags(.interop)) struct HotFolderTests {
     /// A watcher killed (SIGKILL) while a request runs: after a restart, every request has run
     /// at most once, the interrupted one is FAILURE (INTERRUPTED) unless it had finished, and
     /// the others are done. Three kill times.

@@ -6,7 +6,7 @@ import TestSupport
 
 /// What users bring from other systems goes in, with warnings where the standard is bent,
 /// and updates say plainly what they did or why they did nothing.
-@Suite struct RealInputTests {
+@Suite(.tags(.interop)) struct RealInputTests {
     /// A first arc other than 0–2 ("999.999.2.…", as in pydicom-data's color-pl.dcm) is a
     /// warning; malformed UIDs (leading zeros, letters) still leave the file out.
     @Test func uidWithAnUnusualFirstArcIsAWarning() throws {

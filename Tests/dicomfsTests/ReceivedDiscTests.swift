@@ -6,7 +6,7 @@ import TestSupport
 
 /// Discs received from elsewhere: read as other readers read them, and judged by one
 /// exit-status rule.
-@Suite struct ReceivedDiscTests {
+@Suite(.tags(.interop)) struct ReceivedDiscTests {
     func set() throws -> (dir: String, set: String) {
         let (dir, source) = try CLI.sampleSource()
         let set = dir + "/SET"

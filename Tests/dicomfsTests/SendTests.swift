@@ -7,7 +7,7 @@ import TestSupport
 /// `dicomfs send`, judged by the receivers: Orthanc (its REST API says what it holds), DCMTK's
 /// storescp restricted to Implicit VR, and `dicomfs serve`. Loopback only; every server is
 /// started by the test and stopped by it.
-@Suite("dicomfs send", .serialized) struct SendTests {
+@Suite("dicomfs send", .serialized, .tags(.stress)) struct SendTests {
     /// Orthanc on two free loopback ports with its own storage, for the length of a test.
     final class OrthancProcess {
         let process = Process()

@@ -7,7 +7,7 @@ import TestSupport
 /// `dicomfs serve` judged by peers we did not write: DCMTK echoscu/storescu and pynetdicom as
 /// SCUs, pydicom comparing what arrived, `dicomfs verify`/xorriso/pydicom on the discs made.
 /// Loopback only; every server stops by itself (--stop-after) whatever the test does.
-@Suite("dicomfs serve", .serialized) struct ServeTests {
+@Suite("dicomfs serve", .serialized, .tags(.stress)) struct ServeTests {
     static let sender = External.repoRoot.appendingPathComponent("Tests/Interop/pynetdicom_send.py").path
     static var hasPynetdicom: Bool { External.hasPythonModule("pynetdicom") && External.hasPydicom }
 

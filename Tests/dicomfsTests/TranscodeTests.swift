@@ -7,7 +7,7 @@ import TestSupport
 /// JPEG 2000 lossless and lossy, RLE, Implicit VR) becomes an STD-GEN-CD set in Explicit VR
 /// Little Endian, every pixel equal to what pydicom with GDCM decodes from the originals,
 /// dciodvfy-clean DICOMDIR, the sources untouched.
-@Suite struct TranscodeTests {
+@Suite(.tags(.interop)) struct TranscodeTests {
     static let files = ["SC_rgb_jpeg_dcmtk.dcm", "JPEG2000.dcm", "JPEG-LL.dcm", "MR_small_RLE.dcm", "MR_small_implicit.dcm",
                         "SC_rgb_rle.dcm", "emri_small_jpeg_ls_lossless.dcm", "US1_J2KR.dcm", "color3d_jpeg_baseline.dcm"]
 

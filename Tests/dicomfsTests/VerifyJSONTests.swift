@@ -8,7 +8,7 @@ import TestSupport
 /// `verify --json` gives one finding per planted fault, each with its stable rule, its
 /// severity and the file it concerns (plus offset and tag where the fault has them); the
 /// exit status follows from the severities.
-@Suite struct VerifyJSONTests {
+@Suite(.tags(.unit)) struct VerifyJSONTests {
     @Test func plantedFaultsOneFindingEach() throws {
         let (dir, source) = try CLI.sampleSource()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -4,7 +4,7 @@ import Samples
 import Testing
 import TestSupport
 
-@Suite struct WebContentTests {
+@Suite(.tags(.interop)) struct WebContentTests {
     func source(extra: Bool = false) throws -> (dir: String, source: String) {
         let (dir, source) = try CLI.sampleSource()
         if extra {

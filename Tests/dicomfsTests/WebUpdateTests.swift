@@ -5,7 +5,7 @@ import TestSupport
 /// A patient disc updated later: web content follows the DICOMDIR. After `remove` no
 /// non-DICOM file of the set names the removed patient; after `add` the pages, README.TXT
 /// and the viewer list the new one; `web` rebuilds a set's pages without touching it.
-@Suite struct WebUpdateTests {
+@Suite(.tags(.unit)) struct WebUpdateTests {
     /// Every file outside DICOM/ and the DICOMDIR whose bytes hold one of the strings.
     func webFilesMentioning(_ strings: [String], in set: String) throws -> [String] {
         let files = try FileManager.default.subpathsOfDirectory(atPath: set).filter { p in
