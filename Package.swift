@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
         // zlib, for the Deflated Explicit VR Little Endian transfer syntax and PNG output (not
@@ -62,7 +63,8 @@ let package = Package(
                                                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                                                 .product(name: "Logging", package: "swift-log")]),
         // The disc station: received studies become media creation jobs after an idle time.
-        .target(name: "Station", dependencies: ["Network", "Requests", "FileSet", "Media", "Imaging", "DICOM", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Station", dependencies: ["Network", "Requests", "FileSet", "Media", "Imaging", "DICOM", .product(name: "Logging", package: "swift-log"),
+                                             .product(name: "TOMLKit", package: "TOMLKit")]),
         // PS3.4 Annex S media creation requests, run offline: jobs, volumes, copies, hot folder.
         .target(name: "Requests", dependencies: ["FileSet", "DICOM", "Imaging", "Media", "WebContent", "CLabel"]),
         // Deterministic sample files: bundled under samples/ and used as test fixtures.

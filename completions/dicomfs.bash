@@ -795,11 +795,15 @@ _dicomfs_serve() {
     repeating_flags=()
     non_repeating_flags=(--web --viewer --transcode --no-transcode --no-jobs --mcm --version -h --help)
     repeating_options=(--ae --allow-calling-ae --allow-address --drive)
-    non_repeating_options=(--host --port --spool --out --idle --max-associations --max-pdu --timeout --max-instance --profile --copies --capacity --label-text --mcm-wait --tls-cert --tls-key --tls-ca --status --log-level)
+    non_repeating_options=(--config --host --port --spool --out --idle --max-associations --max-pdu --timeout --max-instance --max-spool --min-free --profile --copies --capacity --label-text --mcm-wait --tls-cert --tls-key --tls-ca --status --log-level)
     __dicomfs_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
+    '--config')
+        __dicomfs_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
     '--host')
         return
         ;;
@@ -836,6 +840,12 @@ _dicomfs_serve() {
         return
         ;;
     '--max-instance')
+        return
+        ;;
+    '--max-spool')
+        return
+        ;;
+    '--min-free')
         return
         ;;
     '--profile')
@@ -880,7 +890,7 @@ _dicomfs_serve() {
 
 _dicomfs_send() {
     repeating_flags=()
-    non_repeating_flags=(--force --dry-run --json --version -h --help)
+    non_repeating_flags=(--force --dry-run --new-uids --json --version -h --help)
     repeating_options=(--set)
     non_repeating_options=(--to --calling-ae --map --journal --tls-ca --tls-cert --tls-key --timeout)
     __dicomfs_offer_flags_options 1

@@ -69,9 +69,9 @@ function __dicomfs_parse_tokens -S
                 __dicomfs_parse_subcommand 1 'store=' 'out=' 'interval=' 'once' 'version' 'h/help'
             end
         case 'serve'
-            __dicomfs_parse_subcommand 0 'host=' 'port=' 'ae=+' 'spool=' 'out=' 'idle=' 'allow-calling-ae=+' 'allow-address=+' 'max-associations=' 'max-pdu=' 'timeout=' 'max-instance=' 'profile=' 'web' 'viewer' 'copies=' 'drive=+' 'capacity=' 'label-text=' 'transcode' 'no-transcode' 'no-jobs' 'mcm' 'mcm-wait=' 'tls-cert=' 'tls-key=' 'tls-ca=' 'status=' 'log-level=' 'version' 'h/help'
+            __dicomfs_parse_subcommand 0 'config=' 'host=' 'port=' 'ae=+' 'spool=' 'out=' 'idle=' 'allow-calling-ae=+' 'allow-address=+' 'max-associations=' 'max-pdu=' 'timeout=' 'max-instance=' 'max-spool=' 'min-free=' 'profile=' 'web' 'viewer' 'copies=' 'drive=+' 'capacity=' 'label-text=' 'transcode' 'no-transcode' 'no-jobs' 'mcm' 'mcm-wait=' 'tls-cert=' 'tls-key=' 'tls-ca=' 'status=' 'log-level=' 'version' 'h/help'
         case 'send'
-            __dicomfs_parse_subcommand 1 'to=' 'calling-ae=' 'set=+' 'map=' 'journal=' 'force' 'dry-run' 'tls-ca=' 'tls-cert=' 'tls-key=' 'timeout=' 'json' 'version' 'h/help'
+            __dicomfs_parse_subcommand 1 'to=' 'calling-ae=' 'set=+' 'map=' 'journal=' 'force' 'dry-run' 'new-uids' 'tls-ca=' 'tls-cert=' 'tls-key=' 'timeout=' 'json' 'version' 'h/help'
         case 'dump'
             __dicomfs_parse_subcommand -r 1 'json' 'inline-binary' 'meta' 'header-only' 'full' 'offsets' 'strict' 'q/quiet' 'version' 'h/help'
         case 'help'
@@ -342,22 +342,25 @@ complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_option
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs request watch" once' -l 'once' -d 'Process what the inbox holds now, then exit.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs request watch" version' -l 'version' -d 'Show the version.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs request watch" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" host' -l 'host' -d 'Address to listen on (127.0.0.1 for this machine only, 0.0.0.0 or :: for every interface).' -rfka ''
-complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" port' -l 'port' -d 'TCP port (11112 is the registered non-privileged DICOM port).' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" config' -l 'config' -d 'Station configuration (TOML): server, TLS, recipes per called AE title, allowed callers. Options given here take precedence.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'toml\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" host' -l 'host' -d 'Address to listen on (127.0.0.1 for this machine only, 0.0.0.0 or :: for every interface; default 0.0.0.0).' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" port' -l 'port' -d 'TCP port (default 11112, the registered non-privileged DICOM port).' -rfka ''
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve"' -l 'ae' -d 'Called AE title to answer (repeatable; default DICOMFS).' -rfka ''
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" spool' -l 'spool' -d 'Folder for received instances.' -rfa '(__dicomfs_complete_directories)'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" out' -l 'out' -d 'Folder for the jobs and their images.' -rfa '(__dicomfs_complete_directories)'
-complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" idle' -l 'idle' -d 'Seconds without a new instance after which a study becomes a job.' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" idle' -l 'idle' -d 'Seconds without a new instance after which a study becomes a job (default 60).' -rfka ''
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve"' -l 'allow-calling-ae' -d 'Calling AE title allowed to send (repeatable; default: any).' -rfka ''
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve"' -l 'allow-address' -d 'Peer address allowed to connect (repeatable; default: any).' -rfka ''
-complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" max-associations' -l 'max-associations' -d 'Associations served at once; more are rejected (transient).' -rfka ''
-complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" max-pdu' -l 'max-pdu' -d 'Maximum PDU length advertised and accepted, in bytes (4096–16777216).' -rfka ''
-complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" timeout' -l 'timeout' -d 'Seconds a silent association (or a connection without A-ASSOCIATE-RQ) is kept.' -rfka ''
-complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" max-instance' -l 'max-instance' -d 'Largest instance accepted, e.g. 2GB (A700 beyond).' -rfka ''
-complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" profile' -l 'profile' -d 'Profile of the discs (PS3.11).' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" max-associations' -l 'max-associations' -d 'Associations served at once; more are rejected (transient; default 32).' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" max-pdu' -l 'max-pdu' -d 'Maximum PDU length advertised and accepted, in bytes (4096–16777216; default 65536).' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" timeout' -l 'timeout' -d 'Seconds a silent association (or a connection without A-ASSOCIATE-RQ) is kept (default 60).' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" max-instance' -l 'max-instance' -d 'Largest instance accepted, e.g. 2GB (A700 beyond; default 4GiB).' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" max-spool' -l 'max-spool' -d 'Largest the spool may grow, e.g. 200GB: instances beyond are refused with A700.' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" min-free' -l 'min-free' -d 'Free space to keep on OUT\'s disk, e.g. 5GB: a job that would leave less waits (an N-ACTION gets 0213H).' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" profile' -l 'profile' -d 'Profile of the discs (PS3.11; default STD-GEN-CD).' -rfka ''
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" web' -l 'web' -d 'Add IHE PDI web content to each disc.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" viewer' -l 'viewer' -d 'Add the offline viewer to each disc.'
-complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" copies' -l 'copies' -d 'Copies of each disc.' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" copies' -l 'copies' -d 'Copies of each disc (default 1).' -rfka ''
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve"' -l 'drive' -d 'Burn to these drives in turn (repeatable); without, the images stay in OUT.' -rfka ''
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" capacity' -l 'capacity' -d 'Capacity of one volume, e.g. 700MB (default: the profile\'s medium).' -rfka ''
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" label-text' -l 'label-text' -d 'Label Text printed on each disc\'s label.' -rfka ''
@@ -365,12 +368,12 @@ complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_option
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" no-transcode' -l 'no-transcode' -d 'Rewrite instances whose syntax the profile refuses as Explicit VR Little Endian (default on).'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" no-jobs' -l 'no-jobs' -d 'Receive only: keep the studies in the spool and make no jobs.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" mcm' -l 'mcm' -d 'Media Creation Management SCP (PS3.4 Annex S): jobs come from N-CREATE/N-ACTION over the network, not from idle studies.'
-complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" mcm-wait' -l 'mcm-wait' -d 'With --mcm: seconds an initiated request waits for referenced instances still arriving.' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" mcm-wait' -l 'mcm-wait' -d 'With --mcm: seconds an initiated request waits for referenced instances still arriving (0: missing ones fail the N-ACTION at once; default 60).' -rfka ''
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" tls-cert' -l 'tls-cert' -d 'TLS: the server certificate chain (PEM). With --tls-key, the port speaks DICOM TLS only.' -rF
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" tls-key' -l 'tls-key' -d 'TLS: the server\'s private key (PEM).' -rF
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" tls-ca' -l 'tls-ca' -d 'TLS: CA certificates (PEM); clients must present a certificate one of them signed.' -rF
-complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" status' -l 'status' -d 'Write a JSON status (associations, studies waiting, jobs) to this file every few seconds.' -rF
-complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" log-level' -l 'log-level' -d 'Log level: trace, debug, info, notice, warning, error.' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" status' -l 'status' -d 'Write a JSON status (associations, studies waiting, spool bytes, jobs) to this file every few seconds.' -rF
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" log-level' -l 'log-level' -d 'Log level: trace, debug, info, notice, warning, error (default info).' -rfka ''
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" version' -l 'version' -d 'Show the version.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_positional "dicomfs send" -eq 1' -F
@@ -381,6 +384,7 @@ complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_option
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs send" journal' -l 'journal' -d 'File recording the instances acknowledged; a re-run with it sends only the rest.' -rF
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs send" force' -l 'force' -d 'Send even when verification finds errors.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs send" dry-run' -l 'dry-run' -d 'Show what would be sent and changed; send nothing.'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs send" new-uids' -l 'new-uids' -d 'New Study, Series and SOP Instance UIDs on the copy sent (and in the set\'s references to them), derived from the old ones so that a re-run gives the same; the old ones go into Original Attributes Sequence.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs send" tls-ca' -l 'tls-ca' -d 'TLS: trust these CA certificates (PEM) for the peer.' -rF
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs send" tls-cert' -l 'tls-cert' -d 'TLS: our certificate (PEM), with --tls-key.' -rF
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs send" tls-key' -l 'tls-key' -d 'TLS: our private key (PEM).' -rF

@@ -45,7 +45,8 @@ public enum MediaKind: String, Sendable, CaseIterable, Codable {
         let t = text.uppercased().trimmingSuffix("B")
         let units: [(String, Double)] = [("K", 1e3), ("M", 1e6), ("G", 1e9), ("T", 1e12), ("KI", 1024), ("MI", 1_048_576), ("GI", 1_073_741_824)]
         for (suffix, factor) in units.sorted(by: { $0.0.count > $1.0.count }) where t.hasSuffix(suffix) {
-            guard let n = Double(t.dropLast(suffix.count)), n > 0 else { return nil }
+            // (Bounded before the conversion: Int64(Double) traps beyond its range.)
+            guard let n = Double(t.dropLast(suffix.count)), n > 0, n * factor < 9e18 else { return nil }
             return Int64(n * factor)
         }
         return Int64(t).flatMap { $0 > 0 ? $0 : nil }

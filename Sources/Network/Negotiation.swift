@@ -6,6 +6,9 @@ public struct ServerConfiguration: Sendable {
     public var aeTitles: Set<String> = ["DICOMFS"]
     /// Calling AE titles allowed to associate; empty: any.
     public var allowedCallingAETitles: Set<String> = []
+    /// Per called AE title, the calling AE titles allowed to call it (replacing
+    /// `allowedCallingAETitles` for that title); a called title not listed uses the global list.
+    public var allowedCallingByCalled: [String: Set<String>] = [:]
     /// Peer addresses (as printed, e.g. "127.0.0.1", "::1") allowed; empty: any.
     public var allowedAddresses: Set<String> = []
     /// Maximum Length we advertise (item 51H) and so the largest P-DATA-TF we accept.
@@ -44,7 +47,8 @@ public enum Negotiation {
         guard rq.protocolVersion & 1 == 1 else { return .failure(.protocolVersionNotSupported) }
         guard rq.applicationContext == Association.dicomApplicationContext else { return .failure(.applicationContextNotSupported) }
         guard config.aeTitles.isEmpty || config.aeTitles.contains(rq.calledAETitle) else { return .failure(.calledAENotRecognized) }
-        guard config.allowedCallingAETitles.isEmpty || config.allowedCallingAETitles.contains(rq.callingAETitle) else {
+        let callers = config.allowedCallingByCalled[rq.calledAETitle] ?? config.allowedCallingAETitles
+        guard callers.isEmpty || callers.contains(rq.callingAETitle) else {
             return .failure(.callingAENotRecognized)
         }
         if !config.allowedAddresses.isEmpty, !(peer.map(config.allowedAddresses.contains) ?? false) { return .failure(.callingAENotRecognized) }

@@ -91,8 +91,10 @@ public final class DICOMServer: @unchecked Sendable {
             }
         do {
             channel = try bootstrap.bind(host: host, port: port).wait()
+        } catch let e as IOError {
+            throw NetworkError("cannot listen on \(host) port \(port): \(String(cString: strerror(e.errnoCode)))")
         } catch {
-            throw NetworkError("cannot listen on \(host) port \(port): \(error)")
+            throw NetworkError("cannot listen on \(host) port \(port): the address cannot be used")
         }
         let bound = channel?.localAddress?.port ?? port
         logger.info("listening", metadata: ["host": "\(host)", "port": "\(bound)", "ae": "\(config.aeTitles.sorted().joined(separator: ","))",

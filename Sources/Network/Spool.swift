@@ -47,8 +47,13 @@ public final class Spool: StorageSink, @unchecked Sendable {
     public let root: String
     /// Refuse an instance larger than this (A700).
     public var maxInstanceBytes: Int = 4 << 30
+    /// Refuse instances (A700) once the spool holds this many bytes; nil: no limit but the disk.
+    public var maxSpoolBytes: Int64?
     private let lock = NSLockLike()
     private var counter = 0
+    /// Bytes of the instances in the spool: counted once at start, then kept up to date as
+    /// instances arrive and studies leave for jobs (`released`).
+    private var held: Int64 = 0
 
     public init(root: String) throws {
         self.root = root
@@ -56,11 +61,42 @@ public final class Spool: StorageSink, @unchecked Sendable {
         try Self.makeDirectory(root + "/.incoming")
         // Fragments of instances a crash cut off were never answered with success.
         for name in Self.list(root + "/.incoming") { _ = unlink(root + "/.incoming/" + name) }
+        held = Self.bytes(under: root)
+    }
+
+    /// Bytes of the instances the spool holds now.
+    public var heldBytes: Int64 { lock.lock(); defer { lock.unlock() }; return held }
+
+    /// A study left the spool (moved to a job): its bytes no longer count.
+    public func released(_ bytes: Int64) {
+        lock.lock(); held = max(0, held - bytes); lock.unlock()
+    }
+
+    /// Whether `more` bytes still fit under `maxSpoolBytes`.
+    func fits(_ more: Int64) -> Bool {
+        guard let max = maxSpoolBytes else { return true }
+        lock.lock(); defer { lock.unlock() }
+        return held + more <= max
+    }
+
+    /// Bytes of the regular files below `path` (links not followed).
+    public static func bytes(under path: String) -> Int64 {
+        var total: Int64 = 0
+        for name in list(path) {
+            var st = stat()
+            guard lstat(path + "/" + name, &st) == 0 else { continue }
+            if st.st_mode & S_IFMT == S_IFDIR { total += bytes(under: path + "/" + name) }
+            else if st.st_mode & S_IFMT == S_IFREG { total += Int64(st.st_size) }
+        }
+        return total
     }
 
     public func begin(_ request: StoreRequest) throws -> IncomingInstance {
         guard UIDCheck.isSafe(request.sopInstanceUID) else { throw StoreFailure(Status.cannotUnderstand, "Affected SOP Instance UID \"\(request.sopInstanceUID)\" is not a valid UID") }
         guard UIDCheck.isSafe(request.sopClassUID) else { throw StoreFailure(Status.cannotUnderstand, "Affected SOP Class UID \"\(request.sopClassUID)\" is not a valid UID") }
+        guard fits(1) else {
+            throw StoreFailure(Status.outOfResources, "the spool is full: it holds \(heldBytes) bytes, its limit is \(maxSpoolBytes ?? 0)")
+        }
         lock.lock(); counter += 1; let n = counter; lock.unlock()
         let temp = root + "/.incoming/\(getpid())-\(n).part"
         var meta = Part10Writer.meta(sopClassUID: request.sopClassUID, sopInstanceUID: request.sopInstanceUID,
@@ -115,11 +151,13 @@ public final class Spool: StorageSink, @unchecked Sendable {
         // The new entry is made durable; the old name's removal from .incoming need not be
         // (a restart clears .incoming anyway).
         Self.syncDirectory(folder)
+        var st = stat()
+        if stat(target, &st) == 0 { lock.lock(); held += Int64(st.st_size); lock.unlock() }
         return StoreOutcome(status: status, comment: comment, path: target, studyInstanceUID: study, patientID: patient)
     }
 
     /// The called AE title as a folder name: A–Z 0–9 _ - kept, anything else _.
-    static func folderName(_ ae: String) -> String {
+    public static func folderName(_ ae: String) -> String {
         let s = String(ae.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") ? $0 : "_" })
         return s.isEmpty ? "_" : s
     }
@@ -230,6 +268,10 @@ final class SpooledInstance: IncomingInstance {
         bytes += fragment.count
         if bytes > spool.maxInstanceBytes {
             failure = StoreFailure(Status.outOfResources, "the instance is larger than the \(spool.maxInstanceBytes) bytes allowed")
+            return
+        }
+        if !spool.fits(Int64(bytes)) {
+            failure = StoreFailure(Status.outOfResources, "the spool is full: this instance would take it past its limit of \(spool.maxSpoolBytes ?? 0) bytes")
             return
         }
         do { try write(fragment) } catch let f as StoreFailure { failure = f }

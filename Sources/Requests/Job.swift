@@ -43,9 +43,7 @@ public enum Job {
 
     /// The SOP Instance UIDs a job's request references.
     public static func references(_ job: String) throws -> [String] {
-        guard let data = FileManager.default.contents(atPath: job + "/REQUEST.json"),
-              let stored = try? JSONDecoder().decode(Stored.self, from: data) else { throw RequestError("\(job)/REQUEST.json: unreadable") }
-        return stored.request.references.map(\.sopInstanceUID)
+        try read(job).request.references.map(\.sopInstanceUID)
     }
 
     /// N-GET. A job whose runner died is reported (and recorded) as FAILURE, INTERRUPTED.
@@ -76,6 +74,41 @@ public enum Job {
         }
     }
 
+    /// What an Initiate would find, without running it: the instances that cannot go on media
+    /// (missing 0112H, wrong class 0119H, refused by their profile 0122H) and the bytes of the
+    /// rest. The Media Creation Management SCP answers an N-ACTION from it (PS3.4 S.3.2.2.3
+    /// lets the response reflect such a check) before it schedules the run.
+    public struct Readiness: Sendable {
+        public var failed: [JobState.FailedInstance]
+        public var bytes: Int64
+        /// The Execution Status Info the failures give the job (NO_INSTANCE when one is missing).
+        public var info: JobState.Info
+    }
+
+    public static func readiness(_ job: String, options: RunOptions = RunOptions()) throws -> Readiness {
+        let stored = try read(job)
+        let check = try Runner.check(stored.request, store: stored.store, options: options)
+        return Readiness(failed: check.failed, bytes: check.bytes, info: check.info)
+    }
+
+    /// Records an Initiate refused on its check: FAILURE with the instances that failed, as
+    /// a run would have left it (an N-GET then reports them).
+    public static func refuse(_ job: String, readiness: Readiness) throws {
+        var state = try status(job)
+        guard state.status == .IDLE else { return }
+        state.status = .FAILURE
+        state.info = readiness.info
+        state.failed = readiness.failed
+        state.detail = "\(readiness.failed.count) instances cannot be put on media"
+        try state.write(job)
+    }
+
+    static func read(_ job: String) throws -> Stored {
+        guard let data = FileManager.default.contents(atPath: job + "/REQUEST.json"),
+              let stored = try? JSONDecoder().decode(Stored.self, from: data) else { throw RequestError("\(job)/REQUEST.json: unreadable") }
+        return stored
+    }
+
     /// N-ACTION Initiate: finds the instances, builds the volumes, masters them, burns them
     /// when drives are given. A job initiated before is refused (A510).
     public static func run(_ job: String, options: RunOptions = RunOptions(), progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> JobState {
@@ -83,8 +116,7 @@ public enum Job {
         guard state.status == .IDLE else {
             throw RequestError("an Initiate Media Creation action has already been received for this job (it is \(state.status.rawValue), \(state.info.rawValue))", code: "A510")
         }
-        guard let data = FileManager.default.contents(atPath: job + "/REQUEST.json"),
-              let stored = try? JSONDecoder().decode(Stored.self, from: data) else { throw RequestError("\(job)/REQUEST.json: unreadable") }
+        let stored = try read(job)
         var request = stored.request
         if let c = options.copies { request.copies = c }
         if let p = options.priority { request.priority = p }

@@ -14,34 +14,47 @@ struct Runner {
     let options: Job.RunOptions
     let progress: (@Sendable (String, Int, Int) -> Void)?
 
-    func run(_ state: inout JobState) throws {
-        // Find every instance; check its class and that its profile can hold it.
-        let index = try StoreIndex(store: store, wanted: Set(request.references.map(\.sopInstanceUID)))
+    /// What an Initiate finds before any work: every referenced instance located, of the
+    /// class the request says, in a syntax its profile allows (or can be transcoded to).
+    struct Check {
         var failed: [JobState.FailedInstance] = []
         var items: [(ref: MediaRequest.Reference, entry: StoreIndex.Entry, profile: ApplicationProfile)] = []
+        var bytes: Int64 { items.reduce(0) { $0 + $1.entry.bytes } }
+        /// The Execution Status Info a failing check gives the job.
+        var info: JobState.Info { failed.contains { $0.failureReason == 0x0112 } ? .NO_INSTANCE : .INST_AP_CONFLICT }
+    }
+
+    static func check(_ request: MediaRequest, store: String, options: Job.RunOptions) throws -> Check {
+        let index = try StoreIndex(store: store, wanted: Set(request.references.map(\.sopInstanceUID)))
+        var check = Check()
         for ref in request.references {
             let profile = ref.profile.flatMap(ApplicationProfile.named) ?? .stdGenCD
             guard let entry = index.byInstance[ref.sopInstanceUID] else {
-                failed.append(.init(sopClassUID: ref.sopClassUID, sopInstanceUID: ref.sopInstanceUID, failureReason: 0x0112, detail: "no such instance in the store"))
+                check.failed.append(.init(sopClassUID: ref.sopClassUID, sopInstanceUID: ref.sopInstanceUID, failureReason: 0x0112, detail: "no such instance in the store"))
                 continue
             }
             if !ref.sopClassUID.isEmpty && ref.sopClassUID != entry.sopClassUID {
-                failed.append(.init(sopClassUID: ref.sopClassUID, sopInstanceUID: ref.sopInstanceUID, failureReason: 0x0119,
-                                    detail: "the stored instance is of SOP Class \(entry.sopClassUID)"))
+                check.failed.append(.init(sopClassUID: ref.sopClassUID, sopInstanceUID: ref.sopInstanceUID, failureReason: 0x0119,
+                                          detail: "the stored instance is of SOP Class \(entry.sopClassUID)"))
                 continue
             }
             if !profile.allows(transferSyntax: entry.transferSyntaxUID)
                 && !(options.transcode && profile.allows(transferSyntax: Transcoder.target.uid)) {
-                failed.append(.init(sopClassUID: entry.sopClassUID, sopInstanceUID: ref.sopInstanceUID, failureReason: 0x0122,
-                                    detail: "transfer syntax \(entry.transferSyntaxUID) is not allowed by \(profile.name) (run with --transcode to rewrite it; dicomfs never compresses lossily)"))
+                check.failed.append(.init(sopClassUID: entry.sopClassUID, sopInstanceUID: ref.sopInstanceUID, failureReason: 0x0122,
+                                          detail: "transfer syntax \(entry.transferSyntaxUID) is not allowed by \(profile.name) (run with --transcode to rewrite it; dicomfs never compresses lossily)"))
                 continue
             }
-            items.append((ref, entry, profile))
+            check.items.append((ref, entry, profile))
         }
-        state.failed = failed
-        if !failed.isEmpty {
-            let missing = failed.contains { $0.failureReason == 0x0112 }
-            throw RunFailure(info: missing ? .NO_INSTANCE : .INST_AP_CONFLICT, detail: "\(failed.count) of \(request.references.count) instances cannot be put on media")
+        return check
+    }
+
+    func run(_ state: inout JobState) throws {
+        let check = try Self.check(request, store: store, options: options)
+        let items = check.items
+        state.failed = check.failed
+        if !check.failed.isEmpty {
+            throw RunFailure(info: check.info, detail: "\(check.failed.count) of \(request.references.count) instances cannot be put on media")
         }
 
         // Volumes: one profile each, split at patient, study, series, instance boundaries.

@@ -18,28 +18,32 @@ public final class MediaCreationSCP: NormalizedService, @unchecked Sendable {
 
     let jobsFolder: String
     let store: String
-    let recipe: Recipe
+    /// Recipes by called AE title ("*": the rest): a request is made as its called title's recipe says.
+    let recipes: [String: Recipe]
     /// Seconds an initiated request waits for referenced instances still arriving (a PACS may
     /// start C-STOREs and N-ACTION together) before the job runs and fails them NO_INSTANCE.
     public var waitForInstances: Double = 60
+    /// Free space kept on the jobs' file system; a request that would leave less gets 0213H.
+    public var minFreeBytes: Int64 = 0
     let logger: Logger
     private let queue = DispatchQueue(label: "dicomfs.mcm.jobs")
     private let lock = NSLock()
     private var initiated: Set<String> = []
 
     /// Jobs go to `jobsFolder/UID`; their instances are looked up under `store`.
-    public init(jobsFolder: String, store: String, recipe: Recipe, logger: Logger) throws {
+    public init(jobsFolder: String, store: String, recipes: [String: Recipe], logger: Logger) throws {
         self.jobsFolder = jobsFolder
         self.store = store
-        self.recipe = recipe
+        self.recipes = recipes
         self.logger = logger
         try FileManager.default.createDirectory(atPath: jobsFolder, withIntermediateDirectories: true)
     }
 
     public func handle(_ request: Command, dataSet: DataSet?, association: AssociationInfo) -> (Command, DataSet?) {
+        let recipe = recipes[association.calledAE] ?? recipes["*"] ?? Recipe()
         switch request.field {
-        case Command.Field.nCreateRQ.rawValue: return create(request, dataSet)
-        case Command.Field.nActionRQ.rawValue: return action(request, dataSet)
+        case Command.Field.nCreateRQ.rawValue: return create(request, dataSet, recipe: recipe)
+        case Command.Field.nActionRQ.rawValue: return action(request, dataSet, recipe: recipe)
         case Command.Field.nGetRQ.rawValue: return get(request)
         default:
             var r = Command.response(to: request, field: Command.Field(rawValue: (request.field ?? 0) | 0x8000) ?? .nGetRSP, status: Status.unrecognizedOperation)
@@ -53,7 +57,7 @@ public final class MediaCreationSCP: NormalizedService, @unchecked Sendable {
 
     // MARK: N-CREATE
 
-    private func create(_ rq: Command, _ ds: DataSet?) -> (Command, DataSet?) {
+    private func create(_ rq: Command, _ ds: DataSet?, recipe: Recipe) -> (Command, DataSet?) {
         func fail(_ status: UInt16, _ comment: String, offending: Tag? = nil) -> (Command, DataSet?) {
             var r = Command.response(to: rq, field: .nCreateRSP, status: status)
             r.dataSet.set(.affectedSOPClassUID, .UI, Self.sopClassUID)
@@ -109,7 +113,7 @@ public final class MediaCreationSCP: NormalizedService, @unchecked Sendable {
 
     // MARK: N-ACTION
 
-    private func action(_ rq: Command, _ ds: DataSet?) -> (Command, DataSet?) {
+    private func action(_ rq: Command, _ ds: DataSet?, recipe: Recipe) -> (Command, DataSet?) {
         let uid = rq.requestedSOPInstanceUID ?? ""
         let type = rq.dataSet.uint(.actionTypeID).map(Int.init) ?? 0
         func answer(_ status: UInt16, _ comment: String? = nil) -> (Command, DataSet?) {
@@ -142,6 +146,27 @@ public final class MediaCreationSCP: NormalizedService, @unchecked Sendable {
             if !again { initiated.insert(uid) }
             lock.unlock()
             if again { return answer(0xA510, "an Initiate Media Creation action was already received") }
+            func unmark() { lock.lock(); initiated.remove(uid); lock.unlock() }
+            // The request checked now, so the answer can say what will fail (S.3.2.2.3 note 1):
+            // instances of another class (0119H) or refused by their profile (0122H) fail it at
+            // once with 0110H, the job FAILURE with its Failed SOP Sequence for N-GET (a failure
+            // response carries no Action Reply); missing ones (0112H) do too unless they may
+            // still be arriving (--mcm-wait); a job OUT cannot hold is 0213H.
+            guard let readiness = try? Job.readiness(job, options: options) else {
+                unmark()
+                return answer(Status.processingFailure, "the request's instances cannot be looked up")
+            }
+            let onlyMissing = readiness.failed.allSatisfy { $0.failureReason == 0x0112 }
+            if !readiness.failed.isEmpty && (!onlyMissing || waitForInstances <= 0) {
+                try? Job.refuse(job, readiness: readiness)
+                logger.notice("media creation request \(uid): \(readiness.failed.count) instances cannot be put on media (\(readiness.info.rawValue))")
+                return answer(Status.processingFailure, "\(readiness.failed.count) instances cannot be put on media (see N-GET)")
+            }
+            if let short = DiskSpace.shortfall(at: jobsFolder, need: DiskSpace.jobNeed(readiness.bytes), keep: minFreeBytes) {
+                unmark()
+                logger.warning("media creation request \(uid): \(short) bytes short in \(jobsFolder)")
+                return answer(Status.resourceLimitation, "not enough space for the media: \(short) bytes short")
+            }
             let wanted = Set((try? Job.references(job)) ?? [])
             let wait = waitForInstances, store = self.store
             queue.async { [logger, options] in
@@ -186,6 +211,17 @@ public final class MediaCreationSCP: NormalizedService, @unchecked Sendable {
         }
     }
 
+    /// Failed SOP Sequence (0008,1198) items: class, instance, Failure Reason (PS3.4 S.3.2.4).
+    static func failedItems(_ failed: [JobState.FailedInstance]) -> [DataSet] {
+        failed.map { f in
+            var item = DataSet()
+            item.set(.referencedSOPClassUID, .UI, f.sopClassUID)
+            item.set(.referencedSOPInstanceUID, .UI, f.sopInstanceUID)
+            item.set(.failureReason, .US, numbers: [Double(f.failureReason)])
+            return item
+        }
+    }
+
     // MARK: N-GET
 
     private func get(_ rq: Command) -> (Command, DataSet?) {
@@ -201,15 +237,7 @@ public final class MediaCreationSCP: NormalizedService, @unchecked Sendable {
         ds.set(.executionStatus, .CS, state.status.rawValue)
         ds.set(.executionStatusInfo, .CS, state.info.rawValue)
         ds.set(.totalNumberOfPiecesOfMediaCreated, .US, numbers: [Double(state.piecesCreated)])
-        if !state.failed.isEmpty {
-            ds.set(.failedSOPSequence, sequence: state.failed.map { f in
-                var item = DataSet()
-                item.set(.referencedSOPClassUID, .UI, f.sopClassUID)
-                item.set(.referencedSOPInstanceUID, .UI, f.sopInstanceUID)
-                item.set(.failureReason, .US, numbers: [Double(f.failureReason)])
-                return item
-            })
-        }
+        if !state.failed.isEmpty { ds.set(.failedSOPSequence, sequence: Self.failedItems(state.failed)) }
         if !state.volumes.isEmpty {
             ds.set(.referencedStorageMediaSequence, sequence: state.volumes.map { v in
                 var item = DataSet()

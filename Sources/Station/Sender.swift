@@ -22,6 +22,11 @@ public enum Sender {
         /// Where acknowledged SOP Instance UIDs are recorded; nil: no resuming.
         public var journal: String?
         public var dryRun = false
+        /// Old UID → new UID, filled by `send` from the set when `newUIDs` is on.
+        var renamedUIDs: [String: String] = [:]
+        /// New Study, Series and SOP Instance UIDs on the copy sent (and in every reference to
+        /// them inside the set), derived from the old ones: a re-run gives the same new UIDs.
+        public var newUIDs = false
         public init(destination: DICOMClient.Options) { self.destination = destination }
     }
 
@@ -85,6 +90,20 @@ public enum Sender {
             headers.append((item, try? DICOMFile.read(source: item.open(), path: item.name, options: .headerOnly)))
             if i % 64 == 0 { progress?("reading", i, items.count) }
         }
+        // --new-uids: the UIDs of the set's own studies, series and instances get new ones.
+        var renamed: [String: String] = [:]
+        if options.newUIDs {
+            for h in headers {
+                guard let ds = h.file?.dataSet else { continue }
+                for tag in [Tag.studyInstanceUID, .seriesInstanceUID, .sopInstanceUID] {
+                    if let old = ds.string(tag), !old.isEmpty, renamed[old] == nil {
+                        renamed[old] = UIDGenerator.derived(from: old, namespace: "dicomfs send --new-uids")
+                    }
+                }
+            }
+        }
+        var options = options
+        options.renamedUIDs = renamed
         let done = Set(options.journal.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }?.split(separator: "\n").map(String.init) ?? [])
         var contexts: [ProposedContext] = [ProposedContext(id: 1, abstractSyntax: ServerConfiguration.verification,
                                                            transferSyntaxes: [TransferSyntax.implicitVRLittleEndian.uid])]
@@ -157,7 +176,7 @@ public enum Sender {
                 for e in file.dataSet.elements where e.tag.group != 0x0002 { body.set(e) }
                 var bytes = try encoder.encode(body)
                 if syntax.isDeflated { bytes = deflateRaw(bytes) }
-                let rsp = try client.store(bytes, sopClass: cls, sopInstance: uid, context: context.id)
+                let rsp = try client.store(bytes, sopClass: cls, sopInstance: options.renamedUIDs[uid] ?? uid, context: context.id)
                 let status = rsp.status ?? 0xFFFF
                 let ok = status == 0 || status & 0xF000 == 0xB000
                 if ok { journal?.append(uid) }
@@ -220,6 +239,9 @@ public enum Sender {
     @discardableResult
     static func coerce(_ ds: inout DataSet, _ o: Options) -> [String] {
         var changes: [(Tag, String)] = o.set.map { ($0.key, $0.value) }
+        for tag in [Tag.studyInstanceUID, .seriesInstanceUID, .sopInstanceUID] {
+            if let old = ds.string(tag), let new = o.renamedUIDs[old] { changes.append((tag, new)) }
+        }
         if let old = ds.string(.patientID), let m = o.patientMap[old] {
             changes.append((.patientID, m.id))
             if let name = m.name { changes.append((.patientName, name)) }
@@ -233,6 +255,11 @@ public enum Sender {
             ds.set(tag, ds[tag]?.vr ?? DataDictionary.implicitVR(for: tag), value)
             notes.append("\(DataDictionary.keyword(for: tag)): \(old ?? "(none)") → \(value)")
         }
+        if !o.renamedUIDs.isEmpty {
+            // References inside the set (SR content, KO and PR references, source images)
+            // follow their instances; the top-level UIDs were replaced above.
+            remapUIDs(&ds, o.renamedUIDs, top: true)
+        }
         guard !notes.isEmpty else { return [] }
         var item = DataSet()
         item.set(.modifiedAttributesSequence, sequence: [modified])
@@ -242,6 +269,25 @@ public enum Sender {
         item.set(.reasonForTheAttributeModification, .CS, o.reason)
         ds.set(.originalAttributesSequence, sequence: (ds.sequence(.originalAttributesSequence) ?? []) + [item])
         return notes
+    }
+
+    /// Replaces, in every UI value of `ds` and its sequences, the UIDs `map` renames (at the
+    /// top level, Study, Series and SOP Instance UID are left to the caller).
+    static func remapUIDs(_ ds: inout DataSet, _ map: [String: String], top: Bool) {
+        for e in ds.elements {
+            if top && (e.tag == .studyInstanceUID || e.tag == .seriesInstanceUID || e.tag == .sopInstanceUID || e.tag == .originalAttributesSequence) { continue }
+            switch e.value {
+            case .sequence(var items):
+                for i in items.indices { remapUIDs(&items[i], map, top: false) }
+                ds.set(e.tag, sequence: items)
+            case .bytes where e.vr == .UI:
+                guard let values = ds.strings(e.tag) else { continue }
+                let mapped = values.map { map[$0] ?? $0 }
+                if mapped != values { ds.set(e.tag, .UI, mapped) }
+            default:
+                continue
+            }
+        }
     }
 
     static func now() -> String {

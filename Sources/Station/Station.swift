@@ -24,6 +24,8 @@ public struct Recipe: Sendable {
     public var skipInvalid = true
     /// Rewrite instances the profile refuses as Explicit VR Little Endian.
     public var transcode = true
+    /// Where this recipe's jobs and images go (default: the station's OUT).
+    public var out: String?
     public init() {}
 }
 
@@ -43,6 +45,10 @@ public final class Station: @unchecked Sendable {
         public var recipes: [String: Recipe] = [:]
         /// Receive only: make no jobs.
         public var makeJobs = true
+        /// Free space kept on OUT's file system: a job that would leave less waits (an idle
+        /// study stays in the spool and is tried again), a Media Creation request is answered
+        /// 0213H (resource limitation).
+        public var minFreeBytes: Int64 = 0
         public init(spool: String, out: String) { self.spool = spool; self.out = out }
     }
 
@@ -51,6 +57,7 @@ public final class Station: @unchecked Sendable {
     private let logger: Logger
     private let lock = NSLock()
     private var waiting: [String: Double] = [:]   // "AE/STUDY" → last arrival (monotonic seconds)
+    private var patientOf: [String: String] = [:]   // "AE/STUDY" → Patient ID, for recipes grouping by patient
     private let jobs = DispatchQueue(label: "dicomfs.station.jobs")
     private var timer: DispatchSourceTimer?
     private var jobCount = 0
@@ -97,7 +104,24 @@ public final class Station: @unchecked Sendable {
         guard let path = outcome.path else { return }
         let folder = (path as NSString).deletingLastPathComponent
         let key = String(folder.dropFirst(options.spool.count + 1))
+        lock.lock(); if patientOf[key] == nil { patientOf[key] = outcome.patientID ?? "" }; lock.unlock()
         touch(key)
+    }
+
+    /// The recipe of a called AE title (as spool folder name: the title with unsafe characters as _).
+    private func recipe(_ ae: String) -> Recipe {
+        options.recipes[ae] ?? options.recipes.first { $0.key != "*" && Spool.folderName($0.key) == ae }?.value ?? options.recipes["*"] ?? Recipe()
+    }
+
+    /// The Patient ID of a spooled study: as received, or (after a restart) from one of its files.
+    private func patient(_ key: String) -> String {
+        lock.lock(); let known = patientOf[key]; lock.unlock()
+        if let known { return known }
+        let folder = options.spool + "/" + key
+        let id = Self.files(folder).lazy.compactMap { try? DICOMFile.read(path: folder + "/" + $0, options: .headerOnly) }
+            .first?.dataSet.string(.patientID) ?? ""
+        lock.lock(); patientOf[key] = id; lock.unlock()
+        return id
     }
 
     private func touch(_ key: String) {
@@ -107,38 +131,75 @@ public final class Station: @unchecked Sendable {
     private func tick() {
         let now = Self.now()
         lock.lock()
-        let due = waiting.filter { now - $0.value >= options.idleSeconds }.map(\.key).sorted()
-        for k in due { waiting[k] = nil }
+        let idle = Set(waiting.filter { now - $0.value >= options.idleSeconds }.map(\.key))
+        let all = Array(waiting.keys)
         lock.unlock()
-        guard options.makeJobs else { return }
-        for key in due { jobs.async { self.makeJob(key) } }
+        guard options.makeJobs, !idle.isEmpty else {
+            if !options.makeJobs { lock.lock(); for k in idle { waiting[k] = nil }; lock.unlock() }
+            return
+        }
+        // Groups: one study, or for recipes per patient every spooled study of the patient
+        // (sent to the same AE title), made only once all of them have gone idle.
+        var groups: [[String]] = []
+        var taken: Set<String> = []
+        for key in idle.sorted() where !taken.contains(key) {
+            let ae = String(key.prefix { $0 != "/" })
+            guard recipe(ae).perPatient else { groups.append([key]); taken.insert(key); continue }
+            let id = patient(key)
+            let same = all.filter { $0.hasPrefix(ae + "/") && patient($0) == id }.sorted()
+            guard same.allSatisfy(idle.contains) else { continue }
+            groups.append(same)
+            taken.formUnion(same)
+        }
+        lock.lock()
+        for k in taken { waiting[k] = nil }
+        lock.unlock()
+        for keys in groups { jobs.async { self.makeJob(keys) } }
     }
 
-    /// The study folder SPOOL/AE/STUDY becomes OUT/JOB.store and the job OUT/JOB.
-    private func makeJob(_ key: String) {
-        let parts = key.split(separator: "/").map(String.init)
-        guard parts.count == 2 else { return }
-        let (ae, study) = (parts[0], parts[1])
-        jobCount += 1
-        let stamp = Self.stamp()
-        let name = "\(stamp)-\(ae)-\(jobCount)"
-        let job = options.out + "/" + name
-        let store = job + ".store"
-        // Moved whole: an instance arriving now goes to a new folder of the same study, and so
-        // to a later job (rename is atomic within the file system).
-        if rename(options.spool + "/" + key, store) != 0 {
-            // Another file system: copied and removed (not atomic; instances arriving meanwhile
-            // land in a new folder of the study all the same).
-            do { try FileManager.default.moveItem(atPath: options.spool + "/" + key, toPath: store) } catch {
-                logger.error("cannot move the received study to \(store): \(error)")
-                return
-            }
+    /// The study folder SPOOL/AE/STUDY (or, per patient, every study folder of the group)
+    /// becomes OUT/JOB.store and the job OUT/JOB.
+    private func makeJob(_ keys: [String]) {
+        guard let first = keys.first else { return }
+        let ae = String(first.prefix { $0 != "/" })
+        let recipe = recipe(ae)
+        let base = recipe.out ?? options.out
+        let bytes = keys.reduce(Int64(0)) { $0 + Spool.bytes(under: options.spool + "/" + $1) }
+        if let short = DiskSpace.shortfall(at: base, need: DiskSpace.jobNeed(bytes), keep: options.minFreeBytes) {
+            logger.warning("not enough space in \(base) for the job of \(keys.joined(separator: ", ")): \(short) bytes short; it waits in the spool")
+            for k in keys { touch(k) }
+            return
         }
-        run(job: job, store: store, ae: ae, study: study)
+        jobCount += 1
+        let name = "\(Self.stamp())-\(ae)-\(jobCount)"
+        let job = base + "/" + name
+        let store = job + ".store"
+        do {
+            try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+            if keys.count == 1 {
+                try Self.move(options.spool + "/" + first, to: store)
+            } else {
+                try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: false)
+                for k in keys { try Self.move(options.spool + "/" + k, to: store + "/" + String(k.drop { $0 != "/" }.dropFirst())) }
+            }
+        } catch {
+            logger.error("cannot move the received studies to \(store): \(error)")
+            return
+        }
+        spool.released(bytes)
+        lock.lock(); for k in keys { patientOf[k] = nil }; lock.unlock()
+        run(job: job, store: store, ae: ae, study: keys.map { String($0.drop { $0 != "/" }.dropFirst()) }.joined(separator: ","))
+    }
+
+    /// Moved whole: an instance arriving now goes to a new folder of the same study, and so
+    /// to a later job (rename is atomic within the file system); across file systems copied
+    /// and removed (not atomic; late instances land in a new folder all the same).
+    static func move(_ from: String, to: String) throws {
+        if rename(from, to) != 0 { try FileManager.default.moveItem(atPath: from, toPath: to) }
     }
 
     private func run(job: String, store: String, ae: String, study: String) {
-        let recipe = options.recipes[ae] ?? options.recipes["*"] ?? Recipe()
+        let recipe = recipe(ae)
         var request = MediaRequest()
         request.fileSetID = nil
         request.labelText = recipe.labelText
@@ -146,7 +207,7 @@ public final class Station: @unchecked Sendable {
         request.includeNonDICOM = recipe.web || recipe.viewer ? "FOR_PATIENT" : "NO"
         request.includeDisplayApplication = recipe.viewer
         request.copies = recipe.copies
-        for file in Self.files(store) {
+        for file in Self.allFiles(store) {
             guard let f = try? DICOMFile.read(path: store + "/" + file, options: .headerOnly), let uid = f.sopInstanceUID else { continue }
             request.references.append(MediaRequest.Reference(sopClassUID: f.sopClassUID ?? "", sopInstanceUID: uid, profile: recipe.profile.name))
         }
@@ -177,8 +238,13 @@ public final class Station: @unchecked Sendable {
     /// Jobs made but not run before a restart are run; an interrupted one is made again from
     /// its store.
     private func resumeJobs() {
-        for name in Self.folders(options.out) where !name.hasSuffix(".store") {
-            let job = options.out + "/" + name
+        let outs = Set([options.out] + options.recipes.values.compactMap(\.out))
+        for out in outs.sorted() { resumeJobs(in: out) }
+    }
+
+    private func resumeJobs(in out: String) {
+        for name in Self.folders(out) where !name.hasSuffix(".store") {
+            let job = out + "/" + name
             let store = job + ".store"
             guard FileManager.default.fileExists(atPath: store), let state = try? Job.status(job) else { continue }
             let parts = name.split(separator: "-")
@@ -188,7 +254,7 @@ public final class Station: @unchecked Sendable {
             } else if state.info == .INTERRUPTED {
                 jobs.async {
                     self.jobCount += 1
-                    let again = self.options.out + "/" + Self.stamp() + "-" + ae + "-\(self.jobCount)"
+                    let again = out + "/" + Self.stamp() + "-" + ae + "-\(self.jobCount)"
                     guard rename(store, again + ".store") == 0 else { return }
                     self.run(job: again, store: again + ".store", ae: ae, study: "")
                 }
@@ -236,6 +302,15 @@ public final class Station: @unchecked Sendable {
         }.sorted()
     }
 
+    /// Files below `path`, relative, in order (a per-patient job's store has a folder per study).
+    static func allFiles(_ path: String) -> [String] {
+        files(path).flatMap { name -> [String] in
+            var d: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path + "/" + name, isDirectory: &d) else { return [] }
+            return d.boolValue ? allFiles(path + "/" + name).map { name + "/" + $0 } : [name]
+        }
+    }
+
     static func files(_ path: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
     }
@@ -267,5 +342,27 @@ public struct StationStorage: StorageSink {
             return outcome
         }
         func abandon() { inner.abandon() }
+    }
+}
+
+/// Free space on a file system, for the checks before a job is made.
+public enum DiskSpace {
+    /// Bytes available to us on the file system holding `path`; nil when it cannot be asked.
+    public static func available(at path: String) -> Int64? {
+        var s = statvfs()
+        guard statvfs(path, &s) == 0 else { return nil }
+        return Int64(s.f_bavail) * Int64(s.f_frsize)
+    }
+
+    /// Room a job over `bytes` of instances takes in OUT: its image (the instances, the
+    /// DICOMDIR and any web content, an eighth more at most for the pages) and a margin.
+    public static func jobNeed(_ bytes: Int64) -> Int64 { bytes + bytes / 8 + (16 << 20) }
+
+    /// How many bytes short `path` is of holding `need` while keeping `keep` free; nil: enough
+    /// (or the file system cannot be asked, and the write itself will tell).
+    public static func shortfall(at path: String, need: Int64, keep: Int64) -> Int64? {
+        guard let free = available(at: path) else { return nil }
+        let short = need + keep - free
+        return short > 0 ? short : nil
     }
 }

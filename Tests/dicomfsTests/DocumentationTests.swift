@@ -42,6 +42,17 @@ import TestSupport
     }
 
     /// samples/ holds exactly what the sample generator writes today.
+    /// The example station configuration is one `serve` accepts (folders and port overridden
+    /// on the command line, as the file's comment says options may).
+    @Test func exampleStationConfigurationIsAccepted() throws {
+        let dir = try External.tempDirectory().path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let config = External.repoRoot.appendingPathComponent("examples/station.toml").path
+        let r = try CLI.run(["serve", "--config", config, "--host", "127.0.0.1", "--port", "0", "--spool", dir + "/spool", "--out", dir + "/out",
+                             "--status", dir + "/status.json", "--stop-after", "0.5"])
+        #expect(r.status == 0 && r.stderr.contains("ae=ARCHIVEDVD,PATIENTCD"), "\(r.stderr)")
+    }
+
     @Test func bundledSamplesAreCurrent() throws {
         for sample in try SampleFactory.all() {
             let committed = try Data(contentsOf: CLI.repoRoot.appendingPathComponent("samples/\(sample.fileName)"))

@@ -215,17 +215,21 @@ import TestSupport
     }
 
     /// Media Creation Management over DIMSE, driven by pynetdicom as dcm4chee's MCM SCU drives
-    /// an SCP: C-STORE, N-CREATE without an instance UID (assigned, and returned in the
-    /// attribute list), N-ACTION Initiate, N-GET polling until DONE; then A510 for a second
-    /// Initiate, C201 for a cancel of a finished job, 0120H/0121H for bad requests, 0112H for
-    /// an unknown one. The image made verifies.
-    @Test(.enabled(if: hasPynetdicom, "needs pynetdicom"))
+    /// an SCP: C-STORE of 40 instances, N-CREATE without an instance UID (assigned, and
+    /// returned in the attribute list), N-ACTION Initiate, N-GET polling until DONE; then A510
+    /// for a second Initiate, C201 for a cancel of a finished job, 0120H/0121H for bad
+    /// requests, 0112H for an unknown one, and a request for an instance never sent: N-ACTION
+    /// 0110H at once (--mcm-wait 0), then N-GET FAILURE/NO_INSTANCE with the Failed SOP
+    /// Sequence (reason 0112H). The image made verifies and holds exactly the 40
+    /// instances (pydicom's FileSet on what xorriso extracts).
+    @Test(.enabled(if: hasPynetdicom && External.has("xorriso"), "needs pynetdicom and xorriso"))
     func mediaCreationManagementOverDIMSE() throws {
-        let serve = try ServeProcess(["--mcm"])
+        let serve = try ServeProcess(["--mcm", "--mcm-wait", "0"])
         defer { serve.stop() }
-        let (dir, source) = try CLI.sampleSource()
+        let dir = try External.tempDirectory().path
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let files = try FileManager.default.contentsOfDirectory(atPath: source).sorted().filter { $0.hasPrefix("ct-head") }.map { source + "/" + $0 }
+        let files = try ServeProcess.corpus(dir + "/in", patients: 1, studies: 1, series: 2, images: 20, size: 16)
+        #expect(files.count == 40)
         let stored = try External.run("python3", [Self.sender, "127.0.0.1", String(serve.port), "DICOMFS", "PACS"] + files)
         #expect(stored.status == 0, "\(stored.stderr)")
         let r = try External.python("""
@@ -250,7 +254,7 @@ import TestSupport
         act = Dataset(); act.NumberOfCopies = 1; act.RequestPriority = "HIGH"
         st, _ = a.send_n_action(act, 1, MCM, uid); print("initiate", hex(st.Status))
         status = ""
-        for _ in range(120):
+        for _ in range(240):
             st, got = a.send_n_get([0x21000020, 0x21000030, 0x2200000B], MCM, uid)
             status = got.ExecutionStatus
             if status in ("DONE", "FAILURE"): break
@@ -263,11 +267,18 @@ import TestSupport
         empty = Dataset(); empty.ReferencedSOPSequence = []
         st, _ = a.send_n_create(empty, MCM, "1.2.3.4.5.7"); print("empty", hex(st.Status))
         st, _ = a.send_n_get([], MCM, "1.2.3.4.5.999"); print("unknown", hex(st.Status))
+        ghost = Dataset(); i = Dataset(); i.ReferencedSOPClassUID = "1.2.840.10008.5.1.4.1.1.7"; i.ReferencedSOPInstanceUID = "1.2.3.4.5.404"
+        ghost.ReferencedSOPSequence = [i]
+        st, attrs = a.send_n_create(ghost, MCM, None)
+        st, _ = a.send_n_action(None, 1, MCM, attrs.SOPInstanceUID); print("ghost", hex(st.Status))
+        st, got = a.send_n_get([], MCM, attrs.SOPInstanceUID)
+        failed = got.FailedSOPSequence if "FailedSOPSequence" in got else []
+        print("ghostget", got.ExecutionStatus, got.ExecutionStatusInfo, len(failed), hex(failed[0].FailureReason) if failed else "-", failed[0].ReferencedSOPInstanceUID if failed else "-")
         a.release()
         """, [String(serve.port)] + files)
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 8, "\(r.stdout) \(r.stderr.suffix(800))")
-        guard lines.count == 8 else { return }
+        #expect(lines.count == 10, "\(r.stdout) \(r.stderr.suffix(800))")
+        guard lines.count == 10 else { return }
         #expect(lines[0].hasPrefix("create 0x0 "))
         #expect(lines[1] == "initiate 0x0")
         #expect(lines[2] == "get 0x0 DONE NORMAL 1 False", "\(lines[2])")
@@ -276,15 +287,132 @@ import TestSupport
         #expect(lines[5] == "missing 0x120")
         #expect(lines[6] == "empty 0x121")
         #expect(lines[7] == "unknown 0x112")
+        #expect(lines[8] == "ghost 0x110", "\(lines[8])")
+        #expect(lines[9] == "ghostget FAILURE NO_INSTANCE 1 0x112 1.2.3.4.5.404", "\(lines[9])")
         let uid = String(lines[0].split(separator: " ").last ?? "")
         let images = ServeProcess.files(serve.out + "/mcm/" + uid).filter { $0.hasSuffix(".iso") }
         #expect(images == ["VOL001.iso"])
         if let iso = images.first {
-            let verify = try CLI.run(["verify", serve.out + "/mcm/" + uid + "/" + iso])
+            let image = serve.out + "/mcm/" + uid + "/" + iso
+            let verify = try CLI.run(["verify", image])
             #expect(verify.status == 0, "\(verify.stdout)")
+            let x = dir + "/x"
+            _ = try External.run("xorriso", ["-osirrox", "on", "-indev", image, "-extract", "/", x])
+            let onDisc = try External.python("""
+            import sys
+            from pydicom import dcmread
+            from pydicom.fileset import FileSet
+            fs = FileSet(sys.argv[1] + "/DICOMDIR")
+            got = sorted(i.SOPInstanceUID for i in fs)
+            sent = sorted(dcmread(f, stop_before_pixels=True).SOPInstanceUID for f in sys.argv[2:])
+            print(len(got), got == sent)
+            """, [x] + files)
+            #expect(onDisc.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "40 True", "\(onDisc.stdout) \(onDisc.stderr)")
         }
         // Received for the request, the instances made no idle job of their own.
         #expect(!ServeProcess.files(serve.out).contains { $0.hasSuffix(".store") || ($0.hasSuffix("STATE.json") && !$0.hasPrefix("mcm/")) })
+    }
+
+    /// A configuration file routes called AE titles to recipes and callers: BYPATIENT (only
+    /// PACS may call it) makes one disc of a patient's two studies, BYSTUDY one disc per study;
+    /// command-line options take precedence over the file (spool, out, port here). A misspelt
+    /// key is refused, naming the file, the section and the key.
+    @Test(.enabled(if: External.hasDCMTK("storescu", "echoscu") && External.has("xorriso") && External.hasPydicom, "needs DCMTK, xorriso, pydicom"))
+    func configFileRoutesCalledAETitles() throws {
+        let dir = try External.tempDirectory().path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let config = dir + "/station.toml"
+        try """
+        # a station with two called AE titles
+        [server]
+        host = "127.0.0.1"
+        port = 11112
+        spool = "/nonexistent/overridden"
+        idle = 1.5
+
+        [recipe]
+        profile = "STD-GEN-CD"
+
+        [ae.BYPATIENT]
+        group = "patient"
+        allow-calling-ae = ["PACS"]
+        label-text = "ONE DISC PER PATIENT"
+
+        [ae.BYSTUDY]
+        group = "study"
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let serve = try ServeProcess(["--config", config], idle: 1.5)
+        defer { serve.stop() }
+        let port = String(serve.port)
+        let files = try ServeProcess.corpus(dir + "/in", patients: 1, studies: 2, series: 1, images: 2, size: 16)
+        #expect(files.count == 4)
+        let stranger = try External.run(External.dcmtk("echoscu"), ["-aet", "STRANGER", "-aec", "BYPATIENT", "127.0.0.1", port])
+        #expect(stranger.status != 0 && stranger.stderr.contains("Calling AE Title Not Recognized"), "\(stranger.stderr)")
+        #expect(try External.run(External.dcmtk("echoscu"), ["-aet", "STRANGER", "-aec", "BYSTUDY", "127.0.0.1", port]).status == 0)
+        for (caller, called) in [("PACS", "BYPATIENT"), ("STRANGER", "BYSTUDY")] {
+            let r = try External.run(External.dcmtk("storescu"), ["-aet", caller, "-aec", called, "127.0.0.1", port] + files)
+            #expect(r.status == 0, "\(called): \(r.stderr)")
+        }
+        let images = { ServeProcess.files(serve.out).filter { $0.hasSuffix(".iso") } }
+        #expect(ServeProcess.wait(60) { images().count == 3 && serve.logText.components(separatedBy: "job ended").count == 4 }, "\(serve.logText)")
+        var found: [String] = []
+        for iso in images() {
+            let x = dir + "/x-" + UUID().uuidString
+            _ = try External.run("xorriso", ["-osirrox", "on", "-indev", serve.out + "/" + iso, "-extract", "/", x])
+            let listed = try External.python("""
+            import sys
+            from pydicom.fileset import FileSet
+            fs = FileSet(sys.argv[1] + "/DICOMDIR")
+            print(len(fs), len({i.StudyInstanceUID for i in fs}))
+            """, [x])
+            let ae = iso.contains("-BYPATIENT-") ? "BYPATIENT" : iso.contains("-BYSTUDY-") ? "BYSTUDY" : iso
+            found.append(ae + " " + listed.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        #expect(found.sorted() == ["BYPATIENT 4 2", "BYSTUDY 2 1", "BYSTUDY 2 1"], "\(found)")
+
+        try "[server]\nport = 11112\n[ae.X]\ncopys = 2\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let bad = try CLI.run(["serve", "--config", config])
+        #expect(bad.status == 2 && bad.stderr.contains("station.toml: [ae.X] unknown key \"copys\""), "\(bad.stderr)")
+    }
+
+    /// A request the jobs' disk cannot hold (here: --min-free larger than the disk) is
+    /// answered 0213H (resource limitation) and stays IDLE, to be initiated again later; a
+    /// spool at its --max-spool limit answers C-STORE with A700 and keeps what it has.
+    @Test(.enabled(if: hasPynetdicom, "needs pynetdicom"))
+    func resourceLimitsAnswer0213AndA700() throws {
+        var total = statvfs()
+        #expect(statvfs(NSTemporaryDirectory(), &total) == 0)
+        let disk = Int64(total.f_blocks) * Int64(total.f_frsize)
+        let dir = try External.tempDirectory().path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let files = try ServeProcess.corpus(dir + "/in", patients: 1, studies: 1, series: 1, images: 4, size: 256)
+        let sizes = try files.map { try #require(FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) }
+        let limit = sizes[0] + sizes[1] + sizes[2] / 2   // room for two instances, not three
+        let serve = try ServeProcess(["--mcm", "--mcm-wait", "0", "--min-free", String(disk), "--max-spool", String(limit)])
+        defer { serve.stop() }
+        let r = try External.python("""
+        import sys
+        from pydicom import dcmread
+        from pydicom.dataset import Dataset
+        from pynetdicom import AE
+        MCM = "1.2.840.10008.5.1.1.33"
+        port = int(sys.argv[1]); xs = [dcmread(f) for f in sys.argv[2:]]
+        ae = AE(ae_title="PACS"); ae.add_requested_context(MCM)
+        ae.add_requested_context(xs[0].SOPClassUID, xs[0].file_meta.TransferSyntaxUID)
+        a = ae.associate("127.0.0.1", port, ae_title="DICOMFS")
+        print("store", " ".join(hex(a.send_c_store(x).Status) for x in xs))
+        ds = Dataset(); ds.ReferencedSOPSequence = []
+        for x in xs[:2]:
+            i = Dataset(); i.ReferencedSOPClassUID = x.SOPClassUID; i.ReferencedSOPInstanceUID = x.SOPInstanceUID
+            ds.ReferencedSOPSequence.append(i)
+        st, attrs = a.send_n_create(ds, MCM, None)
+        st, _ = a.send_n_action(None, 1, MCM, attrs.SOPInstanceUID); print("initiate", hex(st.Status))
+        st, got = a.send_n_get([0x21000020], MCM, attrs.SOPInstanceUID); print("get", got.ExecutionStatus)
+        a.release()
+        """, [String(serve.port)] + files)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines == ["store 0x0 0x0 0xa700 0xa700", "initiate 0x213", "get IDLE"], "\(r.stdout) \(r.stderr.suffix(600))")
+        #expect(ServeProcess.files(serve.spool).filter { $0.hasSuffix(".dcm") }.count == 2)
     }
 
     /// GDCM's gdcmscu as a third SCU: C-ECHO and C-STORE succeed and the files arrive. (It

@@ -75,6 +75,23 @@ public enum UIDGenerator {
         return "2.25." + decimal(hi: hi, lo: lo)
     }
 
+    /// A UID derived from another: the same `uid` (in the same `namespace`) always gives the
+    /// same new UID, so a re-run maps an instance and everything referring to it alike.
+    /// "2.25." and a 128-bit number made of two FNV-1a hashes, as version-4 UUIDs are laid out.
+    public static func derived(from uid: String, namespace: String) -> String {
+        func fnv(_ seed: UInt64) -> UInt64 {
+            var h = seed
+            for b in namespace.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+            h = (h ^ 0x1F) &* 0x100_0000_01B3
+            for b in uid.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+            return h
+        }
+        var hi = fnv(0xCBF2_9CE4_8422_2325), lo = fnv(0x8422_2325_CBF2_9CE4) ^ (hi >> 29)
+        hi = (hi & ~(0xF << 12)) | (0x4 << 12)
+        lo = (lo & ~(0x3 << 62)) | (0x2 << 62)
+        return "2.25." + decimal(hi: hi, lo: lo)
+    }
+
     /// Decimal digits of hi·2⁶⁴ + lo.
     static func decimal(hi: UInt64, lo: UInt64) -> String {
         var limbs: [UInt32] = [UInt32(hi >> 32), UInt32(hi & 0xFFFF_FFFF), UInt32(lo >> 32), UInt32(lo & 0xFFFF_FFFF)]

@@ -43,6 +43,9 @@ struct Send: ParsableCommand {
     @Flag(help: "Show what would be sent and changed; send nothing.")
     var dryRun = false
 
+    @Flag(help: "New Study, Series and SOP Instance UIDs on the copy sent (and in the set's references to them), derived from the old ones so that a re-run gives the same; the old ones go into Original Attributes Sequence.")
+    var newUids = false
+
     @Option(help: "TLS: trust these CA certificates (PEM) for the peer.", completion: .file())
     var tlsCa: String?
 
@@ -81,6 +84,7 @@ struct Send: ParsableCommand {
         var options = Sender.Options(destination: client)
         options.force = force
         options.dryRun = dryRun
+        options.newUIDs = newUids
         options.journal = journal
         for a in assignments {
             guard let eq = a.firstIndex(of: "=") else { throw ValidationError("--set \(a): expected Keyword=value") }

@@ -22,23 +22,27 @@ struct Serve: ParsableCommand {
         """
     )
 
-    @Option(help: "Address to listen on (127.0.0.1 for this machine only, 0.0.0.0 or :: for every interface).")
-    var host = "0.0.0.0"
+    @Option(help: ArgumentHelp("Station configuration (TOML): server, TLS, recipes per called AE title, allowed callers. Options given here take precedence.", valueName: "file"),
+            completion: .file(extensions: ["toml"]))
+    var config: String?
 
-    @Option(help: "TCP port (11112 is the registered non-privileged DICOM port).")
-    var port = 11112
+    @Option(help: "Address to listen on (127.0.0.1 for this machine only, 0.0.0.0 or :: for every interface; default 0.0.0.0).")
+    var host: String?
+
+    @Option(help: "TCP port (default 11112, the registered non-privileged DICOM port).")
+    var port: Int?
 
     @Option(name: .customLong("ae"), help: "Called AE title to answer (repeatable; default DICOMFS).")
     var aeTitles: [String] = []
 
     @Option(help: "Folder for received instances.", completion: .directory)
-    var spool: String
+    var spool: String?
 
     @Option(help: "Folder for the jobs and their images.", completion: .directory)
-    var out: String
+    var out: String?
 
-    @Option(help: "Seconds without a new instance after which a study becomes a job.")
-    var idle: Double = 60
+    @Option(help: "Seconds without a new instance after which a study becomes a job (default 60).")
+    var idle: Double?
 
     @Option(name: .customLong("allow-calling-ae"), help: "Calling AE title allowed to send (repeatable; default: any).")
     var allowCallingAE: [String] = []
@@ -46,20 +50,26 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("allow-address"), help: "Peer address allowed to connect (repeatable; default: any).")
     var allowAddress: [String] = []
 
-    @Option(help: "Associations served at once; more are rejected (transient).")
-    var maxAssociations = 32
+    @Option(help: "Associations served at once; more are rejected (transient; default 32).")
+    var maxAssociations: Int?
 
-    @Option(help: "Maximum PDU length advertised and accepted, in bytes (4096–16777216).")
-    var maxPdu = 65_536
+    @Option(help: "Maximum PDU length advertised and accepted, in bytes (4096–16777216; default 65536).")
+    var maxPdu: Int?
 
-    @Option(help: "Seconds a silent association (or a connection without A-ASSOCIATE-RQ) is kept.")
-    var timeout: Double = 60
+    @Option(help: "Seconds a silent association (or a connection without A-ASSOCIATE-RQ) is kept (default 60).")
+    var timeout: Double?
 
-    @Option(help: "Largest instance accepted, e.g. 2GB (A700 beyond).")
+    @Option(help: "Largest instance accepted, e.g. 2GB (A700 beyond; default 4GiB).")
     var maxInstance: String?
 
-    @Option(help: "Profile of the discs (PS3.11).")
-    var profile: ApplicationProfile = .stdGenCD
+    @Option(help: "Largest the spool may grow, e.g. 200GB: instances beyond are refused with A700.")
+    var maxSpool: String?
+
+    @Option(help: "Free space to keep on OUT's disk, e.g. 5GB: a job that would leave less waits (an N-ACTION gets 0213H).")
+    var minFree: String?
+
+    @Option(help: "Profile of the discs (PS3.11; default STD-GEN-CD).")
+    var profile: ApplicationProfile?
 
     @Flag(help: "Add IHE PDI web content to each disc.")
     var web = false
@@ -67,8 +77,8 @@ struct Serve: ParsableCommand {
     @Flag(help: "Add the offline viewer to each disc.")
     var viewer = false
 
-    @Option(help: "Copies of each disc.")
-    var copies = 1
+    @Option(help: "Copies of each disc (default 1).")
+    var copies: Int?
 
     @Option(help: "Burn to these drives in turn (repeatable); without, the images stay in OUT.")
     var drive: [String] = []
@@ -80,7 +90,7 @@ struct Serve: ParsableCommand {
     var labelText: String?
 
     @Flag(inversion: .prefixedNo, help: "Rewrite instances whose syntax the profile refuses as Explicit VR Little Endian (default on).")
-    var transcode = true
+    var transcode: Bool?
 
     @Flag(help: "Receive only: keep the studies in the spool and make no jobs.")
     var noJobs = false
@@ -88,8 +98,8 @@ struct Serve: ParsableCommand {
     @Flag(help: "Media Creation Management SCP (PS3.4 Annex S): jobs come from N-CREATE/N-ACTION over the network, not from idle studies.")
     var mcm = false
 
-    @Option(help: "With --mcm: seconds an initiated request waits for referenced instances still arriving.")
-    var mcmWait: Double = 60
+    @Option(help: "With --mcm: seconds an initiated request waits for referenced instances still arriving (0: missing ones fail the N-ACTION at once; default 60).")
+    var mcmWait: Double?
 
     @Option(help: "TLS: the server certificate chain (PEM). With --tls-key, the port speaks DICOM TLS only.", completion: .file())
     var tlsCert: String?
@@ -100,150 +110,100 @@ struct Serve: ParsableCommand {
     @Option(help: "TLS: CA certificates (PEM); clients must present a certificate one of them signed.", completion: .file())
     var tlsCa: String?
 
-    @Option(help: "Write a JSON status (associations, studies waiting, jobs) to this file every few seconds.", completion: .file())
+    @Option(help: "Write a JSON status (associations, studies waiting, spool bytes, jobs) to this file every few seconds.", completion: .file())
     var status: String?
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error.")
-    var logLevel = "info"
+    @Option(help: "Log level: trace, debug, info, notice, warning, error (default info).")
+    var logLevel: String?
 
     @Option(help: ArgumentHelp("Stop after this many seconds (tests).", visibility: .hidden))
     var stopAfter: Double?
 
     func validate() throws {
-        if !(1...65_535).contains(port) && port != 0 { throw ValidationError("--port \(port): 1–65535") }
-        if !(4096...16_777_216).contains(maxPdu) { throw ValidationError("--max-pdu \(maxPdu): 4096–16777216") }
-        for ae in aeTitles + allowCallingAE where ae.isEmpty || ae.count > 16 || ae.contains("\\") || !ae.allSatisfy({ $0.isASCII && !$0.isNewline }) {
-            throw ValidationError("AE title \"\(ae)\": 1–16 ASCII characters, no backslash (PS3.5 AE)")
+        if let port, !(1...65_535).contains(port) && port != 0 { throw ValidationError("--port \(port): 1–65535") }
+        if let maxPdu, !(4096...16_777_216).contains(maxPdu) { throw ValidationError("--max-pdu \(maxPdu): 4096–16777216") }
+        if let copies, !(1...99).contains(copies) { throw ValidationError("--copies \(copies): 1–99") }
+        for ae in aeTitles + allowCallingAE {
+            do { try StationSettings.checkAETitle(ae, "--ae/--allow-calling-ae") } catch let e as SettingsError { throw ValidationError(e.description) }
         }
-        if idle <= 0 || timeout <= 0 { throw ValidationError("--idle and --timeout are seconds above 0") }
+        if (idle.map { $0 <= 0 } ?? false) || (timeout.map { $0 <= 0 } ?? false) { throw ValidationError("--idle and --timeout are seconds above 0") }
+        if let mcmWait, mcmWait < 0 { throw ValidationError("--mcm-wait \(mcmWait): seconds, 0 or more") }
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         if tlsCa != nil && tlsCert == nil { throw ValidationError("--tls-ca needs --tls-cert and --tls-key") }
-        if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level \(logLevel): trace, debug, info, notice, warning, error or critical") }
+        if let logLevel, Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level \(logLevel): trace, debug, info, notice, warning, error or critical") }
+        if config == nil && (spool == nil || out == nil) { throw ValidationError("--spool and --out are needed (or a --config file naming them)") }
+    }
+
+    /// The configuration file's settings (or the defaults), with the options given here over them.
+    func settings() throws -> StationSettings {
+        var s = StationSettings()
+        if let config {
+            do { s = try StationSettings.read(path: config) } catch let e as SettingsError { throw failure(FileSetError.unusableInput(e.description)) }
+        }
+        func size(_ text: String?, _ name: String) throws -> Int64? {
+            guard let text else { return nil }
+            guard let n = MediaKind.parseSize(text) else { throw ValidationError("--\(name) \(text): expected a size such as 700MB") }
+            return n
+        }
+        if let host { s.host = host }
+        if let port { s.port = port }
+        if !aeTitles.isEmpty { s.aeTitles = aeTitles }
+        if let spool { s.spool = spool }
+        if let out { s.out = out }
+        if let idle { s.idleSeconds = idle }
+        if !allowCallingAE.isEmpty { s.allowCallingAE = allowCallingAE }
+        if !allowAddress.isEmpty { s.allowAddress = allowAddress }
+        if let maxAssociations { s.maxAssociations = maxAssociations }
+        if let maxPdu { s.maxPDU = maxPdu }
+        if let timeout { s.timeout = timeout }
+        if let n = try size(maxInstance, "max-instance") { s.maxInstanceBytes = n }
+        if let n = try size(maxSpool, "max-spool") { s.maxSpoolBytes = n }
+        if let n = try size(minFree, "min-free") { s.minFreeBytes = n }
+        if noJobs { s.makeJobs = false }
+        if mcm { s.mcm = true }
+        if let mcmWait { s.mcmWait = mcmWait }
+        if let tlsCert { s.tlsCertificate = tlsCert; s.tlsKey = tlsKey; s.tlsCA = tlsCa }
+        if let status { s.status = status }
+        if let logLevel { s.logLevel = logLevel }
+        // Recipe options: the recipe of called AE titles without one of their own.
+        if let profile { s.recipe.profile = profile }
+        if web { s.recipe.web = true }
+        if viewer { s.recipe.viewer = true }
+        if let copies { s.recipe.copies = copies }
+        if !drive.isEmpty { s.recipe.drives = drive }
+        if let n = try size(capacity, "capacity") { s.recipe.capacity = n }
+        if let labelText { s.recipe.labelText = labelText }
+        if let transcode { s.recipe.transcode = transcode }
+        return s
     }
 
     func run() throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
+        let s = try settings()
+        let level = Logger.Level(rawValue: s.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var h = StreamLogHandler.standardError(label: label)
             h.logLevel = level
             return h
         }
         let logger = Logger(label: "dicomfs.serve")
-        var options = Station.Options(spool: spool, out: out)
-        options.idleSeconds = idle
-        options.makeJobs = !noJobs && !mcm
-        var recipe = Recipe()
-        recipe.profile = profile
-        recipe.web = web
-        recipe.viewer = viewer
-        recipe.copies = copies
-        recipe.drives = drive
-        recipe.labelText = labelText
-        recipe.transcode = transcode
-        if let capacity {
-            guard let n = MediaKind.parseSize(capacity) else { throw ValidationError("--capacity \(capacity): expected a size such as 700MB") }
-            recipe.capacity = n
-        }
-        options.recipes["*"] = recipe
-        let station: Station
-        do { station = try Station(options: options, logger: logger) } catch {
-            throw failure(FileSetError.unusableInput("cannot use --spool \(spool) / --out \(out): \(error)"))
-        }
-        if let maxInstance {
-            guard let n = MediaKind.parseSize(maxInstance) else { throw ValidationError("--max-instance \(maxInstance): expected a size such as 2GB") }
-            station.spool.maxInstanceBytes = Int(n)
-        }
-        var config = ServerConfiguration()
-        config.aeTitles = Set(aeTitles.isEmpty ? ["DICOMFS"] : aeTitles)
-        config.allowedCallingAETitles = Set(allowCallingAE)
-        config.allowedAddresses = Set(allowAddress)
-        config.maxAssociations = maxAssociations
-        config.maxPDULength = UInt32(maxPdu)
-        config.artimSeconds = timeout
-        config.idleSeconds = timeout
-        var services: [NormalizedService] = []
-        var mediaCreation: MediaCreationSCP?
-        if mcm {
-            do {
-                let scp = try MediaCreationSCP(jobsFolder: out + "/mcm", store: spool, recipe: recipe, logger: logger)
-                scp.waitForInstances = mcmWait
-                services.append(scp)
-                mediaCreation = scp
-            } catch { throw failure(FileSetError.unusableInput("cannot use --out \(out): \(error)")) }
-        }
-        let tls = tlsCert.map { TLSSettings(certificate: $0, key: tlsKey ?? "", trustedCA: tlsCa) }
-        let server = DICOMServer(configuration: config, storage: StationStorage(station), services: services, logger: logger, tls: tls)
-        do { try server.start(host: host, port: port) } catch let e as NetworkError {
+        let running: StationServer   // (the server logs "listening" with its port)
+        do { running = try StationServer.start(s, logger: logger) } catch let e as SettingsError {
             throw failure(FileSetError.unusableInput(e.description))
         }
-        station.start()
 
-        // SIGTERM / SIGINT end the loop below; the handlers run on a queue, not in the signal.
+        // SIGTERM / SIGINT end the wait below; the handlers run on a queue, not in the signal.
         let done = DispatchSemaphore(value: 0)
         signal(SIGTERM, SIG_IGN)
         signal(SIGINT, SIG_IGN)
         var sources: [DispatchSourceSignal] = []
         for sig in [SIGTERM, SIGINT] {
-            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            s.setEventHandler { done.signal() }
-            s.resume()
-            sources.append(s)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { done.signal() }
+            source.resume()
+            sources.append(source)
         }
-        let statusWriter = status.map { path in StatusWriter(path: path, server: server, station: station) }
-        statusWriter?.start()
         if let stopAfter { _ = done.wait(timeout: .now() + stopAfter) } else { done.wait() }
-        logger.info("stopping")
-        server.stop()
-        station.stop()
-        mediaCreation?.drain()
-        statusWriter?.stop()
+        running.stop()
         _ = sources
-    }
-}
-
-/// `--status FILE`: associations, studies waiting and jobs, replaced atomically every 2 s.
-final class StatusWriter: @unchecked Sendable {
-    // `@unchecked Sendable`: the timer is set in `start` and cancelled in `stop` on the caller's
-    // thread; the rest is immutable.
-    let path: String
-    let server: DICOMServer
-    let station: Station
-    private var timer: DispatchSourceTimer?
-
-    init(path: String, server: DICOMServer, station: Station) {
-        self.path = path
-        self.server = server
-        self.station = station
-    }
-
-    struct Snapshot: Encodable {
-        var associations: Int
-        var waiting: [String]
-        var jobs: [Station.JobSummary]
-        var updated: String
-    }
-
-    func start() {
-        let t = DispatchSource.makeTimerSource(queue: .global())
-        t.schedule(deadline: .now(), repeating: 2)
-        t.setEventHandler { [weak self] in self?.write() }
-        t.resume()
-        timer = t
-    }
-
-    func stop() {
-        timer?.cancel()
-        write()
-    }
-
-    func write() {
-        let s = station.status()
-        let snap = Snapshot(associations: server.activeAssociations, waiting: s.waiting, jobs: s.jobs,
-                            updated: ISO8601DateFormatter().string(from: Date()))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        guard let data = try? encoder.encode(snap) else { return }
-        let temp = path + ".tmp"
-        if FileManager.default.createFile(atPath: temp, contents: data) { _ = rename(temp, path) }
     }
 }
