@@ -55,6 +55,12 @@ final class AssociationHandler: ChannelInboundHandler {
     private var commandContext: UInt8?
     private var current: (command: Command, context: UInt8, receiving: Receiving)?
     private var inFlight = 0
+    /// Fragments of the instance being received, kept here until they make `batchBytes` (or
+    /// the instance is complete), then handed to the I/O queue in one go: a small instance
+    /// costs one hand-off to the queue and one back, not one per fragment.
+    private var pending: [[UInt8]] = []
+    private var pendingBytes = 0
+    static let batchBytes = 1 << 20
     private var paused = false
     private var counted = false
 
@@ -85,6 +91,7 @@ final class AssociationHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         artim?.cancel()
+        pending = []
         if case .store(let slot, _)? = current?.receiving {
             io.async { slot.abandon() }   // cut off: the part written is removed, no answer was given
             logger.warning("association ended in the middle of an instance; its part was discarded", metadata: ["peer": "\(info.peer)"])
@@ -111,7 +118,7 @@ final class AssociationHandler: ChannelInboundHandler {
         } else if let e = error as? ByteToMessageDecoderError, case .leftoverDataWhenDone = e {
             close()
         } else {
-            logger.warning("connection error: \(error)", metadata: ["peer": "\(info.peer)"])
+            logger.warning("connection error: \(NetworkError.reason(error))", metadata: ["peer": "\(info.peer)"])
             close()
         }
     }
@@ -201,14 +208,12 @@ final class AssociationHandler: ChannelInboundHandler {
         guard pdv.contextID == cur.context else { return abort(.unexpectedPDU, "a data fragment on another presentation context than its command") }
         switch cur.receiving {
         case .store(let slot, let bytes):
-            let fragment = pdv.fragment, n = fragment.count
+            let n = pdv.fragment.count
             current?.receiving = .store(slot, bytes: bytes + n)
             track(n)
-            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-            io.async {
-                slot.append(fragment)
-                bound.execute { $0.track(-n) }
-            }
+            pending.append(pdv.fragment)
+            pendingBytes += n
+            if pendingBytes >= Self.batchBytes && !pdv.isLast { flushPending(slot, context: context) }
         case .buffered(let b):
             guard b.count + pdv.fragment.count <= 1 << 26 else { return abort(.invalidParameter, "a data set for a normalized service larger than 64 MB") }
             current?.receiving = .buffered(b + pdv.fragment)
@@ -231,9 +236,7 @@ final class AssociationHandler: ChannelInboundHandler {
             }
             let request = StoreRequest(sopClassUID: command.affectedSOPClassUID ?? "", sopInstanceUID: command.affectedSOPInstanceUID ?? "",
                                        transferSyntaxUID: syntax, callingAE: info.callingAE, calledAE: info.calledAE)
-            let slot = StoreSlot(request)
-            io.async { slot.begin(sink) }
-            current = (command, ctx, .store(slot, bytes: 0))
+            current = (command, ctx, .store(StoreSlot(request, sink: sink), bytes: 0))
         case Command.Field.cCancelRQ.rawValue:
             return
         default:
@@ -242,10 +245,25 @@ final class AssociationHandler: ChannelInboundHandler {
         }
     }
 
+    /// Hands the fragments kept so far to the I/O queue (the slot begins its file first).
+    private func flushPending(_ slot: StoreSlot, context: ChannelHandlerContext) {
+        let fragments = pending, n = pendingBytes
+        pending = []
+        pendingBytes = 0
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        io.async {
+            for f in fragments { slot.append(f) }
+            bound.execute { $0.track(-n) }
+        }
+    }
+
     /// The message is in: answer it (after the I/O queue has done everything before it).
     private func complete() {
         guard let (command, ctx, receiving) = current, let context else { return }
         current = nil
+        let (rest, restBytes) = (pending, pendingBytes)
+        pending = []
+        pendingBytes = 0
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let info = self.info, services = self.services
         let syntax = contexts[ctx]?.syntax ?? TransferSyntax.implicitVRLittleEndian.uid
@@ -259,6 +277,7 @@ final class AssociationHandler: ChannelInboundHandler {
                 response = Command.response(to: command, field: .cEchoRSP, status: Status.success)
                 response.dataSet.set(.affectedSOPClassUID, .UI, command.affectedSOPClassUID ?? ServerConfiguration.verification)
             case (Command.Field.cStoreRQ.rawValue, .store(let slot, _)):
+                for f in rest { slot.append(f) }
                 let outcome = slot.finish()
                 response = Command.response(to: command, field: .cStoreRSP, status: outcome.status)
                 response.dataSet.set(.affectedSOPClassUID, .UI, command.affectedSOPClassUID ?? "")
@@ -299,7 +318,10 @@ final class AssociationHandler: ChannelInboundHandler {
             let encodedData = try? data.map { try DataSetEncoder(explicitVR: TransferSyntax(uid: syntax).isExplicitVR).encode($0) }
             if data != nil && encodedData == nil { response.dataSet.set(.commandDataSetType, .US, numbers: [Double(Command.noDataSet)]) }
             let commandBytes = (try? response.encoded()) ?? []
-            bound.execute { me in me.send(command: commandBytes, data: encodedData ?? nil, context: ctx) }
+            bound.execute { me in
+                if restBytes > 0 { me.track(-restBytes) }
+                me.send(command: commandBytes, data: encodedData ?? nil, context: ctx)
+            }
         }
     }
 
@@ -367,25 +389,35 @@ extension NIOLoopBound {
 /// `@unchecked Sendable`: created on the event loop, then used by the I/O queue alone.
 final class StoreSlot: @unchecked Sendable {
     let request: StoreRequest
+    private let sink: StorageSink
+    private var begun = false
     private var incoming: IncomingInstance?
     private var failure: StoreFailure?
 
-    init(_ request: StoreRequest) { self.request = request }
+    init(_ request: StoreRequest, sink: StorageSink) {
+        self.request = request
+        self.sink = sink
+    }
 
-    func begin(_ sink: StorageSink) {
+    /// Opens the instance in the sink, once, when its first bytes (or its end) reach the queue.
+    private func begin() {
+        guard !begun else { return }
+        begun = true
         do { incoming = try sink.begin(request) } catch let f as StoreFailure { failure = f } catch {
-            failure = StoreFailure(Status.processingFailure, "\(error)")
+            failure = StoreFailure(Status.processingFailure, "the instance cannot be stored")
         }
     }
 
     func append(_ fragment: [UInt8]) {
+        begin()
         guard failure == nil, let incoming else { return }
         do { try incoming.append(fragment) } catch let f as StoreFailure { failure = f } catch {
-            failure = StoreFailure(Status.processingFailure, "\(error)")
+            failure = StoreFailure(Status.processingFailure, "the instance cannot be written")
         }
     }
 
     func finish() -> StoreOutcome {
+        begin()
         if let failure {
             incoming?.abandon()
             return StoreOutcome(status: failure.status, comment: failure.comment)

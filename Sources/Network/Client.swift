@@ -84,7 +84,7 @@ public final class DICOMClient: @unchecked Sendable {
                     config.privateKey = .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
                 }
                 ssl = try NIOSSLContext(configuration: config)
-            } catch { throw NetworkError("TLS: \(error)") }
+            } catch { throw NetworkError("TLS: the CA, certificate or key files are not readable PEM, or do not match") }
         }
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(.milliseconds(Int64(options.timeout * 1000)))
@@ -97,7 +97,7 @@ public final class DICOMClient: @unchecked Sendable {
                 }
             }
         do { channel = try bootstrap.connect(host: options.host, port: options.port).wait() } catch {
-            throw NetworkError("\(peer): cannot connect (\(error))")
+            throw NetworkError("\(peer): cannot connect (\(NetworkError.reason(error)))")
         }
         var rq = Association()
         rq.calledAE = Association.aeField(options.calledAE)
@@ -178,7 +178,7 @@ public final class DICOMClient: @unchecked Sendable {
     private func send(_ bytes: [UInt8]) throws {
         guard let channel else { throw NetworkError("\(peer): not connected") }
         do { try channel.writeAndFlush(channel.allocator.buffer(bytes: bytes)).wait() } catch {
-            throw NetworkError("\(peer): the connection failed while sending (\(error))")
+            throw NetworkError("\(peer): the connection failed while sending (\(NetworkError.reason(error)))")
         }
     }
 
@@ -279,7 +279,7 @@ final class ClientInboundHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) { inbox.put(.success(unwrapInboundIn(data))) }
     func channelInactive(context: ChannelHandlerContext) { inbox.close() }
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        inbox.put(.failure(NetworkError("\(error)")))
+        inbox.put(.failure(NetworkError(NetworkError.reason(error))))
         context.close(promise: nil)
     }
 }

@@ -31,7 +31,7 @@ public struct TLSSettings: Sendable {
             }
             return try NIOSSLContext(configuration: config)
         } catch {
-            throw NetworkError("TLS: cannot use certificate \(certificate), key \(key)\(trustedCA.map { ", CA " + $0 } ?? ""): \(error)")
+            throw NetworkError("TLS: cannot use certificate \(certificate), key \(key)\(trustedCA.map { ", CA " + $0 } ?? ""): they are not readable PEM, or do not match")
         }
     }
 }
@@ -118,6 +118,26 @@ public final class DICOMServer: @unchecked Sendable {
 public struct NetworkError: Error, CustomStringConvertible, Sendable {
     public var description: String
     public init(_ description: String) { self.description = description }
+
+    /// What a lower layer's error means, in words for a user: the system's text for an errno,
+    /// TLS and channel failures named, never a library's own description.
+    static func reason(_ error: Error) -> String {
+        switch error {
+        case let e as NetworkError: return e.description
+        case let e as StoreFailure: return e.comment
+        case let e as IOError: return String(cString: strerror(e.errnoCode))
+        case let e as ChannelError:
+            switch e {
+            case .connectTimeout: return "no connection within the time allowed"
+            case .ioOnClosedChannel, .alreadyClosed, .outputClosed, .inputClosed, .eof: return "the connection was closed"
+            default: return "the connection failed"
+            }
+        case is NIOSSLError: return "the TLS handshake or certificate check failed"
+        case is NIOConnectionError: return "connection refused or unreachable"
+        case is SocketAddressError: return "the address cannot be resolved"
+        default: return "the connection failed"
+        }
+    }
 }
 
 /// The child channels open now, for `stop`.

@@ -64,6 +64,17 @@ public final class Spool: StorageSink, @unchecked Sendable {
         held = Self.bytes(under: root)
     }
 
+    /// Folders this spool made and that still exist (checked with one stat: a study folder
+    /// moves away to a job).
+    private var made: Set<String> = []
+    private func madeBefore(_ folder: String) -> Bool {
+        lock.lock(); let known = made.contains(folder); lock.unlock()
+        var st = stat()
+        if known && stat(folder, &st) == 0 { return true }
+        lock.lock(); made.insert(folder); lock.unlock()
+        return false
+    }
+
     /// Bytes of the instances the spool holds now.
     public var heldBytes: Int64 { lock.lock(); defer { lock.unlock() }; return held }
 
@@ -97,12 +108,12 @@ public final class Spool: StorageSink, @unchecked Sendable {
         guard fits(1) else {
             throw StoreFailure(Status.outOfResources, "the spool is full: it holds \(heldBytes) bytes, its limit is \(maxSpoolBytes ?? 0)")
         }
-        lock.lock(); counter += 1; let n = counter; lock.unlock()
-        let temp = root + "/.incoming/\(getpid())-\(n).part"
         var meta = Part10Writer.meta(sopClassUID: request.sopClassUID, sopInstanceUID: request.sopInstanceUID,
                                      transferSyntax: TransferSyntax(uid: request.transferSyntaxUID))
         meta.set(.sourceApplicationEntityTitle, .AE, request.callingAE)
         let header = try Part10Writer.header(meta: meta)
+        lock.lock(); counter += 1; let n = counter; lock.unlock()
+        let temp = root + "/.incoming/\(getpid())-\(n).part"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw StoreFailure(Status.outOfResources, "cannot create a file in the spool (\(errnoText()))") }
         let incoming = SpooledInstance(spool: self, request: request, temp: temp, fd: fd, dataSetOffset: header.count)
@@ -112,8 +123,9 @@ public final class Spool: StorageSink, @unchecked Sendable {
 
     /// Moves a finished file into place: `CALLED_AE/STUDY/UID.dcm`; an identical earlier copy
     /// makes this one redundant (success), a different one is kept beside it (warning).
-    fileprivate func publish(_ temp: String, request: StoreRequest, dataSetOffset: Int) -> StoreOutcome {
-        let header = try? DICOMFile.read(path: temp, options: .headerOnly)
+    fileprivate func publish(_ temp: String, request: StoreRequest, dataSetOffset: Int, bytes: [UInt8]?) -> StoreOutcome {
+        // The header from the bytes still in memory (small instances), else from the file.
+        let header = bytes.flatMap { try? DICOMFile.read(bytes: $0, options: .headerOnly) } ?? (try? DICOMFile.read(path: temp, options: .headerOnly))
         let study = header?.dataSet.string(.studyInstanceUID).flatMap { UIDCheck.isSafe($0) ? $0 : nil }
         let patient = header?.dataSet.string(.patientID)
         if let header, let inner = header.dataSet.string(.sopInstanceUID), !inner.isEmpty, inner != request.sopInstanceUID {
@@ -123,11 +135,14 @@ public final class Spool: StorageSink, @unchecked Sendable {
         let ae = Self.folderName(request.calledAE)
         let folder = root + "/" + ae + "/" + (study ?? "UNKNOWN_STUDY")
         do {
-            try Self.makeDirectory(root + "/" + ae)
-            try Self.makeDirectory(folder)
+            // Folders made before are not made again (two mkdir calls an instance saved).
+            if !madeBefore(folder) {
+                try Self.makeDirectory(root + "/" + ae)
+                try Self.makeDirectory(folder)
+            }
         } catch {
             _ = unlink(temp)
-            return StoreOutcome(status: Status.outOfResources, comment: "cannot make \(folder): \(error)")
+            return StoreOutcome(status: Status.outOfResources, comment: "cannot make \(folder): \(NetworkError.reason(error))")
         }
         var target = folder + "/" + request.sopInstanceUID + ".dcm"
         var status = Status.success
@@ -239,6 +254,10 @@ final class SpooledInstance: IncomingInstance {
     private var fd: Int32
     private var bytes = 0
     private var failure: StoreFailure?
+    /// Everything written, while it stays under `keptBytes`: the header is then read from
+    /// memory at publication instead of from the file.
+    private var kept: [UInt8]? = []
+    static let keptBytes = 1 << 20
 
     init(spool: Spool, request: StoreRequest, temp: String, fd: Int32, dataSetOffset: Int) {
         self.spool = spool
@@ -251,6 +270,9 @@ final class SpooledInstance: IncomingInstance {
     deinit { if fd >= 0 { close(fd); _ = unlink(temp) } }
 
     func write(_ b: [UInt8]) throws {
+        if kept != nil {
+            if (kept?.count ?? 0) + b.count <= Self.keptBytes { kept?.append(contentsOf: b) } else { kept = nil }
+        }
         var done = 0
         while done < b.count {
             let n = b.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
@@ -283,13 +305,16 @@ final class SpooledInstance: IncomingInstance {
             close(fd); _ = unlink(temp)
             return StoreOutcome(status: failure.status, comment: failure.comment)
         }
-        guard fsync(fd) == 0 else {
+        // fdatasync: the data and the size are what a reader needs after a crash.
+        guard fdatasync(fd) == 0 else {
             let why = errnoText()
             close(fd); _ = unlink(temp)
             return StoreOutcome(status: Status.outOfResources, comment: "cannot sync the instance to disk (\(why))")
         }
         close(fd)
-        return spool.publish(temp, request: request, dataSetOffset: dataSetOffset)
+        let memory = kept
+        kept = nil
+        return spool.publish(temp, request: request, dataSetOffset: dataSetOffset, bytes: memory)
     }
 
     func abandon() {
