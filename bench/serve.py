@@ -15,7 +15,11 @@ favour. DCMTK's tools run with TCP_NODELAY=1 (else Nagle and delayed ACKs cost e
 about 40 ms per instance). The RSS columns are the senders'; each server's peak RSS is read
 from /proc at the end (VmHWM).
 
-Usage: bench/serve.py [--files 5000] [--senders 4] [--pairs 5] [--dir /tmp/dicomfs-bench]
+With --soak N (e.g. 20000), instead: N distinct instances sent by one storescu to dicomfs
+alone, the server's resident size (VmRSS) read as the spool passes 5,000 instances and at
+the end: a station runs for months, so memory must stay flat (target: within 10%).
+
+Usage: bench/serve.py [--files 5000] [--senders 4] [--pairs 5] [--soak N] [--dir /tmp/dicomfs-bench]
 """
 import argparse
 import os
@@ -47,23 +51,78 @@ def vm_hwm(pid):
     return float("nan")
 
 
+def vm_rss(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def corpus_of(bin_dir, base, files):
+    src = os.path.join(base, f"src-{files}")
+    if not os.path.exists(src + ".complete"):
+        shutil.rmtree(src, ignore_errors=True)
+        images = max(1, files // 8)
+        subprocess.run([os.path.join(bin_dir, "dicomfs-samples"), "corpus", src, "--patients", "2", "--studies", "2", "--series", "2",
+                        "--images", str(images), "--rows", "64", "--cols", "64", "--names", "ids", "--no-extras"], check=True,
+                       stdout=subprocess.DEVNULL)
+        open(src + ".complete", "w").close()
+    return src
+
+
+def soak(bin_dir, base, n):
+    src = corpus_of(bin_dir, base, n)
+    where = os.path.join(base, "soak")
+    shutil.rmtree(where, ignore_errors=True)
+    port = free_port()
+    server = subprocess.Popen([os.path.join(bin_dir, "dicomfs"), "serve", "--host", "127.0.0.1", "--port", str(port), "--spool", where + "/spool",
+                               "--out", where + "/out", "--no-jobs", "--log-level", "warning"], stderr=subprocess.DEVNULL)
+    time.sleep(1)
+    print(f"machine: {machine()}; soak: {n} distinct instances (64 x 64 x 16 bits), one storescu, dicomfs serve --no-jobs")
+    sender = subprocess.Popen(["/usr/bin/storescu", "+sd", "+r", "-aec", "DICOMFS", "127.0.0.1", str(port), src],
+                              env={**os.environ, "TCP_NODELAY": "1"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    marks, rss, start = {}, [], time.time()
+    spool = os.path.join(where, "spool", "DICOMFS")
+
+    def count():
+        return sum(len(fs) for _, _, fs in os.walk(spool))
+    while sender.poll() is None:
+        time.sleep(1)
+        c, r = count(), vm_rss(server.pid)
+        rss.append((c, r))
+        for m in (1000, 5000, 10000, 15000):
+            if c >= m and m not in marks:
+                marks[m] = r
+    sender.wait()
+    time.sleep(0.5)
+    c, end = count(), vm_rss(server.pid)
+    elapsed = time.time() - start
+    server.terminate()
+    server.wait()
+    for m in sorted(marks):
+        print(f"  at {m:6d} instances: VmRSS {marks[m]:.1f} MB")
+    print(f"  at {c:6d} instances: VmRSS {end:.1f} MB (end); peak VmHWM not read after exit; {c / elapsed:.0f} instances/s")
+    if 5000 in marks:
+        print(f"RSS at the end / at 5,000: {end / marks[5000]:.3f} (target: within 10%, <= 1.10)")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--files", type=int, default=5000)
     ap.add_argument("--senders", type=int, default=4)
     ap.add_argument("--pairs", type=int, default=5)
     ap.add_argument("--dir", default=os.environ.get("BENCH_DIR", "/tmp/dicomfs-bench"))
+    ap.add_argument("--soak", type=int, default=0)
     args = ap.parse_args()
     bin_dir = build()
     base = os.path.join(args.dir, "serve")
-    src = os.path.join(base, f"src-{args.files}")
-    if not os.path.exists(src + ".complete"):
-        shutil.rmtree(src, ignore_errors=True)
-        images = max(1, args.files // 8)
-        subprocess.run([os.path.join(bin_dir, "dicomfs-samples"), "corpus", src, "--patients", "2", "--studies", "2", "--series", "2",
-                        "--images", str(images), "--rows", "64", "--cols", "64", "--names", "ids", "--no-extras"], check=True,
-                       stdout=subprocess.DEVNULL)
-        open(src + ".complete", "w").close()
+    if args.soak:
+        return soak(bin_dir, base, args.soak)
+    src = corpus_of(bin_dir, base, args.files)
     files = sorted(os.path.join(d, n) for d, _, ns in os.walk(src) for n in ns)
     ours_dir, theirs_dir = os.path.join(base, "ours"), os.path.join(base, "theirs")
     p1, p2 = free_port(), free_port()

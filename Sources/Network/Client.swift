@@ -183,16 +183,23 @@ public final class DICOMClient: @unchecked Sendable {
     }
 
     /// Command then data, fragmented to the peer's Maximum Length, never in one PDU together.
+    /// Every PDU of the message goes to the channel in one write, not awaited: a write that
+    /// fails closes the connection, and the response that is awaited next reports it (one
+    /// hand-off to the event loop per message instead of one wait per PDU).
     private func sendMessage(_ command: Command, data: [UInt8]?, context: UInt8) throws {
+        guard let channel else { throw NetworkError("\(peer): not connected") }
         let room = max(16, (accepted?.peerMaxLength ?? 16_384) - 12)
-        for (bytes, isCommand) in [(try command.encoded(), true)] + (data.map { [($0, false)] } ?? []) {
+        let parts = [(try command.encoded(), true)] + (data.map { [($0, false)] } ?? [])
+        var buffer = channel.allocator.buffer(capacity: parts.reduce(0) { $0 + $1.0.count + 12 * ($1.0.count / room + 1) })
+        for (bytes, isCommand) in parts {
             var start = 0
             repeat {
                 let end = min(bytes.count, start + room)
-                try send(PDUCodec.encode(.pData([PDV(contextID: context, isCommand: isCommand, isLast: end == bytes.count, fragment: Array(bytes[start..<end]))])))
+                buffer.writeBytes(PDUCodec.encode(.pData([PDV(contextID: context, isCommand: isCommand, isLast: end == bytes.count, fragment: Array(bytes[start..<end]))])))
                 start = end
             } while start < bytes.count
         }
+        channel.writeAndFlush(buffer, promise: nil)
     }
 
     /// The next response command (a data set after it, if any, is read and dropped).

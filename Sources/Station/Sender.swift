@@ -71,9 +71,9 @@ public enum Sender {
     }
 
     /// One instance to send: where it is read from.
-    struct Item {
+    struct Item: Sendable {
         let name: String
-        let open: () throws -> ByteSource
+        let open: @Sendable () throws -> ByteSource
     }
 
     public static func send(_ source: String, options: Options, progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> Report {
@@ -84,40 +84,41 @@ public enum Sender {
         let items = try collect(source, force: options.force, report: &report)
         guard !items.isEmpty else { throw Failure(description: "\(source): no DICOM files to send", unusable: true) }
 
-        // Read every header once: SOP class and syntax, for the presentation contexts.
-        var headers: [(item: Item, file: DICOMFile?)] = []
+        // Read every header once: SOP class and syntax, for the presentation contexts; only
+        // what is needed later is kept (a disc can hold tens of thousands of instances).
+        var headers: [(item: Item, header: Header?)] = []
         for (i, item) in items.enumerated() {
-            headers.append((item, try? DICOMFile.read(source: item.open(), path: item.name, options: .headerOnly)))
+            let file = try? DICOMFile.read(source: item.open(), path: item.name, options: .headerOnly)
+            headers.append((item, file.flatMap { Header($0, keeping: Set(options.set.keys)) }))
             if i % 64 == 0 { progress?("reading", i, items.count) }
         }
         // --new-uids: the UIDs of the set's own studies, series and instances get new ones.
-        var renamed: [String: String] = [:]
+        var options = options
         if options.newUIDs {
             for h in headers {
-                guard let ds = h.file?.dataSet else { continue }
-                for tag in [Tag.studyInstanceUID, .seriesInstanceUID, .sopInstanceUID] {
-                    if let old = ds.string(tag), !old.isEmpty, renamed[old] == nil {
-                        renamed[old] = UIDGenerator.derived(from: old, namespace: "dicomfs send --new-uids")
-                    }
+                for old in h.header?.ownUIDs ?? [] where options.renamedUIDs[old] == nil {
+                    options.renamedUIDs[old] = UIDGenerator.derived(from: old, namespace: "dicomfs send --new-uids")
                 }
             }
         }
-        var options = options
-        options.renamedUIDs = renamed
+        for i in headers.indices {
+            if let h = headers[i].header { headers[i].header?.coerced = plannedCoercions(h.keys, options) }
+        }
         let done = Set(options.journal.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }?.split(separator: "\n").map(String.init) ?? [])
         var contexts: [ProposedContext] = [ProposedContext(id: 1, abstractSyntax: ServerConfiguration.verification,
                                                            transferSyntaxes: [TransferSyntax.implicitVRLittleEndian.uid])]
         var proposed: Set<String> = []
         for h in headers {
-            guard let f = h.file, let cls = f.sopClassUID else { continue }
-            let key = cls + "|" + f.transferSyntax.uid
+            guard let f = h.header else { continue }
+            let cls = f.sopClassUID
+            let key = cls + "|" + f.syntax.uid
             guard !proposed.contains(key), contexts.count < 128 else { continue }
             proposed.insert(key)
             let native = [TransferSyntax.explicitVRLittleEndian.uid, TransferSyntax.implicitVRLittleEndian.uid]
-            if f.transferSyntax.isEncapsulated {
+            if f.syntax.isEncapsulated {
                 // Its own syntax, and native on a context of its own: a peer that takes only
                 // uncompressed data gets the instance decompressed.
-                contexts.append(ProposedContext(id: UInt8(contexts.count * 2 + 1), abstractSyntax: cls, transferSyntaxes: [f.transferSyntax.uid]))
+                contexts.append(ProposedContext(id: UInt8(contexts.count * 2 + 1), abstractSyntax: cls, transferSyntaxes: [f.syntax.uid]))
                 if !proposed.contains(cls + "|native") && contexts.count < 128 {
                     proposed.insert(cls + "|native")
                     contexts.append(ProposedContext(id: UInt8(contexts.count * 2 + 1), abstractSyntax: cls, transferSyntaxes: native))
@@ -129,8 +130,8 @@ public enum Sender {
         }
         if options.dryRun {
             for h in headers {
-                let uid = h.file?.sopInstanceUID ?? "?"
-                let coerced = h.file.map { plannedCoercions($0.dataSet, options) } ?? []
+                let uid = h.header?.sopInstanceUID ?? "?"
+                let coerced = h.header?.coerced ?? []
                 report.instances.append(Entry(file: h.item.name, sopInstanceUID: uid, status: done.contains(uid) ? "sent before" : "would send",
                                               comment: nil, coerced: coerced.isEmpty ? nil : coerced))
             }
@@ -143,54 +144,152 @@ public enum Sender {
         let echo = try client.echo()
         guard echo == 0 else { throw Failure(description: "\(report.destination): C-ECHO answered status \(hex(echo))", unusable: false) }
         let journal = options.journal.flatMap { JournalFile(path: $0) }
-        for (i, h) in headers.enumerated() {
-            progress?("sending", i, headers.count)
-            guard let header = h.file, let uid = header.sopInstanceUID, let cls = header.sopClassUID else {
-                report.instances.append(Entry(file: h.item.name, sopInstanceUID: "?", status: "not sent", comment: "not a readable DICOM file"))
-                continue
+
+        // What goes on the wire for each instance, made one instance ahead on another thread
+        // while the peer stores the one before (the association allows one operation at a time).
+        let todo: [(index: Int, work: Outgoing)] = headers.indices.map { i in
+            let h = headers[i]
+            guard let header = h.header else { return (i, .skip(Entry(file: h.item.name, sopInstanceUID: "?", status: "not sent", comment: "not a readable DICOM file"))) }
+            if done.contains(header.sopInstanceUID) { return (i, .skip(Entry(file: h.item.name, sopInstanceUID: header.sopInstanceUID, status: "sent before"))) }
+            let syntaxes = [header.syntax.uid, TransferSyntax.explicitVRLittleEndian.uid, TransferSyntax.implicitVRLittleEndian.uid]
+            guard let context = accepted.context(for: header.sopClassUID, syntaxes: syntaxes) else {
+                return (i, .skip(Entry(file: h.item.name, sopInstanceUID: header.sopInstanceUID, status: "not sent",
+                                       comment: "the peer accepts no context for SOP Class \(header.sopClassUID)")))
             }
-            if done.contains(uid) {
-                report.instances.append(Entry(file: h.item.name, sopInstanceUID: uid, status: "sent before"))
-                continue
-            }
-            let syntaxes = [header.transferSyntax.uid, TransferSyntax.explicitVRLittleEndian.uid, TransferSyntax.implicitVRLittleEndian.uid]
-            guard let context = accepted.context(for: cls, syntaxes: syntaxes) else {
-                let why = "the peer accepts no context for SOP Class \(cls)"
-                report.instances.append(Entry(file: h.item.name, sopInstanceUID: uid, status: "not sent", comment: why))
-                continue
-            }
-            do {
-                var file = try DICOMFile.read(source: h.item.open(), path: h.item.name)
-                var decompressed = false
-                if file.transferSyntax.isEncapsulated && context.syntax != file.transferSyntax.uid {
-                    // The peer takes it only uncompressed: decoded as `create --transcode` does.
-                    file = try DICOMFile.read(bytes: try Transcoder.explicitLittleEndian(file))
-                    decompressed = true
-                }
-                var coerced = coerce(&file.dataSet, options)
-                if decompressed { coerced.insert("decompressed from \(header.transferSyntax.uid)", at: 0) }
-                let syntax = TransferSyntax(uid: context.syntax)
-                var encoder = DataSetEncoder()
-                encoder.explicitVR = syntax.isExplicitVR
-                var body = DataSet()
-                for e in file.dataSet.elements where e.tag.group != 0x0002 { body.set(e) }
-                var bytes = try encoder.encode(body)
-                if syntax.isDeflated { bytes = deflateRaw(bytes) }
-                let rsp = try client.store(bytes, sopClass: cls, sopInstance: options.renamedUIDs[uid] ?? uid, context: context.id)
-                let status = rsp.status ?? 0xFFFF
-                let ok = status == 0 || status & 0xF000 == 0xB000
-                if ok { journal?.append(uid) }
-                report.instances.append(Entry(file: h.item.name, sopInstanceUID: uid, status: hex(status),
-                                              comment: rsp.dataSet.string(.errorComment), coerced: coerced.isEmpty ? nil : coerced))
-            } catch let e as NetworkError {
-                report.instances.append(Entry(file: h.item.name, sopInstanceUID: uid, status: "not sent", comment: e.description))
-                throw Failure(description: "\(e) — \(report.sent) sent; a re-run with the same --journal sends the rest", unusable: false)
+            return (i, .send(context.id, context.syntax))
+        }
+        let prepare: @Sendable (Int) -> Prepared = { [options, headers] k in
+            let (i, work) = todo[k]
+            guard case .send(let id, let syntax) = work, let header = headers[i].header else { return .failed("") }
+            do { return try Self.prepare(headers[i].item, header: header, context: id, syntax: syntax, options: options) } catch let e as DICOMError {
+                return .failed(e.description)
             } catch {
-                report.instances.append(Entry(file: h.item.name, sopInstanceUID: uid, status: "not sent", comment: "\(error)"))
+                return .failed("the instance cannot be read or encoded")
             }
         }
-        progress?("sending", headers.count, headers.count)
+        let ahead = DispatchQueue(label: "dicomfs.send.prepare")
+        var next: (Int, DispatchWorkItem, Box<Prepared>)?
+        func schedule(_ k: Int) {
+            guard k < todo.count, case .send = todo[k].work else { next = nil; return }
+            let box = Box<Prepared>()
+            let work = DispatchWorkItem { box.value = prepare(k) }
+            ahead.async(execute: work)
+            next = (k, work, box)
+        }
+        schedule(0)
+        for k in todo.indices {
+            let (i, work) = todo[k]
+            progress?("sending", k, todo.count)
+            let name = headers[i].item.name
+            guard case .send = work, let header = headers[i].header else {
+                if case .skip(let entry) = work { report.instances.append(entry) }
+                if next == nil || next?.0 == k { schedule(k + 1) }
+                continue
+            }
+            let prepared: Prepared
+            if let (nk, item, box) = next, nk == k {
+                item.wait()
+                prepared = box.value ?? .failed("")
+            } else {
+                prepared = prepare(k)
+            }
+            schedule(k + 1)
+            let uid = header.sopInstanceUID
+            switch prepared {
+            case .failed(let why):
+                report.instances.append(Entry(file: name, sopInstanceUID: uid, status: "not sent", comment: why))
+            case .ready(let bytes, let context, let coerced):
+                do {
+                    let rsp = try client.store(bytes, sopClass: header.sopClassUID, sopInstance: options.renamedUIDs[uid] ?? uid, context: context)
+                    let status = rsp.status ?? 0xFFFF
+                    if status == 0 || status & 0xF000 == 0xB000 { journal?.append(uid) }
+                    report.instances.append(Entry(file: name, sopInstanceUID: uid, status: hex(status),
+                                                  comment: rsp.dataSet.string(.errorComment), coerced: coerced.isEmpty ? nil : coerced))
+                } catch let e as NetworkError {
+                    next?.1.wait()
+                    report.instances.append(Entry(file: name, sopInstanceUID: uid, status: "not sent", comment: e.description))
+                    throw Failure(description: "\(e) — \(report.sent) sent; a re-run with the same --journal sends the rest", unusable: false)
+                }
+            }
+        }
+        progress?("sending", todo.count, todo.count)
         return report
+    }
+
+    /// What is kept of an instance's header between reading and sending.
+    struct Header: Sendable {
+        var sopClassUID: String
+        var sopInstanceUID: String
+        var syntax: TransferSyntax
+        /// The keys reconciliation may look at or change (Patient ID, the UIDs, …).
+        var keys: DataSet
+        var coerced: [String] = []
+        /// Where the data set starts, and whether its bytes may go as they are (no group 0002
+        /// element strayed into it).
+        var dataSetOffset: Int
+        var passThrough: Bool
+        var ownUIDs: [String] { [keys.string(.studyInstanceUID), keys.string(.seriesInstanceUID), sopInstanceUID].compactMap { $0 }.filter { !$0.isEmpty } }
+
+        init?(_ f: DICOMFile, keeping extra: Set<Tag>) {
+            guard let cls = f.sopClassUID, let uid = f.sopInstanceUID else { return nil }
+            sopClassUID = cls
+            sopInstanceUID = uid
+            syntax = f.transferSyntax
+            dataSetOffset = f.dataSetOffset
+            passThrough = !f.dataSet.elements.contains { $0.tag.group == 0x0002 }
+            var k = DataSet()
+            for e in f.dataSet.elements where e.tag.group == 0x0010 || e.tag == .studyInstanceUID || e.tag == .seriesInstanceUID
+                || e.tag == .sopInstanceUID || extra.contains(e.tag) {
+                k.set(e)
+            }
+            keys = k
+        }
+    }
+
+    enum Outgoing: Sendable {
+        case skip(Entry)
+        case send(UInt8, String)
+    }
+
+    enum Prepared: Sendable {
+        case ready([UInt8], context: UInt8, coerced: [String])
+        case failed(String)
+    }
+
+    /// An instance as the peer takes it: the file's data set as it is when nothing changes and
+    /// the syntax was accepted (storescu does the same), else decoded, reconciled, decompressed
+    /// if the peer takes only native syntaxes, and encoded again.
+    static func prepare(_ item: Item, header: Header, context: UInt8, syntax: String, options: Options) throws -> Prepared {
+        let source = try item.open()
+        if header.coerced.isEmpty && syntax == header.syntax.uid && options.renamedUIDs.isEmpty && header.passThrough,
+           header.dataSetOffset <= source.size {
+            // The data set's bytes after the meta group, as they are.
+            var bytes = [UInt8](repeating: 0, count: source.size - header.dataSetOffset)
+            var done = 0
+            while done < bytes.count {
+                let n = try bytes.withUnsafeMutableBytes { try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[done...]), at: header.dataSetOffset + done) }
+                guard n > 0 else { break }
+                done += n
+            }
+            if done == bytes.count { return .ready(bytes, context: context, coerced: []) }
+        }
+        var file = try DICOMFile.read(source: source, path: item.name)
+        var decompressed = false
+        if file.transferSyntax.isEncapsulated && syntax != file.transferSyntax.uid {
+            // The peer takes it only uncompressed: decoded as `create --transcode` does.
+            file = try DICOMFile.read(bytes: try Transcoder.explicitLittleEndian(file))
+            decompressed = true
+        }
+        var coerced = coerce(&file.dataSet, options)
+        if decompressed { coerced.insert("decompressed from \(header.syntax.uid)", at: 0) }
+        let target = TransferSyntax(uid: syntax)
+        var encoder = DataSetEncoder()
+        encoder.explicitVR = target.isExplicitVR
+        var body = DataSet()
+        for e in file.dataSet.elements where e.tag.group != 0x0002 { body.set(e) }
+        var bytes = try encoder.encode(body)
+        if target.isDeflated { bytes = deflateRaw(bytes) }
+        return .ready(bytes, context: context, coerced: coerced)
     }
 
     // MARK: Source
@@ -301,6 +400,12 @@ public enum Sender {
         let s = String(v, radix: 16, uppercase: true)
         return String(repeating: "0", count: max(0, 4 - s.count)) + s
     }
+}
+
+/// A value one thread fills and another reads after waiting on the work item that filled it.
+/// `@unchecked Sendable`: written once, before `wait()` returns to the reader.
+final class Box<T>: @unchecked Sendable {
+    var value: T?
 }
 
 /// Appends one line per acknowledged instance and syncs it: a re-run after a crash of either
