@@ -78,7 +78,7 @@ extension ReaderInteropTests {
     @Test(.enabled(if: External.hasPydicom, "needs pydicom")) func dcm4cheStyleDICOMDIR() throws {
         let (_, fs) = try Folders.create(try Folders.corpus(patients: 2, studies: 1))
         var read = try DICOMDIRReader.read(path: fs)
-        for r in read.dicomdir.roots[0].preorder() { r.inUse = false }
+        read.dicomdir.roots[0].modifyAll { $0.inUse = false }
         let bytes = try DICOMDIRWriter(undefinedLengths: true).encode(read.dicomdir)
         try Data(bytes).write(to: URL(fileURLWithPath: fs + "/DICOMDIR"))
         read = try DICOMDIRReader.read(path: fs)

@@ -10,15 +10,15 @@ import TestSupport
         (1...3).map { p in
             var keys = DataSet()
             keys.set(.patientID, .LO, "P\(p)")
-            let patient = DirectoryRecord(type: .patient, keys: keys)
+            var patient = DirectoryRecord(type: .patient, keys: keys)
             patient.children = (1...2).map { s in
                 var keys = DataSet()
                 keys.set(.studyInstanceUID, .UI, "1.2.3.\(p).\(s)")
-                let study = DirectoryRecord(type: .study, keys: keys)
+                var study = DirectoryRecord(type: .study, keys: keys)
                 study.children = (1...3).map { r in
                     var keys = DataSet()
                     keys.set(.seriesInstanceUID, .UI, "1.2.3.\(p).\(s).\(r)")
-                    let series = DirectoryRecord(type: .series, keys: keys)
+                    var series = DirectoryRecord(type: .series, keys: keys)
                     series.children = (1...200).map { i in
                         var keys = DataSet()
                         keys.set(.instanceNumber, .IS, String(i))
@@ -67,17 +67,19 @@ import TestSupport
 
     /// The same tree with every leaf in the creator's encoded form.
     static func encodedTree() throws -> [DirectoryRecord] {
-        let roots = tree()
-        for r in roots.flatMap({ $0.preorder() }) {
-            r.children = try r.children.map { leaf in
-                guard let ref = leaf.reference else { return leaf }
-                let encoded = try EncodedLeaf(sopClassUID: ref.sopClassUID, sopInstanceUID: ref.sopInstanceUID,
-                                              transferSyntaxUID: ref.transferSyntaxUID,
-                                              relatedGeneralSOPClassUID: ref.relatedGeneralSOPClassUID,
-                                              keys: leaf.keys, encoder: DataSetEncoder())
-                let record = DirectoryRecord(type: leaf.type, encoded: encoded)
-                record.setFileID(path: ref.fileID.path)
-                return record
+        var roots = tree()
+        for i in roots.indices {
+            try roots[i].modifyAll { r in
+                r.children = try r.children.map { leaf in
+                    guard let ref = leaf.reference else { return leaf }
+                    let encoded = try EncodedLeaf(sopClassUID: ref.sopClassUID, sopInstanceUID: ref.sopInstanceUID,
+                                                  transferSyntaxUID: ref.transferSyntaxUID,
+                                                  relatedGeneralSOPClassUID: ref.relatedGeneralSOPClassUID,
+                                                  keys: leaf.keys, encoder: DataSetEncoder())
+                    var record = DirectoryRecord(type: leaf.type, encoded: encoded)
+                    record.setFileID(path: ref.fileID.path)
+                    return record
+                }
             }
         }
         return roots
@@ -90,7 +92,7 @@ import TestSupport
         let encoded = try Self.encodedTree()
         #expect(try writer.encode(DICOMDIR(fileSetID: "TEST", fileSetUID: "1.2.3.4", roots: encoded)) == plain)
         // Read back as values: the keys and reference an encoded leaf holds.
-        let leaf = try #require(encoded.first?.children.first?.children.first?.children.last)
+        var leaf = try #require(encoded.first?.children.first?.children.first?.children.last)
         #expect(leaf.reference == InstanceReference(fileID: FileID(trusted: ["P1", "S1", "R1", "I200"]),
                                                     sopClassUID: "1.2.840.10008.5.1.4.1.1.2", sopInstanceUID: "1.2.3.1.1.1.200",
                                                     transferSyntaxUID: "1.2.840.10008.1.2.1"))

@@ -175,32 +175,27 @@ public enum FileSetCreator {
         report.inconsistencies = staged.inconsistencies
         report.invented = built.invented
         report.leftOut = staged.leftOut
-        if built.leaves.isEmpty {
+        if built.sources.isEmpty {
             throw FileSetError.unusableInput("\(source): no usable DICOM Part 10 files found (PS3.11 does not allow a DICOMDIR without records)")
         }
 
         // File IDs: the paths themselves in place, a generated layout otherwise.
         var copies: [(fileID: FileID, source: String)] = []
         if !options.inPlace {   // in place, the builder placed them
-            let layout = Layout(roots: built.roots)
-            for (record, source) in built.leaves {
-                guard let fileID = layout.fileIDs[ObjectIdentifier(record)] else { continue }
-                record.setFileID(path: fileID.path)
-                copies.append((fileID, source.path))
-            }
+            copies = zip(Layout.place(&built.roots), built.sources).map { ($0, $1.path) }
         }
         timer.mark("references")
         if let maker = options.iconMaker, !options.dryRun {
-            report.warnings += addIcons(built.leaves, roots: built.roots, source: source, maker: maker, series: options.seriesIcons,
+            report.warnings += addIcons(built.sources, roots: &built.roots, source: source, maker: maker, series: options.seriesIcons,
                                         workers: options.workers, progress: progress)
             timer.mark("icons")
         }
-        let instanceCount = built.leaves.count
-        let instanceBytes = built.leaves.reduce(0) { $0 + $1.source.size }
+        let instanceCount = built.sources.count
+        let instanceBytes = built.sources.reduce(0) { $0 + $1.size }
         // (From the paths: reading a created record's reference would decode it.)
         let firstComponents = options.descriptorPath == nil ? []
-            : Set((options.inPlace ? built.leaves.map(\.source.path) : copies.map(\.fileID.path)).map { String($0.prefix { $0 != "/" }) })
-        built.leaves = []
+            : Set((options.inPlace ? built.sources.map(\.path) : copies.map(\.fileID.path)).map { String($0.prefix { $0 != "/" }) })
+        built.sources = []
         var dir = DICOMDIR(fileSetID: options.fileSetID, fileSetUID: options.fileSetUID ?? UIDGenerator.make(), roots: built.roots)
         if let descriptor = options.descriptorPath {
             dir.descriptorFileID = try descriptorFileID(for: descriptor, avoiding: firstComponents)
@@ -213,7 +208,7 @@ public enum FileSetCreator {
         report.fileSetUID = dir.fileSetUID
         report.instances = instanceCount
         var counts: [RecordType: Int] = [:]
-        for r in dir.allRecords { counts[r.type, default: 0] += 1 }
+        dir.forEachRecord { counts[$0.type, default: 0] += 1 }
         report.records = Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) })
         releaseInBackground(dir.roots)
         dir.roots = []
@@ -226,10 +221,17 @@ public enum FileSetCreator {
 
     /// Icons for IMAGE records (and SERIES records: their middle image's), rendered on all
     /// cores. An image that cannot be rendered gets no icon and a warning.
-    private static func addIcons(_ leaves: [(record: DirectoryRecord, source: RecordBuilder.Source)], roots: [DirectoryRecord], source: String,
+    private static func addIcons(_ sources: [RecordBuilder.Source], roots: inout [DirectoryRecord], source: String,
                                  maker: @escaping @Sendable (String) throws -> DataSet, series: Bool, workers: Int,
                                  progress: (@Sendable (String, Int, Int) -> Void)?) -> [String] {
-        let images = leaves.filter { $0.record.type == .image }
+        // The leaves' places in the tree, in record order: the same order as `sources`.
+        let leaves = DirectoryRecord.leafPaths(roots)
+        var images: [(path: [Int], source: RecordBuilder.Source)] = []
+        for (path, src) in zip(leaves, sources) {
+            var isImage = false
+            roots.modify(at: path) { isImage = $0.type == .image }
+            if isImage { images.append((path, src)) }
+        }
         let paths = images.map { source + "/" + $0.source.path }
         let counter = WorkCounter()
         let icons = parallelMap(paths.count, workers: workers) { i -> Result<DataSet, Error> in
@@ -238,21 +240,26 @@ public enum FileSetCreator {
             return Result { try maker(paths[i]) }
         }
         var warnings: [String] = []
-        var iconOf: [ObjectIdentifier: DataSet] = [:]
-        for (i, leaf) in images.enumerated() {
+        var bySeries: [[Int]: [DataSet]] = [:]   // a series' path → its images' icons, in order
+        var seriesOrder: [[Int]] = []
+        for (i, image) in images.enumerated() {
             switch icons[i] {
             case .success(let item):
-                leaf.record.keys.set(.iconImageSequence, sequence: [item])
-                iconOf[ObjectIdentifier(leaf.record)] = item
+                roots.modify(at: image.path) { $0.keys.set(.iconImageSequence, sequence: [item]) }
+                let parent = Array(image.path.dropLast())
+                if !parent.isEmpty {
+                    if bySeries[parent] == nil { seriesOrder.append(parent) }
+                    bySeries[parent, default: []].append(item)
+                }
             case .failure(let error):
-                warnings.append("\(images[i].source.path): no icon (\(error))")
+                warnings.append("\(image.source.path): no icon (\(error))")
             }
         }
         if series {
-            for s in roots.flatMap({ $0.preorder() }) where s.type == .series {
-                let withIcons = s.children.filter { iconOf[ObjectIdentifier($0)] != nil }
-                if !withIcons.isEmpty, let item = iconOf[ObjectIdentifier(withIcons[withIcons.count / 2])] {
-                    s.keys.set(.iconImageSequence, sequence: [item])
+            for parent in seriesOrder {
+                guard let items = bySeries[parent], !items.isEmpty else { continue }
+                roots.modify(at: parent) { s in
+                    if s.type == .series { s.keys.set(.iconImageSequence, sequence: [items[items.count / 2]]) }
                 }
             }
         }

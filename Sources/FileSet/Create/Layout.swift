@@ -6,29 +6,35 @@
 ///
 /// Five components, eight characters each, seven digits per level (10⁷ per parent): the same
 /// input always gets the same names, and names never collide.
-struct Layout {
-    private(set) var fileIDs: [ObjectIdentifier: FileID] = [:]
-
-    init(roots: [DirectoryRecord]) {
+enum Layout {
+    /// Gives every leaf of `roots` (none has a File ID yet) its File ID, and returns them in
+    /// record order (the order of `RecordBuilder.Result.sources`).
+    static func place(_ roots: inout [DirectoryRecord]) -> [FileID] {
+        var placed: [FileID] = []
         var patient = 0, other = 0
-        for root in roots {
-            if root.type == .patient {
+        for pi in roots.indices {
+            if roots[pi].type == .patient {
                 patient += 1
-                let p = Self.name("P", patient)
-                for (si, study) in root.children.enumerated() {
-                    let s = Self.name("S", si + 1)
-                    for (ri, series) in study.children.enumerated() {
-                        let r = Self.name("R", ri + 1)
-                        for (ii, leaf) in series.children.enumerated() {
-                            fileIDs[ObjectIdentifier(leaf)] = FileID(trusted: ["DICOM", p, s, r, Self.name("I", ii + 1)])
+                let p = name("P", patient)
+                for si in roots[pi].children.indices {
+                    let s = name("S", si + 1)
+                    for ri in roots[pi].children[si].children.indices {
+                        let r = name("R", ri + 1)
+                        for ii in roots[pi].children[si].children[ri].children.indices {
+                            let id = FileID(trusted: ["DICOM", p, s, r, name("I", ii + 1)])
+                            roots[pi].children[si].children[ri].children[ii].setFileID(path: id.path)
+                            placed.append(id)
                         }
                     }
                 }
             } else {
                 other += 1
-                fileIDs[ObjectIdentifier(root)] = FileID(trusted: ["DICOM", Self.name("X", other)])
+                let id = FileID(trusted: ["DICOM", name("X", other)])
+                roots[pi].setFileID(path: id.path)
+                placed.append(id)
             }
         }
+        return placed
     }
 
     static func name(_ prefix: String, _ n: Int) -> String {

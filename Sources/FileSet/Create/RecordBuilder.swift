@@ -11,9 +11,10 @@ final class RecordBuilder {
 
     struct Result {
         var roots: [DirectoryRecord] = []
-        /// Leaf record → the file it references, in record order. The leaf records have their
-        /// reference but no File ID yet: callers place them (`DirectoryRecord.setFileID`).
-        var leaves: [(record: DirectoryRecord, source: Source)] = []
+        /// The file each leaf of `roots` references, in record order (depth first: the order
+        /// of `DirectoryRecord.forEachLeaf`). The leaves have their reference but no File ID
+        /// yet, unless the files are in place: callers place them.
+        var sources: [Source] = []
         var errors: [Rejection] = []
         var inconsistencies: [String] = []
         var invented: [String] = []
@@ -175,17 +176,17 @@ final class RecordBuilder {
         let ids = patients.keys.sorted()
         let groups = ids.compactMap { patients[$0] }
         let keyMaker = self.keyMaker
-        let built = parallelMap(groups.count) { i -> (DirectoryRecord, [(record: DirectoryRecord, source: Source)], RecordKeyMaker.Notes) in
+        let built = parallelMap(groups.count) { i -> (DirectoryRecord, [Source], RecordKeyMaker.Notes) in
             var notes = RecordKeyMaker.Notes()
-            var leaves: [(record: DirectoryRecord, source: Source)] = []
-            let record = Self.patientTree(groups[i], keyMaker: keyMaker, inPlace: filesInPlace, leaves: &leaves, notes: &notes)
-            return (record, leaves, notes)
+            var sources: [Source] = []
+            let record = Self.patientTree(groups[i], keyMaker: keyMaker, inPlace: filesInPlace, sources: &sources, notes: &notes)
+            return (record, sources, notes)
         }
         var notes = RecordKeyMaker.Notes()
-        result.leaves.reserveCapacity(built.reduce(0) { $0 + $1.1.count } + rootLeaves.count)
-        for (record, leaves, made) in built {
+        result.sources.reserveCapacity(built.reduce(0) { $0 + $1.1.count } + rootLeaves.count)
+        for (record, sources, made) in built {
             result.roots.append(record)
-            result.leaves += leaves
+            result.sources += sources
             notes.append(made)
         }
         let roots = rootLeaves.sorted { $0.sopInstanceUID.lexicographicallyPrecedes($1.sopInstanceUID) }
@@ -193,7 +194,7 @@ final class RecordBuilder {
         for (i, leaf) in roots.enumerated() {
             let record = Self.leafRecord(leaf, index: i + 1, keyMaker: keyMaker, inPlace: filesInPlace, notes: &notes)
             result.roots.append(record)
-            result.leaves.append((record, leaf.source))
+            result.sources.append(leaf.source)
         }
         result.errors += notes.errors
         result.invented += notes.invented
@@ -202,33 +203,32 @@ final class RecordBuilder {
     }
 
     /// One PATIENT record and everything below it; its leaves appended in record order.
-    private static func patientTree(_ p: Group, keyMaker: RecordKeyMaker, inPlace: Bool, leaves: inout [(record: DirectoryRecord, source: Source)],
+    private static func patientTree(_ p: Group, keyMaker: RecordKeyMaker, inPlace: Bool, sources: inout [Source],
                                     notes: inout RecordKeyMaker.Notes) -> DirectoryRecord {
         func keys(_ type: RecordType, _ header: DataSet, _ inst: ScannedInstance, index: Int = 1) -> DataSet {
             keyMaker.keys(type, header: header, path: inst.relativePath, index: index, notes: &notes)
         }
         var patientView = p.first.atLevel(p.first.levelBlobs.patient)
         if patientView.string(.patientID) != p.key { patientView.set(.patientID, .LO, p.key) }
-        let patientRecord = DirectoryRecord(type: .patient, keys: keys(.patient, patientView, p.first))
+        var patientRecord = DirectoryRecord(type: .patient, keys: keys(.patient, patientView, p.first))
         let studies = p.order.compactMap { p.children[$0] }.map { g -> (Group, DataSet, String) in
             let view = g.first.atLevel(g.first.levelBlobs.study)
             return (g, view, studySortKey(view))
         }.sorted { $0.2 < $1.2 }
         for (si, (s, studyView, _)) in studies.enumerated() {
-            let studyRecord = DirectoryRecord(type: .study, keys: keys(.study, studyView, s.first, index: si + 1))
+            var studyRecord = DirectoryRecord(type: .study, keys: keys(.study, studyView, s.first, index: si + 1))
             let seriesGroups = s.order.compactMap { s.children[$0] }.map { g -> (Group, DataSet, Int) in
                 let view = g.first.atLevel(g.first.levelBlobs.series)
                 return (g, view, view.int(.seriesNumber) ?? Int.max)
             }.sorted { ($0.2, $0.0.key) < ($1.2, $1.0.key) }
             for (ri, (r, seriesView, _)) in seriesGroups.enumerated() {
-                let seriesRecord = DirectoryRecord(type: .series, keys: keys(.series, seriesView, r.first, index: ri + 1))
+                var seriesRecord = DirectoryRecord(type: .series, keys: keys(.series, seriesView, r.first, index: ri + 1))
                 let sorted = r.leaves.sorted(by: <)
                 r.leaves = []
                 seriesRecord.children.reserveCapacity(sorted.count)
                 for (li, leaf) in sorted.enumerated() {
-                    let record = leafRecord(leaf, index: li + 1, keyMaker: keyMaker, inPlace: inPlace, notes: &notes)
-                    seriesRecord.children.append(record)
-                    leaves.append((record, leaf.source))
+                    seriesRecord.children.append(leafRecord(leaf, index: li + 1, keyMaker: keyMaker, inPlace: inPlace, notes: &notes))
+                    sources.append(leaf.source)
                 }
                 studyRecord.children.append(seriesRecord)
             }

@@ -50,7 +50,7 @@ struct StagedInstances {
     var leftOut: [CreateReport.Note] = []
     /// In place: the source already has a DICOMDIR at its root.
     var foundDICOMDIR = false
-    var instanceCount: Int { built.leaves.count }
+    var instanceCount: Int { built.sources.count }
 }
 
 /// The one staging step every command that makes or changes a file-set goes through: scan

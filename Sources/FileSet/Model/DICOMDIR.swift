@@ -1,7 +1,7 @@
 import DICOM
 
 /// A Basic Directory (PS3.3 Annex F) in memory: File-set identification and the record tree.
-public struct DICOMDIR {
+public struct DICOMDIR: Sendable {
     public static let sopClassUID = "1.2.840.10008.1.3.10"
 
     /// (0004,1130), 0–16 characters; Type 2, so written even when empty.
@@ -12,10 +12,11 @@ public struct DICOMDIR {
     public var descriptorCharacterSet: String?
     public var roots: [DirectoryRecord]
     /// Inactive records ((0004,1410) = 0000H, as dcm4che leaves deleted ones) with the active
-    /// record they stood under (nil: the root). They are not part of `roots` — readers,
-    /// listings and checks never see them — but an update writes them back where they were,
-    /// so it changes nothing it was not asked to (`remove --compact` drops them).
-    public var inactive: [(parent: DirectoryRecord?, records: [DirectoryRecord])] = []
+    /// record they stood under, named by the offset of its item in the DICOMDIR read (nil: the
+    /// root). They are not part of `roots` — readers, listings and checks never see them — but
+    /// an update writes them back where they were, so it changes nothing it was not asked to
+    /// (`remove --compact` drops them; they go with a parent that is removed).
+    public var inactive: [(parent: Int?, records: [DirectoryRecord])] = []
 
     public init(fileSetID: String, fileSetUID: String, roots: [DirectoryRecord] = []) {
         self.fileSetID = fileSetID
@@ -24,6 +25,11 @@ public struct DICOMDIR {
     }
 
     public var allRecords: [DirectoryRecord] { roots.flatMap { $0.preorder() } }
+
+    /// Calls `body` with every record, depth first, without copying the tree.
+    public func forEachRecord(_ body: (DirectoryRecord) throws -> Void) rethrows {
+        for r in roots { try r.forEach(body) }
+    }
 }
 
 /// Encodes a DICOMDIR: records in depth-first order, each item beginning with (0004,1400),
@@ -42,19 +48,16 @@ public struct DICOMDIRWriter: Sendable {
     public func encode(_ dir: DICOMDIR) throws -> [UInt8] {
         guard dir.inactive.isEmpty else {
             // Inactive records go back under the parents they had (after the active children),
-            // for this encoding only.
+            // in a copy for this encoding; those whose parent is gone are not written.
             var spliced = dir
             spliced.inactive = []
-            var restore: [(DirectoryRecord, [DirectoryRecord])] = []
             for (parent, records) in dir.inactive {
                 if let parent {
-                    restore.append((parent, parent.children))
-                    parent.children += records
+                    DirectoryRecord.modifyFirst(in: &spliced.roots, where: { $0.offset == parent }) { $0.children += records }
                 } else {
                     spliced.roots += records
                 }
             }
-            defer { for (parent, children) in restore { parent.children = children } }
             return try encode(spliced)
         }
         let meta = Part10Writer.meta(sopClassUID: DICOMDIR.sopClassUID, sopInstanceUID: dir.fileSetUID,

@@ -3,11 +3,10 @@ import DICOM
 /// One directory record of a DICOMDIR (PS3.3 §F.3.2.2): its type, its keys, the instance it
 /// references (leaf records), and the records one level below it.
 ///
-/// A class because records form a tree that builders, mergers and the writer edit in place.
-/// `@unchecked Sendable` by ownership: the tree has one owner at a time, and the parallel
-/// phases that see it (parsing, per-patient building, encoding, verifying) either only read
-/// records or each write only the records handed to them, never a record another worker has.
-public final class DirectoryRecord: @unchecked Sendable {
+/// A value, like the tree it makes: a DICOMDIR read, built or merged can be handed to another
+/// thread or kept as it was while a copy is changed, with no question of who else holds it.
+/// Trees are edited in place through their arrays (`forEachLeaf`, `modify(at:)`).
+public struct DirectoryRecord: Sendable {
     public var type: RecordType
     /// The record's keys. Records read from a DICOMDIR also hold their (0004,xxxx) structure
     /// elements here; they are not keys, and the writer always rebuilds them.
@@ -42,7 +41,7 @@ public final class DirectoryRecord: @unchecked Sendable {
     /// Keys and reference as values, or, for the leaves a creator makes by the ten thousand,
     /// already encoded (a few hundred bytes a record instead of a data set and five strings).
     /// Reading `keys` or `reference` of an encoded record decodes them; setting one stores values.
-    enum Content {
+    enum Content: Sendable {
         /// Boxed: most records of a large directory are encoded leaves, and this case is large.
         indirect case values(DataSet, InstanceReference?)
         case encoded(EncodedLeaf)
@@ -62,7 +61,7 @@ public final class DirectoryRecord: @unchecked Sendable {
     }
 
     /// Places the referenced file: `path` is a "/"-separated File ID, already validated.
-    func setFileID(path: String) {
+    mutating func setFileID(path: String) {
         switch content {
         case .encoded(var leaf):
             leaf.filePath = path
@@ -70,6 +69,30 @@ public final class DirectoryRecord: @unchecked Sendable {
         case .values(let keys, var reference):
             reference?.fileID = FileID(trusted: pathComponents(path))
             content = .values(keys, reference)
+        }
+    }
+
+    /// Whether the record references a file (a leaf), without decoding an encoded one.
+    public var isLeaf: Bool {
+        switch content {
+        case .encoded: return true
+        case .values(_, let reference): return reference != nil
+        }
+    }
+
+    /// Whether a leaf's File ID has been placed (new leaves have none until then).
+    var hasFileID: Bool {
+        switch content {
+        case .encoded(let leaf): return !leaf.filePath.isEmpty
+        case .values(_, let reference): return !(reference?.fileID.components.isEmpty ?? true)
+        }
+    }
+
+    /// A leaf's SOP Instance UID, read from an encoded leaf without decoding the rest.
+    var leafSOPInstanceUID: String? {
+        switch content {
+        case .encoded(let leaf): return String(decoding: leaf.sopInstanceUID, as: UTF8.self)
+        case .values(_, let reference): return reference?.sopInstanceUID
         }
     }
 
@@ -82,6 +105,64 @@ public final class DirectoryRecord: @unchecked Sendable {
             stack.append(contentsOf: r.children.reversed())
         }
         return out
+    }
+
+    /// Calls `body` with every record of this subtree, depth first, this one first, without
+    /// copying the tree.
+    public func forEach(_ body: (DirectoryRecord) throws -> Void) rethrows {
+        try body(self)
+        for c in children { try c.forEach(body) }
+    }
+
+    /// Changes this record and every one below it, in place, depth first.
+    public mutating func modifyAll(_ body: (inout DirectoryRecord) throws -> Void) rethrows {
+        try body(&self)
+        for i in children.indices { try children[i].modifyAll(body) }
+    }
+
+    /// Changes the record at `path` (child indices below this one) in place.
+    public mutating func modify(at path: ArraySlice<Int>, _ body: (inout DirectoryRecord) -> Void) {
+        guard let first = path.first else { return body(&self) }
+        children[first].modify(at: path.dropFirst(), body)
+    }
+
+    /// Changes the first record of `records` (and their subtrees, depth first) that `matches`;
+    /// false when none does.
+    @discardableResult
+    public static func modifyFirst(in records: inout [DirectoryRecord], where matches: (DirectoryRecord) -> Bool,
+                                   _ body: (inout DirectoryRecord) -> Void) -> Bool {
+        for i in records.indices {
+            if matches(records[i]) { body(&records[i]); return true }
+            if modifyFirst(in: &records[i].children, where: matches, body) { return true }
+        }
+        return false
+    }
+
+    /// Calls `body` on every leaf of `records` and their subtrees, depth first (record order),
+    /// in place.
+    public static func forEachLeaf(in records: inout [DirectoryRecord], _ body: (inout DirectoryRecord) throws -> Void) rethrows {
+        for i in records.indices {
+            if records[i].isLeaf { try body(&records[i]) }
+            if !records[i].children.isEmpty { try forEachLeaf(in: &records[i].children, body) }
+        }
+    }
+
+    /// The index paths of the leaves of `records` and their subtrees, in record order.
+    public static func leafPaths(_ records: [DirectoryRecord], below prefix: [Int] = []) -> [[Int]] {
+        var out: [[Int]] = []
+        for (i, r) in records.enumerated() {
+            if r.isLeaf { out.append(prefix + [i]) }
+            if !r.children.isEmpty { out += leafPaths(r.children, below: prefix + [i]) }
+        }
+        return out
+    }
+}
+
+extension Array where Element == DirectoryRecord {
+    /// Changes the record at `path` (an index into this array, then child indices) in place.
+    public mutating func modify(at path: [Int], _ body: (inout DirectoryRecord) -> Void) {
+        guard let first = path.first else { return }
+        self[first].modify(at: path.dropFirst(), body)
     }
 }
 

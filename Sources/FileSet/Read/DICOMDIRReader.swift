@@ -80,15 +80,14 @@ public enum DICOMDIRReader {
 
         var inactive = 0
         var inactiveFiles: [FileID] = []
-        var inactiveTrees: [ObjectIdentifier: (parent: DirectoryRecord?, records: [DirectoryRecord])] = [:]
-        var inactiveOrder: [ObjectIdentifier] = []
-        let rootKey = ObjectIdentifier(DICOMDIRReader.self)
+        var inactiveTrees: [Int: (parent: Int?, records: [DirectoryRecord])] = [:]   // by the active parent's offset (-1: root)
+        var inactiveOrder: [Int] = []
         var visited = [Bool](repeating: false, count: items.count)
         /// Follows a chain of sibling records from `offset`, recursing into children. Records
         /// below an inactive one count as inactive too (dcm4che deactivates whole subtrees).
         /// `via` names where the offset being followed is held: the header's (0004,1200), a
         /// record's (0004,1420) for its children, the previous sibling's (0004,1400).
-        func chain(from offset: Int, parent: RecordType?, depth: Int, active: Bool = true, owner: DirectoryRecord? = nil,
+        func chain(from offset: Int, parent: RecordType?, depth: Int, active: Bool = true, owner: Int? = nil,
                    via first: (holder: String, at: Int?, tag: Tag) = ("the header", nil, .offsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity)) -> [DirectoryRecord] {
             var out: [DirectoryRecord] = []
             var next = offset
@@ -107,7 +106,8 @@ public enum DICOMDIRReader {
                     break
                 }
                 visited[i] = true
-                let node = nodes[i], record = node.record
+                let node = nodes[i]
+                var record = node.record
                 if !active || node.markedInactive {
                     inactive += 1
                     if let ref = record.reference { inactiveFiles.append(ref.fileID) }
@@ -118,7 +118,7 @@ public enum DICOMDIRReader {
                     }
                     if active {
                         // The top of an inactive subtree: kept beside its active parent.
-                        let key = owner.map(ObjectIdentifier.init) ?? rootKey
+                        let key = owner ?? -1
                         if inactiveTrees[key] == nil { inactiveOrder.append(key) }
                         inactiveTrees[key, default: (owner, [])].records.append(record)
                     } else {
@@ -133,7 +133,7 @@ public enum DICOMDIRReader {
                         findings.append(Finding(.error, .recordPlacement, describe(record), file: "DICOMDIR", offset: record.offset, "a \(record.typeText) record may not be \(parent.map { "under a \($0.rawValue) record" } ?? "at the root") (PS3.3 Table F.4-1)"))
                     }
                     if node.lower != 0 {
-                        record.children = chain(from: node.lower, parent: record.type, depth: depth + 1, owner: record,
+                        record.children = chain(from: node.lower, parent: record.type, depth: depth + 1, owner: record.offset,
                                                 via: (describe(record), record.offset, .offsetOfReferencedLowerLevelDirectoryEntity))
                     }
                     out.append(record)
@@ -173,7 +173,7 @@ public enum DICOMDIRReader {
         let typeText = item.string(.directoryRecordType) ?? ""
         // The item itself serves as the keys: its (0004,xxxx) structure elements are skipped by
         // everything that reads keys, and the writer rebuilds them.
-        let record = DirectoryRecord(type: RecordType(rawValue: typeText) ?? .private, keys: item)
+        var record = DirectoryRecord(type: RecordType(rawValue: typeText) ?? .private, keys: item)
         record.typeText = typeText
         record.offset = offset
         record.privateRecordUID = item.string(.privateRecordUID)
@@ -229,15 +229,25 @@ public enum DICOMDIRReader {
     /// (PATIENT, then its STUDY, SERIES and leaves) as writers lay them out depth-first.
     static func rebuildBySequence(_ items: [DataSet]) -> [DirectoryRecord] {
         var roots: [DirectoryRecord] = []
-        var patient: DirectoryRecord?, study: DirectoryRecord?, series: DirectoryRecord?
+        // Where the open PATIENT, STUDY and SERIES are: index paths into `roots`.
+        var patient: [Int]?, study: [Int]?, series: [Int]?
+        func append(_ r: DirectoryRecord, under parent: [Int]) -> [Int] {
+            var at: [Int] = []
+            roots.modify(at: parent) { $0.children.append(r); at = parent + [$0.children.count - 1] }
+            return at
+        }
         for item in items where item.int(.recordInUseFlag) != 0 {
             let r = makeRecord(item, offset: item.itemOffset ?? 0)
             switch r.type {
-            case .patient: roots.append(r); patient = r; study = nil; series = nil
-            case .study: patient?.children.append(r); study = r; series = nil
-            case .series: study?.children.append(r); series = r
+            case .patient:
+                roots.append(r); patient = [roots.count - 1]; study = nil; series = nil
+            case .study:
+                if let p = patient { study = append(r, under: p) }
+                series = nil
+            case .series:
+                if let s = study { series = append(r, under: s) }
             default:
-                if r.type.isRootLevel { roots.append(r) } else { series?.children.append(r) }
+                if r.type.isRootLevel { roots.append(r) } else if let s = series { _ = append(r, under: s) }
             }
         }
         return roots

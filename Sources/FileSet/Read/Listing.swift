@@ -20,7 +20,7 @@ public struct ListFilter: Sendable {
             case .series where !modalities.isEmpty && !modalities.contains((k.string(.modality) ?? "").uppercased()): return nil
             default: break
             }
-            let copy = DirectoryRecord(type: r.type, keys: r.keys, reference: r.reference)
+            var copy = DirectoryRecord(type: r.type, keys: r.keys, reference: r.reference)
             copy.typeText = r.typeText
             copy.offset = r.offset
             copy.children = r.children.compactMap(keep)

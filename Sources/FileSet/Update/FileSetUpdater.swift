@@ -97,23 +97,24 @@ public enum FileSetUpdater {
     public static func stageAdd(to storage: FileSetStorage, inputs: [String], options: UpdateOptions) throws -> StagedAdd {
         var (dir, referenced, report) = try open(storage, dryRun: options.dryRun)
 
-        // Index the existing tree: records by key, instances by UID, File IDs in use.
-        var patients: [String: DirectoryRecord] = [:], studies: [String: DirectoryRecord] = [:], series: [String: DirectoryRecord] = [:]
+        // Index the existing tree: records by key (as index paths into `dir.roots`, which the
+        // merge below only appends to, so they stay valid), instances by UID.
+        var patients: [String: Int] = [:], studies: [String: [Int]] = [:], series: [String: [Int]] = [:]
         var studyParent: [String: String] = [:], seriesParent: [String: String] = [:]
         var existingSOP: Set<String> = []
-        for p in dir.roots where p.type == .patient {
+        for (pi, p) in dir.roots.enumerated() where p.type == .patient {
             let pid = p.keys.string(.patientID) ?? ""
-            patients[pid] = p
-            for s in p.children where s.type == .study {
+            patients[pid] = pi
+            for (si, s) in p.children.enumerated() where s.type == .study {
                 let suid = s.keys.string(.studyInstanceUID) ?? ""
-                studies[suid] = s; studyParent[suid] = pid
-                for r in s.children where r.type == .series {
+                studies[suid] = [pi, si]; studyParent[suid] = pid
+                for (ri, r) in s.children.enumerated() where r.type == .series {
                     let ruid = r.keys.string(.seriesInstanceUID) ?? ""
-                    series[ruid] = r; seriesParent[ruid] = suid
+                    series[ruid] = [pi, si, ri]; seriesParent[ruid] = suid
                 }
             }
         }
-        for r in dir.allRecords { if let uid = r.reference?.sopInstanceUID { existingSOP.insert(uid) } }
+        dir.forEachRecord { if let uid = $0.reference?.sopInstanceUID { existingSOP.insert(uid) } }
 
         // Scanned and checked by the same staging step as create.
         let profile = options.profile ?? Self.inferredProfile(dir)
@@ -136,33 +137,45 @@ public enum FileSetUpdater {
         report.leftOut = staged.leftOut
         var errors: [Rejection] = []
 
+        // The file behind each new leaf, by SOP Instance UID (the merge scatters the leaves
+        // through the existing tree, out of the order of `built.sources`).
+        var sourceOf: [String: RecordBuilder.Source] = [:]
+        for (path, source) in zip(DirectoryRecord.leafPaths(built.roots), built.sources) {
+            built.roots.modify(at: path) { if let uid = $0.leafSOPInstanceUID { sourceOf[uid] = source } }
+        }
+
         // Merge the new records under the existing ones with the same keys.
         var inconsistencies = staged.inconsistencies
+        func record(_ path: [Int]) -> DirectoryRecord {
+            var found = dir.roots[path[0]]
+            for i in path.dropFirst() { found = found.children[i] }
+            return found
+        }
         for p in built.roots {
             guard p.type == .patient, let pid = p.keys.string(.patientID) else { dir.roots.append(p); continue }
-            guard let existing = patients[pid] else { dir.roots.append(p); continue }
-            inconsistencies += differences(existing, p, RecordBuilder.patientChecked, "Patient ID \(pid)")
+            guard let pi = patients[pid] else { dir.roots.append(p); continue }
+            inconsistencies += differences(dir.roots[pi], p, RecordBuilder.patientChecked, "Patient ID \(pid)")
             for s in p.children {
                 let suid = s.keys.string(.studyInstanceUID) ?? ""
                 guard let es = studies[suid] else {
                     if studyParent[suid] != nil { errors.append(Rejection(nil, "study \(suid) is already in the file-set under another patient", rule: .instanceHierarchy)) }
-                    existing.children.append(s)
+                    dir.roots[pi].children.append(s)
                     continue
                 }
                 if studyParent[suid] != pid { errors.append(Rejection(nil, "study \(suid) is in the file-set under Patient ID \(studyParent[suid] ?? "?"), not \(pid)", rule: .instanceHierarchy)); continue }
-                inconsistencies += differences(es, s, RecordBuilder.studyChecked, "study \(suid)")
+                inconsistencies += differences(record(es), s, RecordBuilder.studyChecked, "study \(suid)")
                 for r in s.children {
                     let ruid = r.keys.string(.seriesInstanceUID) ?? ""
-                    guard let er = series[ruid] else { es.children.append(r); continue }
+                    guard let er = series[ruid] else { dir.roots.modify(at: es) { $0.children.append(r) }; continue }
                     if seriesParent[ruid] != suid { errors.append(Rejection(nil, "series \(ruid) is in the file-set under study \(seriesParent[ruid] ?? "?"), not \(suid)", rule: .instanceHierarchy)); continue }
-                    inconsistencies += differences(er, r, RecordBuilder.seriesChecked, "series \(ruid)")
-                    er.children += r.children
+                    inconsistencies += differences(record(er), r, RecordBuilder.seriesChecked, "series \(ruid)")
+                    dir.roots.modify(at: er) { $0.children += r.children }
                 }
             }
         }
         if options.strict { errors += inconsistencies.map { Rejection(nil, $0, rule: .instanceInconsistent) } } else { report.inconsistencies = inconsistencies }
         if !errors.isEmpty { throw FileSetError.rejected(errors.map(\.message)) }
-        guard !built.leaves.isEmpty else {
+        guard !built.sources.isEmpty else {
             // Everything asked for is there already: nothing to do is success, said plainly.
             if options.skipExisting && !report.skippedExisting.isEmpty && report.unusable.isEmpty {
                 report.notes.append("all \(report.skippedExisting.count) instances are already in the file-set; nothing was written")
@@ -175,12 +188,22 @@ public enum FileSetUpdater {
         // File IDs for the new instances, in the folders the existing layout already uses.
         var layout = UpdateLayout(referenced: referenced, storage: storage)
         var copies: [(source: String, fileID: FileID)] = []
-        for (record, source) in built.leaves {
-            let fileID = layout.place(record, in: dir)
-            record.setFileID(path: fileID.path)
-            copies.append((source.path, fileID))
+        /// Places the new leaves (those without a File ID) below `ancestors`, depth first.
+        func place(_ records: inout [DirectoryRecord], ancestors: [UpdateLayout.Ancestor]) {
+            for i in records.indices {
+                if records[i].isLeaf && !records[i].hasFileID, let uid = records[i].leafSOPInstanceUID, let source = sourceOf[uid] {
+                    let fileID = layout.place(records[i], ancestors: ancestors)
+                    records[i].setFileID(path: fileID.path)
+                    copies.append((source.path, fileID))
+                }
+                if !records[i].children.isEmpty {
+                    let me = UpdateLayout.Ancestor(record: records[i], key: (ancestors.last?.key ?? []) + [i])
+                    place(&records[i].children, ancestors: ancestors + [me])
+                }
+            }
         }
-        built.leaves = []
+        place(&dir.roots, ancestors: [])
+        built.sources = []
         report.added = copies.map(\.fileID.path)
         return StagedAdd(report: report, copies: copies, dicomdir: try DICOMDIRWriter().encode(dir))
     }
@@ -209,6 +232,7 @@ public enum FileSetUpdater {
                     return nil
                 }
                 let hadChildren = !r.children.isEmpty
+                var r = r
                 r.children = prune(r.children, selected: here)
                 return hadChildren && r.children.isEmpty ? nil : r
             }
@@ -235,10 +259,11 @@ public enum FileSetUpdater {
         dir.roots = prune(dir.roots, selected: false)
         // Inactive records stay where they were, unless their active parent went (then their
         // files go with it) or --compact drops them all.
-        let remaining = Set(dir.allRecords.map(ObjectIdentifier.init))
-        var kept: [(parent: DirectoryRecord?, records: [DirectoryRecord])] = []
+        var remaining: Set<Int> = []
+        dir.forEachRecord { if let at = $0.offset { remaining.insert(at) } }
+        var kept: [(parent: Int?, records: [DirectoryRecord])] = []
         for entry in dir.inactive {
-            if !options.compact, entry.parent.map({ remaining.contains(ObjectIdentifier($0)) }) ?? true { kept.append(entry); continue }
+            if !options.compact, entry.parent.map(remaining.contains) ?? true { kept.append(entry); continue }
             let files = entry.records.flatMap { $0.preorder() }.compactMap { $0.reference?.fileID.path }
             removed += files
             if options.compact { report.notes.append("--compact: \(entry.records.count) inactive record(s) dropped, \(files.count) file(s) behind them deleted") }

@@ -5,8 +5,7 @@
 struct UpdateLayout {
     private var used: Set<String> = []            // File IDs and their folders, upper case
     private var counters: [String: Int] = [:]     // folder + prefix → next number to try
-    private var folders: [ObjectIdentifier: [String]] = [:]
-    private var parents: [ObjectIdentifier: DirectoryRecord]?
+    private var folders: [[Int]: [String]] = [:]   // by the record's index path in the tree
     /// Whether a path is taken on the medium (a file or folder no record references).
     private let exists: (String) -> Bool
 
@@ -21,40 +20,35 @@ struct UpdateLayout {
         }
     }
 
-    mutating func place(_ leaf: DirectoryRecord, in dir: DICOMDIR) -> FileID {
-        if parents == nil {
-            var map: [ObjectIdentifier: DirectoryRecord] = [:]
-            for r in dir.allRecords { for c in r.children { map[ObjectIdentifier(c)] = r } }
-            parents = map
-        }
-        let folder: [String]
-        if let series = parent(of: leaf) {
-            folder = self.folder(series, level: 1)
-        } else {
-            folder = ["DICOM"]
-        }
-        let id = FileID(trusted: fresh(in: folder, prefix: leaf.type.isRootLevel ? "X" : "I"))
-        return id
+    /// A record above a leaf being placed, with its index path (what folders are cached by).
+    struct Ancestor {
+        let record: DirectoryRecord
+        let key: [Int]
     }
 
-    private func parent(of r: DirectoryRecord) -> DirectoryRecord? { parents?[ObjectIdentifier(r)] }
+    /// A File ID for a new leaf whose ancestors (root first, parent last) are given.
+    mutating func place(_ leaf: DirectoryRecord, ancestors: [Ancestor]) -> FileID {
+        let folder = ancestors.isEmpty ? ["DICOM"] : self.folder(ancestors[...], level: 1)
+        return FileID(trusted: fresh(in: folder, prefix: leaf.type.isRootLevel ? "X" : "I"))
+    }
 
-    /// The folder of a series (level 1), study (2) or patient (3): from an instance already
-    /// below it, else a new one under the parent's folder.
-    private mutating func folder(_ r: DirectoryRecord, level: Int) -> [String] {
-        if let known = folders[ObjectIdentifier(r)] { return known }
+    /// The folder of a series (level 1), study (2) or patient (3) — the last of `chain`: from
+    /// an instance already below it, else a new one under the parent's folder.
+    private mutating func folder(_ chain: ArraySlice<Ancestor>, level: Int) -> [String] {
+        guard let r = chain.last else { return ["DICOM"] }
+        if let known = folders[r.key] { return known }
         var result: [String]
         // New leaves hold a reference with an empty File ID until placed.
-        if let existing = r.preorder().lazy.compactMap({ $0.reference?.fileID }).first(where: { $0.path != "" })?.components,
+        if let existing = r.record.preorder().lazy.compactMap({ $0.reference?.fileID }).first(where: { $0.path != "" })?.components,
            existing.count > level {
             result = Array(existing.dropLast(level))
-        } else if level < 3, let up = parent(of: r) {
-            let above = folder(up, level: level + 1)
+        } else if level < 3, chain.count > 1 {
+            let above = folder(chain.dropLast(), level: level + 1)
             result = fresh(in: above.count <= 6 ? above : ["DICOM"], prefix: ["R", "S", "P"][level - 1])
         } else {
             result = fresh(in: ["DICOM"], prefix: "P")
         }
-        folders[ObjectIdentifier(r)] = result
+        folders[r.key] = result
         return result
     }
 
