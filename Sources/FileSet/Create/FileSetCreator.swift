@@ -95,6 +95,17 @@ public struct StagedFileSet: Sendable {
 
     /// Makes `fileID` (a file among `extraFiles`, e.g. README.TXT) the File-set descriptor
     /// (0004,1141/1142): the DICOMDIR is decoded, changed and encoded again.
+    /// The plan that writes this set: its instances copied (unless in place), the descriptor
+    /// and extra files beside the DICOMDIR.
+    public func plan(inPlace: Bool) -> FileSetPlan {
+        var plan = FileSetPlan(dicomdir: dicomdir)
+        if !inPlace { plan.copies = copies.map { (source + "/" + $0.source, $0.fileID) } }
+        plan.extras = (descriptor.map { [(path: $0.fileID.path, source: $0.source)] } ?? [])
+            + extraFiles.filter { $0.path != descriptor?.fileID.path }
+        plan.extraInPlace = inPlace ? descriptor?.fileID.path : nil
+        return plan
+    }
+
     public mutating func setDescriptor(_ fileID: FileID, characterSet: String?) throws {
         let read = try DICOMDIRReader.read(try DICOMFile.read(bytes: dicomdir))
         var dir = read.dicomdir
@@ -124,24 +135,7 @@ public enum FileSetCreator {
     /// extra files are written into the source folder.
     public static func write(_ staged: StagedFileSet, output: String?,
                              progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws {
-        guard let output else {
-            let source = staged.source
-            for extra in staged.extraFiles + (staged.descriptor.map { [(path: $0.fileID.path, source: $0.source)] } ?? []) {
-                let target = source + "/" + extra.path
-                if FileOps.exists(target) {
-                    if extra.path == staged.descriptor?.fileID.path { continue }
-                    throw FileSetError.unusableInput("\(target) exists; dicomfs does not write over files in place")
-                }
-                try FileOps.makeDirectories(directoryName(target))
-                try FileOps.copyFile(from: extra.source, to: target)
-            }
-            try FileOps.writeAtomically(staged.dicomdir, to: source + "/DICOMDIR")
-            return
-        }
-        if FileOps.exists(output) && !FileOps.isEmptyDirectory(output) {
-            throw FileSetError.unusableInput("\(output) exists and is not an empty folder; dicomfs never writes over existing files")
-        }
-        try commitCopy(staged, output: output, progress: progress)
+        try staged.plan(inPlace: output == nil).commit(to: output.map { .newFolder($0) } ?? .folder(staged.source), progress: progress)
     }
 
     /// Scans, checks and builds the records and the DICOMDIR, writing nothing. Throws
@@ -301,42 +295,7 @@ public enum FileSetCreator {
         }
         return id
     }
-
-    /// Copies into a temporary sibling folder, syncs it, and renames it into place: the output
-    /// folder appears complete or not at all.
-    private static func commitCopy(_ staged: StagedFileSet, output: String,
-                                   progress: (@Sendable (String, Int, Int) -> Void)?) throws {
-        let (source, copies) = (staged.source, staged.copies)
-        let temp = directoryName(output) + "/." + lastComponent(output) + ".dicomfs-partial"
-        FileOps.removeTree(temp)  // a stale one from a killed run
-        do {
-            try FileOps.makeDirectories(temp)
-            var made: Set<String> = []
-            for (i, copy) in copies.enumerated() {
-                let folder = temp + "/" + copy.fileID.components.dropLast().joined(separator: "/")
-                if !made.contains(folder) { try FileOps.makeDirectories(folder); made.insert(folder) }
-                try FileOps.copyFile(from: source + "/" + copy.source, to: temp + "/" + copy.fileID.path)
-                if i % 256 == 0 { progress?("copying", i, copies.count) }
-            }
-            if let d = staged.descriptor {
-                try FileOps.copyFile(from: d.source, to: temp + "/" + d.fileID.path)
-            }
-            for extra in staged.extraFiles where extra.path != staged.descriptor?.fileID.path {
-                try FileOps.makeDirectories(directoryName(temp + "/" + extra.path))
-                try FileOps.copyFile(from: extra.source, to: temp + "/" + extra.path)
-            }
-            try FileOps.writeAtomically(staged.dicomdir, to: temp + "/DICOMDIR")
-            try publishFolder(temp, as: output)
-        } catch {
-            FileOps.removeTree(temp)
-            throw error
-        }
-    }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 
 /// "/"-separated components, split on bytes (paths here are long lists of short ASCII names).

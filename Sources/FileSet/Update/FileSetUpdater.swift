@@ -73,15 +73,7 @@ public enum FileSetUpdater {
         let staged = try stageAdd(to: FolderStorage(root: root), inputs: inputs, options: options)
         let report = staged.report
         if options.dryRun || report.nothingToDo { return report }
-        try Journal(paths: report.added).write(in: root)
-        for (i, c) in staged.copies.enumerated() {
-            try FileOps.makeDirectories(root + "/" + c.fileID.components.dropLast().joined(separator: "/"))
-            try FileOps.copyFileDurably(from: c.source, to: root + "/" + c.fileID.path)
-            if i % 256 == 0 { progress?("copying", i, staged.copies.count) }
-        }
-        FileOps.syncDirectory(root)
-        try FileOps.writeAtomically(staged.dicomdir, to: root + "/DICOMDIR")
-        Journal.remove(in: root)
+        try staged.plan.commit(to: .folder(root), progress: progress)
         return report
     }
 
@@ -91,6 +83,13 @@ public enum FileSetUpdater {
         public var report: UpdateReport
         public var copies: [(source: String, fileID: FileID)]
         public var dicomdir: [UInt8]
+
+        /// The plan that writes it into the set's folder.
+        public var plan: FileSetPlan {
+            var plan = FileSetPlan(dicomdir: dicomdir)
+            plan.copies = copies
+            return plan
+        }
     }
 
     /// Plans an add to the file-set in `storage` (a folder, or a disc's last session).
@@ -271,23 +270,16 @@ public enum FileSetUpdater {
         dir.inactive = kept
         guard !removed.isEmpty || options.compact else { throw FileSetError.rejected(["no instance of the file-set matches what was to be removed"]) }
         // A File ID the resolver refuses ("..\\..\\x") is never deleted: its record goes, its
-        // path is reported and left alone.
-        let confined = try ConfinedRoot(root)
-        let deletable = removed.filter { p in
-            let ok = FileID.resolvedPath(of: p) != nil
-            if !ok { report.warnings.append("\(SystemPath.display(p)): not a File ID inside the file-set; its record was removed, no file was deleted") }
-            return ok
+        // path is reported and left alone (the plan's commit skips it too).
+        for p in removed where FileID.resolvedPath(of: p) == nil {
+            report.warnings.append("\(SystemPath.display(p)): not a File ID inside the file-set; its record was removed, no file was deleted")
         }
         report.removed = removed
         if options.dryRun { return report }
 
-        let bytes = try DICOMDIRWriter().encode(dir)
-        try Journal(paths: deletable).write(in: root)
-        try FileOps.writeAtomically(bytes, to: root + "/DICOMDIR")
-        for p in deletable where confined.kind(p) == .file { confined.unlink(p) }
-        confined.removeEmptyParents(of: deletable)
-        FileOps.syncDirectory(root)
-        Journal.remove(in: root)
+        var plan = FileSetPlan(dicomdir: try DICOMDIRWriter().encode(dir))
+        plan.deletions = removed
+        try plan.commit(to: .folder(root))
         return report
     }
 
