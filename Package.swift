@@ -39,11 +39,12 @@ let package = Package(
         ),
         // ISO images, drives, burning, multi-session updates, reading discs without mounting.
         .target(name: "Media", dependencies: ["FileSet", "DICOM", "CIsoBurn"]),
-        // libjpeg-turbo, GDCM's 12-bit IJG build, OpenJPEG and CharLS behind plain C calls
+        // libjpeg-turbo, GDCM's IJG builds (12-bit decoding, lossless encoding), OpenJPEG and CharLS behind plain C calls
         // (libjpeg reports errors by longjmp, which Swift cannot catch).
         .target(
             name: "CCodecs",
-            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("gdcmjpeg12"), .linkedLibrary("openjp2"), .linkedLibrary("charls")]
+            exclude: ["jpegll_body.inc"],
+            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("gdcmjpeg8"), .linkedLibrary("gdcmjpeg12"), .linkedLibrary("gdcmjpeg16"), .linkedLibrary("openjp2"), .linkedLibrary("charls")]
         ),
         // Pixel data to display: decoders, the LUT pipeline, icons, JPEG and PNG output.
         .target(name: "Imaging", dependencies: ["DICOM", "FileSet", "CCodecs", "SystemZlib"]),

@@ -173,13 +173,13 @@ _dicomfs() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    create|ls|verify|add|remove|iso|drives|burn|render|web|mime|zip|unzip|request|serve|send|dump|help)
+    create|ls|verify|add|remove|iso|drives|burn|render|web|mime|zip|unzip|request|serve|send|transcode|dump|help)
         # Offer subcommand argument completions
         "_dicomfs_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'create ls verify add remove iso drives burn render web mime zip unzip request serve send dump help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'create ls verify add remove iso drives burn render web mime zip unzip request serve send transcode dump help' -- "${cur}"))
         ;;
     esac
 }
@@ -188,7 +188,7 @@ _dicomfs_create() {
     repeating_flags=()
     non_repeating_flags=(--joliet --no-rock-ridge --no-md5 --in-place --force --icons --series-icons --web --viewer --readme-descriptor --invent --skip-invalid --transcode --strict --dry-run --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--output -o --iso --media --capacity --profile --fileset-id --fileset-uid --descriptor --descriptor-charset --icon-size)
+    non_repeating_options=(--output -o --iso --media --capacity --profile --fileset-id --fileset-uid --descriptor --descriptor-charset --icon-size --transcode-to)
     __dicomfs_offer_flags_options 1
 
     # Offer option value completions
@@ -225,6 +225,9 @@ _dicomfs_create() {
         return
         ;;
     '--icon-size')
+        return
+        ;;
+    '--transcode-to')
         return
         ;;
     esac
@@ -297,7 +300,7 @@ _dicomfs_add() {
     repeating_flags=()
     non_repeating_flags=(--skip-existing --invent --skip-invalid --strict --transcode --dry-run --json --no-web --version -h --help)
     repeating_options=()
-    non_repeating_options=(--media --profile)
+    non_repeating_options=(--media --profile --transcode-to)
     __dicomfs_offer_flags_options -1
 
     # Offer option value completions
@@ -307,6 +310,9 @@ _dicomfs_add() {
         return
         ;;
     '--profile')
+        return
+        ;;
+    '--transcode-to')
         return
         ;;
     esac
@@ -934,6 +940,33 @@ _dicomfs_send() {
     # Offer positional completions
     case "${positional_number}" in
     1)
+        __dicomfs_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_dicomfs_transcode() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--output -o --to)
+    __dicomfs_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--output'|'-o')
+        __dicomfs_add_completions -d
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
         __dicomfs_add_completions -f
         return
         ;;

@@ -247,3 +247,156 @@ int dicomfs_jpegls_decode(const uint8_t *bytes, size_t length, dicomfs_image *ou
     out->bits = frame.bits_per_sample;
     return 0;
 }
+
+// MARK: Lossless encoders
+
+struct growing_stream { uint8_t *bytes; size_t length, capacity, position; int failed; };
+
+static OPJ_SIZE_T j2k_write(void *buffer, OPJ_SIZE_T count, void *user) {
+    struct growing_stream *s = user;
+    if (s->position + count > s->capacity) {
+        size_t capacity = s->capacity ? s->capacity : 65536;
+        while (capacity < s->position + count) capacity *= 2;
+        uint8_t *grown = realloc(s->bytes, capacity);
+        if (!grown) { s->failed = 1; return (OPJ_SIZE_T)-1; }
+        s->bytes = grown;
+        s->capacity = capacity;
+    }
+    memcpy(s->bytes + s->position, buffer, count);
+    s->position += count;
+    if (s->position > s->length) s->length = s->position;
+    return count;
+}
+
+static OPJ_OFF_T j2k_write_skip(OPJ_OFF_T count, void *user) {
+    struct growing_stream *s = user;
+    if (count < 0) return -1;
+    s->position += (size_t)count;
+    return count;
+}
+
+static OPJ_BOOL j2k_write_seek(OPJ_OFF_T to, void *user) {
+    struct growing_stream *s = user;
+    if (to < 0) return OPJ_FALSE;
+    s->position = (size_t)to;
+    return OPJ_TRUE;
+}
+
+static int32_t sample_at(const uint8_t *samples, size_t index, int bits, int is_signed) {
+    uint32_t v = bits > 8 ? (uint32_t)samples[2 * index] | ((uint32_t)samples[2 * index + 1] << 8) : samples[index];
+    if (bits < 32) v &= (1u << bits) - 1;
+    if (is_signed && bits < 32 && (v & (1u << (bits - 1)))) return (int32_t)(v | ~((1u << bits) - 1));
+    return (int32_t)v;
+}
+
+int dicomfs_j2k_encode_lossless(const uint8_t *samples, int width, int height, int components, int bits, int is_signed,
+                                uint8_t **out, size_t *out_length, char *error) {
+    error[0] = 0;
+    *out = NULL;
+    *out_length = 0;
+    if (width < 1 || height < 1 || components < 1 || components > 4 || bits < 1 || bits > 16) {
+        snprintf(error, 256, "JPEG 2000: cannot encode %d x %d x %d samples of %d bits", width, height, components, bits);
+        return -1;
+    }
+    opj_image_cmptparm_t parms[4];
+    memset(parms, 0, sizeof parms);
+    for (int c = 0; c < components; c++) {
+        parms[c].dx = parms[c].dy = 1;
+        parms[c].w = (OPJ_UINT32)width;
+        parms[c].h = (OPJ_UINT32)height;
+        parms[c].prec = (OPJ_UINT32)bits;
+        parms[c].sgnd = (OPJ_UINT32)(is_signed ? 1 : 0);
+    }
+    opj_image_t *image = opj_image_create((OPJ_UINT32)components, parms, components >= 3 ? OPJ_CLRSPC_SRGB : OPJ_CLRSPC_GRAY);
+    if (!image) { snprintf(error, 256, "out of memory"); return -1; }
+    image->x0 = image->y0 = 0;
+    image->x1 = (OPJ_UINT32)width;
+    image->y1 = (OPJ_UINT32)height;
+    size_t pixels = (size_t)width * (size_t)height;
+    for (size_t i = 0; i < pixels; i++)
+        for (int c = 0; c < components; c++)
+            image->comps[c].data[i] = sample_at(samples, i * (size_t)components + (size_t)c, bits, is_signed);
+    opj_cparameters_t parameters;
+    opj_set_default_encoder_parameters(&parameters);
+    parameters.irreversible = 0;            // 5/3 reversible wavelet: lossless
+    parameters.tcp_numlayers = 1;
+    parameters.tcp_rates[0] = 0;            // no rate limit
+    parameters.cp_disto_alloc = 1;
+    parameters.tcp_mct = 0;                 // no colour transform: Photometric Interpretation stays
+    int levels = 5;
+    while (levels > 0 && ((width >> levels) < 1 || (height >> levels) < 1)) levels--;
+    parameters.numresolution = levels + 1;
+    opj_codec_t *codec = opj_create_compress(OPJ_CODEC_J2K);
+    opj_set_error_handler(codec, j2k_message, error);
+    opj_set_warning_handler(codec, j2k_quiet, NULL);
+    opj_set_info_handler(codec, j2k_quiet, NULL);
+    struct growing_stream sink = { NULL, 0, 0, 0, 0 };
+    opj_stream_t *stream = opj_stream_default_create(OPJ_FALSE);
+    opj_stream_set_user_data(stream, &sink, NULL);
+    opj_stream_set_write_function(stream, j2k_write);
+    opj_stream_set_skip_function(stream, j2k_write_skip);
+    opj_stream_set_seek_function(stream, j2k_write_seek);
+    int rc = -1;
+    if (opj_setup_encoder(codec, &parameters, image) && opj_start_compress(codec, image, stream) &&
+        opj_encode(codec, stream) && opj_end_compress(codec, stream) && !sink.failed) {
+        *out = sink.bytes;
+        *out_length = sink.length;
+        sink.bytes = NULL;
+        rc = 0;
+    } else if (!error[0]) {
+        snprintf(error, 256, "OpenJPEG could not encode the image");
+    }
+    free(sink.bytes);
+    opj_stream_destroy(stream);
+    opj_destroy_codec(codec);
+    opj_image_destroy(image);
+    return rc;
+}
+
+int dicomfs_jpegls_encode_lossless(const uint8_t *samples, int width, int height, int components, int bits,
+                                   uint8_t **out, size_t *out_length, char *error) {
+    *out = NULL;
+    *out_length = 0;
+    if (width < 1 || height < 1 || components < 1 || components > 4 || bits < 2 || bits > 16) {
+        snprintf(error, 256, "JPEG-LS: cannot encode %d x %d x %d samples of %d bits", width, height, components, bits);
+        return -1;
+    }
+    int bytesPer = bits > 8 ? 2 : 1;
+    size_t size = (size_t)width * (size_t)height * (size_t)components * (size_t)bytesPer;
+    // CharLS wants the samples within `bits`: the stored pattern is masked (signed data is
+    // coded as its bit pattern, as DICOM does).
+    uint8_t *masked = malloc(size ? size : 1);
+    if (!masked) { snprintf(error, 256, "out of memory"); return -1; }
+    for (size_t i = 0; i < size / (size_t)bytesPer; i++) {
+        uint32_t v = (uint32_t)sample_at(samples, i, bits, 0);
+        if (bytesPer == 1) masked[i] = (uint8_t)v;
+        else { masked[2 * i] = (uint8_t)(v & 0xFF); masked[2 * i + 1] = (uint8_t)(v >> 8); }
+    }
+    charls_jpegls_encoder *encoder = charls_jpegls_encoder_create();
+    if (!encoder) { free(masked); snprintf(error, 256, "cannot create a CharLS encoder"); return -1; }
+    charls_frame_info frame = { (uint32_t)width, (uint32_t)height, bits, components };
+    charls_jpegls_errc rc = charls_jpegls_encoder_set_frame_info(encoder, &frame);
+    if (rc == 0) rc = charls_jpegls_encoder_set_near_lossless(encoder, 0);
+    if (rc == 0 && components > 1) rc = charls_jpegls_encoder_set_interleave_mode(encoder, CHARLS_INTERLEAVE_MODE_SAMPLE);
+    size_t capacity = 0;
+    if (rc == 0) rc = charls_jpegls_encoder_get_estimated_destination_size(encoder, &capacity);
+    uint8_t *buffer = NULL;
+    if (rc == 0) {
+        buffer = malloc(capacity ? capacity : 1);
+        if (!buffer) { charls_jpegls_encoder_destroy(encoder); free(masked); snprintf(error, 256, "out of memory"); return -1; }
+        rc = charls_jpegls_encoder_set_destination_buffer(encoder, buffer, capacity);
+    }
+    if (rc == 0) rc = charls_jpegls_encoder_encode_from_buffer(encoder, masked, size, 0);
+    size_t written = 0;
+    if (rc == 0) rc = charls_jpegls_encoder_get_bytes_written(encoder, &written);
+    charls_jpegls_encoder_destroy(encoder);
+    free(masked);
+    if (rc != 0) {
+        free(buffer);
+        snprintf(error, 256, "CharLS: %s", charls_get_error_message(rc));
+        return -1;
+    }
+    *out = buffer;
+    *out_length = written;
+    return 0;
+}

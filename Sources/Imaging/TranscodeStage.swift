@@ -6,7 +6,10 @@ import Glibc
 
 /// `--transcode`: before staging, the source is mirrored into a scratch folder — every file
 /// hard-linked (copied where links cannot be made) except the instances whose transfer
-/// syntax the profile does not allow, which are written there in Explicit VR Little Endian.
+/// syntax the profile does not allow, which are written there in the profile's target syntax
+/// (`Transcoder.targetSyntax(for:)`: compressed losslessly where the profile allows it; an instance
+/// that cannot be compressed — no pixels, a colour model the codec does not take — goes in
+/// Explicit VR Little Endian when the profile allows that).
 /// Staging then runs on the mirror, so the paths, File IDs and reports are the source's own,
 /// and the source is never touched. An instance that cannot be decoded is linked as it is,
 /// and staging refuses it (or `--skip-invalid` leaves it out) with the syntax rule, the
@@ -15,47 +18,65 @@ public enum TranscodeStage {
     public struct Prepared: Sendable {
         /// The folder to stage from.
         public var source: String
-        /// Relative paths transcoded, with the syntax they had.
-        public var transcoded: [(path: String, from: String)]
+        /// Relative paths transcoded, with the syntax they had and the one they got.
+        public var transcoded: [(path: String, from: String, to: String)]
         /// Relative paths that could not be transcoded, with why.
         public var failed: [(path: String, reason: String)]
     }
 
     public static func prepare(source: String, profile: ApplicationProfile, scratch: String, excluded: Set<String> = [],
+                               to requested: String? = nil,
                                workers: Int = max(1, min(8, onlineProcessors())),
                                progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> Prepared {
-        guard profile.allows(transferSyntax: Transcoder.target.uid) else {
-            throw ImagingError("profile \(profile.name) does not allow Explicit VR Little Endian, the only syntax dicomfs transcodes to")
-        }
+        let target = try Transcoder.targetSyntax(for: profile, requested: requested)
+        let fallback = target != Transcoder.target.uid && profile.allows(transferSyntax: Transcoder.target.uid) ? Transcoder.target.uid : nil
         let walker = try DirectoryWalker(root: source)
         let files = walker.files.filter { !excluded.contains($0) }
         let mirror = scratch + "/source"
         try FileOps.makeDirectories(mirror)
         let counter = WorkCounter()
-        let results = parallelMap(files.count, workers: workers) { i -> (Int, String?, String?) in
+        let results = parallelMap(files.count, workers: workers) { i -> (Int, (String, String)?, String?) in
             let rel = files[i]
             let done = counter.increment()
             if done % 64 == 0 { progress?("transcoding", done, files.count) }
             let from = source + "/" + rel, to = mirror + "/" + rel
             do { try FileOps.makeDirectories(directoryName(to)) } catch { return (i, nil, "cannot make a folder in the scratch area: \(error)") }
-            // Only a readable DICOM header whose syntax the profile refuses is transcoded.
-            if let header = try? DICOMFile.read(path: from, options: .headerOnly), header.hasMetaInformation,
-               !profile.allows(transferSyntax: header.transferSyntax.uid), header.sopInstanceUID != nil {
+            // A readable DICOM header whose syntax the profile refuses is transcoded; with
+            // --transcode-to, every image not in that syntax too.
+            if let header = try? DICOMFile.read(path: from, options: .headerOnly), header.hasMetaInformation, header.sopInstanceUID != nil,
+               !profile.allows(transferSyntax: header.transferSyntax.uid)
+                || (requested != nil && header.transferSyntax.uid != target && header.dataSet[.rows] != nil && header.dataSet[.columns] != nil) {
+                let refused = !profile.allows(transferSyntax: header.transferSyntax.uid)
                 do {
-                    let bytes = try Transcoder.explicitLittleEndian(try DICOMFile.read(path: from))
+                    let file = try DICOMFile.read(path: from)
+                    var written = target
+                    let bytes: [UInt8]
+                    do { bytes = try Transcoder.rewrite(file, to: target) } catch let first as ImagingError {
+                        // Not compressible (no pixels, an unsupported colour model): native, when
+                        // the profile refuses it as it is; left as it is otherwise.
+                        guard refused, let fallback else { throw first }
+                        bytes = try Transcoder.rewrite(file, to: fallback)
+                        written = fallback
+                    }
                     try FileOps.writeAtomically(bytes, to: to)
-                    return (i, header.transferSyntax.uid, nil)
+                    return (i, (header.transferSyntax.uid, written), nil)
+                } catch let e as ImagingError {
+                    link(from, to)
+                    return (i, nil, e.description)
+                } catch let e as DICOMError {
+                    link(from, to)
+                    return (i, nil, e.description)
                 } catch {
                     link(from, to)
-                    return (i, nil, "\(error)")
+                    return (i, nil, "cannot be rewritten")
                 }
             }
             link(from, to)
             return (i, nil, nil)
         }
         var prepared = Prepared(source: mirror, transcoded: [], failed: [])
-        for (i, from, failure) in results {
-            if let from { prepared.transcoded.append((files[i], from)) }
+        for (i, done, failure) in results {
+            if let done { prepared.transcoded.append((files[i], done.0, done.1)) }
             if let failure { prepared.failed.append((files[i], failure)) }
         }
         return prepared

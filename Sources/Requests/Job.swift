@@ -21,9 +21,9 @@ public enum Job {
         /// key, a UID shared with different contents): each is listed as failed (0110H,
         /// processing failure) with why, and the rest is put on media.
         public var skipInvalid = false
-        /// Instances in a syntax their profile refuses are rewritten as Explicit VR Little
-        /// Endian (PS3.4 Annex S allows lossless changes to fit a profile) instead of failing
-        /// with 0122H.
+        /// Instances in a syntax their profile refuses are rewritten losslessly in one it
+        /// allows (`Transcoder.targetSyntax`; PS3.4 Annex S allows lossless changes to fit a
+        /// profile) instead of failing with 0122H.
         public var transcode = false
         public init() {}
     }

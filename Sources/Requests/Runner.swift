@@ -39,7 +39,7 @@ struct Runner {
                 continue
             }
             if !profile.allows(transferSyntax: entry.transferSyntaxUID)
-                && !(options.transcode && profile.allows(transferSyntax: Transcoder.target.uid)) {
+                && !(options.transcode && (try? Transcoder.targetSyntax(for: profile)) != nil) {
                 check.failed.append(.init(sopClassUID: entry.sopClassUID, sopInstanceUID: ref.sopInstanceUID, failureReason: 0x0122,
                                           detail: "transfer syntax \(entry.transferSyntaxUID) is not allowed by \(profile.name) (run with --transcode to rewrite it; dicomfs never compresses lossily)"))
                 continue

@@ -64,7 +64,7 @@ struct Dicomfs: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Create.self, List.self, Verify.self, Add.self, Remove.self, Iso.self, Drives.self, Burn.self,
-            Render.self, Web.self, Mime.self, Zip.self, Unzip.self, Request.self, Serve.self, Send.self, Dump.self,
+            Render.self, Web.self, Mime.self, Zip.self, Unzip.self, Request.self, Serve.self, Send.self, Transcode.self, Dump.self,
         ]
     )
 }

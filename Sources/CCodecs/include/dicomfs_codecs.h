@@ -32,5 +32,29 @@ int dicomfs_j2k_decode(const uint8_t *bytes, size_t length, dicomfs_image *out, 
 /// JPEG-LS with CharLS; samples up to 16 bits.
 int dicomfs_jpegls_decode(const uint8_t *bytes, size_t length, dicomfs_image *out, char *error);
 
+/// Lossless encoders for transcoding. `samples`: width x height x components interleaved
+/// samples, 1 byte each when bits <= 8, else 2 (little-endian), holding the stored bit
+/// pattern (two's complement for signed data, `bits` wide). The codestream goes to `*out`
+/// (free with dicomfs_free).
+
+/// JPEG 2000 reversible (5/3 wavelet, no colour transform): a J2K codestream, as
+/// 1.2.840.10008.1.2.4.90 wants.
+int dicomfs_j2k_encode_lossless(const uint8_t *samples, int width, int height, int components, int bits, int is_signed,
+                                uint8_t **out, size_t *out_length, char *error);
+
+/// JPEG-LS lossless (NEAR 0) with CharLS, colour interleaved by sample.
+int dicomfs_jpegls_encode_lossless(const uint8_t *samples, int width, int height, int components, int bits,
+                                   uint8_t **out, size_t *out_length, char *error);
+
+/// JPEG Lossless, Non-Hierarchical, First-Order Prediction (process 14, selection value 1:
+/// 1.2.840.10008.1.2.4.70) with GDCM's builds of the IJG library: the 8-bit build for up to
+/// 8 bits, the 12-bit one up to 12, the 16-bit one up to 16 (`bits` is the precision coded).
+int dicomfs_jpeg_lossless_encode_8(const uint8_t *samples, int width, int height, int components, int bits,
+                                   uint8_t **out, size_t *out_length, char *error);
+int dicomfs_jpeg_lossless_encode_12(const uint8_t *samples, int width, int height, int components, int bits,
+                                    uint8_t **out, size_t *out_length, char *error);
+int dicomfs_jpeg_lossless_encode_16(const uint8_t *samples, int width, int height, int components, int bits,
+                                    uint8_t **out, size_t *out_length, char *error);
+
 void dicomfs_free(void *pointer);
 #endif

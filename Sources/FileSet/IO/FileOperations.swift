@@ -137,7 +137,7 @@ public enum FileOps {
         close(fd)
     }
 
-    static func exists(_ path: String) -> Bool { SystemPath.withCPath(path) { access($0, F_OK) } == 0 }
+    public static func exists(_ path: String) -> Bool { SystemPath.withCPath(path) { access($0, F_OK) } == 0 }
 
     static func unlinkIfPresent(_ path: String) { SystemPath.withCPath(path) { _ = unlink($0) } }
 

@@ -85,8 +85,11 @@ struct Create: ParsableCommand {
     @Flag(help: "Leave out every file that cannot go in (each listed with its reason) and write the rest; exit status 1.")
     var skipInvalid = false
 
-    @Flag(help: "Rewrite instances whose transfer syntax the profile refuses as Explicit VR Little Endian (decompressed; the source is never changed).")
+    @Flag(help: "Rewrite instances whose transfer syntax the profile refuses, losslessly: Explicit VR Little Endian for STD-GEN-CD, JPEG 2000 Lossless for the J2K profiles, JPEG Lossless SV1 for the JPEG ones (every frame checked after encoding; the source is never changed).")
     var transcode = false
+
+    @Option(help: "With --transcode: the syntax to write instead (a UID the profile allows: 1.2.840.10008.1.2.1, .4.70, .4.80 or .4.90).")
+    var transcodeTo: String?
 
     @Flag(help: "Make inconsistencies between instances (same patient or study, different attributes) errors.")
     var strict = false
@@ -102,6 +105,7 @@ struct Create: ParsableCommand {
         if !inPlace && output == nil && iso == nil { throw ValidationError("give the folder to create with -o, an image with --iso, or use --in-place") }
         if force && !inPlace { throw ValidationError("--force only applies with --in-place") }
         if transcode && inPlace { throw ValidationError("--transcode cannot work in place: the files are the source, which dicomfs never changes") }
+        if transcodeTo != nil && !transcode { throw ValidationError("--transcode-to needs --transcode") }
         if iconSize != 64 && iconSize != 128 { throw ValidationError("--icon-size is 64 or 128 (PS3.3 F.7)") }
         if seriesIcons && !icons { throw ValidationError("--series-icons needs --icons") }
         if readmeDescriptor && !(web || viewer) { throw ValidationError("--readme-descriptor needs --web") }
@@ -142,9 +146,9 @@ struct Create: ParsableCommand {
                 let scratch = try (try? TemporaryFolder(near: source)) ?? TemporaryFolder(near: iso ?? output ?? source)
                 transcodeScratch = scratch
                 do {
-                    let prepared = try TranscodeStage.prepare(source: source, profile: profile, scratch: scratch.path, progress: progress)
+                    let prepared = try TranscodeStage.prepare(source: source, profile: profile, scratch: scratch.path, to: transcodeTo, progress: progress)
                     stagedSource = prepared.source
-                    transcodeNotes.done = prepared.transcoded.map { .init(path: $0.path, reason: "was \(UIDRegistry.entry(for: $0.from)?.name ?? $0.from)") }
+                    transcodeNotes.done = prepared.transcoded.map { .init(path: $0.path, reason: "\(syntaxName($0.from)) → \(syntaxName($0.to))") }
                     transcodeNotes.failed = prepared.failed.map { .init(path: $0.path, reason: $0.reason) }
                 } catch let e as ImagingError { throw FileSetError.unusableInput("--transcode: \(e)") }
             }
@@ -225,7 +229,7 @@ enum CreateSummary {
         out += "  Records:      " + names.map { "\($0) \(r.records[$0] ?? 0)" }.joined(separator: ", ") + "\n"
         section(&out, "Not DICOM, left out", r.nonDICOM.map { "\($0.path): \($0.reason)" })
         section(&out, "Unusable DICOM files, left out", r.unusable.map { "\($0.path): \($0.reason)" })
-        section(&out, "Transcoded to Explicit VR Little Endian", r.transcoded.map { "\($0.path): \($0.reason)" })
+        section(&out, "Transcoded", r.transcoded.map { "\($0.path): \($0.reason)" })
         section(&out, "Could not be transcoded", r.notTranscoded.map { "\($0.path): \($0.reason)" })
         section(&out, "Left out (--skip-invalid)", r.leftOut.map { "\($0.path): \($0.reason)\($0.rule.map { " [\($0)]" } ?? "")" })
         section(&out, "Not followed", r.skipped.map { "\($0.path): \($0.reason)" })
@@ -250,3 +254,6 @@ func formatBytes(_ n: Int) -> String {
     while v >= 1000 && i < units.count - 1 { v /= 1000; i += 1 }
     return i == 0 ? "\(n) bytes" : String(format: "%.1f %@", v, units[i])
 }
+
+/// A transfer syntax's name from the registry, else its UID.
+func syntaxName(_ uid: String) -> String { UIDRegistry.entry(for: uid)?.name ?? uid }

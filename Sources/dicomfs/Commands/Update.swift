@@ -77,8 +77,11 @@ struct Add: ParsableCommand {
     @Flag(help: "Make inconsistencies with the file-set's records errors.")
     var strict = false
 
-    @Flag(help: "Rewrite added instances whose transfer syntax the profile refuses as Explicit VR Little Endian (the inputs are never changed).")
+    @Flag(help: "Rewrite added instances whose transfer syntax the profile refuses, losslessly, as create --transcode does (the inputs are never changed).")
     var transcode = false
+
+    @Option(help: "With --transcode: the syntax to write instead (a UID the profile allows).")
+    var transcodeTo: String?
 
     @OptionGroup var flags: UpdateFlags
 
@@ -106,10 +109,10 @@ struct Add: ParsableCommand {
                 try FileOps.copyFile(from: input, to: folder + "/" + lastComponent(input))
             }
             do {
-                let p = try TranscodeStage.prepare(source: folder, profile: profile, scratch: scratch + "/tc\(i)", progress: progress)
+                let p = try TranscodeStage.prepare(source: folder, profile: profile, scratch: scratch + "/tc\(i)", to: transcodeTo, progress: progress)
                 out.append(single.map { p.source + "/" + $0 } ?? p.source)
                 names.append((p.source, single == nil ? input : directoryName(input)))
-                done += p.transcoded.map { "\(single == nil ? input + "/" + $0.path : input): was \(UIDRegistry.entry(for: $0.from)?.name ?? $0.from)" }
+                done += p.transcoded.map { "\(single == nil ? input + "/" + $0.path : input): \(syntaxName($0.from)) → \(syntaxName($0.to))" }
                 failed += p.failed.map { "\(single == nil ? input + "/" + $0.path : input): \($0.reason)" }
             } catch let e as ImagingError { throw FileSetError.unusableInput("--transcode: \(e)") }
         }
