@@ -90,7 +90,7 @@ public struct DICOMDIRWriter: Sendable {
         // all cores straight into their places in one buffer: the DICOMDIR is never held twice.
         var order = DepthFirst()
         let lastRoot = order.visit(dir.roots)
-        let records = order.records
+        let records = order
         let planned = parallelMap(records.count) { i -> PlannedItem in
             if let size = itemSize(records[i]) { return .size(size) }
             var part = ByteWriter(capacity: 512)
@@ -237,24 +237,38 @@ public struct DICOMDIRWriter: Sendable {
 
 /// The records in depth-first order (the order of their items) and, for each, the position of
 /// its next sibling and of its first child (-1: none): what (0004,1400) and (0004,1420) point at.
-private struct DepthFirst {
-    var records: [DirectoryRecord] = []
+/// Records are not copied out of the tree: each array of siblings is kept once (`runs`), and
+/// item i is record `slot[i]` of run `run[i]`.
+private struct DepthFirst: Sendable {
+    var runs: [[DirectoryRecord]] = []
+    var run: [Int32] = []
+    var slot: [Int32] = []
     var next: [Int] = []
     var lower: [Int] = []
 
+    var count: Int { run.count }
+
+    /// Item i's record, borrowed from the tree.
+    subscript(i: Int) -> DirectoryRecord {
+        _read { yield runs[Int(run[i])][Int(slot[i])] }
+    }
+
     /// Visits `siblings` and their subtrees; returns the last sibling's position (-1: none).
     mutating func visit(_ siblings: [DirectoryRecord]) -> Int {
+        let r = Int32(runs.count)
+        runs.append(siblings)
         var previous = -1
-        for r in siblings {
-            let i = records.count
-            records.append(r)
+        for k in siblings.indices {
+            let i = run.count
+            run.append(r)
+            slot.append(Int32(k))
             next.append(-1)
             lower.append(-1)
             if previous >= 0 { next[previous] = i }
             previous = i
-            if !r.children.isEmpty {
+            if !siblings[k].children.isEmpty {
                 lower[i] = i + 1
-                _ = visit(r.children)
+                _ = visit(siblings[k].children)
             }
         }
         return previous
