@@ -188,7 +188,7 @@ _dicomfs_create() {
     repeating_flags=()
     non_repeating_flags=(--joliet --no-rock-ridge --no-md5 --in-place --force --icons --series-icons --web --viewer --readme-descriptor --invent --skip-invalid --transcode --strict --dry-run --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--output -o --iso --media --capacity --profile --fileset-id --fileset-uid --descriptor --descriptor-charset --icon-size --transcode-to)
+    non_repeating_options=(--output -o --iso --media --capacity --profile --fileset-id --fileset-uid --descriptor --descriptor-charset --icon-size --viewer-max-size --viewer-quality --transcode-to)
     __dicomfs_offer_flags_options 1
 
     # Offer option value completions
@@ -225,6 +225,12 @@ _dicomfs_create() {
         return
         ;;
     '--icon-size')
+        return
+        ;;
+    '--viewer-max-size')
+        return
+        ;;
+    '--viewer-quality')
         return
         ;;
     '--transcode-to')

@@ -12,6 +12,9 @@ struct ContentModel {
         var source: String
         var isImage: Bool
         var name: String          // I0000001
+        var sopInstanceUID: String
+        /// SR, Key Object Selection, encapsulated PDF or CDA: a report to show first.
+        var report: Reports.Kind?
     }
     struct Series {
         var name: String          // R0000001
@@ -59,9 +62,7 @@ struct ContentModel {
                 if header == nil { header = .some(firstHeader(patient)) }
                 return header ?? nil
             }
-            let pn = patient.keys.personName(.patientName)
-            let display = [pn?.alphabetic.replacingOccurrences(of: "^", with: " "), pn?.ideographic.replacingOccurrences(of: "^", with: " ")]
-                .compactMap { $0?.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " / ")
+            let display = patient.keys.personName(.patientName)?.forPeople ?? ""
             var studies: [Study] = []
             for study in patient.children where study.type == .study {
                 s += 1
@@ -73,7 +74,8 @@ struct ContentModel {
                         guard let ref = leaf.reference, let source = locate(ref.fileID) else { continue }
                         instances.append(Instance(number: text(leaf.keys, .instanceNumber), fileID: ref.fileID, source: source,
                                                   isImage: leaf.type == .image,
-                                                  name: "I" + pad(instances.count + 1)))
+                                                  name: "I" + pad(instances.count + 1), sopInstanceUID: ref.sopInstanceUID,
+                                                  report: Reports.Kind(sopClass: ref.sopClassUID)))
                     }
                     let seriesHeader = { firstHeader(se) }
                     series.append(Series(name: "R" + pad(r), modality: text(se.keys, .modality), number: text(se.keys, .seriesNumber),

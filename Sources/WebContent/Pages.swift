@@ -12,7 +12,8 @@ enum Pages {
 
     """
 
-    static func write(_ model: ContentModel, fileSetID: String, viewer: Bool, into out: inout Output, renderedFrames: [String: Rendered]) throws {
+    static func write(_ model: ContentModel, fileSetID: String, viewer: Bool, into out: inout Output, renderedFrames: [String: Rendered],
+                      reports: [String: Reports.Link]) throws {
         try out.write("IHE_PDI/STYLE.CSS", css)
         var body = "<h1>DICOM images\(fileSetID.isEmpty ? "" : " – " + HTML.escape(fileSetID))</h1>\n"
         body += "<p>This medium holds DICOM images and reports (in the DICOM folder, listed in the DICOMDIR file) and these web pages, which show reduced renderings of the images.</p>\n"
@@ -42,6 +43,15 @@ enum Pages {
             for s in p.studies {
                 var sb = "<p><a href=\"\(p.name).HTM\">\(HTML.escape(p.patientName))</a></p>\n"
                 sb += "<h1>\(HTML.escape(s.description.isEmpty ? "Study" : s.description))</h1>\n<p>\(HTML.escape(s.date))\(s.id.isEmpty ? "" : ", study ID " + HTML.escape(s.id))</p>\n"
+                // Reports first: what the referring doctor looks for.
+                let studyReports = s.series.flatMap { r in r.instances.compactMap { reports[r.name + "/" + $0.name] } }
+                if !studyReports.isEmpty {
+                    sb += "<h2>Reports</h2>\n<ul>\n"
+                    for link in studyReports {
+                        sb += "<li><a href=\"\(link.path.dropFirst(8))\">\(HTML.escape(link.title))</a>\(link.date.isEmpty ? "" : " (" + HTML.escape(link.date) + ")")\(link.kind == .pdf ? " – PDF" : "")</li>\n"
+                    }
+                    sb += "</ul>\n<h2>Series</h2>\n"
+                }
                 sb += "<table>\n<tr><th>Series</th><th>Modality</th><th>Description</th><th>Instances</th><th></th></tr>\n"
                 for r in s.series {
                     let first = r.instances.lazy.compactMap { renderedFrames[r.name + "/" + $0.name]?.paths.first }.first
@@ -56,6 +66,10 @@ enum Pages {
                     var rb = "<p><a href=\"\(s.name).HTM\">\(HTML.escape(s.description.isEmpty ? "Study" : s.description))</a></p>\n"
                     rb += "<h1>Series \(HTML.escape(r.number)) \(HTML.escape(r.modality)) \(HTML.escape(r.description))</h1>\n"
                     for i in r.instances {
+                        if let link = reports[r.name + "/" + i.name] {
+                            rb += "<p class=\"frame\"><a href=\"\(link.path.dropFirst(8))\">\(HTML.escape(link.title))</a></p>\n"
+                            continue
+                        }
                         guard let rendered = renderedFrames[r.name + "/" + i.name] else {
                             rb += "<p class=\"frame\">Instance \(HTML.escape(i.number)): \(i.isImage ? "no rendering" : "not an image (open it in a DICOM viewer)")</p>\n"
                             continue

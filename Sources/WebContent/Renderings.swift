@@ -3,9 +3,12 @@ import FileSet
 import Foundation
 import Imaging
 
-/// The JPEG renderings under IHE_PDI/: `IHE_PDI/R0000001/I0000001.JPG` for single frames,
-/// `IHE_PDI/R0000001/I0000001/F0000001.JPG` for each frame of a multi-frame instance. Made on
-/// all cores; an instance that cannot be rendered is named in a warning and left out.
+/// The renderings under IHE_PDI/: `IHE_PDI/R0000001/I0000001.JPG` for single frames,
+/// `IHE_PDI/R0000001/I0000001/F0000001.JPG` for each frame of a multi-frame instance, at
+/// native resolution up to `imageSize` on the longer side. JPEG (quality `jpegQuality`) for
+/// photographs of anatomy; PNG, lossless, for small images (≤ 256 px) and for those that
+/// carry burned-in text (US, SC, or Burned In Annotation YES), which JPEG smears. Made on all
+/// cores; an instance that cannot be rendered is named in a warning and left out.
 enum Renderings {
     struct Outcome {
         var messages: [String] = []
@@ -14,8 +17,16 @@ enum Renderings {
         var frames: [String: Rendered] = [:]
     }
 
-    static func path(series: String, instance: String, frame: Int, frames: Int) -> String {
-        frames == 1 ? "IHE_PDI/\(series)/\(instance).JPG" : "IHE_PDI/\(series)/\(instance)/F\(pad(frame + 1)).JPG"
+    static func path(series: String, instance: String, frame: Int, frames: Int, png: Bool = false) -> String {
+        let ext = png ? "PNG" : "JPG"
+        return frames == 1 ? "IHE_PDI/\(series)/\(instance).\(ext)" : "IHE_PDI/\(series)/\(instance)/F\(pad(frame + 1)).\(ext)"
+    }
+
+    /// Whether an image is kept lossless on the pages: small, or with text in its pixels.
+    static func wantsPNG(_ ds: DataSet, width: Int, height: Int) -> Bool {
+        if max(width, height) <= 256 { return true }
+        if ds.string(.burnedInAnnotation)?.uppercased() == "YES" { return true }
+        return ["US", "SC", "OT", "XC"].contains(ds.string(.modality)?.uppercased() ?? "")
     }
 
     static func write(_ model: ContentModel, into out: inout Output, options: WebContentWriter.Options,
@@ -51,10 +62,11 @@ enum Renderings {
                         guard FileManager.default.createFile(atPath: file, contents: Data(v.bytes)) else { throw WebContentError("cannot write \(file)") }
                         rendered.viewer.append(ViewerFrame(file: file, rgb: v.rgb, width: v.width, height: v.height))
                     }
-                    let p = path(series: job.series, instance: job.instance.name, frame: f, frames: frames)
+                    let png = wantsPNG(file.dataSet, width: image.width, height: image.height)
+                    let p = path(series: job.series, instance: job.instance.name, frame: f, frames: frames, png: png)
                     let full = scratch + "/" + p
                     try FileManager.default.createDirectory(atPath: String(full[..<(full.lastIndex(of: "/") ?? full.endIndex)]), withIntermediateDirectories: true)
-                    guard FileManager.default.createFile(atPath: full, contents: Data(try image.jpeg(quality: 90))) else {
+                    guard FileManager.default.createFile(atPath: full, contents: Data(try png ? image.png() : image.jpeg(quality: options.jpegQuality))) else {
                         throw WebContentError("cannot write \(full)")
                     }
                     paths.append(p)

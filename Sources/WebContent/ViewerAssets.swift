@@ -27,7 +27,7 @@ enum ViewerAssets {
         <select id="preset" title="Window presets"></select>
         <a href="../INDEX.HTM">Index</a>
       </div>
-      <div id="stage"><canvas id="view"></canvas>
+      <div id="stage"><canvas id="view"></canvas><iframe id="report" title="Report"></iframe>
         <div id="overlay-tl" class="overlay"></div><div id="overlay-tr" class="overlay"></div>
         <div id="overlay-bl" class="overlay"></div><div id="overlay-br" class="overlay"></div>
       </div>
@@ -53,6 +53,9 @@ enum ViewerAssets {
     #slider { flex: 1; }
     #stage { flex: 1; position: relative; overflow: hidden; background: #000; }
     #view { position: absolute; left: 0; top: 0; width: 100%; height: 100%; }
+    #report { position: absolute; left: 0; top: 0; width: 100%; height: 100%; border: 0; background: #fff; display: none; }
+    .series.report { font-weight: bold; }
+    .series.report span.doc { display: inline-block; width: 48px; text-align: center; font-size: 1.6em; }
     .overlay { position: absolute; font-size: 0.85em; white-space: pre; text-shadow: 1px 1px 1px #000; pointer-events: none; }
     #overlay-tl { left: 0.5em; top: 0.4em; } #overlay-tr { right: 0.5em; top: 0.4em; text-align: right; }
     #overlay-bl { left: 0.5em; bottom: 0.4em; } #overlay-br { right: 0.5em; bottom: 0.4em; text-align: right; color: #f88; }
@@ -161,11 +164,31 @@ enum ViewerAssets {
         paintFrame();
       }
 
+      function showReport(on) {
+        $("report").style.display = on ? "block" : "none";
+        $("view").style.display = on ? "none" : "block";
+        var o = document.querySelectorAll(".overlay");
+        for (var i = 0; i < o.length; i++) o[i].style.display = on ? "none" : "block";
+      }
+
+      function openReport(row, r) {
+        stopCine();
+        state.current = null;
+        var items = document.querySelectorAll(".series");
+        for (var i = 0; i < items.length; i++) items[i].className = items[i] === row ? items[i].className.replace(" current", "") + " current" : items[i].className.replace(" current", "");
+        $("report").src = r.href;
+        showReport(true);
+      }
+
       function open(id, info) {
         stopCine();
+        showReport(false);
         state.current = id;
         var items = document.querySelectorAll(".series");
-        for (var i = 0; i < items.length; i++) items[i].className = items[i].getAttribute("data-id") === id ? "series current" : "series";
+        for (var i = 0; i < items.length; i++) {
+          var kind = items[i].className.indexOf("report") >= 0 ? "series report" : "series";
+          items[i].className = items[i].getAttribute("data-id") === id ? kind + " current" : kind;
+        }
         if (state.series[id]) { start(info); return; }
         state.pending = info;
         var tag = document.createElement("script");
@@ -200,6 +223,14 @@ enum ViewerAssets {
           p.studies.forEach(function (st) {
             var se = document.createElement("div"); se.className = "study";
             se.appendChild(text(st.date + " " + st.description)); list.appendChild(se);
+            (st.reports || []).forEach(function (r) {
+              var row = document.createElement("div"); row.className = "series report";
+              var icon = document.createElement("span"); icon.className = "doc"; icon.textContent = "\u{1F4C4}";
+              row.appendChild(icon);
+              row.appendChild(text(r.title + (r.pdf ? " (PDF)" : "")));
+              row.addEventListener("click", function () { openReport(row, r); });
+              list.appendChild(row);
+            });
             st.series.forEach(function (r) {
               var row = document.createElement("div"); row.className = "series"; row.setAttribute("data-id", r.id);
               var img = document.createElement("img"); img.src = r.thumb; img.alt = "";
@@ -212,7 +243,7 @@ enum ViewerAssets {
             });
           });
         });
-        var first = document.querySelector(".series");
+        var first = document.querySelector(".series:not(.report)") || document.querySelector(".series");
         if (first) first.click();
       }
 

@@ -8,7 +8,8 @@ import Imaging
 /// reduced to the rendering size, so window and level work on real values; colour series
 /// carry RGB. Past the size budget, series are shown from the JPEG renderings instead.
 enum ViewerWriter {
-    static func write(_ model: ContentModel, into out: inout Output, options: WebContentWriter.Options, renderedFrames: [String: Rendered]) throws {
+    static func write(_ model: ContentModel, into out: inout Output, options: WebContentWriter.Options, renderedFrames: [String: Rendered],
+                      reports: [String: Reports.Link]) throws {
         try out.write("VIEWER/INDEX.HTM", ViewerAssets.page)
         try out.write("VIEWER/VIEWER.JS", ViewerAssets.script)
         try out.write("VIEWER/VIEWER.CSS", ViewerAssets.style)
@@ -17,7 +18,11 @@ enum ViewerWriter {
         for (pi, p) in model.patients.enumerated() {
             index += (pi > 0 ? "," : "") + "{\"name\":\(HTML.js(p.patientName)),\"id\":\(HTML.js(p.id)),\"birth\":\(HTML.js(p.birthDate)),\"sex\":\(HTML.js(p.sex)),\"studies\":["
             for (si, s) in p.studies.enumerated() {
-                index += (si > 0 ? "," : "") + "{\"date\":\(HTML.js(s.date)),\"description\":\(HTML.js(s.description)),\"series\":["
+                // Reports first, opened in the main pane.
+                let links = s.series.flatMap { r in r.instances.compactMap { reports[r.name + "/" + $0.name] } }
+                let listed = links.map { "{\"title\":\(HTML.js($0.title)),\"href\":\(HTML.js("../" + $0.path)),\"pdf\":\($0.kind == .pdf)}" }
+                index += (si > 0 ? "," : "") + "{\"date\":\(HTML.js(s.date)),\"description\":\(HTML.js(s.description)),"
+                index += "\"reports\":[" + listed.joined(separator: ",") + "],\"series\":["
                 var first = true
                 for r in s.series {
                     let images = r.instances.filter { renderedFrames[r.name + "/" + $0.name] != nil }

@@ -13,8 +13,11 @@ public enum WebContentWriter {
         public var viewer = false
         /// Frames rendered per multi-frame instance; later frames are left out (and said so).
         public var maxFrames = 100
-        /// Longer side of the JPEG renderings.
-        public var imageSize = 512
+        /// Longer side of the renderings (and the viewer's images) at most: images smaller
+        /// are kept at their native size, so CR, DX and MG keep their detail.
+        public var imageSize = 2048
+        /// JPEG quality of the renderings that are not PNG.
+        public var jpegQuality = 90
         /// Bytes of pixel values the viewer may carry in total; series beyond it are shown
         /// from the JPEG renderings (no window/level).
         public var viewerBudget = 256 * 1024 * 1024
@@ -33,10 +36,11 @@ public enum WebContentWriter {
         let model = ContentModel(dir, locate: locate)
         var out = Output(scratch: scratch)
         let warnings = try Renderings.write(model, into: &out, options: options, progress: progress)
-        try Pages.write(model, fileSetID: dir.fileSetID, viewer: options.viewer, into: &out, renderedFrames: warnings.frames)
+        let reports = Reports.write(model, into: &out, renderedFrames: warnings.frames)
+        try Pages.write(model, fileSetID: dir.fileSetID, viewer: options.viewer, into: &out, renderedFrames: warnings.frames, reports: reports.links)
         try out.write("README.TXT", Readme.text(model, fileSetID: dir.fileSetID, viewer: options.viewer, creator: options.creator))
-        if options.viewer { try ViewerWriter.write(model, into: &out, options: options, renderedFrames: warnings.frames) }
-        return Result(files: out.files, warnings: warnings.messages)
+        if options.viewer { try ViewerWriter.write(model, into: &out, options: options, renderedFrames: warnings.frames, reports: reports.links) }
+        return Result(files: out.files, warnings: warnings.messages + reports.warnings)
     }
 }
 
@@ -46,6 +50,7 @@ extension WebContentWriter {
     /// `readmeDescriptor` also makes the README the File-set descriptor: a File ID has no
     /// extension (PS3.10 §8.2), so its text goes in again as README.
     public static func add(to staged: inout StagedFileSet, scratch: String, viewer: Bool, readmeDescriptor: Bool = false,
+                           imageSize: Int? = nil, jpegQuality: Int? = nil,
                            progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws {
         let dir: DICOMDIR
         do { dir = try DICOMDIRReader.read(try DICOMFile.read(bytes: staged.dicomdir)).dicomdir } catch {
@@ -56,6 +61,8 @@ extension WebContentWriter {
         let root = staged.source
         var options = Options()
         options.viewer = viewer
+        if let imageSize { options.imageSize = imageSize }
+        if let jpegQuality { options.jpegQuality = jpegQuality }
         let result = try write(dir, locate: { sources[$0.path] ?? root + "/" + $0.path }, into: scratch, options: options, progress: progress)
         staged.extraFiles = result.files
         staged.report.warnings += result.warnings

@@ -81,7 +81,17 @@ def main():
             time.sleep(0.2)
             viewer["after_low_window"] = driver.execute_script(probe)
             # Every series opens.
-            rows = driver.find_elements(By.CSS_SELECTOR, ".series")
+            # Reports (listed first) open in the main pane, in place of the canvas.
+            reports = []
+            for row in driver.find_elements(By.CSS_SELECTOR, ".series.report"):
+                row.click()
+                time.sleep(0.3)
+                reports.append(driver.execute_script(
+                    "var f = document.getElementById('report');"
+                    "return {src: f.getAttribute('src'), shown: getComputedStyle(f).display === 'block',"
+                    " canvas: getComputedStyle(document.getElementById('view')).display};"))
+            viewer["reports"] = reports
+            rows = driver.find_elements(By.CSS_SELECTOR, ".series:not(.report)")
             opened = []
             for row in rows:
                 row.click()

@@ -43,6 +43,74 @@ import TestSupport
         #expect(data.contains("\"birth\":\"\(birth)\""), "the viewer's data lacks the birth date")
     }
 
+    /// Reports come first: an SR is rendered to a readable page (title, patient, the content
+    /// tree with its text, codes by meaning, numbers with units), an encapsulated PDF is
+    /// extracted byte for byte and linked, both are listed above the series on the study page
+    /// and first in the viewer's list, and names are written for people.
+    @Test(.enabled(if: External.hasPydicom, "needs pydicom")) func reportsAreReadableAndListedFirst() throws {
+        let s = try source()
+        defer { try? FileManager.default.removeItem(atPath: s.dir) }
+        // A PDF report in the CT study, made with pydicom from a tiny PDF.
+        let pdf = "%PDF-1.1\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+        let made = try External.python("""
+        import sys, pydicom
+        from pydicom.dataset import Dataset, FileMetaDataset
+        from pydicom.uid import generate_uid, ExplicitVRLittleEndian
+        ct = pydicom.dcmread(sys.argv[1], stop_before_pixels=True)
+        ds = Dataset()
+        for k in ("PatientName", "PatientID", "PatientBirthDate", "PatientSex", "StudyInstanceUID", "StudyDate", "StudyTime", "StudyID", "AccessionNumber", "ReferringPhysicianName"):
+            if k in ct: setattr(ds, k, ct.get(k))
+        ds.SOPClassUID = "1.2.840.10008.5.1.4.1.1.104.1"; ds.SOPInstanceUID = generate_uid()
+        ds.SeriesInstanceUID = generate_uid(); ds.Modality = "DOC"; ds.SeriesNumber = 99; ds.InstanceNumber = 1
+        ds.DocumentTitle = "Discharge letter"; ds.MIMETypeOfEncapsulatedDocument = "application/pdf"
+        ds.BurnedInAnnotation = "YES"; ds.ContentDate = "20240102"; ds.ContentTime = "101500"; ds.AcquisitionDateTime = "20240102101500"
+        ds.ConceptNameCodeSequence = []
+        ds.EncapsulatedDocument = sys.argv[3].encode() + (b"\\0" if len(sys.argv[3]) % 2 else b"")
+        ds.file_meta = FileMetaDataset(); ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+        ds.file_meta.MediaStorageSOPClassUID = ds.SOPClassUID; ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+        ds.save_as(sys.argv[2], enforce_file_format=True)
+        print("ok")
+        """, [CLI.sample("ct-head-1.dcm"), s.source + "/letter.dcm", pdf])
+        #expect(made.stdout.hasPrefix("ok"), "\(made.stderr)")
+        let fs = s.dir + "/fs"
+        let r = try CLI.run(["create", s.source, "-o", fs, "--web", "--viewer"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let files = try FileManager.default.subpathsOfDirectory(atPath: fs + "/IHE_PDI")
+        // The SR report page: its title and the content tree, codes by meaning, no code values.
+        let srPages = try files.filter { $0.contains("/") && $0.hasSuffix(".HTM") }.map { try String(contentsOfFile: fs + "/IHE_PDI/" + $0, encoding: .utf8) }
+        let sr = try #require(srPages.first, "no report page under IHE_PDI/Rnnnnnnn/")
+        let srFile = try DICOMFile.read(path: CLI.sample("sr-report.dcm"))
+        let title = srFile.dataSet.sequence(.conceptNameCodeSequence)?.first?.string(.codeMeaning) ?? ""
+        #expect(!title.isEmpty && sr.contains("<h1>\(title)</h1>"), "\(sr.prefix(600))")
+        var texts: [String] = []
+        func walk(_ items: [DataSet]) {
+            for i in items {
+                if let t = i.string(.textValue) { texts.append(t) }
+                if let m = i.sequence(.conceptCodeSequence)?.first?.string(.codeMeaning) { texts.append(m) }
+                walk(i.sequence(.contentSequence) ?? [])
+            }
+        }
+        walk(srFile.dataSet.sequence(.contentSequence) ?? [])
+        #expect(!texts.isEmpty)
+        for t in texts { #expect(sr.contains(t.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")), "the report page lacks \"\(t)\"") }
+        // The PDF, extracted byte for byte.
+        let pdfs = files.filter { $0.hasSuffix(".PDF") }
+        #expect(pdfs.count == 1, "\(files)")
+        if let p = pdfs.first { #expect(try String(contentsOfFile: fs + "/IHE_PDI/" + p, encoding: .utf8) == pdf) }
+        // Listed first: the study page names the reports above its series.
+        let studyPages = try files.filter { $0.hasPrefix("S") && $0.hasSuffix(".HTM") }.map { try String(contentsOfFile: fs + "/IHE_PDI/" + $0, encoding: .utf8) }
+        let withReports = try #require(studyPages.first { $0.contains("<h2>Reports</h2>") }, "no study page lists reports")
+        let reportsAt = try #require(withReports.range(of: "<h2>Reports</h2>")), seriesAt = try #require(withReports.range(of: "<h2>Series</h2>"))
+        #expect(reportsAt.lowerBound < seriesAt.lowerBound)
+        #expect(withReports.contains("Discharge letter"))
+        let index = try String(contentsOfFile: fs + "/VIEWER/DATA/INDEX.JS", encoding: .utf8)
+        #expect(index.contains("\"reports\":[{\"title\":\"Discharge letter\""), "\(index.prefix(800))")
+        // Names for people: "Family, Given", not "FAMILY^GIVEN".
+        let pn = try #require(try DICOMFile.read(path: CLI.sample("ct-head-1.dcm"), options: .headerOnly).dataSet.personName(.patientName))
+        let home = try String(contentsOfFile: fs + "/INDEX.HTM", encoding: .utf8)
+        #expect(home.contains(pn.forPeople) && !home.contains(pn.alphabetic), "\(pn.forPeople)")
+    }
+
     @Test(.enabled(if: External.hasPydicom, "needs pydicom")) func iheLayoutRulesHold() throws {
         let s = try source(extra: true)
         let fs = s.dir + "/fs"
@@ -63,7 +131,9 @@ import TestSupport
             if f.hasPrefix("DICOM/") { #expect(!f.hasSuffix(".HTM") && !f.hasSuffix(".JPG") && !f.hasSuffix(".JS")) }
         }
         #expect(files.contains("INDEX.HTM") && files.contains("README.TXT") && files.contains("VIEWER/INDEX.HTM"))
-        #expect(files.contains { $0.hasPrefix("IHE_PDI/") && $0.hasSuffix(".JPG") })
+        // Renderings: PNG for the small samples and the US cine (burned-in text), none in DICOM/.
+        #expect(files.contains { $0.hasPrefix("IHE_PDI/") && $0.hasSuffix(".PNG") })
+        #expect(!files.contains { $0.hasPrefix("DICOM/") && ($0.hasSuffix(".PNG") || $0.hasSuffix(".JPG")) })
         // verify passes: nothing non-DICOM is referenced, and every DICOM file is.
         let v = try CLI.run(["verify", fs, "--json"])
         #expect(v.status == 0, Comment(rawValue: v.stdout))
@@ -73,9 +143,9 @@ import TestSupport
 
         // Escaping and character sets: markup stays text; names in Latin-1 and Japanese show.
         let index = try String(contentsOfFile: fs + "/INDEX.HTM", encoding: .utf8)
-        #expect(index.contains("&lt;script&gt;alert(1)&lt;/script&gt; A &amp; B"))
+        #expect(index.contains("&lt;script&gt;alert(1)&lt;/script&gt;, A &amp; B"))
         #expect(!index.contains("<script>"))
-        #expect(index.contains("Müller Jürgen") && index.contains("山田 太郎"))
+        #expect(index.contains("Müller, Jürgen") && index.contains("山田 太郎"), "names are written for people: Family, Given")
         #expect(index.contains("charset=UTF-8"))
         let viewerIndex = try String(contentsOfFile: fs + "/VIEWER/DATA/INDEX.JS", encoding: .utf8)
         #expect(!viewerIndex.contains("<script>") && viewerIndex.contains("\\u003cscript\\u003e"))
@@ -132,6 +202,10 @@ import TestSupport
             #expect(v("after_low_window")["center"] as? Int == 255, "a window below every value shows white")
             let series = viewer["series"] as? [[String: Any]] ?? []
             #expect(series.count == 5 && series.allSatisfy { ($0["frames"] as? Int ?? 0) > 0 }, "\(series)")
+            // The SR report (listed first) opens in the main pane, the canvas hidden.
+            let reports = viewer["reports"] as? [[String: Any]] ?? []
+            #expect(reports.count == 1 && reports.allSatisfy { $0["shown"] as? Bool == true && $0["canvas"] as? String == "none"
+                && ($0["src"] as? String ?? "").hasSuffix(".HTM") }, "\(label): \(reports)")
         }
     }
 }

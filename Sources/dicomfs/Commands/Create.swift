@@ -76,6 +76,12 @@ struct Create: ParsableCommand {
     @Flag(help: "Add the offline viewer (VIEWER/, started from INDEX.HTM); implies --web.")
     var viewer = false
 
+    @Option(help: "With --web: longer side of the pages' and the viewer's images at most, in pixels (smaller images keep their size; default 2048).")
+    var viewerMaxSize: Int?
+
+    @Option(help: "With --web: JPEG quality of the images not kept lossless (PNG for small images and those with burned-in text; default 90).")
+    var viewerQuality: Int?
+
     @Flag(help: "With --web: make README.TXT the File-set descriptor (0004,1141).")
     var readmeDescriptor = false
 
@@ -110,6 +116,9 @@ struct Create: ParsableCommand {
         if seriesIcons && !icons { throw ValidationError("--series-icons needs --icons") }
         if readmeDescriptor && !(web || viewer) { throw ValidationError("--readme-descriptor needs --web") }
         if readmeDescriptor && descriptor != nil { throw ValidationError("give either --descriptor or --readme-descriptor") }
+        if let n = viewerMaxSize, !(64...8192).contains(n) { throw ValidationError("--viewer-max-size \(n): 64–8192 pixels") }
+        if let q = viewerQuality, !(10...100).contains(q) { throw ValidationError("--viewer-quality \(q): 10–100") }
+        if (viewerMaxSize != nil || viewerQuality != nil) && !(web || viewer) { throw ValidationError("--viewer-max-size and --viewer-quality need --web or --viewer") }
     }
 
     func run() throws {
@@ -169,7 +178,8 @@ struct Create: ParsableCommand {
             defer { scratch.remove() }
             if extras {
                 do {
-                    try WebContentWriter.add(to: &staged, scratch: scratch.path, viewer: viewer, readmeDescriptor: readmeDescriptor, progress: progress)
+                    try WebContentWriter.add(to: &staged, scratch: scratch.path, viewer: viewer, readmeDescriptor: readmeDescriptor,
+                                             imageSize: viewerMaxSize, jpegQuality: viewerQuality, progress: progress)
                 } catch let e as WebContentError { throw FileSetError.io("web content: \(e)") }
             }
             bar.finish()
