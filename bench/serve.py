@@ -40,26 +40,24 @@ def free_port():
         return s.getsockname()[1]
 
 
-def vm_hwm(pid):
+def proc_status(pid, key):
+    """A memory figure of a live process from /proc/PID/status, in MB (nan when gone)."""
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        return float("nan")
-    return float("nan")
-
-
-def vm_rss(pid):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(key + ":"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
     return float("nan")
+
+
+def vm_hwm(pid):
+    return proc_status(pid, "VmHWM")
+
+
+def vm_rss(pid):
+    return proc_status(pid, "VmRSS")
 
 
 def corpus_of(bin_dir, base, files):
