@@ -8,17 +8,20 @@ import Foundation
 /// the institution, the creation date, "DICOM ONLY" or "DICOM PLUS WEB" (IHE PDI),
 /// "Volume n of N", and the Barcode Value in its symbology.
 enum Labels {
+    /// `header(patient)`: the header of one of the patient's instances, for what the profile's
+    /// records leave out (STD-GEN-CD's PATIENT records carry no birth date or sex).
     static func write(base: String, dicomdir: DICOMDIR, request: MediaRequest, institution: String?, web: Bool,
-                      volume n: Int, of total: Int, fileSetID: String) throws -> [String] {
+                      volume n: Int, of total: Int, fileSetID: String, header: (DirectoryRecord) -> DataSet? = { _ in nil }) throws -> [String] {
         var lines: [String] = []
         if request.labelFromInstances {
             let patients = dicomdir.roots.filter { $0.type == .patient }
             for p in patients.prefix(3) {
-                let name = p.keys.personName(.patientName).map { [$0.alphabetic, $0.ideographic].filter { !$0.isEmpty }.joined(separator: " / ") }?
-                    .replacingOccurrences(of: "^", with: " ") ?? ""
+                let name = p.keys.personName(.patientName)?.forPeople ?? ""
                 var line = name.isEmpty ? "(no name)" : name
                 if let id = p.keys.string(.patientID), !id.isEmpty { line += "  ID " + id }
-                if let b = p.keys.date(.patientBirthDate) { line += "  born " + b.iso }
+                let file = p.keys.date(.patientBirthDate) == nil || p.keys.string(.patientSex) == nil ? header(p) : nil
+                if let b = p.keys.date(.patientBirthDate) ?? file?.date(.patientBirthDate) { line += "  born " + b.iso }
+                if let sex = p.keys.string(.patientSex) ?? file?.string(.patientSex), !sex.isEmpty { line += "  sex " + sex }
                 lines.append(line)
                 let studies = p.children.filter { $0.type == .study }
                 for s in studies.prefix(3) {

@@ -171,8 +171,18 @@ struct Runner {
         let result = try ISOMaster.master(try MasterPlan.make(staged: staged, scratch: scratch + "/dicomdir"), to: image, settings: settings)
         let dir = try DICOMDIRReader.read(try DICOMFile.read(bytes: staged.dicomdir)).dicomdir
         let institution = entries.first.flatMap { try? DICOMFile.read(path: $0.path, options: .headerOnly).dataSet.string(Tag(0x0008, 0x0080)) }
+        var sourceOf: [String: String] = [:]
+        for c in staged.copies { sourceOf[c.fileID.path] = staged.source + "/" + c.source }
+        let firstHeader: (DirectoryRecord) -> DataSet? = { record in
+            var found: DataSet?
+            record.forEach { r in
+                guard found == nil, let id = r.reference?.fileID, let path = sourceOf[id.path] else { return }
+                found = try? DICOMFile.read(path: path, options: .headerOnly).dataSet
+            }
+            return found
+        }
         let labels = try Labels.write(base: job + "/" + name, dicomdir: dir, request: request, institution: institution, web: web,
-                                      volume: n, of: total, fileSetID: staged.report.fileSetID)
+                                      volume: n, of: total, fileSetID: staged.report.fileSetID, header: firstHeader)
         return (JobState.Volume(number: n, fileSetID: staged.report.fileSetID, fileSetUID: staged.report.fileSetUID, image: name + ".iso",
                                 instances: kept.map(\.sopInstanceUID), bytes: result.bytes, burned: 0, labels: labels), leftOut)
     }

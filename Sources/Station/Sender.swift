@@ -74,6 +74,8 @@ public enum Sender {
     struct Item: Sendable {
         let name: String
         let open: @Sendable () throws -> ByteSource
+        /// Whether several may be opened at once (files of a folder, not of an ISO image).
+        var concurrent = false
     }
 
     public static func send(_ source: String, options: Options, progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> Report {
@@ -86,12 +88,14 @@ public enum Sender {
 
         // Read every header once: SOP class and syntax, for the presentation contexts; only
         // what is needed later is kept (a disc can hold tens of thousands of instances).
-        var headers: [(item: Item, header: Header?)] = []
-        for (i, item) in items.enumerated() {
-            let file = try? DICOMFile.read(source: item.open(), path: item.name, options: .headerOnly)
-            headers.append((item, file.flatMap { Header($0, keeping: Set(options.set.keys)) }))
-            if i % 64 == 0 { progress?("reading", i, items.count) }
+        // Files of a folder are read on all cores; an image or drive's through its one library thread.
+        let keeping = Set(options.set.keys)
+        let read: @Sendable (Int) -> Header? = { i in
+            (try? DICOMFile.read(source: items[i].open(), path: items[i].name, options: .headerOnly)).flatMap { Header($0, keeping: keeping) }
         }
+        let found = items.allSatisfy(\.concurrent) ? parallelMap(items.count, read) : (0..<items.count).map(read)
+        progress?("reading", items.count, items.count)
+        var headers: [(item: Item, header: Header?)] = Array(zip(items, found))
         // --new-uids: the UIDs of the set's own studies, series and instances get new ones.
         var options = options
         if options.newUIDs {
@@ -306,7 +310,7 @@ public enum Sender {
         if isDirectory.boolValue {
             let folder = try FolderStorage(root: source)
             guard folder.entries(of: "").contains(where: { $0.uppercased() == "DICOMDIR" }) else {
-                return try folder.allFiles().map { f in Item(name: source + "/" + f, open: { try folder.open(f) }) }
+                return try folder.allFiles().map { f in Item(name: source + "/" + f, open: { try folder.open(f) }, concurrent: true) }
             }
             storage = folder
             reading = try Verifier().verifyReading(storage: folder)
@@ -322,7 +326,7 @@ public enum Sender {
         }
         return reading.dicomdir.allRecords.compactMap { r -> Item? in
             guard let id = r.reference?.fileID, let path = storage.locate(id) else { return nil }
-            return Item(name: storage.display(path), open: { try storage.open(path) })
+            return Item(name: storage.display(path), open: { try storage.open(path) }, concurrent: storage is FolderStorage)
         }
     }
 

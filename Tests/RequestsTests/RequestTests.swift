@@ -184,8 +184,9 @@ import TestSupport
     }
 }
 
-@Suite(.tags(.unit)) struct LabelTests {
-    /// The label of a volume: text checked through pdftotext (names in Latin-1 and Japanese,
+@Suite(.tags(.interop)) struct LabelTests {
+    /// The label of a volume: text checked through pdftotext (names in Latin-1 and Japanese
+    /// written for people, birth date and sex read from the instances,
     /// content type, volume, barcode text), the PDF rasterized by pdftoppm, and the PNG kept
     /// as a test artefact (.build/test-artefacts/labels/).
     @Test(.enabled(if: External.has("pdftotext", "pdftoppm"), "needs pdftotext and pdftoppm")) func labelCarriesTheRequestedInformation() throws {
@@ -209,7 +210,9 @@ import TestSupport
         #expect(state.status == .DONE, "\(state)")
         #expect(state.volumes.first?.labels == ["VOL001.pdf", "VOL001.png", "VOL001.svg"])
         let text = String(decoding: try External.run("pdftotext", [dir + "/job/VOL001.pdf", "-"]).stdout, as: UTF8.self)
-        for expected in ["Doe Jane", "Müller Jürgen", "山田 太郎", "DCMFS003", "2024-05-10", "For Dr. Müller", "DICOM PLUS WEB", "Volume 1 of 1", "ACC-2024-0001"] {
+        // Names for people, and birth date and sex from the instances (STD-GEN-CD records have neither).
+        for expected in ["Doe, Jane", "Müller, Jürgen", "山田 太郎", "DCMFS003", "2024-05-10", "born 1970-01-01", "sex F",
+                         "For Dr. Müller", "DICOM PLUS WEB", "Volume 1 of 1", "ACC-2024-0001"] {
             #expect(text.contains(expected), "\(expected) missing from the label: \(text)")
         }
         let png = try External.run("pdftoppm", ["-png", "-r", "150", "-singlefile", dir + "/job/VOL001.pdf", dir + "/label"])
