@@ -82,7 +82,17 @@ public struct RawHeader: Sendable {
         // scan); only longer files cost an fstat.
         var head = ScratchPool.shared.takeBytes()
         appendZeros(&head, max(firstRead, 144))
-        let got = head.withUnsafeMutableBytes { fill($0, 0) }
+        // One pread: a regular file returns less than asked only at its end (page-cache reads
+        // are not cut short by signals), so a short first read is the file's size and the
+        // second call that would only confirm the end (one per file of a scan) is not made.
+        let got: Int = head.withUnsafeMutableBytes { buffer in
+            guard let base = buffer.baseAddress else { return 0 }
+            while true {
+                let n = pread(fd, base, buffer.count, 0)
+                if n < 0 && errno == EINTR { continue }
+                return n
+            }
+        }
         guard got >= 0 else { return nil }
         var size = got
         if got == head.count {
