@@ -2,7 +2,7 @@ import DICOM
 import Foundation
 
 /// Why an image cannot be rendered; names the attribute or codec and what was expected.
-public struct ImagingError: Error, Sendable, CustomStringConvertible, Equatable {
+public struct ImagingError: DescribedError, Sendable, Equatable {
     public var description: String
     public init(_ description: String) { self.description = description }
 }

@@ -214,7 +214,7 @@ final class StagingFolder {
     deinit { if !committed { try? FileManager.default.removeItem(atPath: path) } }
 }
 
-public struct InterchangeError: Error, CustomStringConvertible, Sendable {
+public struct InterchangeError: DescribedError, Sendable {
     public var description: String
     init(_ d: String) { description = d }
 }

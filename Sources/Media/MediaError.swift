@@ -1,6 +1,7 @@
+import DICOM
 /// Errors of mastering, burning and reading media; each names the image or drive and what
 /// was expected.
-public enum MediaError: Error, Sendable, CustomStringConvertible, Equatable {
+public enum MediaError: DescribedError, Sendable, Equatable {
     /// The libraries failed or are missing.
     case library(String)
     /// Input that cannot be used (a name PS3.12 forbids, too big for the medium, not an image).

@@ -1,3 +1,4 @@
+import DICOM
 /// The protocol data units of the DICOM Upper Layer (PS3.8 §9.3), decoded from and encoded
 /// to bytes with every length checked against what is there before anything is read or
 /// allocated. Pure values: the channel handlers frame and route them, the fuzzer feeds them.
@@ -163,7 +164,7 @@ public enum PDU: Sendable, Equatable {
 
 /// A PDU that breaks PS3.8: what was wrong, where (offset in the PDU body), and the A-ABORT
 /// reason it calls for.
-public struct PDUError: Error, Sendable, CustomStringConvertible {
+public struct PDUError: DescribedError, Sendable {
     public var message: String
     public var offset: Int?
     public var abort: Abort

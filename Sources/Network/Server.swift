@@ -1,3 +1,4 @@
+import DICOM
 import Logging
 import NIOCore
 import NIOPosix
@@ -115,7 +116,7 @@ public final class DICOMServer: @unchecked Sendable {
     }
 }
 
-public struct NetworkError: Error, CustomStringConvertible, Sendable {
+public struct NetworkError: DescribedError, Sendable {
     public var description: String
     public init(_ description: String) { self.description = description }
 

@@ -239,7 +239,7 @@ public final class Spool: StorageSink, @unchecked Sendable {
 }
 
 /// A store refused before or while receiving: the status and comment to answer with.
-public struct StoreFailure: Error, Sendable, CustomStringConvertible {
+public struct StoreFailure: DescribedError, Sendable {
     public var description: String { comment }
     public var status: UInt16
     public var comment: String

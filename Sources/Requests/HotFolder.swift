@@ -1,3 +1,4 @@
+import DICOM
 import Foundation
 
 /// A hot folder (how disc publishers are driven): request files dropped into INBOX are run
@@ -60,7 +61,7 @@ public struct HotFolder {
                 var failed = (try? JobState.read(job)) ?? JobState()
                 failed.status = .FAILURE
                 failed.info = failed.info == .QUEUED ? .INVALID_REQUEST : failed.info
-                failed.detail = "\(error)"
+                failed.detail = userText(error)
                 if !fm.fileExists(atPath: job) { try? fm.createDirectory(atPath: job, withIntermediateDirectories: true) }
                 try? failed.write(job)
                 state = failed

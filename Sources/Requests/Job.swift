@@ -133,7 +133,7 @@ public enum Job {
         } catch {
             state.status = .FAILURE
             state.info = .MCD_FAILURE
-            state.detail = "\(error)"
+            state.detail = userText(error)
         }
         state.pid = nil
         try state.write(job)

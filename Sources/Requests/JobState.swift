@@ -1,3 +1,4 @@
+import DICOM
 import Foundation
 
 /// What `request status` reports (N-GET of PS3.4 S.3.2.4), kept in JOB/STATE.json and
@@ -50,7 +51,7 @@ public struct JobState: Codable, Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: job + "/" + fileName) else {
             throw RequestError("\(job): not a request job (no \(fileName))")
         }
-        do { return try JSONDecoder().decode(JobState.self, from: data) } catch { throw RequestError("\(job)/\(fileName): unreadable (\(error))") }
+        do { return try JSONDecoder().decode(JobState.self, from: data) } catch { throw RequestError("\(job)/\(fileName): unreadable (not the JSON a job state is)") }
     }
 
     func write(_ job: String) throws {

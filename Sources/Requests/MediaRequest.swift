@@ -92,7 +92,7 @@ public struct MediaRequest: Codable, Sendable, Equatable {
             return try fromJSON(data, path: path)
         }
         let file: DICOMFile
-        do { file = try DICOMFile.read(path: path) } catch { throw RequestError("\(path): neither DICOM JSON nor a readable DICOM file (\(error))") }
+        do { file = try DICOMFile.read(path: path) } catch { throw RequestError("\(path): neither DICOM JSON nor a readable DICOM file (\(userText(error)))") }
         if let cls = file.meta.string(.mediaStorageSOPClassUID) ?? file.dataSet.string(.sopClassUID), cls != sopClassUID {
             throw RequestError("\(path): SOP Class \(cls), not Media Creation Management (\(sopClassUID))")
         }
@@ -138,12 +138,12 @@ public struct MediaRequest: Codable, Sendable, Equatable {
 
     static func fromJSON(_ data: Data, path: String) throws -> MediaRequest {
         let ds: DataSet
-        do { ds = try JSONDataSet.decode(data) } catch { throw RequestError("\(path): not DICOM JSON (\(error))") }
+        do { ds = try JSONDataSet.decode(data) } catch { throw RequestError("\(path): not DICOM JSON (\(userText(error, otherwise: "it does not parse as JSON")))") }
         return try from(ds)
     }
 }
 
-public struct RequestError: Error, CustomStringConvertible, Sendable {
+public struct RequestError: DescribedError, Sendable {
     public var description: String
     /// The Annex S status code of a refused action (A510, C201, C202); nil for bad input.
     public var code: String?

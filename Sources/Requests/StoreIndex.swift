@@ -19,7 +19,7 @@ struct StoreIndex {
     init(store: String, wanted: Set<String>) throws {
         let files: [String]
         // A store may hold what a PACS or a hot folder received: links are not followed.
-        do { files = try DirectoryWalker(root: store, followLinks: false).files } catch { throw RequestError("store \(store): \(error)") }
+        do { files = try DirectoryWalker(root: store, followLinks: false).files } catch { throw RequestError("store \(store): \(userText(error))") }
         let options: ReadOptions = {
             var o = ReadOptions(stopBefore: .pixelData, bulkDataThreshold: 1024)
             o.keepOnly = [.sopClassUID, .sopInstanceUID, .patientID, .studyInstanceUID, .seriesInstanceUID]

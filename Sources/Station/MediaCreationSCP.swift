@@ -79,7 +79,7 @@ public final class MediaCreationSCP: NormalizedService, @unchecked Sendable {
         }
         let request: MediaRequest
         do { request = try MediaRequest.from(dataSet: ds) } catch {
-            return fail(Status.invalidAttributeValue, "\(error)")
+            return fail(Status.invalidAttributeValue, userText(error, otherwise: "the request is not valid"))
         }
         var withProfiles = request
         for i in withProfiles.references.indices where withProfiles.references[i].profile == nil {
@@ -95,7 +95,7 @@ public final class MediaCreationSCP: NormalizedService, @unchecked Sendable {
             return (r, nil)
         }
         do { try Job.create(withProfiles, store: store, job: job) } catch {
-            return fail(Status.processingFailure, "\(error)")
+            return fail(Status.processingFailure, userText(error, otherwise: "the job cannot be made"))
         }
         logger.info("N-CREATE: media creation request \(uid) with \(request.references.count) instances", metadata: ["job": "\(job)"])
         var r = Command.response(to: rq, field: .nCreateRSP, status: Status.success, hasDataSet: true)
@@ -176,7 +176,7 @@ public final class MediaCreationSCP: NormalizedService, @unchecked Sendable {
                     let done = try Job.run(job, options: options)
                     logger.info("media creation request \(uid): \(done.status.rawValue) \(done.info.rawValue)", metadata: ["job": "\(job)"])
                 } catch {
-                    logger.error("media creation request \(uid): \(error)", metadata: ["job": "\(job)"])
+                    logger.error("media creation request \(uid): \(userText(error))", metadata: ["job": "\(job)"])
                 }
             }
             return answer(Status.success)
@@ -188,7 +188,7 @@ public final class MediaCreationSCP: NormalizedService, @unchecked Sendable {
                 let code = e.code.flatMap { UInt16($0, radix: 16) } ?? Status.processingFailure
                 return answer(code, e.description)
             } catch {
-                return answer(Status.processingFailure, "\(error)")
+                return answer(Status.processingFailure, userText(error, otherwise: "the request cannot be canceled"))
             }
         default:
             return answer(Status.noSuchAction, "Action Type ID \(type): 1 (Initiate) or 2 (Cancel)")

@@ -65,7 +65,7 @@ public enum Sender {
         }
     }
 
-    public struct Failure: Error, CustomStringConvertible {
+    public struct Failure: DescribedError {
         public var description: String
         public var unusable: Bool
     }

@@ -183,7 +183,9 @@ public final class Station: @unchecked Sendable {
                 for k in keys { try Self.move(options.spool + "/" + k, to: store + "/" + String(k.drop { $0 != "/" }.dropFirst())) }
             }
         } catch {
-            logger.error("cannot move the received studies to \(store): \(error)")
+            // (What was moved stays in the store; the rest waits in the spool and is tried again.)
+            logger.error("cannot move the received studies to \(store); they wait in the spool")
+            for k in keys { touch(k) }
             return
         }
         spool.released(bytes)
@@ -230,7 +232,7 @@ public final class Station: @unchecked Sendable {
             record(JobSummary(job: job, status: state.status.rawValue, info: state.info.rawValue, instances: request.references.count,
                               images: state.volumes.map { job + "/" + $0.image }))
         } catch {
-            logger.error("job failed: \(error)", metadata: ["job": "\(job)"])
+            logger.error("job failed: \(userText(error))", metadata: ["job": "\(job)"])
             record(JobSummary(job: job, status: "FAILURE", info: "MCD_FAILURE", instances: request.references.count, images: []))
         }
     }

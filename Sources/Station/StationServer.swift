@@ -1,3 +1,4 @@
+import DICOM
 import Dispatch
 import Foundation
 import Logging
@@ -28,7 +29,7 @@ public final class StationServer: @unchecked Sendable {
         options.minFreeBytes = s.minFreeBytes
         let station: Station
         do { station = try Station(options: options, logger: logger) } catch {
-            throw SettingsError(description: "cannot use the spool \(spoolPath) or out \(outPath): \(error)")
+            throw SettingsError(description: "cannot use the spool \(spoolPath) or out \(outPath): \(userText(error, otherwise: "a folder cannot be created there"))")
         }
         if let n = s.maxInstanceBytes { station.spool.maxInstanceBytes = Int(clamping: n) }
         station.spool.maxSpoolBytes = s.maxSpoolBytes
@@ -51,7 +52,7 @@ public final class StationServer: @unchecked Sendable {
                 scp.minFreeBytes = s.minFreeBytes
                 services.append(scp)
                 mediaCreation = scp
-            } catch { throw SettingsError(description: "cannot use the out folder \(outPath): \(error)") }
+            } catch { throw SettingsError(description: "cannot use the out folder \(outPath): \(userText(error, otherwise: "a folder cannot be created there"))") }
         }
         if (s.tlsCertificate == nil) != (s.tlsKey == nil) { throw SettingsError(description: "a TLS certificate and key go together") }
         let tls = s.tlsCertificate.map { TLSSettings(certificate: $0, key: s.tlsKey ?? "", trustedCA: s.tlsCA) }

@@ -1,3 +1,4 @@
+import DICOM
 import FileSet
 import Foundation
 import Media
@@ -58,7 +59,7 @@ public struct StationSettings: Sendable {
 }
 
 /// A configuration file that cannot be used: says which file, which section and key, and why.
-public struct SettingsError: Error, CustomStringConvertible {
+public struct SettingsError: DescribedError {
     public var description: String
 }
 

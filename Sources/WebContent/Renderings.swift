@@ -72,7 +72,7 @@ enum Renderings {
                     paths.append(p)
                 }
             } catch {
-                note = "\(job.instance.fileID.path): not rendered for the web pages (\(error))"
+                note = "\(job.instance.fileID.path): not rendered for the web pages (\(userText(error)))"
                 for p in paths { unlink(scratch + "/" + p) }
                 paths = []
                 rendered.viewer = []

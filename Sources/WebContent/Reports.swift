@@ -68,7 +68,7 @@ enum Reports {
                     links[key] = Link(path: path, title: title, date: date, kind: kind)
                 }
             } catch {
-                warnings.append("\(i.fileID.path): report not written for the web pages (\(error))")
+                warnings.append("\(i.fileID.path): report not written for the web pages (\(userText(error)))")
             }
         } } } }
         return (links, warnings)

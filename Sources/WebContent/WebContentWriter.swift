@@ -54,7 +54,7 @@ extension WebContentWriter {
                            progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws {
         let dir: DICOMDIR
         do { dir = try DICOMDIRReader.read(try DICOMFile.read(bytes: staged.dicomdir)).dicomdir } catch {
-            throw WebContentError("cannot read the staged DICOMDIR back (\(error))")
+            throw WebContentError("cannot read the staged DICOMDIR back (\(userText(error)))")
         }
         var sources: [String: String] = [:]
         for c in staged.copies { sources[c.fileID.path] = staged.source + "/" + c.source }
@@ -68,7 +68,7 @@ extension WebContentWriter {
         staged.report.warnings += result.warnings
         if readmeDescriptor, let id = FileID(components: ["README"]) {
             staged.extraFiles.append((path: "README", source: scratch + "/README.TXT"))
-            do { try staged.setDescriptor(id, characterSet: nil) } catch { throw WebContentError("cannot set the descriptor (\(error))") }
+            do { try staged.setDescriptor(id, characterSet: nil) } catch { throw WebContentError("cannot set the descriptor (\(userText(error)))") }
         }
     }
 }
@@ -100,7 +100,7 @@ struct Output {
     }
 }
 
-public struct WebContentError: Error, CustomStringConvertible, Sendable {
+public struct WebContentError: DescribedError, Sendable {
     public var description: String
     init(_ d: String) { description = d }
 }

@@ -37,7 +37,7 @@ extension WebContentWriter {
         do {
             storage = try FolderStorage(root: root)
             dir = try DICOMDIRReader.read(storage: storage).dicomdir
-        } catch { throw WebContentError("\(error)") }
+        } catch { throw WebContentError(userText(error)) }
         let scratch = root + "/" + FileOps.temporaryPrefix + "web"
         let fm = FileManager.default
         try? fm.removeItem(atPath: scratch)
@@ -80,7 +80,7 @@ extension WebContentWriter {
     /// Deletes all web content of the file-set folder (`add`/`remove --no-web`).
     public static func drop(fileSet root: String) throws -> [String] {
         let storage: FolderStorage
-        do { storage = try FolderStorage(root: root) } catch { throw WebContentError("\(error)") }
+        do { storage = try FolderStorage(root: root) } catch { throw WebContentError(userText(error)) }
         let files = ((try? storage.walk().files) ?? []).filter(isWebFile)
         for f in files { storage.confined.unlink(f) }
         storage.confined.removeEmptyParents(of: files)
@@ -94,7 +94,7 @@ extension WebContentWriter {
     /// without it by `refresh(viewer: false)` first.
     public static func dropViewer(fileSet root: String) throws -> [String] {
         let storage: FolderStorage
-        do { storage = try FolderStorage(root: root) } catch { throw WebContentError("\(error)") }
+        do { storage = try FolderStorage(root: root) } catch { throw WebContentError(userText(error)) }
         if storage.confined.kind("VIEWER") == .folder { storage.confined.removeTree("VIEWER") }
         return ["VIEWER"]
     }

@@ -41,3 +41,15 @@ public struct DICOMError: Error, Sendable, CustomStringConvertible, Equatable {
         return copy
     }
 }
+
+/// An error whose description is written for the user (dicomfs's own error types): it says
+/// which file, element or peer and what was expected. A library's or Foundation's error is
+/// not one, and its description never reaches a user (`userText`).
+public protocol DescribedError: Error, CustomStringConvertible {}
+
+/// What to tell a user of `error`: its own text when it is one of ours, else `otherwise`.
+public func userText(_ error: Error, otherwise: String = "an unexpected failure") -> String {
+    (error as? DescribedError)?.description ?? otherwise
+}
+
+extension DICOMError: DescribedError {}

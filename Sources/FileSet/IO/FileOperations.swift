@@ -5,7 +5,7 @@ import CConfined
 import DICOM
 
 /// Errors of the file-set operations; each says what, where, and (for input) why.
-public enum FileSetError: Error, Sendable, CustomStringConvertible, Equatable {
+public enum FileSetError: DescribedError, Sendable, Equatable {
     /// Input that cannot be used at all (exit status 2).
     case unusableInput(String)
     /// Rules of the standard or the profile the input breaks; nothing was written (exit status 1).
