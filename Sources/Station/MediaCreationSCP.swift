@@ -185,10 +185,12 @@ public final class MediaCreationSCP: NormalizedService, @unchecked Sendable {
                 _ = try Job.cancel(job)
                 return answer(Status.success)
             } catch let e as RequestError {
-                let code = e.code.flatMap { UInt16($0, radix: 16) } ?? Status.processingFailure
+                // C201 completed, C202 in progress; any other refusal is C203, "cancellation
+                // denied for unspecified reason" (PS3.4 S.3.2.3.4).
+                let code = e.code.flatMap { UInt16($0, radix: 16) } ?? 0xC203
                 return answer(code, e.description)
             } catch {
-                return answer(Status.processingFailure, userText(error, otherwise: "the request cannot be canceled"))
+                return answer(0xC203, userText(error, otherwise: "the request cannot be canceled"))
             }
         default:
             return answer(Status.noSuchAction, "Action Type ID \(type): 1 (Initiate) or 2 (Cancel)")
