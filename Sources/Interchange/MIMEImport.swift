@@ -85,9 +85,7 @@ public enum MIMEImport {
             let bytes: [UInt8]
             do {
                 let source = try FileByteSource(path: file)
-                var all = [UInt8](repeating: 0, count: source.size)
-                let n = try all.withUnsafeMutableBytes { try source.read(into: $0, at: 0) }
-                bytes = Array(all.prefix(n))
+                bytes = try source.readBytes(at: 0, count: source.size) ?? []
             } catch let e as DICOMError { throw InterchangeError("\(file): \(e.message)") }
             let e = try MIMEEntity.parse(bytes[...], what: file)
             let type = e.contentType

@@ -194,19 +194,8 @@ public final class Spool: StorageSink, @unchecked Sendable {
     }
 
     private static func readTail(_ path: String, from offset: Int) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, Int(st.st_size) >= offset else { return nil }
-        var out = [UInt8](repeating: 0, count: Int(st.st_size) - offset)
-        var done = 0
-        while done < out.count {
-            let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, $0.count - done, off_t(offset + done)) }
-            guard n > 0 else { return nil }
-            done += n
-        }
-        return out
+        guard let source = try? FileByteSource(path: path) else { return nil }
+        return (try? source.readBytes(at: offset, count: source.size - offset)) ?? nil
     }
 
     static func makeDirectories(_ path: String) throws {

@@ -265,17 +265,10 @@ public enum Sender {
     /// if the peer takes only native syntaxes, and encoded again.
     static func prepare(_ item: Item, header: Header, context: UInt8, syntax: String, options: Options) throws -> Prepared {
         let source = try item.open()
+        // The data set's bytes after the meta group, as they are.
         if header.coerced.isEmpty && syntax == header.syntax.uid && options.renamedUIDs.isEmpty && header.passThrough,
-           header.dataSetOffset <= source.size {
-            // The data set's bytes after the meta group, as they are.
-            var bytes = [UInt8](repeating: 0, count: source.size - header.dataSetOffset)
-            var done = 0
-            while done < bytes.count {
-                let n = try bytes.withUnsafeMutableBytes { try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[done...]), at: header.dataSetOffset + done) }
-                guard n > 0 else { break }
-                done += n
-            }
-            if done == bytes.count { return .ready(bytes, context: context, coerced: []) }
+           let bytes = try source.readBytes(at: header.dataSetOffset, count: source.size - header.dataSetOffset) {
+            return .ready(bytes, context: context, coerced: [])
         }
         var file = try DICOMFile.read(source: source, path: item.name)
         var decompressed = false

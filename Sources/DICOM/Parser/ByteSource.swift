@@ -17,6 +17,20 @@ public protocol ByteSource: AnyObject {
 
 extension ByteSource {
     public var supportsConcurrentReads: Bool { false }
+
+    /// Exactly `count` bytes at `offset` (reading again after a short read), or nil when the
+    /// source ends first; the count is checked against the size before anything is allocated.
+    public func readBytes(at offset: Int, count: Int) throws -> [UInt8]? {
+        guard offset >= 0, count >= 0, offset <= size, count <= size - offset else { return nil }
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let n = try bytes.withUnsafeMutableBytes { try read(into: UnsafeMutableRawBufferPointer(rebasing: $0[done...]), at: offset + done) }
+            guard n > 0 else { return nil }
+            done += n
+        }
+        return bytes
+    }
 }
 
 /// A regular file read with `pread`, no Foundation on the hot path.
