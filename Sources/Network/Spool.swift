@@ -124,11 +124,11 @@ public final class Spool: StorageSink, @unchecked Sendable {
     /// Moves a finished file into place: `CALLED_AE/STUDY/UID.dcm`; an identical earlier copy
     /// makes this one redundant (success), a different one is kept beside it (warning).
     fileprivate func publish(_ temp: String, request: StoreRequest, dataSetOffset: Int, bytes: [UInt8]?) -> StoreOutcome {
-        // The header from the bytes still in memory (small instances), else from the file.
-        let header = bytes.flatMap { try? DICOMFile.read(bytes: $0, options: .headerOnly) } ?? (try? DICOMFile.read(path: temp, options: .headerOnly))
-        let study = header?.dataSet.string(.studyInstanceUID).flatMap { UIDCheck.isSafe($0) ? $0 : nil }
-        let patient = header?.dataSet.string(.patientID)
-        if let header, let inner = header.dataSet.string(.sopInstanceUID), !inner.isEmpty, inner != request.sopInstanceUID {
+        // Three values of the header, by the scan's fast path (from the bytes still in memory
+        // for small instances, else from the file); the general reader for what it declines.
+        let (studyValue, patient, inner) = Self.keys(bytes.flatMap { RawHeader.read(source: MemoryByteSource($0)) } ?? RawHeader.read(path: temp), temp: temp)
+        let study = studyValue.flatMap { UIDCheck.isSafe($0) ? $0 : nil }
+        if let inner, !inner.isEmpty, inner != request.sopInstanceUID {
             _ = unlink(temp)
             return StoreOutcome(status: Status.dataSetMismatch, comment: "the data set's SOP Instance UID \(inner) is not the command's \(request.sopInstanceUID)")
         }
@@ -169,6 +169,16 @@ public final class Spool: StorageSink, @unchecked Sendable {
         var st = stat()
         if stat(target, &st) == 0 { lock.lock(); held += Int64(st.st_size); lock.unlock() }
         return StoreOutcome(status: status, comment: comment, path: target, studyInstanceUID: study, patientID: patient)
+    }
+
+    /// Study Instance UID, Patient ID and SOP Instance UID of a received file.
+    private static func keys(_ raw: RawHeader?, temp: String) -> (study: String?, patient: String?, sop: String?) {
+        if let raw {
+            defer { raw.recycle() }
+            return (raw.string(.studyInstanceUID), raw.string(.patientID), raw.string(.sopInstanceUID))
+        }
+        let ds = (try? DICOMFile.read(path: temp, options: .headerOnly))?.dataSet
+        return (ds?.string(.studyInstanceUID), ds?.string(.patientID), ds?.string(.sopInstanceUID))
     }
 
     /// The called AE title as a folder name: A–Z 0–9 _ - kept, anything else _.
