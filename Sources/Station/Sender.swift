@@ -151,53 +151,48 @@ public enum Sender {
 
         // What goes on the wire for each instance, made one instance ahead on another thread
         // while the peer stores the one before (the association allows one operation at a time).
-        let todo: [(index: Int, work: Outgoing)] = headers.indices.map { i in
-            let h = headers[i]
-            guard let header = h.header else { return (i, .skip(Entry(file: h.item.name, sopInstanceUID: "?", status: "not sent", comment: "not a readable DICOM file"))) }
-            if done.contains(header.sopInstanceUID) { return (i, .skip(Entry(file: h.item.name, sopInstanceUID: header.sopInstanceUID, status: "sent before"))) }
+        let todo: [Outgoing] = headers.map { h in
+            guard let header = h.header else { return .skip(Entry(file: h.item.name, sopInstanceUID: "?", status: "not sent", comment: "not a readable DICOM file")) }
+            if done.contains(header.sopInstanceUID) { return .skip(Entry(file: h.item.name, sopInstanceUID: header.sopInstanceUID, status: "sent before")) }
             let syntaxes = [header.syntax.uid, TransferSyntax.explicitVRLittleEndian.uid, TransferSyntax.implicitVRLittleEndian.uid]
             guard let context = accepted.context(for: header.sopClassUID, syntaxes: syntaxes) else {
-                return (i, .skip(Entry(file: h.item.name, sopInstanceUID: header.sopInstanceUID, status: "not sent",
-                                       comment: "the peer accepts no context for SOP Class \(header.sopClassUID)")))
+                return .skip(Entry(file: h.item.name, sopInstanceUID: header.sopInstanceUID, status: "not sent",
+                                   comment: "the peer accepts no context for SOP Class \(header.sopClassUID)"))
             }
-            return (i, .send(context.id, context.syntax))
+            return .send(context.id, context.syntax)
         }
-        let prepare: @Sendable (Int) -> Prepared = { [options, headers] k in
-            let (i, work) = todo[k]
-            guard case .send(let id, let syntax) = work, let header = headers[i].header else { return .failed("") }
+        let prepare: @Sendable (Int) -> Prepared = { [options, headers] i in
+            guard case .send(let id, let syntax) = todo[i], let header = headers[i].header else { return .failed("") }
             do { return try Self.prepare(headers[i].item, header: header, context: id, syntax: syntax, options: options) } catch let e as DICOMError {
                 return .failed(e.description)
             } catch {
                 return .failed("the instance cannot be read or encoded")
             }
         }
+        // The next instance to send is prepared on `ahead` while this one is stored.
         let ahead = DispatchQueue(label: "dicomfs.send.prepare")
-        var next: (Int, DispatchWorkItem, Box<Prepared>)?
-        func schedule(_ k: Int) {
-            guard k < todo.count, case .send = todo[k].work else { next = nil; return }
+        let sends = todo.indices.filter { if case .send = todo[$0] { return true } else { return false } }
+        var pending: [Int: (DispatchWorkItem, Box<Prepared>)] = [:]
+        func schedule(_ n: Int) {
+            guard n < sends.count else { return }
             let box = Box<Prepared>()
-            let work = DispatchWorkItem { box.value = prepare(k) }
+            let work = DispatchWorkItem { box.value = prepare(sends[n]) }
             ahead.async(execute: work)
-            next = (k, work, box)
+            pending[sends[n]] = (work, box)
         }
+        var nextSend = 0
         schedule(0)
-        for k in todo.indices {
-            let (i, work) = todo[k]
-            progress?("sending", k, todo.count)
+        for i in todo.indices {
+            progress?("sending", i, todo.count)
             let name = headers[i].item.name
-            guard case .send = work, let header = headers[i].header else {
-                if case .skip(let entry) = work { report.instances.append(entry) }
-                if next == nil || next?.0 == k { schedule(k + 1) }
+            guard case .send = todo[i], let header = headers[i].header, let (work, box) = pending.removeValue(forKey: i) else {
+                if case .skip(let entry) = todo[i] { report.instances.append(entry) }
                 continue
             }
-            let prepared: Prepared
-            if let (nk, item, box) = next, nk == k {
-                item.wait()
-                prepared = box.value ?? .failed("")
-            } else {
-                prepared = prepare(k)
-            }
-            schedule(k + 1)
+            work.wait()
+            let prepared = box.value ?? .failed("")
+            nextSend += 1
+            schedule(nextSend)
             let uid = header.sopInstanceUID
             switch prepared {
             case .failed(let why):
@@ -210,7 +205,7 @@ public enum Sender {
                     report.instances.append(Entry(file: name, sopInstanceUID: uid, status: hex(status),
                                                   comment: rsp.dataSet.string(.errorComment), coerced: coerced.isEmpty ? nil : coerced))
                 } catch let e as NetworkError {
-                    next?.1.wait()
+                    for (w, _) in pending.values { w.wait() }
                     report.instances.append(Entry(file: name, sopInstanceUID: uid, status: "not sent", comment: e.description))
                     throw Failure(description: "\(e) — \(report.sent) sent; a re-run with the same --journal sends the rest", unusable: false)
                 }
