@@ -210,8 +210,15 @@ public final class Station: @unchecked Sendable {
         request.includeDisplayApplication = recipe.viewer
         request.copies = recipe.copies
         for file in Self.allFiles(store) {
-            guard let f = try? DICOMFile.read(path: store + "/" + file, options: .headerOnly), let uid = f.sopInstanceUID else { continue }
-            request.references.append(MediaRequest.Reference(sopClassUID: f.sopClassUID ?? "", sopInstanceUID: uid, profile: recipe.profile.name))
+            // The meta group the spool wrote names the instance: read by the scan's fast path.
+            let path = store + "/" + file
+            if let raw = RawHeader.read(path: path), let uid = raw.metaString(.mediaStorageSOPInstanceUID) {
+                request.references.append(MediaRequest.Reference(sopClassUID: raw.metaString(.mediaStorageSOPClassUID) ?? "", sopInstanceUID: uid,
+                                                                 profile: recipe.profile.name))
+                raw.recycle()
+            } else if let f = try? DICOMFile.read(path: path, options: .headerOnly), let uid = f.sopInstanceUID {
+                request.references.append(MediaRequest.Reference(sopClassUID: f.sopClassUID ?? "", sopInstanceUID: uid, profile: recipe.profile.name))
+            }
         }
         // The same instance sent twice with different contents was kept twice; one goes.
         var seen: Set<String> = []
