@@ -101,6 +101,55 @@ int dicomfs_jpeg_encode(const uint8_t *pixels, int width, int height, int compon
     return 0;
 }
 
+int dicomfs_jpeg_baseline_encode(const uint8_t *pixels, int width, int height, int components, int quality,
+                                 uint8_t **out, size_t *out_length, char *error) {
+    struct jpeg_compress_struct info;
+    struct jpeg_failure failure;
+    unsigned char *buffer = NULL;
+    unsigned long size = 0;
+    *out = NULL;
+    *out_length = 0;
+    if (width < 1 || height < 1 || (components != 1 && components != 3) || quality < 1 || quality > 100) {
+        snprintf(error, 256, "JPEG Baseline: cannot encode %d x %d x %d at quality %d", width, height, components, quality);
+        return -1;
+    }
+    info.err = jpeg_std_error(&failure.base);
+    failure.base.error_exit = jpeg_fail;
+    failure.base.emit_message = jpeg_quiet;
+    failure.error = error;
+    if (setjmp(failure.jump)) {
+        jpeg_destroy_compress(&info);
+        free(buffer);
+        return -1;
+    }
+    jpeg_create_compress(&info);
+    jpeg_mem_dest(&info, &buffer, &size);
+    info.image_width = (JDIMENSION)width;
+    info.image_height = (JDIMENSION)height;
+    info.input_components = components;
+    info.in_color_space = components == 3 ? JCS_RGB : JCS_GRAYSCALE;
+    jpeg_set_defaults(&info);
+    jpeg_set_quality(&info, quality, TRUE);
+    if (components == 3) {
+        // YCbCr with chroma halved horizontally only: YBR_FULL_422 (PS3.5 8.2.1).
+        info.comp_info[0].h_samp_factor = 2;
+        info.comp_info[0].v_samp_factor = 1;
+        info.comp_info[1].h_samp_factor = info.comp_info[1].v_samp_factor = 1;
+        info.comp_info[2].h_samp_factor = info.comp_info[2].v_samp_factor = 1;
+    }
+    jpeg_start_compress(&info, TRUE);
+    size_t row = (size_t)width * (size_t)components;
+    while (info.next_scanline < info.image_height) {
+        JSAMPROW line = (JSAMPROW)(pixels + row * info.next_scanline);
+        jpeg_write_scanlines(&info, &line, 1);
+    }
+    jpeg_finish_compress(&info);
+    jpeg_destroy_compress(&info);
+    *out = buffer;
+    *out_length = size;
+    return 0;
+}
+
 // MARK: OpenJPEG
 
 struct memory_stream { const uint8_t *bytes; size_t length, position; };
@@ -291,6 +340,11 @@ static int32_t sample_at(const uint8_t *samples, size_t index, int bits, int is_
 
 int dicomfs_j2k_encode_lossless(const uint8_t *samples, int width, int height, int components, int bits, int is_signed,
                                 uint8_t **out, size_t *out_length, char *error) {
+    return dicomfs_j2k_encode(samples, width, height, components, bits, is_signed, 0, out, out_length, error);
+}
+
+int dicomfs_j2k_encode(const uint8_t *samples, int width, int height, int components, int bits, int is_signed, double ratio,
+                       uint8_t **out, size_t *out_length, char *error) {
     error[0] = 0;
     *out = NULL;
     *out_length = 0;
@@ -318,11 +372,15 @@ int dicomfs_j2k_encode_lossless(const uint8_t *samples, int width, int height, i
             image->comps[c].data[i] = sample_at(samples, i * (size_t)components + (size_t)c, bits, is_signed);
     opj_cparameters_t parameters;
     opj_set_default_encoder_parameters(&parameters);
-    parameters.irreversible = 0;            // 5/3 reversible wavelet: lossless
+    // ratio 0: the 5/3 reversible wavelet, no rate limit (lossless); else the 9/7
+    // irreversible one, one quality layer at that compression ratio.
+    parameters.irreversible = ratio > 0 ? 1 : 0;
     parameters.tcp_numlayers = 1;
-    parameters.tcp_rates[0] = 0;            // no rate limit
+    parameters.tcp_rates[0] = ratio > 0 ? (float)ratio : 0;
     parameters.cp_disto_alloc = 1;
-    parameters.tcp_mct = 0;                 // no colour transform: Photometric Interpretation stays
+    // Lossless: no colour transform (Photometric Interpretation stays); lossy colour: the
+    // irreversible transform, YBR_ICT (PS3.5 8.2.4), as the US IODs require of .91.
+    parameters.tcp_mct = ratio > 0 && components == 3 ? 1 : 0;
     int levels = 5;
     while (levels > 0 && ((width >> levels) < 1 || (height >> levels) < 1)) levels--;
     parameters.numresolution = levels + 1;

@@ -9,4 +9,5 @@
 #include <gdcm-3.0/gdcmjpeg/12/jpeglib.h>
 #define LL_NAME(x) x##_12
 #define LL_BITS_TEXT "12"
+#define LL_LOSSY 1
 #include "jpegll_body.inc"

@@ -20,14 +20,7 @@ public enum LosslessSyntax: String, Sendable, CaseIterable {
     /// Encodes one frame: `samples` as decoded (sign-extended for signed data), interleaved.
     /// `bits`: Bits Stored.
     func encode(_ samples: [Int32], width: Int, height: Int, components: Int, bits: Int, signed: Bool) throws -> [UInt8] {
-        // The stored bit pattern, 1 or 2 bytes a sample, little-endian.
-        let wide = bits > 8
-        let mask = UInt32(bits >= 32 ? 0xFFFF_FFFF : (1 << bits) - 1)
-        var packed = [UInt8](repeating: 0, count: samples.count * (wide ? 2 : 1))
-        for (i, s) in samples.enumerated() {
-            let v = UInt32(bitPattern: s) & mask
-            if wide { packed[2 * i] = UInt8(v & 0xFF); packed[2 * i + 1] = UInt8((v >> 8) & 0xFF) } else { packed[i] = UInt8(v & 0xFF) }
-        }
+        let packed = Self.pack(samples, bits: bits)
         var out: UnsafeMutablePointer<UInt8>?
         var length = 0
         var error = [CChar](repeating: 0, count: 256)
@@ -51,5 +44,20 @@ public enum LosslessSyntax: String, Sendable, CaseIterable {
         }
         defer { dicomfs_free(out) }
         return Array(UnsafeBufferPointer(start: out, count: length))
+    }
+
+    /// The stored bit pattern of each sample (`bits` wide, two's complement when signed), as
+    /// the C encoders take it: 1 byte a sample up to 8 bits, else 2, little-endian.
+    static func pack(_ samples: [Int32], bits: Int) -> [UInt8] {
+        let wide = bits > 8
+        let mask = UInt32(bits >= 32 ? 0xFFFF_FFFF : (1 << bits) - 1)
+        var packed = [UInt8](repeating: 0, count: samples.count * (wide ? 2 : 1))
+        packed.withUnsafeMutableBufferPointer { out in
+            for (i, s) in samples.enumerated() {
+                let v = UInt32(bitPattern: s) & mask
+                if wide { out[2 * i] = UInt8(v & 0xFF); out[2 * i + 1] = UInt8((v >> 8) & 0xFF) } else { out[i] = UInt8(v & 0xFF) }
+            }
+        }
+        return packed
     }
 }

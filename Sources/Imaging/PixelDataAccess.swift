@@ -27,6 +27,20 @@ public struct PixelDataAccess: Sendable {
 
     public var frameCount: Int { description.frames }
 
+    /// Frame `index` as coded in the file (nil for native Pixel Data).
+    public func codedFrame(_ index: Int) throws -> [UInt8]? {
+        guard let encapsulated else { return nil }
+        return try Self.frameBytes(encapsulated, index: index, frames: description.frames)
+    }
+
+    /// The bytes of all fragments (nil for native Pixel Data): a compression ratio's divisor.
+    public var codedByteCount: Int? { encapsulated?.fragments.reduce(0) { $0 + $1.count } }
+
+    /// The size of all frames as native samples: a compression ratio's dividend.
+    public var nativeByteCount: Int {
+        description.pixelsPerFrame * description.samplesPerPixel * max(1, description.bitsAllocated / 8) * description.frames
+    }
+
     public func frame(_ index: Int) throws -> DecodedFrame {
         guard index >= 0 && index < description.frames else {
             throw ImagingError("frame \(index + 1) of \(description.frames)")

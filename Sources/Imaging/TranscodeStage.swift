@@ -14,6 +14,12 @@ import Glibc
 /// and the source is never touched. An instance that cannot be decoded is linked as it is,
 /// and staging refuses it (or `--skip-invalid` leaves it out) with the syntax rule, the
 /// decoder's reason noted beside.
+///
+/// With `lossyQuality` (`--allow-lossy`, or Allow Lossy Compression YES in a media request)
+/// every image not already in a lossy syntax the profile allows is compressed lossily in the
+/// profile's (`LossySyntax.target`), as a new instance (`Transcoder.rewriteLossy`); an image
+/// that cannot be (signed samples in a JPEG profile, palette colour, enhanced multi-frame)
+/// follows the lossless rules. Never without it.
 public enum TranscodeStage {
     public struct Prepared: Sendable {
         /// The folder to stage from.
@@ -25,15 +31,34 @@ public enum TranscodeStage {
     }
 
     public static func prepare(source: String, profile: ApplicationProfile, scratch: String, excluded: Set<String> = [],
-                               to requested: String? = nil,
+                               to requested: String? = nil, lossyQuality: Int? = nil,
                                workers: Int = max(1, min(8, onlineProcessors())),
                                progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> Prepared {
         let target = try Transcoder.targetSyntax(for: profile, requested: requested)
+        if let q = lossyQuality {
+            guard (1...100).contains(q) else { throw ImagingError("--allow-lossy \(q): a quality from 1 to 100") }
+            guard LossySyntax.allowed(by: profile) else {
+                throw ImagingError("--allow-lossy: profile \(profile.name) allows no lossy syntax (the JPEG and J2K profiles do)")
+            }
+        }
         let fallback = target != Transcoder.target.uid && profile.allows(transferSyntax: Transcoder.target.uid) ? Transcoder.target.uid : nil
         let walker = try DirectoryWalker(root: source)
         let files = walker.files.filter { !excluded.contains($0) }
         let mirror = scratch + "/source"
         try FileOps.makeDirectories(mirror)
+        /// The bytes to write and their syntax: lossy when asked and possible, else the
+        /// target; an image that cannot be compressed (no pixels, a colour model the codec
+        /// does not take) goes native when the profile refuses it as it is.
+        @Sendable func rewrite(_ file: DICOMFile, lossy: LossySyntax?, refused: Bool) throws -> ([UInt8], String) {
+            if let lossy, let quality = lossyQuality, let bytes = try? Transcoder.rewriteLossy(file, to: lossy, quality: quality) {
+                return (bytes, lossy.rawValue)
+            }
+            if !refused && requested == nil && lossy != nil { throw ImagingError("not compressed lossily: kept as it is") }
+            do { return (try Transcoder.rewrite(file, to: target), target) } catch let first as ImagingError {
+                guard refused, let fallback else { throw first }
+                return (try Transcoder.rewrite(file, to: fallback), fallback)
+            }
+        }
         let counter = WorkCounter()
         let results = parallelMap(files.count, workers: workers) { i -> (Int, (String, String)?, String?) in
             let rel = files[i]
@@ -42,33 +67,24 @@ public enum TranscodeStage {
             let from = source + "/" + rel, to = mirror + "/" + rel
             do { try FileOps.makeDirectories(directoryName(to)) } catch { return (i, nil, "cannot make a folder in the scratch area: \(error)") }
             // A readable DICOM header whose syntax the profile refuses is transcoded; with
-            // --transcode-to, every image not in that syntax too.
-            if let header = try? DICOMFile.read(path: from, options: .headerOnly), header.hasMetaInformation, header.sopInstanceUID != nil,
-               !profile.allows(transferSyntax: header.transferSyntax.uid)
-                || (requested != nil && header.transferSyntax.uid != target && header.dataSet[.rows] != nil && header.dataSet[.columns] != nil) {
-                let refused = !profile.allows(transferSyntax: header.transferSyntax.uid)
-                do {
-                    let file = try DICOMFile.read(path: from)
-                    var written = target
-                    let bytes: [UInt8]
-                    do { bytes = try Transcoder.rewrite(file, to: target) } catch let first as ImagingError {
-                        // Not compressible (no pixels, an unsupported colour model): native, when
-                        // the profile refuses it as it is; left as it is otherwise.
-                        guard refused, let fallback else { throw first }
-                        bytes = try Transcoder.rewrite(file, to: fallback)
-                        written = fallback
+            // --transcode-to, every image not in that syntax too; with --allow-lossy, every
+            // image not already in a lossy syntax the profile allows.
+            if let header = try? DICOMFile.read(path: from, options: .headerOnly), header.hasMetaInformation, header.sopInstanceUID != nil {
+                let syntax = header.transferSyntax.uid
+                let refused = !profile.allows(transferSyntax: syntax)
+                let isImage = header.dataSet[.rows] != nil && header.dataSet[.columns] != nil
+                let lossy = lossyQuality == nil || !isImage || LossySyntax(rawValue: syntax).map({ profile.allows(transferSyntax: $0.rawValue) }) == true
+                    ? nil : (try? PixelDescription(header.dataSet)).flatMap { LossySyntax.target(for: profile, image: $0) }
+                if refused || lossy != nil || (requested != nil && syntax != target && isImage) {
+                    do {
+                        let file = try DICOMFile.read(path: from)
+                        let (bytes, written) = try rewrite(file, lossy: lossy, refused: refused)
+                        try FileOps.writeAtomically(bytes, to: to)
+                        return (i, (syntax, written), nil)
+                    } catch {
+                        link(from, to)
+                        return (i, nil, userText(error, otherwise: "cannot be rewritten"))
                     }
-                    try FileOps.writeAtomically(bytes, to: to)
-                    return (i, (header.transferSyntax.uid, written), nil)
-                } catch let e as ImagingError {
-                    link(from, to)
-                    return (i, nil, e.description)
-                } catch let e as DICOMError {
-                    link(from, to)
-                    return (i, nil, e.description)
-                } catch {
-                    link(from, to)
-                    return (i, nil, "cannot be rewritten")
                 }
             }
             link(from, to)

@@ -42,15 +42,114 @@ public enum Transcoder {
             guard syntax == target.uid else { throw ImagingError("transfer syntax \(syntax) is not one dicomfs writes") }
             return try explicitLittleEndian(file)
         }
+        let access = try imageAccess(file, codec: lossless.name)
+        let d = access.description
+        var decoded: [[Int32]] = []
+        let ds = try encapsulate(file, access) { f in
+            decoded.append(f.samples)
+            return try lossless.encode(f.samples, width: f.width, height: f.height, components: f.samplesPerPixel, bits: d.bitsStored, signed: d.isSigned)
+        }
+        let bytes = try encode(ds, file, sopInstanceUID: nil, syntax: syntax)
+        // Lossless means proven: what was written decodes to the same samples, frame by frame.
+        let again = try PixelDataAccess(try DICOMFile.read(bytes: bytes))
+        for i in 0..<d.frames {
+            let g = try again.frame(i)
+            guard g.samples == decoded[i] else {
+                throw ImagingError("frame \(i + 1): the \(lossless.name) encoding does not decode to the source's pixels; not written")
+            }
+        }
+        return bytes
+    }
+
+    /// The Part 10 bytes of `file` compressed lossily in `lossy` at `quality` (1–100), as a
+    /// new instance (PS3.3 C.7.6.1.1.5): Image Type DERIVED, a SOP Instance UID derived from
+    /// the original's (the same source and settings give the same UID), a Source Image
+    /// Sequence item pointing at the original as its uncompressed predecessor, Lossy Image
+    /// Compression "01" with this step's ratio and method appended, and the step described in
+    /// Derivation Description and Derivation Code Sequence. Every frame is decoded again
+    /// before the bytes are returned.
+    public static func rewriteLossy(_ file: DICOMFile, to lossy: LossySyntax, quality: Int) throws -> [UInt8] {
+        guard (1...100).contains(quality) else { throw ImagingError("quality \(quality): 1 to 100 expected") }
+        let access = try imageAccess(file, codec: lossy.name)
+        let d = access.description
+        switch lossy {
+        case .jpegBaseline where d.bitsAllocated != 8 || d.isSigned,
+             .jpegExtended where d.bitsStored > 12 || d.isSigned:
+            throw ImagingError("\(lossy.name) takes unsigned samples of \(lossy == .jpegBaseline ? "8 bits allocated" : "up to 12 bits stored"); this image has \(d.isSigned ? "signed " : "")\(d.bitsStored)-bit samples in \(d.bitsAllocated)")
+        default: break
+        }
+        guard d.photometric != "PALETTE COLOR" else { throw ImagingError("palette colour is never compressed lossily (its samples are indices)") }
+        // An enhanced multi-frame image's Image Type and Frame Types govern which modules
+        // must be present (ORIGINAL's pulse sequence, for one): DERIVED would break it.
+        let enhanced = file.dataSet[.sharedFunctionalGroupsSequence] != nil || file.dataSet[.perFrameFunctionalGroupsSequence] != nil
+            || UIDRegistry.entry(for: file.sopClassUID ?? "")?.name.contains("Enhanced") == true
+        guard !enhanced else {
+            throw ImagingError("an enhanced multi-frame image is not compressed lossily (DERIVED would change which of its modules are required)")
+        }
+        guard let originalUID = file.sopInstanceUID, let cls = file.sopClassUID else {
+            throw ImagingError("no SOP Class or SOP Instance UID; the file cannot be rewritten")
+        }
+        var ds = try encapsulate(file, access) { f in try lossy.encode(f, bits: d.bitsStored, allocated: d.bitsAllocated, signed: d.isSigned, quality: quality) }
+        if d.samplesPerPixel == 3 { ds.set(.photometricInterpretation, .CS, lossy == .jpeg2000 ? "YBR_ICT" : "YBR_FULL_422") }
+        var coded = 1
+        if case .fragments(let f)? = ds[.pixelData]?.value { coded = f.fragments.reduce(0) { $0 + $1.count } }
+        let ratio = Double(access.nativeByteCount) / Double(max(1, coded))
+        LossyHistory.record(&ds, method: lossy.method, ratio: ratio)
+        let uid = UIDGenerator.derived(from: originalUID, namespace: "dicomfs lossy \(lossy.rawValue) quality \(quality)")
+        ds.set(.sopInstanceUID, .UI, uid)
+        if var type = ds.strings(.imageType), !type.isEmpty {
+            type[0] = "DERIVED"
+            ds.set(.imageType, .CS, type)
+        }
+        let step = "Lossy compression: \(lossy.name), quality \(quality), ratio \(LossyHistory.decimalString(ratio)):1 (dicomfs)"
+        let before = ds.string(.derivationDescription).map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        ds.set(.derivationDescription, .ST, String((before.isEmpty ? step : before + "; " + step).prefix(1024)))
+        ds.set(.derivationCodeSequence, sequence: (ds.sequence(.derivationCodeSequence) ?? []) + [code("113040", "Lossy Compression")])
+        var source = DataSet()
+        source.set(.referencedSOPClassUID, .UI, cls)
+        source.set(.referencedSOPInstanceUID, .UI, originalUID)
+        source.set(.purposeOfReferenceCodeSequence, sequence: [code("121320", "Uncompressed predecessor")])
+        ds.set(.sourceImageSequence, sequence: (ds.sequence(.sourceImageSequence) ?? []) + [source])
+        let bytes = try encode(ds, file, sopInstanceUID: uid, syntax: lossy.rawValue)
+        let again = try PixelDataAccess(try DICOMFile.read(bytes: bytes))
+        for i in 0..<d.frames {
+            let g = try again.frame(i)
+            guard g.width == d.columns, g.height == d.rows, g.samplesPerPixel == d.samplesPerPixel else {
+                throw ImagingError("frame \(i + 1): the \(lossy.name) encoding decodes to \(g.width) × \(g.height) × \(g.samplesPerPixel); not written")
+            }
+        }
+        return bytes
+    }
+
+    /// A code item (DCM coding scheme, PS3.16).
+    private static func code(_ value: String, _ meaning: String) -> DataSet {
+        var item = DataSet()
+        item.set(.codeValue, .SH, value)
+        item.set(.codingSchemeDesignator, .SH, "DCM")
+        item.set(.codeMeaning, .LO, meaning)
+        return item
+    }
+
+    /// The pixel access of an image a codec can take: 8 or 16 bits allocated, up to 16
+    /// stored, grey or three samples.
+    private static func imageAccess(_ file: DICOMFile, codec: String) throws -> PixelDataAccess {
         guard file.dataSet[.pixelData] != nil else { throw ImagingError("no Pixel Data: only images are compressed") }
         let access = try PixelDataAccess(file)
         let d = access.description
         guard d.bitsAllocated == 8 || d.bitsAllocated == 16, (1...16).contains(d.bitsStored) else {
-            throw ImagingError("Bits Allocated \(d.bitsAllocated), Bits Stored \(d.bitsStored): \(lossless.name) is written for 8 or 16 bits allocated, 16 stored at most")
+            throw ImagingError("Bits Allocated \(d.bitsAllocated), Bits Stored \(d.bitsStored): \(codec) is written for 8 or 16 bits allocated, 16 stored at most")
         }
         guard d.samplesPerPixel == 1 || d.samplesPerPixel == 3 else { throw ImagingError("\(d.samplesPerPixel) samples per pixel") }
+        return access
+    }
+
+    /// The data set of `file` with its frames decoded, each passed to `code`, and the Pixel
+    /// Data replaced by one fragment a frame with its offset table (PS3.5 A.4); Photometric
+    /// Interpretation as decoded (RGB from a YBR JPEG), Planar Configuration 0 (coded samples
+    /// are interleaved); the source's lossy history kept.
+    private static func encapsulate(_ file: DICOMFile, _ access: PixelDataAccess, _ code: (DecodedFrame) throws -> [UInt8]) throws -> DataSet {
+        let d = access.description
         var fragments: [[UInt8]] = []
-        var decoded: [[Int32]] = []
         var photometric = d.photometric
         for i in 0..<d.frames {
             let f = try access.frame(i)
@@ -61,45 +160,55 @@ public enum Transcoder {
                 throw ImagingError("Photometric Interpretation \(f.photometric): colour is compressed here only as RGB")
             }
             photometric = f.photometric
-            var code = try lossless.encode(f.samples, width: f.width, height: f.height, components: f.samplesPerPixel, bits: d.bitsStored, signed: d.isSigned)
-            if code.count & 1 == 1 { code.append(0) }   // fragments have even lengths (PS3.5 A.4)
-            fragments.append(code)
-            decoded.append(f.samples)
+            var bytes = try code(f)
+            if bytes.count & 1 == 1 { bytes.append(0) }   // fragments have even lengths (PS3.5 A.4)
+            fragments.append(bytes)
         }
         var ds = file.dataSet
-        // One fragment a frame; the Basic Offset Table gives each frame's first item (PS3.5
-        // A.4), left empty for a single frame and for sets past what 32-bit offsets reach.
-        var offsets: [UInt8] = []
-        if fragments.count > 1 {
-            var at = 0
-            var table: [UInt8] = []
-            for f in fragments {
-                guard at <= Int(UInt32.max) else { table = []; break }
-                table += [UInt8(at & 0xFF), UInt8((at >> 8) & 0xFF), UInt8((at >> 16) & 0xFF), UInt8((at >> 24) & 0xFF)]
-                at += 8 + f.count
-            }
-            offsets = table
+        try keepLossyHistory(&ds, access, file.transferSyntax.uid)
+        let tables = offsetTables(fragments.map(\.count))
+        ds.set(DataElement(.pixelData, .OB, .fragments(EncapsulatedPixelData(basicOffsetTable: tables.basic, fragments: fragments)), undefinedLength: true))
+        _ = ds.remove(.extendedOffsetTable)
+        _ = ds.remove(.extendedOffsetTableLengths)
+        if let extended = tables.extended {
+            ds.set(DataElement(.extendedOffsetTable, .OV, bytes: extended.offsets))
+            ds.set(DataElement(.extendedOffsetTableLengths, .OV, bytes: extended.lengths))
         }
-        ds.set(DataElement(.pixelData, .OB, .fragments(EncapsulatedPixelData(basicOffsetTable: offsets, fragments: fragments)), undefinedLength: true))
-        if photometric != d.photometric { ds.set(.photometricInterpretation, .CS, photometric) }
         if d.samplesPerPixel > 1 { ds.set(.planarConfiguration, .US, numbers: [0]) }
-        _ = ds.remove(Tag(0x7FE0, 0x0001))   // Extended Offset Table: not written
-        _ = ds.remove(Tag(0x7FE0, 0x0002))
-        guard let cls = file.sopClassUID, let uid = file.sopInstanceUID else {
+        if photometric != d.photometric { ds.set(.photometricInterpretation, .CS, photometric) }
+        return ds
+    }
+
+    /// The offset tables of fragments of these lengths, one a frame (PS3.5 A.4): the Basic
+    /// Offset Table while every offset fits its 32 bits (empty for a single frame); past that
+    /// an empty one and the Extended Offset Table with its lengths (64-bit each).
+    static func offsetTables(_ lengths: [Int], limit: Int = Int(UInt32.max)) -> (basic: [UInt8], extended: (offsets: [UInt8], lengths: [UInt8])?) {
+        guard lengths.count > 1 else { return ([], nil) }
+        var offsets: [Int] = []
+        var at = 0
+        for n in lengths { offsets.append(at); at += 8 + n }
+        func bytes(_ values: [Int], width: Int) -> [UInt8] {
+            values.flatMap { v in (0..<width).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
+        }
+        if offsets.last! <= limit { return (bytes(offsets, width: 4), nil) }
+        return ([], (bytes(offsets, width: 8), bytes(lengths, width: 8)))
+    }
+
+    /// A source coded lossily leaves "01" and its method and ratio on whatever is made of it
+    /// (PS3.3 C.7.6.1.1.5: once "01", never reset).
+    private static func keepLossyHistory(_ ds: inout DataSet, _ access: PixelDataAccess, _ syntax: String) throws {
+        guard let first = try access.codedFrame(0), let method = LossyHistory.method(syntax: syntax, frame: first) else { return }
+        LossyHistory.record(&ds, method: method, ratio: Double(access.nativeByteCount) / Double(max(1, access.codedByteCount ?? 1)))
+    }
+
+    /// `ds` as a Part 10 file in `syntax`, its meta group made anew (the Source AE title kept).
+    private static func encode(_ ds: DataSet, _ file: DICOMFile, sopInstanceUID: String?, syntax: String) throws -> [UInt8] {
+        guard let cls = file.sopClassUID, let uid = sopInstanceUID ?? file.sopInstanceUID else {
             throw ImagingError("no SOP Class or SOP Instance UID; the file cannot be rewritten")
         }
         var meta = Part10Writer.meta(sopClassUID: cls, sopInstanceUID: uid, transferSyntax: TransferSyntax(uid: syntax))
         if let ae = file.meta.string(.sourceApplicationEntityTitle), !ae.isEmpty { meta.set(.sourceApplicationEntityTitle, .AE, ae) }
-        let bytes = try Part10Writer.encode(ds, meta: meta, transferSyntax: TransferSyntax(uid: syntax))
-        // Lossless means proven: what was written decodes to the same samples, frame by frame.
-        let again = try PixelDataAccess(try DICOMFile.read(bytes: bytes))
-        for i in 0..<d.frames {
-            let g = try again.frame(i)
-            guard g.samples == decoded[i] else {
-                throw ImagingError("frame \(i + 1): the \(lossless.name) encoding does not decode to the source's pixels; not written")
-            }
-        }
-        return bytes
+        return try Part10Writer.encode(ds, meta: meta, transferSyntax: TransferSyntax(uid: syntax))
     }
 
     /// The Part 10 bytes of `file` (read with its Pixel Data) in Explicit VR Little Endian.
@@ -147,10 +256,11 @@ public enum Transcoder {
         }
         if out.count & 1 == 1 { out.append(0) }
         ds.set(DataElement(.pixelData, bytesPerSample == 1 ? .OB : .OW, bytes: out))
+        try keepLossyHistory(&ds, access, file.transferSyntax.uid)
         if photometric != d.photometric { ds.set(.photometricInterpretation, .CS, photometric) }
         if d.samplesPerPixel > 1 { ds.set(.planarConfiguration, .US, numbers: [0]) }   // decoders give samples interleaved
         // Encapsulation-only attributes have no meaning for native Pixel Data.
-        _ = ds.remove(Tag(0x7FE0, 0x0001))   // Extended Offset Table
-        _ = ds.remove(Tag(0x7FE0, 0x0002))   // Extended Offset Table Lengths
+        _ = ds.remove(.extendedOffsetTable)
+        _ = ds.remove(.extendedOffsetTableLengths)
     }
 }

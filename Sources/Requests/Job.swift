@@ -25,6 +25,10 @@ public enum Job {
         /// allows (`Transcoder.targetSyntax`; PS3.4 Annex S allows lossless changes to fit a
         /// profile) instead of failing with 0122H.
         public var transcode = false
+        /// With `transcode`, for a request whose Allow Lossy Compression is YES: images are
+        /// compressed lossily at this quality where the volume's profile has a lossy syntax
+        /// (`TranscodeStage`; each a new instance).
+        public var lossyQuality = 90
         public init() {}
     }
 

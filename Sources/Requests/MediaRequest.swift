@@ -7,10 +7,11 @@ import Foundation
 /// from a Part 10 dataset (SOP Class 1.2.840.10008.5.1.1.33) or the same attributes in the
 /// PS3.18 DICOM JSON model; only its syntax is checked here, as Annex S recommends.
 ///
-/// Three attributes are checked but need no field: Allow Lossy Compression (dicomfs never
-/// compresses lossily, so YES and NO are both honoured), Preserve Composite Instances After
-/// Media Creation (the store is never changed, so YES and NO both hold) and Label Style
-/// Selection (device-specific defined terms; dicomfs has one label style).
+/// Two attributes are checked but need no field: Preserve Composite Instances After Media
+/// Creation (the store is never changed, so YES and NO both hold) and Label Style Selection
+/// (device-specific defined terms; dicomfs has one label style). Allow Lossy Compression YES
+/// lets a job that transcodes compress lossily (`Job.RunOptions.lossyQuality`); NO, or
+/// nothing, never does.
 public struct MediaRequest: Codable, Sendable, Equatable {
     public struct Reference: Codable, Sendable, Equatable {
         public var sopClassUID: String
@@ -36,6 +37,8 @@ public struct MediaRequest: Codable, Sendable, Equatable {
     public var barcodeSymbology: String?
     public var mediaDisposition: String?
     public var allowSplitting = true
+    /// Allow Lossy Compression (2200,000F) YES (nil, as in jobs written before it was kept: NO).
+    public var allowLossy: Bool?
     /// NO, or FOR_PHYSICIAN, FOR_PATIENT, FOR_TEACHING, FOR_RESEARCH: web content is added.
     public var includeNonDICOM = "NO"
     public var includeDisplayApplication = false
@@ -114,6 +117,7 @@ public struct MediaRequest: Codable, Sendable, Equatable {
         r.barcodeSymbology = ds.string(.barcodeSymbology)
         r.mediaDisposition = ds.string(.mediaDisposition)
         r.allowSplitting = yes(.allowMediaSplitting) ?? true
+        r.allowLossy = yes(.allowLossyCompression)
         r.includeNonDICOM = ds.string(.includeNonDICOMObjects)?.uppercased() ?? "NO"
         r.includeDisplayApplication = yes(.includeDisplayApplication) ?? false
         r.copies = ds.int(.numberOfCopies) ?? 1

@@ -41,7 +41,7 @@ struct Runner {
             if !profile.allows(transferSyntax: entry.transferSyntaxUID)
                 && !(options.transcode && (try? Transcoder.targetSyntax(for: profile)) != nil) {
                 check.failed.append(.init(sopClassUID: entry.sopClassUID, sopInstanceUID: ref.sopInstanceUID, failureReason: 0x0122,
-                                          detail: "transfer syntax \(entry.transferSyntaxUID) is not allowed by \(profile.name) (run with --transcode to rewrite it; dicomfs never compresses lossily)"))
+                                          detail: "transfer syntax \(entry.transferSyntaxUID) is not allowed by \(profile.name) (run with --transcode to rewrite it)"))
                 continue
             }
             check.items.append((ref, entry, profile))
@@ -148,7 +148,8 @@ struct Runner {
         }
         var source = scratch + "/src"
         if options.transcode {
-            source = try TranscodeStage.prepare(source: source, profile: profile, scratch: scratch + "/tc", progress: progress).source
+            let lossy = request.allowLossy == true && LossySyntax.allowed(by: profile) ? options.lossyQuality : nil
+            source = try TranscodeStage.prepare(source: source, profile: profile, scratch: scratch + "/tc", lossyQuality: lossy, progress: progress).source
         }
         var staged = try FileSetCreator.stage(source: source, options: create, progress: progress)
         let leftOut = staged.report.leftOut.compactMap { note in

@@ -42,6 +42,22 @@ int dicomfs_jpegls_decode(const uint8_t *bytes, size_t length, dicomfs_image *ou
 int dicomfs_j2k_encode_lossless(const uint8_t *samples, int width, int height, int components, int bits, int is_signed,
                                 uint8_t **out, size_t *out_length, char *error);
 
+/// JPEG 2000 at a compression `ratio` (uncompressed size over coded size) with the 9/7
+/// irreversible wavelet and, for three components, the irreversible colour transform
+/// (YBR_ICT; 1.2.840.10008.1.2.4.91); ratio 0 is the lossless encoding above.
+int dicomfs_j2k_encode(const uint8_t *samples, int width, int height, int components, int bits, int is_signed, double ratio,
+                       uint8_t **out, size_t *out_length, char *error);
+
+/// JPEG Baseline (process 1, 1.2.840.10008.1.2.4.50) with libjpeg-turbo: 8-bit samples;
+/// colour as YCbCr with chroma subsampled horizontally (YBR_FULL_422).
+int dicomfs_jpeg_baseline_encode(const uint8_t *pixels, int width, int height, int components, int quality,
+                                 uint8_t **out, size_t *out_length, char *error);
+
+/// JPEG Extended (process 4, 1.2.840.10008.1.2.4.51) with GDCM's 12-bit IJG build: samples
+/// of up to 12 bits (2 bytes each, little-endian), grey or colour (YCbCr 4:2:2).
+int dicomfs_jpeg_extended_encode_12(const uint8_t *samples, int width, int height, int components, int quality,
+                                    uint8_t **out, size_t *out_length, char *error);
+
 /// JPEG-LS lossless (NEAR 0) with CharLS, colour interleaved by sample.
 int dicomfs_jpegls_encode_lossless(const uint8_t *samples, int width, int height, int components, int bits,
                                    uint8_t **out, size_t *out_length, char *error);

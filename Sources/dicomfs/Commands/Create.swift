@@ -97,6 +97,9 @@ struct Create: ParsableCommand {
     @Option(help: "With --transcode: the syntax to write instead (a UID the profile allows: 1.2.840.10008.1.2.1, .4.70, .4.80 or .4.90).")
     var transcodeTo: String?
 
+    @Option(help: "With --transcode: compress images lossily at this quality, 1–100, in the profile's lossy syntax (JPEG Baseline or Extended for the JPEG profiles, JPEG 2000 for the J2K ones), each as a new instance (Image Type DERIVED, new SOP Instance UID, the original in Source Image Sequence, Lossy Image Compression 01 with ratio and method). Never without this option.")
+    var allowLossy: Int?
+
     @Flag(help: "Make inconsistencies between instances (same patient or study, different attributes) errors.")
     var strict = false
 
@@ -112,6 +115,7 @@ struct Create: ParsableCommand {
         if force && !inPlace { throw ValidationError("--force only applies with --in-place") }
         if transcode && inPlace { throw ValidationError("--transcode cannot work in place: the files are the source, which dicomfs never changes") }
         if transcodeTo != nil && !transcode { throw ValidationError("--transcode-to needs --transcode") }
+        if allowLossy != nil && !transcode { throw ValidationError("--allow-lossy needs --transcode") }
         if iconSize != 64 && iconSize != 128 { throw ValidationError("--icon-size is 64 or 128 (PS3.3 F.7)") }
         if seriesIcons && !icons { throw ValidationError("--series-icons needs --icons") }
         if readmeDescriptor && !(web || viewer) { throw ValidationError("--readme-descriptor needs --web") }
@@ -155,9 +159,9 @@ struct Create: ParsableCommand {
                 let scratch = try (try? TemporaryFolder(near: source)) ?? TemporaryFolder(near: iso ?? output ?? source)
                 transcodeScratch = scratch
                 do {
-                    let prepared = try TranscodeStage.prepare(source: source, profile: profile, scratch: scratch.path, to: transcodeTo, progress: progress)
+                    let prepared = try TranscodeStage.prepare(source: source, profile: profile, scratch: scratch.path, to: transcodeTo, lossyQuality: allowLossy, progress: progress)
                     stagedSource = prepared.source
-                    transcodeNotes.done = prepared.transcoded.map { .init(path: $0.path, reason: "\(syntaxName($0.from)) → \(syntaxName($0.to))") }
+                    transcodeNotes.done = prepared.transcoded.map { .init(path: $0.path, reason: transcodeNote($0.from, $0.to, allowLossy)) }
                     transcodeNotes.failed = prepared.failed.map { .init(path: $0.path, reason: $0.reason) }
                 } catch let e as ImagingError { throw FileSetError.unusableInput("--transcode: \(e)") }
             }
@@ -267,3 +271,8 @@ func formatBytes(_ n: Int) -> String {
 
 /// A transfer syntax's name from the registry, else its UID.
 func syntaxName(_ uid: String) -> String { UIDRegistry.entry(for: uid)?.name ?? uid }
+
+/// "JPEG Baseline (Process 1) → Explicit VR Little Endian", said to be lossy (a new instance) when it is.
+func transcodeNote(_ from: String, _ to: String, _ quality: Int?) -> String {
+    "\(syntaxName(from)) → \(syntaxName(to))" + (LossySyntax(rawValue: to) != nil ? ", lossy at quality \(quality ?? 0) (a new instance)" : "")
+}

@@ -83,6 +83,9 @@ struct Add: ParsableCommand {
     @Option(help: "With --transcode: the syntax to write instead (a UID the profile allows).")
     var transcodeTo: String?
 
+    @Option(help: "With --transcode: compress images lossily at this quality, 1–100, in the profile's lossy syntax (JPEG Baseline or Extended for the JPEG profiles, JPEG 2000 for the J2K ones), each as a new instance (Image Type DERIVED, new SOP Instance UID, the original in Source Image Sequence, Lossy Image Compression 01 with ratio and method). Never without this option.")
+    var allowLossy: Int?
+
     @OptionGroup var flags: UpdateFlags
 
     /// The profile the added files must fit: --profile, else the one the set's instances fit.
@@ -109,10 +112,10 @@ struct Add: ParsableCommand {
                 try FileOps.copyFile(from: input, to: folder + "/" + lastComponent(input))
             }
             do {
-                let p = try TranscodeStage.prepare(source: folder, profile: profile, scratch: scratch + "/tc\(i)", to: transcodeTo, progress: progress)
+                let p = try TranscodeStage.prepare(source: folder, profile: profile, scratch: scratch + "/tc\(i)", to: transcodeTo, lossyQuality: allowLossy, progress: progress)
                 out.append(single.map { p.source + "/" + $0 } ?? p.source)
                 names.append((p.source, single == nil ? input : directoryName(input)))
-                done += p.transcoded.map { "\(single == nil ? input + "/" + $0.path : input): \(syntaxName($0.from)) → \(syntaxName($0.to))" }
+                done += p.transcoded.map { "\(single == nil ? input + "/" + $0.path : input): \(transcodeNote($0.from, $0.to, allowLossy))" }
                 failed += p.failed.map { "\(single == nil ? input + "/" + $0.path : input): \($0.reason)" }
             } catch let e as ImagingError { throw FileSetError.unusableInput("--transcode: \(e)") }
         }
@@ -133,6 +136,7 @@ struct Add: ParsableCommand {
         defer { transcodeScratch?.remove() }
         var names: [(mirror: String, original: String)] = []
         var transcodeNotes: [String] = []
+        if allowLossy != nil && !transcode { throw ValidationError("--allow-lossy needs --transcode") }
         if transcode {
             guard !inputs.isEmpty else { throw ValidationError("give at least one file or folder to add") }
             let scratch = try TemporaryFolder(near: disc == nil ? paths[0] : NSTemporaryDirectory() + "/x")
