@@ -188,7 +188,7 @@ _dicomfs_create() {
     repeating_flags=()
     non_repeating_flags=(--joliet --no-rock-ridge --no-md5 --in-place --force --icons --series-icons --web --viewer --readme-descriptor --invent --skip-invalid --transcode --strict --dry-run --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--output -o --iso --media --capacity --profile --fileset-id --fileset-uid --descriptor --descriptor-charset --icon-size --viewer-max-size --viewer-quality --transcode-to)
+    non_repeating_options=(--output -o --iso --media --capacity --profile --fileset-id --fileset-uid --descriptor --descriptor-charset --icon-size --viewer-max-size --viewer-quality --transcode-to --allow-lossy)
     __dicomfs_offer_flags_options 1
 
     # Offer option value completions
@@ -234,6 +234,9 @@ _dicomfs_create() {
         return
         ;;
     '--transcode-to')
+        return
+        ;;
+    '--allow-lossy')
         return
         ;;
     esac
@@ -306,7 +309,7 @@ _dicomfs_add() {
     repeating_flags=()
     non_repeating_flags=(--skip-existing --invent --skip-invalid --strict --transcode --dry-run --json --no-web --version -h --help)
     repeating_options=()
-    non_repeating_options=(--media --profile --transcode-to)
+    non_repeating_options=(--media --profile --transcode-to --allow-lossy)
     __dicomfs_offer_flags_options -1
 
     # Offer option value completions
@@ -319,6 +322,9 @@ _dicomfs_add() {
         return
         ;;
     '--transcode-to')
+        return
+        ;;
+    '--allow-lossy')
         return
         ;;
     esac
@@ -654,7 +660,7 @@ _dicomfs_request() {
 
 _dicomfs_request_create() {
     repeating_flags=()
-    non_repeating_flags=(--label-from-instances --no-splitting --display-application --version -h --help)
+    non_repeating_flags=(--label-from-instances --no-splitting --allow-lossy --display-application --version -h --help)
     repeating_options=(--instance)
     non_repeating_options=(--store --output -o --from --profile --fileset-id --fileset-uid --label-text --barcode --barcode-symbology --include-non-dicom --copies --priority)
     __dicomfs_offer_flags_options 0
@@ -711,7 +717,7 @@ _dicomfs_request_run() {
     repeating_flags=()
     non_repeating_flags=(--skip-invalid --transcode --json --version -h --help)
     repeating_options=(--drive)
-    non_repeating_options=(--copies --priority --capacity)
+    non_repeating_options=(--copies --priority --capacity --lossy-quality)
     __dicomfs_offer_flags_options 1
 
     # Offer option value completions
@@ -727,6 +733,9 @@ _dicomfs_request_run() {
         return
         ;;
     '--drive')
+        return
+        ;;
+    '--lossy-quality')
         return
         ;;
     esac
@@ -956,7 +965,7 @@ _dicomfs_transcode() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--output -o --to)
+    non_repeating_options=(--output -o --to --allow-lossy)
     __dicomfs_offer_flags_options -1
 
     # Offer option value completions
@@ -966,6 +975,9 @@ _dicomfs_transcode() {
         return
         ;;
     '--to')
+        return
+        ;;
+    '--allow-lossy')
         return
         ;;
     esac

@@ -28,10 +28,31 @@ public enum TranscodeStage {
         public var transcoded: [(path: String, from: String, to: String)]
         /// Relative paths that could not be transcoded, with why.
         public var failed: [(path: String, reason: String)]
+        /// The bytes of the transcoded files before and after.
+        public var bytesBefore: Int64 = 0, bytesAfter: Int64 = 0
     }
 
+    /// The lossless compressed syntax a profile allows, to make a set fit its medium: JPEG-LS
+    /// (the smallest of the three on medical images) where allowed, else JPEG 2000, else
+    /// JPEG Lossless; nil for a profile that allows none (STD-GEN-CD).
+    public static func compressedTarget(for profile: ApplicationProfile) -> String? {
+        [LosslessSyntax.jpegLS, .jpeg2000, .jpegLossless].first { profile.allows(transferSyntax: $0.rawValue) }?.rawValue
+    }
+
+    /// The bytes of every file under `folder` (links not followed), for a capacity check.
+    public static func totalBytes(_ folder: String) throws -> Int64 {
+        let walker = try DirectoryWalker(root: folder, followLinks: false)
+        var total: Int64 = 0
+        var st = stat()
+        for f in walker.files where stat(folder + "/" + f, &st) == 0 { total += Int64(st.st_size) }
+        return total
+    }
+
+    /// `requested`: every image not in that syntax is written in it (`nativeOnly`: only
+    /// those stored natively — compressing to fit a medium leaves compressed ones as they
+    /// are).
     public static func prepare(source: String, profile: ApplicationProfile, scratch: String, excluded: Set<String> = [],
-                               to requested: String? = nil, lossyQuality: Int? = nil,
+                               to requested: String? = nil, nativeOnly: Bool = false, lossyQuality: Int? = nil,
                                workers: Int = max(1, min(8, onlineProcessors())),
                                progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> Prepared {
         let target = try Transcoder.targetSyntax(for: profile, requested: requested)
@@ -60,7 +81,7 @@ public enum TranscodeStage {
             }
         }
         let counter = WorkCounter()
-        let results = parallelMap(files.count, workers: workers) { i -> (Int, (String, String)?, String?) in
+        let results = parallelMap(files.count, workers: workers) { i -> (Int, (String, String, Int64, Int64)?, String?) in
             let rel = files[i]
             let done = counter.increment()
             if done % 64 == 0 { progress?("transcoding", done, files.count) }
@@ -75,12 +96,15 @@ public enum TranscodeStage {
                 let isImage = header.dataSet[.rows] != nil && header.dataSet[.columns] != nil
                 let lossy = lossyQuality == nil || !isImage || LossySyntax(rawValue: syntax).map({ profile.allows(transferSyntax: $0.rawValue) }) == true
                     ? nil : (try? PixelDescription(header.dataSet)).flatMap { LossySyntax.target(for: profile, image: $0) }
-                if refused || lossy != nil || (requested != nil && syntax != target && isImage) {
+                let asked = requested != nil && syntax != target && isImage && !(nativeOnly && header.transferSyntax.isEncapsulated)
+                if refused || lossy != nil || asked {
                     do {
                         let file = try DICOMFile.read(path: from)
                         let (bytes, written) = try rewrite(file, lossy: lossy, refused: refused)
                         try FileOps.writeAtomically(bytes, to: to)
-                        return (i, (syntax, written), nil)
+                        var st = stat()
+                        let before = stat(from, &st) == 0 ? Int64(st.st_size) : 0
+                        return (i, (syntax, written, before, Int64(bytes.count)), nil)
                     } catch {
                         link(from, to)
                         return (i, nil, userText(error, otherwise: "cannot be rewritten"))
@@ -92,7 +116,11 @@ public enum TranscodeStage {
         }
         var prepared = Prepared(source: mirror, transcoded: [], failed: [])
         for (i, done, failure) in results {
-            if let done { prepared.transcoded.append((files[i], done.0, done.1)) }
+            if let done {
+                prepared.transcoded.append((files[i], done.0, done.1))
+                prepared.bytesBefore += done.2
+                prepared.bytesAfter += done.3
+            }
             if let failure { prepared.failed.append((files[i], failure)) }
         }
         return prepared

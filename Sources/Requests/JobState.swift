@@ -41,6 +41,9 @@ public struct JobState: Codable, Sendable, Equatable {
     public var piecesCreated = 0
     public var failed: [FailedInstance] = []
     public var volumes: [Volume] = []
+    /// What the job did beyond the request's letter, e.g. images compressed losslessly to
+    /// fit the medium (nil in jobs written before it was kept).
+    public var notes: [String]?
     /// The process running the job, so a later start can tell a crash from a run in progress.
     public var pid: Int32?
     public var updated = ""

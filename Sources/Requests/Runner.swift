@@ -62,11 +62,22 @@ struct Runner {
         state.info = .BUILDING
         try state.write(job)
         var planned: [(profile: ApplicationProfile, items: [StoreIndex.Entry])] = []
+        var fitFolders: [String] = []
+        defer { for f in fitFolders { try? FileManager.default.removeItem(atPath: f) } }
         let profiles = items.map(\.profile.name).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         for name in profiles {
             guard let profile = ApplicationProfile.named(name) else { continue }
-            let entries = items.filter { $0.profile.name == name }.map(\.entry)
+            var entries = items.filter { $0.profile.name == name }.map(\.entry)
             let capacity = options.capacity ?? MediaKind.for(profile).capacity ?? Int64.max / 4
+            // Fit the medium before splitting it (PS3.4 Annex S allows lossless changes):
+            // the images stored natively compressed losslessly where the profile allows it.
+            if options.transcode, !VolumePlanner.fitsOne(entries.map(\.bytes), capacity: capacity), let syntax = TranscodeStage.compressedTarget(for: profile) {
+                fitFolders.append(job + "/.fit-\(fitFolders.count + 1)")
+                let (packed, note) = try compressToFit(entries, profile: profile, syntax: syntax, folder: fitFolders.last!)
+                entries = packed
+                state.notes = (state.notes ?? []) + [note]
+                try state.write(job)
+            }
             let plan: [[VolumePlanner.Item]]
             do {
                 plan = try VolumePlanner.plan(entries.map { .init(sopInstanceUID: $0.sopInstanceUID, patient: $0.patient, study: $0.study, series: $0.series, bytes: $0.bytes) },
@@ -109,6 +120,27 @@ struct Runner {
         state.status = .DONE
         state.info = .NORMAL
         state.piecesCreated = state.volumes.count * request.copies
+    }
+
+    /// The entries with their natively stored images compressed losslessly in `syntax`, in
+    /// `folder` (removed with the job's other scratch when it ends), and what was done.
+    func compressToFit(_ entries: [StoreIndex.Entry], profile: ApplicationProfile, syntax: String, folder: String) throws -> ([StoreIndex.Entry], String) {
+        let fm = FileManager.default
+        try? fm.removeItem(atPath: folder)
+        try fm.createDirectory(atPath: folder + "/src", withIntermediateDirectories: true)
+        for (i, e) in entries.enumerated() {
+            let link = folder + "/src/" + String(format: "F%07d", i + 1)
+            if Glibc.link(e.path, link) != 0 { try fm.copyItem(atPath: e.path, toPath: link) }
+        }
+        let prepared = try TranscodeStage.prepare(source: folder + "/src", profile: profile, scratch: folder + "/tc", to: syntax, nativeOnly: true, progress: progress)
+        var out = entries
+        var st = stat()
+        for i in out.indices {
+            let path = prepared.source + "/" + String(format: "F%07d", i + 1)
+            if stat(path, &st) == 0 { out[i].path = path; out[i].bytes = Int64(st.st_size) }
+        }
+        let before = entries.reduce(0) { $0 + $1.bytes }, after = out.reduce(0) { $0 + $1.bytes }
+        return (out, "\(prepared.transcoded.count) images compressed losslessly in \(UIDRegistry.entry(for: syntax)?.name ?? syntax) to fit \(profile.name)'s medium: \(before) → \(after) bytes")
     }
 
     /// One volume: its instances linked into a scratch folder, staged as a file-set (with

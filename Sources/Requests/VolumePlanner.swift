@@ -12,6 +12,11 @@ struct VolumePlanner {
         case instanceTooLarge(Item)
     }
 
+    /// Whether instances of these sizes fit one volume, by the reckoning `plan` uses.
+    static func fitsOne(_ bytes: [Int64], capacity: Int64, perInstanceOverhead: Int64 = 4096, fixedOverhead: Int64 = 1 << 20) -> Bool {
+        bytes.reduce(0) { $0 + $1 + perInstanceOverhead } <= capacity - fixedOverhead
+    }
+
     /// Each volume's items. `overhead` is added per volume (DICOMDIR, web content estimate).
     static func plan(_ items: [Item], capacity: Int64, perInstanceOverhead: Int64 = 4096, fixedOverhead: Int64 = 1 << 20) throws -> [[Item]] {
         let room = capacity - fixedOverhead

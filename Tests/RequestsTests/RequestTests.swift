@@ -121,6 +121,42 @@ import TestSupport
         #expect(tiny.info == .INST_OVERSIZED && (tiny.detail ?? "").contains(s.uids[0]) || (tiny.detail ?? "").contains("instance"))
     }
 
+    /// `--transcode` in a job: a set too large for one volume is first compressed losslessly
+    /// where the profile allows it (one volume, not two, and a note with the sizes); with the
+    /// request's Allow Lossy Compression YES the images go lossy, each a new instance.
+    @Test func transcodingJobsFitTheMediumAndHonourAllowLossy() throws {
+        let s = try makeStore(patients: 1, studies: 2, images: 10, rows: 128, cols: 128)
+        var r = request(s.uids)
+        r.references = r.references.map { var ref = $0; ref.profile = "STD-GEN-DVD-J2K"; return ref }
+        var options = Job.RunOptions()
+        options.capacity = (1 << 20) + 450_000     // the 20 native instances need about 740 KB
+        try Job.create(r, store: s.store, job: s.dir + "/plain")
+        let plain = try Job.run(s.dir + "/plain", options: options)
+        #expect(plain.status == .DONE && plain.volumes.count >= 2 && plain.notes == nil, "\(plain)")
+        options.transcode = true
+        try Job.create(r, store: s.store, job: s.dir + "/fit")
+        let fit = try Job.run(s.dir + "/fit", options: options)
+        #expect(fit.status == .DONE && fit.volumes.count == 1, "\(fit)")
+        #expect(fit.notes?.first?.contains("20 images compressed losslessly in JPEG 2000") == true, "\(fit.notes ?? [])")
+        let image = s.dir + "/fit/" + (fit.volumes.first?.image ?? "")
+        #expect(try ISOVerifier.verify(image).errors == 0)
+        let fitted = try DICOMDIRReader.read(storage: try ISOStorage(try ISOImage.open(image))).dicomdir
+        #expect(fitted.allRecords.compactMap { $0.reference?.sopInstanceUID }.sorted() == s.uids.sorted())
+        #expect(!FileManager.default.fileExists(atPath: s.dir + "/fit/.fit-1"), "the compressed copies are removed")
+
+        r.allowLossy = true
+        try Job.create(r, store: s.store, job: s.dir + "/lossy")
+        let lossy = try Job.run(s.dir + "/lossy", options: options)
+        #expect(lossy.status == .DONE && lossy.volumes.count == 1, "\(lossy)")
+        let lossyImage = s.dir + "/lossy/" + (lossy.volumes.first?.image ?? "")
+        #expect(try ISOVerifier.verify(lossyImage).errors == 0)
+        let storage = try ISOStorage(try ISOImage.open(lossyImage))
+        let dir = try DICOMDIRReader.read(storage: storage).dicomdir
+        let uids = dir.allRecords.compactMap { $0.reference?.sopInstanceUID }
+        #expect(uids.count == s.uids.count && Set(uids).isDisjoint(with: s.uids), "lossy copies are new instances")
+        #expect(dir.allRecords.compactMap { $0.reference?.transferSyntaxUID }.allSatisfy { $0 == "1.2.840.10008.1.2.4.91" })
+    }
+
     @Test func copiesCarryTheSameFileSetUID() throws {
         let s = try makeStore(patients: 1, studies: 1, images: 3)
         var r = request(s.uids)

@@ -74,6 +74,19 @@ public struct CreateReport: Sendable, Codable {
     /// and those it could not (reason: why; staging then refused or left them out).
     public var transcoded: [Note] = []
     public var notTranscoded: [Note] = []
+    /// `--transcode` with a capacity the set did not fit: the images stored natively were
+    /// compressed losslessly (in `syntax`), `before` and `after` bytes of those files.
+    public struct Fit: Codable, Sendable, Equatable {
+        public var capacity: Int64
+        public var syntax: String
+        public var instances: Int
+        public var before: Int64
+        public var after: Int64
+        public init(capacity: Int64, syntax: String, instances: Int, before: Int64, after: Int64) {
+            self.capacity = capacity; self.syntax = syntax; self.instances = instances; self.before = before; self.after = after
+        }
+    }
+    public var compressedToFit: Fit?
 
     public var hasFindings: Bool { !unusable.isEmpty || !skipped.isEmpty || !leftOut.isEmpty }
 }

@@ -125,6 +125,12 @@ struct Create: ParsableCommand {
         if (viewerMaxSize != nil || viewerQuality != nil) && !(web || viewer) { throw ValidationError("--viewer-max-size and --viewer-quality need --web or --viewer") }
     }
 
+    /// The capacity a transcoded set should fit: with --iso, --media or --capacity given.
+    func fitCapacity(_ settings: ImageSettings) -> Int64? {
+        guard iso != nil || image.media != nil || image.capacity != nil else { return nil }
+        return settings.capacity ?? settings.media.capacity
+    }
+
     func run() throws {
         var options = CreateOptions()
         options.profile = profile
@@ -155,6 +161,7 @@ struct Create: ParsableCommand {
             var transcodeScratch: TemporaryFolder?
             defer { transcodeScratch?.remove() }
             var transcodeNotes: (done: [CreateReport.Note], failed: [CreateReport.Note]) = ([], [])
+            var fit: CreateReport.Fit?
             if transcode {
                 let scratch = try (try? TemporaryFolder(near: source)) ?? TemporaryFolder(near: iso ?? output ?? source)
                 transcodeScratch = scratch
@@ -163,12 +170,29 @@ struct Create: ParsableCommand {
                     stagedSource = prepared.source
                     transcodeNotes.done = prepared.transcoded.map { .init(path: $0.path, reason: transcodeNote($0.from, $0.to, allowLossy)) }
                     transcodeNotes.failed = prepared.failed.map { .init(path: $0.path, reason: $0.reason) }
+                    // Fit the medium: past its capacity, the images stored natively are
+                    // compressed losslessly where the profile allows it, before anything else.
+                    if let capacity = fitCapacity(settings), let syntax = TranscodeStage.compressedTarget(for: profile),
+                       try TranscodeStage.totalBytes(stagedSource) > capacity * 98 / 100 {
+                        let packed = try TranscodeStage.prepare(source: stagedSource, profile: profile, scratch: scratch.path + "/fit", to: syntax,
+                                                                nativeOnly: true, progress: progress)
+                        stagedSource = packed.source
+                        fit = CreateReport.Fit(capacity: capacity, syntax: syntax, instances: packed.transcoded.count,
+                                               before: packed.bytesBefore, after: packed.bytesAfter)
+                        transcodeNotes.failed += packed.failed.map { .init(path: $0.path, reason: $0.reason) }
+                    }
                 } catch let e as ImagingError { throw FileSetError.unusableInput("--transcode: \(e)") }
             }
             func finished(_ r: CreateReport) -> CreateReport {
                 var r = r
                 r.transcoded = transcodeNotes.done
                 r.notTranscoded = transcodeNotes.failed
+                r.compressedToFit = fit
+                if transcode, let capacity = fitCapacity(settings), Int64(r.bytes) > capacity {
+                    r.warnings.append("the instances (\(formatBytes(r.bytes))) do not fit \(formatBytes(Int(capacity)))"
+                                      + (TranscodeStage.compressedTarget(for: profile) == nil ? " and \(profile.name) allows no compression" : " even compressed losslessly")
+                                      + ": `dicomfs request` splits a set into volumes")
+                }
                 return r
             }
             let extras = web || viewer
@@ -245,6 +269,9 @@ enum CreateSummary {
         section(&out, "Unusable DICOM files, left out", r.unusable.map { "\($0.path): \($0.reason)" })
         section(&out, "Transcoded", r.transcoded.map { "\($0.path): \($0.reason)" })
         section(&out, "Could not be transcoded", r.notTranscoded.map { "\($0.path): \($0.reason)" })
+        if let f = r.compressedToFit {
+            out += "  Compressed to fit \(formatBytes(Int(f.capacity))): \(f.instances) images in \(syntaxName(f.syntax)), \(formatBytes(Int(f.before))) → \(formatBytes(Int(f.after)))\n"
+        }
         section(&out, "Left out (--skip-invalid)", r.leftOut.map { "\($0.path): \($0.reason)\($0.rule.map { " [\($0)]" } ?? "")" })
         section(&out, "Not followed", r.skipped.map { "\($0.path): \($0.reason)" })
         section(&out, "Duplicates", r.duplicates)

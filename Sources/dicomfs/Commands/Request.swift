@@ -60,6 +60,9 @@ struct RequestCreate: ParsableCommand {
     @Flag(help: "Allow Media Splitting: NO.")
     var noSplitting = false
 
+    @Flag(help: "Allow Lossy Compression YES: a job run with --transcode may compress images lossily (request run --lossy-quality).")
+    var allowLossy = false
+
     @Option(help: "Include Non-DICOM Objects: NO, FOR_PHYSICIAN, FOR_PATIENT, FOR_TEACHING, FOR_RESEARCH.")
     var includeNonDicom: String?
 
@@ -86,6 +89,7 @@ struct RequestCreate: ParsableCommand {
             if let barcode { r.barcodeValue = barcode }
             if let barcodeSymbology { r.barcodeSymbology = barcodeSymbology }
             if noSplitting { r.allowSplitting = false }
+            if allowLossy { r.allowLossy = true }
             if let includeNonDicom { r.includeNonDICOM = includeNonDicom.uppercased() }
             if displayApplication { r.includeDisplayApplication = true }
             if let copies { r.copies = copies }
@@ -121,8 +125,11 @@ struct RequestRun: ParsableCommand {
     @Flag(help: "Leave out each instance that cannot go on media as it is (listed as failed, 0110H, with why) and create the rest.")
     var skipInvalid = false
 
-    @Flag(help: "Rewrite instances whose transfer syntax the profile refuses as Explicit VR Little Endian instead of failing them (0122H).")
+    @Flag(help: "Rewrite instances whose transfer syntax the profile refuses in one it allows, losslessly, instead of failing them (0122H); when a volume's share does not fit its medium, compress the images stored natively losslessly first (JPEG-LS, JPEG 2000 or JPEG Lossless, as the profile allows) before splitting; with the request's Allow Lossy Compression YES, compress images lossily at --lossy-quality.")
     var transcode = false
+
+    @Option(help: "With --transcode and Allow Lossy Compression YES in the request: the quality, 1–100 (default 90).")
+    var lossyQuality: Int?
 
     @Flag(help: "Print the final status as JSON.")
     var json = false
@@ -131,6 +138,10 @@ struct RequestRun: ParsableCommand {
         var options = Job.RunOptions()
         options.skipInvalid = skipInvalid
         options.transcode = transcode
+        if let q = lossyQuality {
+            guard (1...100).contains(q) else { throw ValidationError("--lossy-quality \(q): 1 to 100") }
+            options.lossyQuality = q
+        }
         options.copies = copies
         options.priority = priority
         options.drives = drive
@@ -215,6 +226,7 @@ func printState(_ s: JobState, job: String, json: Bool) {
     var out = "\(job): \(s.status.rawValue) (\(s.info.rawValue))\(s.detail.map { ": " + $0 } ?? "")\n"
     if s.piecesCreated > 0 { out += "  Total Number of Pieces of Media Created: \(s.piecesCreated)\n" }
     for v in s.volumes { out += "  volume \(v.number): \(v.image), File-set ID \(v.fileSetID), UID \(v.fileSetUID), \(v.instances.count) instances\(v.burned > 0 ? ", burned \(v.burned)×" : "")\n" }
+    for n in s.notes ?? [] { out += "  note: \(n)\n" }
     for f in s.failed { out += "  failed: \(f.sopInstanceUID) (\(String(f.failureReason, radix: 16, uppercase: true))H): \(f.detail)\n" }
     Output.text(out)
 }
