@@ -54,7 +54,8 @@ public enum TranscodeStage {
     public static func prepare(source: String, profile: ApplicationProfile, scratch: String, excluded: Set<String> = [],
                                to requested: String? = nil, nativeOnly: Bool = false, lossyQuality: Int? = nil,
                                workers: Int = max(1, min(8, onlineProcessors())),
-                               progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> Prepared {
+                               progress: (@Sendable (String, Int, Int) -> Void)? = nil,
+                               bytesRead: (@Sendable (Int64) -> Void)? = nil) throws -> Prepared {
         let target = try Transcoder.targetSyntax(for: profile, requested: requested)
         if let q = lossyQuality {
             guard (1...100).contains(q) else { throw ImagingError("--allow-lossy \(q): a quality from 1 to 100") }
@@ -80,12 +81,18 @@ public enum TranscodeStage {
                 return (try Transcoder.rewrite(file, to: fallback), fallback)
             }
         }
-        let counter = WorkCounter()
+        let counter = WorkCounter(), bytes = WorkCounter()
         let results = parallelMap(files.count, workers: workers) { i -> (Int, (String, String, Int64, Int64)?, String?) in
             let rel = files[i]
-            let done = counter.increment()
-            if done % 64 == 0 { progress?("transcoding", done, files.count) }
             let from = source + "/" + rel, to = mirror + "/" + rel
+            // Counted when done: a file is the unit of work (a cine may take seconds), the
+            // bytes read give the rate (the bar throttles its own drawing).
+            defer {
+                let done = counter.increment() + 1
+                var st = stat()
+                if let bytesRead, stat(from, &st) == 0 { bytesRead(Int64(bytes.increment(by: Int(st.st_size)) + Int(st.st_size))) }
+                progress?("transcoding", done, files.count)
+            }
             do { try FileOps.makeDirectories(directoryName(to)) } catch { return (i, nil, "cannot make a folder in the scratch area: \(error)") }
             // A readable DICOM header whose syntax the profile refuses is transcoded; with
             // --transcode-to, every image not in that syntax too; with --allow-lossy, every

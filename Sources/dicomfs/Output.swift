@@ -27,6 +27,8 @@ final class ProgressBar: @unchecked Sendable {
     private var phase = ""
     private var phaseStart = 0.0
     private var lastDraw = 0.0
+    /// Bytes the current phase has read so far, for a rate beside the counts (0: none said).
+    private var phaseBytes: Int64 = 0
 
     private static func now() -> Double {
         var t = timespec()
@@ -48,7 +50,7 @@ final class ProgressBar: @unchecked Sendable {
         guard enabled, total > 0 else { return }
         lock.lock(); defer { lock.unlock() }
         let t = Self.now()
-        if stage != phase { phase = stage; phaseStart = t; lastDraw = 0 }
+        if stage != phase { phase = stage; phaseStart = t; lastDraw = 0; phaseBytes = 0 }
         guard t - lastDraw >= 0.1 || done >= total else { return }
         lastDraw = t
         let width = 24
@@ -56,12 +58,19 @@ final class ProgressBar: @unchecked Sendable {
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         var text = "\r\(stage) \(Self.grouped(min(done, total))) of \(Self.grouped(total)) [\(bar)]"
         let elapsed = t - phaseStart
+        if phaseBytes > 0, elapsed >= 0.5 { text += String(format: " %.1f MB/s", Double(phaseBytes) / elapsed / 1e6) }
         if elapsed >= 3, done > 0, done < total {
             let left = Int(elapsed / Double(done) * Double(total - done))
             text += String(format: " ETA %d:%02d", left / 60, left % 60)
         }
         FileHandle.standardErrorRaw(text + "\u{1B}[K")
         shown = true
+    }
+
+    /// The bytes the current phase has read so far (shown as a rate on the next update).
+    func read(_ bytes: Int64) {
+        lock.lock(); defer { lock.unlock() }
+        phaseBytes = max(phaseBytes, bytes)
     }
 
     /// A write: percent, MB/s and time left.

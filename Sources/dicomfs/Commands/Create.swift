@@ -166,7 +166,7 @@ struct Create: ParsableCommand {
                 let scratch = try (try? TemporaryFolder(near: source)) ?? TemporaryFolder(near: iso ?? output ?? source)
                 transcodeScratch = scratch
                 do {
-                    let prepared = try TranscodeStage.prepare(source: source, profile: profile, scratch: scratch.path, to: transcodeTo, lossyQuality: allowLossy, progress: progress)
+                    let prepared = try TranscodeStage.prepare(source: source, profile: profile, scratch: scratch.path, to: transcodeTo, lossyQuality: allowLossy, progress: progress, bytesRead: { bar.read($0) })
                     stagedSource = prepared.source
                     transcodeNotes.done = prepared.transcoded.map { .init(path: $0.path, reason: transcodeNote($0.from, $0.to, allowLossy)) }
                     transcodeNotes.failed = prepared.failed.map { .init(path: $0.path, reason: $0.reason) }
@@ -175,7 +175,7 @@ struct Create: ParsableCommand {
                     if let capacity = fitCapacity(settings), let syntax = TranscodeStage.compressedTarget(for: profile),
                        try TranscodeStage.totalBytes(stagedSource) > capacity * 98 / 100 {
                         let packed = try TranscodeStage.prepare(source: stagedSource, profile: profile, scratch: scratch.path + "/fit", to: syntax,
-                                                                nativeOnly: true, progress: progress)
+                                                                nativeOnly: true, progress: progress, bytesRead: { bar.read($0) })
                         stagedSource = packed.source
                         fit = CreateReport.Fit(capacity: capacity, syntax: syntax, instances: packed.transcoded.count,
                                                before: packed.bytesBefore, after: packed.bytesAfter)

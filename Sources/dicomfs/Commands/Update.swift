@@ -97,7 +97,8 @@ struct Add: ParsableCommand {
 
     /// --transcode: each input mirrored (see TranscodeStage) into `scratch`; the mirrors to
     /// add, and how to name them back in the report.
-    func transcoded(_ inputs: [String], scratch: String, progress: @escaping @Sendable (String, Int, Int) -> Void) throws
+    func transcoded(_ inputs: [String], scratch: String, progress: @escaping @Sendable (String, Int, Int) -> Void,
+                    bytesRead: @escaping @Sendable (Int64) -> Void) throws
         -> (inputs: [String], names: [(mirror: String, original: String)], done: [String], failed: [String]) {
         let profile = try targetProfile()
         var out: [String] = [], names: [(String, String)] = [], done: [String] = [], failed: [String] = []
@@ -112,7 +113,7 @@ struct Add: ParsableCommand {
                 try FileOps.copyFile(from: input, to: folder + "/" + lastComponent(input))
             }
             do {
-                let p = try TranscodeStage.prepare(source: folder, profile: profile, scratch: scratch + "/tc\(i)", to: transcodeTo, lossyQuality: allowLossy, progress: progress)
+                let p = try TranscodeStage.prepare(source: folder, profile: profile, scratch: scratch + "/tc\(i)", to: transcodeTo, lossyQuality: allowLossy, progress: progress, bytesRead: bytesRead)
                 out.append(single.map { p.source + "/" + $0 } ?? p.source)
                 names.append((p.source, single == nil ? input : directoryName(input)))
                 done += p.transcoded.map { "\(single == nil ? input + "/" + $0.path : input): \(transcodeNote($0.from, $0.to, allowLossy))" }
@@ -142,7 +143,7 @@ struct Add: ParsableCommand {
             let scratch = try TemporaryFolder(near: disc == nil ? paths[0] : NSTemporaryDirectory() + "/x")
             transcodeScratch = scratch
             do {
-                let t = try transcoded(inputs, scratch: scratch.path) { bar.update($0, $1, $2) }
+                let t = try transcoded(inputs, scratch: scratch.path, progress: { bar.update($0, $1, $2) }, bytesRead: { bar.read($0) })
                 inputs = t.inputs
                 names = t.names
                 transcodeNotes = t.done.map { "transcoded to Explicit VR Little Endian: " + $0 } + t.failed.map { "not transcoded: " + $0 }
