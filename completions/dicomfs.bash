@@ -186,7 +186,7 @@ _dicomfs() {
 
 _dicomfs_create() {
     repeating_flags=()
-    non_repeating_flags=(--joliet --no-rock-ridge --no-md5 --in-place --force --icons --series-icons --web --viewer --readme-descriptor --invent --skip-invalid --transcode --strict --dry-run --json --version -h --help)
+    non_repeating_flags=(--joliet --no-rock-ridge --no-md5 --in-place --force --icons --series-icons --web --viewer --viewer-values --readme-descriptor --invent --skip-invalid --transcode --strict --dry-run --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--output -o --iso --media --capacity --profile --fileset-id --fileset-uid --descriptor --descriptor-charset --icon-size --viewer-max-size --viewer-quality --transcode-to --allow-lossy)
     __dicomfs_offer_flags_options 1

@@ -23,7 +23,7 @@ function __dicomfs_parse_tokens -S
         __dicomfs_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'create'
-            __dicomfs_parse_subcommand 1 'o/output=' 'iso=' 'media=' 'capacity=' 'joliet' 'no-rock-ridge' 'no-md5' 'in-place' 'force' 'profile=' 'fileset-id=' 'fileset-uid=' 'descriptor=' 'descriptor-charset=' 'icons' 'series-icons' 'icon-size=' 'web' 'viewer' 'viewer-max-size=' 'viewer-quality=' 'readme-descriptor' 'invent' 'skip-invalid' 'transcode' 'transcode-to=' 'allow-lossy=' 'strict' 'dry-run' 'json' 'version' 'h/help'
+            __dicomfs_parse_subcommand 1 'o/output=' 'iso=' 'media=' 'capacity=' 'joliet' 'no-rock-ridge' 'no-md5' 'in-place' 'force' 'profile=' 'fileset-id=' 'fileset-uid=' 'descriptor=' 'descriptor-charset=' 'icons' 'series-icons' 'icon-size=' 'web' 'viewer' 'viewer-max-size=' 'viewer-quality=' 'viewer-values' 'readme-descriptor' 'invent' 'skip-invalid' 'transcode' 'transcode-to=' 'allow-lossy=' 'strict' 'dry-run' 'json' 'version' 'h/help'
         case 'ls'
             __dicomfs_parse_subcommand 1 'patient-id=+' 'study-uid=+' 'series-uid=+' 'modality=+' 'flat' 'json' 'version' 'h/help'
         case 'verify'
@@ -174,6 +174,7 @@ complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_option
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" viewer' -l 'viewer' -d 'Add the offline viewer (VIEWER/, started from INDEX.HTM); implies --web.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" viewer-max-size' -l 'viewer-max-size' -d 'With --web: longer side of the pages\' and the viewer\'s images at most, in pixels (smaller images keep their size; default 2048).' -rfka ''
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" viewer-quality' -l 'viewer-quality' -d 'With --web: JPEG quality of the images not kept lossless (PNG for small images and those with burned-in text; default 90).' -rfka ''
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" viewer-values' -l 'viewer-values' -d 'With --viewer: carry each grey series\' modality values too, so that window and level work in real units (CT\'s HU) — a second copy of the pixels, several times the renderings\' size. Without it the viewer shows the renderings, and window and level act on their grey levels.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" readme-descriptor' -l 'readme-descriptor' -d 'With --web: make README.TXT the File-set descriptor (0004,1141).'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" invent' -l 'invent' -d 'Fill missing Type 1 keys with documented, deterministic values (each is reported).'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs create" skip-invalid' -l 'skip-invalid' -d 'Leave out every file that cannot go in (each listed with its reason) and write the rest; exit status 1.'

@@ -55,7 +55,11 @@ enum Renderings {
                     let frame = try access.frame(f)
                     let rendering = try pipeline.render(frame)
                     let image = rendering.fitted(longSide: options.imageSize)
-                    if options.viewer {
+                    if f == 0 {
+                        rendered.size = (image.width, image.height)
+                        rendered.geometry = ViewerGeometry(file.dataSet, width: frame.width, height: frame.height)
+                    }
+                    if options.viewer && options.viewerValues {
                         let v = try ViewerFrame.make(frame, pipeline, rendered: rendering, limit: options.imageSize)
                         let file = scratch + "/.viewer/\(job.series)-\(job.instance.name)-\(f)"
                         try FileManager.default.createDirectory(atPath: scratch + "/.viewer", withIntermediateDirectories: true)
@@ -99,6 +103,9 @@ struct Rendered {
     var viewer: [ViewerFrame] = []
     var window: (center: Double, width: Double)?
     var invert = false
+    /// The first frame's rendering size, and how to measure and orient it.
+    var size: (width: Int, height: Int) = (0, 0)
+    var geometry: ViewerGeometry?
 }
 
 /// One frame as the viewer shows it, reduced to the rendering size: modality values as

@@ -24,14 +24,18 @@ enum ViewerAssets {
         <button id="zoomin" title="Zoom in (+)">+</button>
         <button id="zoomout" title="Zoom out (-)">&minus;</button>
         <button id="reset" title="Fit, reset window (R)">Reset</button>
+        <button id="measure" title="Measure a distance: drag on the image (M)">Measure</button>
         <select id="preset" title="Window presets"></select>
         <a href="../INDEX.HTM">Index</a>
       </div>
+      <svg width="0" height="0" style="position: absolute"><filter id="wl" color-interpolation-filters="sRGB"><feComponentTransfer>
+        <feFuncR id="wlr" type="linear" slope="1" intercept="0"/><feFuncG id="wlg" type="linear" slope="1" intercept="0"/>
+        <feFuncB id="wlb" type="linear" slope="1" intercept="0"/></feComponentTransfer></filter></svg>
       <div id="stage"><canvas id="view"></canvas><iframe id="report" title="Report"></iframe>
         <div id="overlay-tl" class="overlay"></div><div id="overlay-tr" class="overlay"></div>
         <div id="overlay-bl" class="overlay"></div><div id="overlay-br" class="overlay"></div>
       </div>
-      <p id="help">Wheel or arrow keys: scroll. Left-drag: window/level. Shift-drag or right-drag: pan. Ctrl+wheel or +/&minus;: zoom.</p>
+      <p id="help">Wheel or arrow keys: scroll. Left-drag: window/level (Measure: a distance). Shift-drag or right-drag: pan. Ctrl+wheel or +/&minus;: zoom.</p>
     </div>
     </body>
     </html>
@@ -50,6 +54,7 @@ enum ViewerAssets {
     #main { flex: 1; display: flex; flex-direction: column; min-width: 0; }
     #toolbar { padding: 0.3em; display: flex; gap: 0.3em; align-items: center; border-bottom: 1px solid #333; }
     #toolbar a { color: #6af; margin-left: auto; }
+    #toolbar button.on { background: #6af; color: #000; }
     #slider { flex: 1; }
     #stage { flex: 1; position: relative; overflow: hidden; background: #000; }
     #view { position: absolute; left: 0; top: 0; width: 100%; height: 100%; }
@@ -66,10 +71,13 @@ enum ViewerAssets {
     static let script = #"""
     "use strict";
     // dicomfs offline viewer: series data come as classic scripts (DATA/Rnnnnnnn.JS) calling
-    // DICOMFS.series(id, data); grey frames hold modality values, windowed here.
+    // DICOMFS.series(id, data). A series shows the IHE PDI renderings ("jpeg": window and
+    // level act on their grey levels through an SVG filter, no pixel is read back) or, when
+    // the disc was made with modality values, those values windowed here ("values", "rgb").
     var DICOMFS = (function () {
       var state = { index: null, series: {}, current: null, frame: 0, center: 0, width: 1,
-                    zoom: 1, panX: 0, panY: 0, playing: null, pending: null };
+                    zoom: 1, panX: 0, panY: 0, playing: null, pending: null,
+                    measuring: false, line: null, lineText: "", scaleBar: null, edges: null };
       var canvas, ctx, buffer, bufferCtx, image = null;
       var presets = [["File window", null], ["Soft tissue", [40, 400]], ["Lung", [-600, 1500]],
                      ["Bone", [400, 1800]], ["Brain", [40, 80]], ["Full range", "range"]];
@@ -99,6 +107,7 @@ enum ViewerAssets {
 
       function setWindow(w) {
         var s = state.series[state.current];
+        if (s && s.kind === "jpeg") { state.center = 127.5; state.width = 255; return; }   // as rendered
         if (!s || s.kind !== "values") return;
         if (w === null) w = s.window || "range";
         if (w === "range") { var r = range(s); w = [(r[0] + r[1]) / 2, Math.max(1, r[1] - r[0])]; }
@@ -142,17 +151,78 @@ enum ViewerAssets {
         ctx.fillStyle = "#000"; ctx.fillRect(0, 0, cw, ch);
         var iw = image.width, ih = image.height;
         var fit = Math.min(cw / iw, ch / ih) * state.zoom;
+        var ox = (cw - iw * fit) / 2 + state.panX, oy = (ch - ih * fit) / 2 + state.panY;
+        var s = state.series[state.current];
         ctx.imageSmoothingEnabled = fit < 1;
-        ctx.drawImage(image, (cw - iw * fit) / 2 + state.panX, (ch - ih * fit) / 2 + state.panY, iw * fit, ih * fit);
+        // A window on rendered grey levels: y = (v - (L - W/2)) / W, per channel.
+        var windowed = s && s.kind === "jpeg" && (state.center !== 127.5 || state.width !== 255);
+        if (windowed) {
+          var slope = 255 / state.width, intercept = -(state.center - state.width / 2) / state.width;
+          ["wlr", "wlg", "wlb"].forEach(function (id) { $(id).setAttribute("slope", slope); $(id).setAttribute("intercept", intercept); });
+          ctx.filter = "url(#wl)";
+        }
+        ctx.drawImage(image, ox, oy, iw * fit, ih * fit);
+        ctx.filter = "none";
+        annotate(s, ox, oy, iw, ih, fit, cw, ch);
         overlay();
+      }
+
+      // Millimetres per pixel of the picture shown, [along a column, along a row], or null.
+      function spacing(s, iw, ih) {
+        if (!s || !s.spacing || !s.native) return null;
+        return [s.spacing[0] * s.native[1] / ih, s.spacing[1] * s.native[0] / iw];
+      }
+
+      function distance(s, iw, ih, l) {
+        var mm = spacing(s, iw, ih), dx = l.x1 - l.x0, dy = l.y1 - l.y0;
+        if (!mm) return Math.round(Math.sqrt(dx * dx + dy * dy)) + " px (no pixel spacing)";
+        return (Math.sqrt(dx * mm[1] * dx * mm[1] + dy * mm[0] * dy * mm[0])).toFixed(1) + " mm" +
+          (s.spacingKind === "detector" ? " at the detector" : "");
+      }
+
+      // Scale bar, orientation letters and the measured line, drawn over the picture.
+      function annotate(s, ox, oy, iw, ih, fit, cw, ch) {
+        ctx.save();
+        ctx.font = "13px sans-serif"; ctx.fillStyle = "#ff0"; ctx.strokeStyle = "#ff0"; ctx.lineWidth = 1.5;
+        ctx.shadowColor = "#000"; ctx.shadowBlur = 2;
+        var mm = spacing(s, iw, ih);
+        state.scaleBar = null;
+        if (mm) {
+          var perPixel = mm[1] / fit, steps = [1, 2, 5, 10, 20, 50, 100, 200, 500];
+          var length = steps.filter(function (v) { return v / perPixel <= Math.min(160, cw / 3); }).pop() || 1, px = length / perPixel;
+          var x = cw - 24 - px, y = ch - 48;
+          ctx.beginPath(); ctx.moveTo(x, y - 5); ctx.lineTo(x, y); ctx.lineTo(x + px, y); ctx.lineTo(x + px, y - 5); ctx.stroke();
+          ctx.textAlign = "center";
+          var label = (length >= 10 ? length / 10 + " cm" : length + " mm") + (s.spacingKind === "detector" ? " (detector)" : "");
+          ctx.fillText(label, x + px / 2, y - 8);
+          state.scaleBar = { mm: length, px: px };
+        }
+        state.edges = s && s.edges ? s.edges : null;
+        if (state.edges) {
+          var cx = Math.min(Math.max(ox + iw * fit / 2, 20), cw - 20), cy = Math.min(Math.max(oy + ih * fit / 2, 20), ch - 20);
+          ctx.textAlign = "left"; ctx.fillText(state.edges[0], Math.max(ox, 0) + 6, cy);
+          ctx.textAlign = "right"; ctx.fillText(state.edges[1], Math.min(ox + iw * fit, cw) - 6, cy);
+          ctx.textAlign = "center"; ctx.fillText(state.edges[2], cx, Math.max(oy, 0) + 18);
+          ctx.fillText(state.edges[3], cx, Math.min(oy + ih * fit, ch) - 6);
+        }
+        if (state.line) {
+          var l = state.line;
+          ctx.strokeStyle = "#0f0"; ctx.fillStyle = "#0f0";
+          ctx.beginPath(); ctx.moveTo(ox + l.x0 * fit, oy + l.y0 * fit); ctx.lineTo(ox + l.x1 * fit, oy + l.y1 * fit); ctx.stroke();
+          state.lineText = distance(s, iw, ih, l);
+          ctx.textAlign = "left"; ctx.fillText(state.lineText, ox + l.x1 * fit + 6, oy + l.y1 * fit);
+        }
+        ctx.restore();
+        state.geometry = { ox: ox, oy: oy, fit: fit };
       }
 
       function overlay() {
         var s = state.series[state.current], info = s.info;
         $("overlay-tl").textContent = info.patient + "\n" + info.patientID + "\n" + info.study;
         $("overlay-tr").textContent = info.series + "\nImage " + s.labels[state.frame] + "  (" + (state.frame + 1) + "/" + s.labels.length + ")";
-        $("overlay-bl").textContent = s.kind === "values" ? "W " + Math.round(state.width) + "  L " + Math.round(state.center) +
-          "\nZoom " + state.zoom.toFixed(2) : (s.kind === "jpeg" ? "Rendered image (no window/level)" : "Colour");
+        $("overlay-bl").textContent = s.kind === "rgb" ? "Colour\nZoom " + state.zoom.toFixed(2) :
+          "W " + Math.round(state.width) + "  L " + Math.round(state.center) + (s.kind === "jpeg" ? " (rendered grey levels)" : "") +
+          "\nZoom " + state.zoom.toFixed(2);
         $("overlay-br").textContent = "Not for diagnostic use";
       }
 
@@ -200,7 +270,7 @@ enum ViewerAssets {
         var s = state.series[state.current];
         if (info) s.info = info;
         $("slider").max = s.labels.length - 1;
-        state.zoom = 1; state.panX = 0; state.panY = 0;
+        state.zoom = 1; state.panX = 0; state.panY = 0; state.line = null; state.lineText = "";
         setWindow(null);
         show(0);
       }
@@ -259,24 +329,34 @@ enum ViewerAssets {
         $("cine").addEventListener("click", cine);
         $("zoomin").addEventListener("click", function () { state.zoom *= 1.25; draw(); });
         $("zoomout").addEventListener("click", function () { state.zoom /= 1.25; draw(); });
-        $("reset").addEventListener("click", function () { state.zoom = 1; state.panX = state.panY = 0; setWindow(null); paintFrame(); });
+        $("reset").addEventListener("click", function () { state.zoom = 1; state.panX = state.panY = 0; state.line = null; setWindow(null); paintFrame(); });
+        $("measure").addEventListener("click", function () { state.measuring = !state.measuring; this.className = state.measuring ? "on" : ""; });
         canvas.addEventListener("wheel", function (e) {
           e.preventDefault();
           if (e.ctrlKey) { state.zoom *= e.deltaY < 0 ? 1.1 : 1 / 1.1; draw(); } else show(state.frame + (e.deltaY > 0 ? 1 : -1));
         }, { passive: false });
         canvas.addEventListener("contextmenu", function (e) { e.preventDefault(); });
         var drag = null;
+        function imagePoint(e) {
+          var r = canvas.getBoundingClientRect(), g = state.geometry;
+          return { x: (e.clientX - r.left - g.ox) / g.fit, y: (e.clientY - r.top - g.oy) / g.fit };
+        }
         canvas.addEventListener("mousedown", function (e) {
           drag = { x: e.clientX, y: e.clientY, pan: e.shiftKey || e.button === 2, c: state.center, w: state.width, px: state.panX, py: state.panY };
+          if (state.measuring && !drag.pan && state.geometry) {
+            var p = imagePoint(e);
+            drag.measure = true; state.line = { x0: p.x, y0: p.y, x1: p.x, y1: p.y };
+          }
         });
         window.addEventListener("mouseup", function () { drag = null; });
         window.addEventListener("mousemove", function (e) {
           if (!drag) return;
           var dx = e.clientX - drag.x, dy = e.clientY - drag.y;
           if (drag.pan) { state.panX = drag.px + dx; state.panY = drag.py + dy; draw(); return; }
+          if (drag.measure) { var p = imagePoint(e); state.line.x1 = p.x; state.line.y1 = p.y; draw(); return; }
           var s = state.series[state.current];
-          if (!s || s.kind !== "values") return;
-          var scale = Math.max(1, drag.w / 200);
+          if (!s || s.kind === "rgb") return;
+          var scale = s.kind === "jpeg" ? 1 : Math.max(1, drag.w / 200);
           state.width = Math.max(1, drag.w + dx * scale); state.center = drag.c + dy * scale;
           paintFrame();
         });
@@ -287,6 +367,7 @@ enum ViewerAssets {
           else if (e.key === "+") { state.zoom *= 1.25; draw(); }
           else if (e.key === "-") { state.zoom /= 1.25; draw(); }
           else if (e.key === "r" || e.key === "R") { $("reset").click(); }
+          else if (e.key === "m" || e.key === "M") { $("measure").click(); }
         });
         window.addEventListener("resize", draw);
         if (state.index) buildList(state.index);
@@ -304,6 +385,7 @@ enum ViewerAssets {
         },
         show: show,
         setWindow: function (c, w) { state.center = c; state.width = w; paintFrame(); },
+        measure: function (x0, y0, x1, y1) { state.line = { x0: x0, y0: y0, x1: x1, y1: y1 }; draw(); return state.lineText; },
         canvas: function () { return canvas; }
       };
     })();

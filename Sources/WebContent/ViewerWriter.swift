@@ -4,9 +4,11 @@ import Imaging
 
 /// VIEWER/: the offline viewer (INDEX.HTM, VIEWER.JS, VIEWER.CSS) and its data as classic
 /// scripts, which browsers load from file:// where fetch, XHR and modules are refused.
-/// Grey series carry their modality values (16-bit integers, or 32-bit floats when needed),
-/// reduced to the rendering size, so window and level work on real values; colour series
-/// carry RGB. Past the size budget, series are shown from the JPEG renderings instead.
+/// The viewer shows the IHE PDI renderings themselves — one copy of each picture on the
+/// medium — with the spacing of their pixels (scale bar, distances) and the patient
+/// directions at their edges. With `viewerValues`, grey series also carry their modality
+/// values (16-bit integers, or 32-bit floats when needed) so that window and level work on
+/// real values, and colour series RGB, up to the size budget.
 enum ViewerWriter {
     static func write(_ model: ContentModel, into out: inout Output, options: WebContentWriter.Options, renderedFrames: [String: Rendered],
                       reports: [String: Reports.Link]) throws {
@@ -48,6 +50,7 @@ enum ViewerWriter {
                                    options: WebContentWriter.Options, budget: inout Int, renderedFrames: [String: Rendered]) throws -> Int {
         var labels: [String] = [], jpegs: [String] = [], viewer: [ViewerFrame] = []
         var window: (center: Double, width: Double)?, invert = false
+        var geometry: ViewerGeometry?, pictureSize: (width: Int, height: Int)?
         for i in images {
             guard let rendered = renderedFrames[r.name + "/" + i.name] else { continue }
             for (f, path) in rendered.paths.enumerated() {
@@ -56,10 +59,12 @@ enum ViewerWriter {
             }
             viewer += rendered.viewer
             window = window ?? rendered.window
+            geometry = geometry ?? rendered.geometry
+            pictureSize = pictureSize ?? rendered.size
             invert = rendered.invert
         }
         let first = viewer.first
-        var usable = first != nil && viewer.count == jpegs.count
+        var usable = options.viewerValues && first != nil && viewer.count == jpegs.count
             && viewer.allSatisfy { $0.rgb == first?.rgb && $0.width == first?.width && $0.height == first?.height }
         // Grey frames hold 32-bit floats; 16-bit integers suffice when every value is one.
         var blobs: [[UInt8]] = []
@@ -81,7 +86,10 @@ enum ViewerWriter {
         let size = blobs.reduce(0) { $0 + $1.count }
         if usable && size <= budget { budget -= size } else { usable = false }
         let kind = !usable ? "jpeg" : (first?.rgb == true ? "rgb" : "values")
-        var js = "DICOMFS.series(\"\(r.name)\",{\"kind\":\"\(kind)\",\"type\":\"\(type)\",\"width\":\(first?.width ?? 0),\"height\":\(first?.height ?? 0),"
+        var width = pictureSize?.width ?? 0, height = pictureSize?.height ?? 0
+        if usable, let first { width = first.width; height = first.height }
+        var js = "DICOMFS.series(\"\(r.name)\",{\"kind\":\"\(kind)\",\"type\":\"\(type)\",\"width\":\(width),\"height\":\(height),"
+        if let g = geometry?.json, !g.isEmpty { js += g + "," }
         js += "\"invert\":\(invert),\"window\":" + (window.map { "[\($0.center),\($0.width)]" } ?? "null") + ","
         js += "\"labels\":[" + labels.map(HTML.js).joined(separator: ",") + "],"
         js += "\"jpegs\":[" + jpegs.map(HTML.js).joined(separator: ",") + "],"

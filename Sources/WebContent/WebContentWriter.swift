@@ -12,14 +12,18 @@ public enum WebContentWriter {
     public struct Options: Sendable {
         public var viewer = false
         /// Frames rendered per multi-frame instance; later frames are left out (and said so).
-        public var maxFrames = 100
+        /// Every frame of a cine by default: the viewer shows what was rendered.
+        public var maxFrames = 10_000
         /// Longer side of the renderings (and the viewer's images) at most: images smaller
         /// are kept at their native size, so CR, DX and MG keep their detail.
         public var imageSize = 2048
         /// JPEG quality of the renderings that are not PNG.
         public var jpegQuality = 90
-        /// Bytes of pixel values the viewer may carry in total; series beyond it are shown
-        /// from the JPEG renderings (no window/level).
+        /// The viewer shows the renderings themselves (one copy of each picture on the
+        /// medium; window and level act on the rendered grey levels). With `viewerValues` it
+        /// also carries each grey series' modality values, for window and level in real
+        /// units (CT's HU), up to `viewerBudget` bytes in all: a second copy, bigger.
+        public var viewerValues = false
         public var viewerBudget = 256 * 1024 * 1024
         public var creator = "dicomfs 0.1.0"
         public init() {}
@@ -50,7 +54,7 @@ extension WebContentWriter {
     /// `readmeDescriptor` also makes the README the File-set descriptor: a File ID has no
     /// extension (PS3.10 §8.2), so its text goes in again as README.
     public static func add(to staged: inout StagedFileSet, scratch: String, viewer: Bool, readmeDescriptor: Bool = false,
-                           imageSize: Int? = nil, jpegQuality: Int? = nil,
+                           imageSize: Int? = nil, jpegQuality: Int? = nil, viewerValues: Bool = false,
                            progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws {
         let dir: DICOMDIR
         do { dir = try DICOMDIRReader.read(try DICOMFile.read(bytes: staged.dicomdir)).dicomdir } catch {
@@ -63,9 +67,17 @@ extension WebContentWriter {
         options.viewer = viewer
         if let imageSize { options.imageSize = imageSize }
         if let jpegQuality { options.jpegQuality = jpegQuality }
+        options.viewerValues = viewerValues
         let result = try write(dir, locate: { sources[$0.path] ?? root + "/" + $0.path }, into: scratch, options: options, progress: progress)
         staged.extraFiles = result.files
         staged.report.warnings += result.warnings
+        var bytes = CreateReport.WebBytes(renderings: 0, pages: 0, viewer: 0)
+        var st = stat()
+        for f in result.files where stat(f.source, &st) == 0 {
+            let n = Int64(st.st_size)
+            if f.path.hasPrefix("VIEWER/") { bytes.viewer += n } else if f.path.hasSuffix(".JPG") || f.path.hasSuffix(".PNG") { bytes.renderings += n } else { bytes.pages += n }
+        }
+        staged.report.webBytes = bytes
         if readmeDescriptor, let id = FileID(components: ["README"]) {
             staged.extraFiles.append((path: "README", source: scratch + "/README.TXT"))
             do { try staged.setDescriptor(id, characterSet: nil) } catch { throw WebContentError("cannot set the descriptor (\(userText(error)))") }

@@ -21,7 +21,10 @@ def main():
     os.makedirs(artefacts, exist_ok=True)
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1200,800", "--disable-dev-shm-usage"):
+    # --allow-file-access-from-files lets this probe read the canvas back (a picture from
+    # another file:// taints it); the viewer itself never reads pixels.
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1200,800", "--disable-dev-shm-usage",
+              "--allow-file-access-from-files"):
         options.add_argument(a)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     service = webdriver.ChromeService(executable_path="/usr/bin/chromedriver")
@@ -60,7 +63,8 @@ def main():
                 var m = c.getContext('2d').getImageData(Math.floor(c.width / 2), Math.floor(c.height / 2), 1, 1).data;
                 return {sum: sum, center: m[0], frame: DICOMFS.state.frame, wc: DICOMFS.state.center, ww: DICOMFS.state.width,
                         series: DICOMFS.state.current, frames: DICOMFS.state.series[DICOMFS.state.current].labels.length,
-                        kind: DICOMFS.state.series[DICOMFS.state.current].kind};"""
+                        kind: DICOMFS.state.series[DICOMFS.state.current].kind, scaleBar: DICOMFS.state.scaleBar,
+                        edges: DICOMFS.state.edges, width: DICOMFS.state.series[DICOMFS.state.current].width};"""
             viewer = {"initial": driver.execute_script(probe)}
             driver.save_screenshot(os.path.join(artefacts, "viewer-initial.png"))
             # Scroll: arrow key, then the mouse wheel back.
@@ -80,6 +84,11 @@ def main():
             driver.execute_script("DICOMFS.setWindow(-100000, 2)")
             time.sleep(0.2)
             viewer["after_low_window"] = driver.execute_script(probe)
+            # A distance: from the picture's left edge to its right edge, in its own pixels.
+            viewer["measure"] = driver.execute_script(
+                "var s = DICOMFS.state.series[DICOMFS.state.current];"
+                "return {text: DICOMFS.measure(0, 0, s.width, 0), spacing: s.spacing || null, native: s.native || null, width: s.width};")
+            driver.save_screenshot(os.path.join(artefacts, "viewer-measure.png"))
             # Every series opens.
             # Reports (listed first) open in the main pane, in place of the canvas.
             reports = []

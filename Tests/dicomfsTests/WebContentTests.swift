@@ -111,6 +111,48 @@ import TestSupport
         #expect(home.contains(pn.forPeople) && !home.contains(pn.alphabetic), "\(pn.forPeople)")
     }
 
+    /// One copy of each picture: on 60 CT slices the viewer adds at most 0.3 × the size of
+    /// the renderings (it shows them; it does not carry pixels of its own), and the report
+    /// says what the web content added. With --viewer-values it carries the modality values
+    /// too, and says so in its size.
+    @Test(.enabled(if: External.hasPydicom, "needs pydicom")) func theViewerSharesTheRenderings() throws {
+        let dir = try External.tempDirectory().path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // 60 CT slices of 512 × 512 with anatomy-like texture (pydicom's CT_small, enlarged,
+        // with noise), so the renderings have the size real ones have.
+        let made = try External.python("""
+        import sys, os, numpy as np, pydicom
+        from pydicom.data import get_testdata_file
+        from pydicom.uid import generate_uid
+        os.makedirs(sys.argv[1])
+        base = pydicom.dcmread(get_testdata_file("CT_small.dcm"))
+        rng = np.random.default_rng(3)
+        big = np.kron(base.pixel_array.astype(np.int32), np.ones((4, 4), dtype=np.int32))
+        series = generate_uid()
+        for i in range(60):
+            ds = base.copy()
+            ds.PixelData = np.clip(big + rng.normal(0, 12, big.shape) + i, -32768, 32767).astype("<i2").tobytes()
+            ds.Rows, ds.Columns, ds.InstanceNumber, ds.SeriesInstanceUID = 512, 512, i + 1, series
+            ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID = generate_uid()
+            ds.save_as(os.path.join(sys.argv[1], "CT%02d.dcm" % i))
+        print(60)
+        """, [dir + "/ct"])
+        #expect(made.stdout.contains("60"), "\(made.stderr)")
+        func web(_ extra: [String]) throws -> (renderings: Int, pages: Int, viewer: Int) {
+            let r = try CLI.run(["create", dir + "/ct", "-o", dir + "/out\(extra.count)", "--web", "--viewer", "--json"] + extra)
+            #expect(r.status == 0, "\(r.stderr)")
+            let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+            let w = report?["webBytes"] as? [String: Int] ?? [:]
+            return (w["renderings"] ?? 0, w["pages"] ?? 0, w["viewer"] ?? 0)
+        }
+        let lean = try web([])
+        #expect(lean.renderings > 0 && Double(lean.renderings + lean.viewer) <= 1.3 * Double(lean.renderings), "\(lean)")
+        let values = try web(["--viewer-values"])
+        #expect(values.renderings == lean.renderings && values.viewer > 2 * lean.renderings, "\(values) vs \(lean)")
+        let text = try CLI.run(["create", dir + "/ct", "-o", dir + "/text", "--web", "--viewer"])
+        #expect(text.stdout.contains("Web content:") && text.stdout.contains("viewer"), "\(text.stdout)")
+    }
+
     @Test(.enabled(if: External.hasPydicom, "needs pydicom")) func iheLayoutRulesHold() throws {
         let s = try source(extra: true)
         let fs = s.dir + "/fs"
@@ -176,7 +218,9 @@ import TestSupport
         }
         let s = try source(extra: true)
         let fs = s.dir + "/fs"
-        #expect(try CLI.run(["create", s.source, "-o", fs, "--web", "--viewer"]).status == 0)
+        // The folder carries modality values (--viewer-values); the disc is lean: its viewer
+        // shows the renderings, windowed through an SVG filter.
+        #expect(try CLI.run(["create", s.source, "-o", fs, "--web", "--viewer", "--viewer-values"]).status == 0)
         let iso = s.dir + "/disc.iso"
         #expect(try CLI.run(["create", s.source, "--iso", iso, "--web", "--viewer", "--fileset-id", "WEB"]).status == 0)
         let extracted = s.dir + "/fromiso"
@@ -194,7 +238,12 @@ import TestSupport
             #expect((report["broken_images"] as? [String] ?? []).isEmpty, "\(label): \(report["broken_images"] ?? "")")
             #expect((report["pages"] as? [Any])?.count ?? 0 >= 14)
             func v(_ key: String) -> [String: Any] { viewer[key] as? [String: Any] ?? [:] }
-            #expect(v("initial")["frame"] as? Int == 0 && v("initial")["kind"] as? String == "values")
+            #expect(v("initial")["frame"] as? Int == 0 && v("initial")["kind"] as? String == (label == "folder" ? "values" : "jpeg"), "\(label)")
+            // The first CT (axial, Pixel Spacing 3.75 mm over 64 columns) has a scale bar,
+            // orientation letters and measures 240 mm across.
+            #expect((v("initial")["scaleBar"] as? [String: Any])?["mm"] as? Int != nil, "\(label): \(v("initial"))")
+            #expect(v("initial")["edges"] as? [String] == ["R", "L", "A", "P"], "\(label): \(v("initial"))")
+            #expect((viewer["measure"] as? [String: Any])?["text"] as? String == "240.0 mm", "\(label): \(viewer["measure"] ?? "")")
             #expect(v("after_key")["frame"] as? Int == 1, "arrow key scrolls")
             #expect(v("after_wheel")["frame"] as? Int == 0, "wheel scrolls back")
             #expect(v("after_drag")["ww"] as? Double != v("initial")["ww"] as? Double, "drag changes the window")

@@ -87,6 +87,15 @@ public struct CreateReport: Sendable, Codable {
         }
     }
     public var compressedToFit: Fit?
+    /// With web content: the bytes it adds — renderings (IHE_PDI/ pictures), pages and
+    /// reports, and the viewer (VIEWER/).
+    public struct WebBytes: Codable, Sendable, Equatable {
+        public var renderings: Int64
+        public var pages: Int64
+        public var viewer: Int64
+        public init(renderings: Int64, pages: Int64, viewer: Int64) { self.renderings = renderings; self.pages = pages; self.viewer = viewer }
+    }
+    public var webBytes: WebBytes?
 
     public var hasFindings: Bool { !unusable.isEmpty || !skipped.isEmpty || !leftOut.isEmpty }
 }

@@ -82,6 +82,9 @@ struct Create: ParsableCommand {
     @Option(help: "With --web: JPEG quality of the images not kept lossless (PNG for small images and those with burned-in text; default 90).")
     var viewerQuality: Int?
 
+    @Flag(help: "With --viewer: carry each grey series' modality values too, so that window and level work in real units (CT's HU) — a second copy of the pixels, several times the renderings' size. Without it the viewer shows the renderings, and window and level act on their grey levels.")
+    var viewerValues = false
+
     @Flag(help: "With --web: make README.TXT the File-set descriptor (0004,1141).")
     var readmeDescriptor = false
 
@@ -123,6 +126,7 @@ struct Create: ParsableCommand {
         if let n = viewerMaxSize, !(64...8192).contains(n) { throw ValidationError("--viewer-max-size \(n): 64–8192 pixels") }
         if let q = viewerQuality, !(10...100).contains(q) { throw ValidationError("--viewer-quality \(q): 10–100") }
         if (viewerMaxSize != nil || viewerQuality != nil) && !(web || viewer) { throw ValidationError("--viewer-max-size and --viewer-quality need --web or --viewer") }
+        if viewerValues && !viewer { throw ValidationError("--viewer-values needs --viewer") }
     }
 
     /// The capacity a transcoded set should fit: with --iso, --media or --capacity given.
@@ -207,7 +211,7 @@ struct Create: ParsableCommand {
             if extras {
                 do {
                     try WebContentWriter.add(to: &staged, scratch: scratch.path, viewer: viewer, readmeDescriptor: readmeDescriptor,
-                                             imageSize: viewerMaxSize, jpegQuality: viewerQuality, progress: progress)
+                                             imageSize: viewerMaxSize, jpegQuality: viewerQuality, viewerValues: viewerValues, progress: progress)
                 } catch let e as WebContentError { throw FileSetError.io("web content: \(e)") }
             }
             bar.finish()
@@ -269,6 +273,10 @@ enum CreateSummary {
         section(&out, "Unusable DICOM files, left out", r.unusable.map { "\($0.path): \($0.reason)" })
         section(&out, "Transcoded", r.transcoded.map { "\($0.path): \($0.reason)" })
         section(&out, "Could not be transcoded", r.notTranscoded.map { "\($0.path): \($0.reason)" })
+        if let w = r.webBytes {
+            out += "  Web content:  \(formatBytes(Int(w.renderings + w.pages + w.viewer))): renderings \(formatBytes(Int(w.renderings))), pages and reports \(formatBytes(Int(w.pages)))"
+                + (w.viewer > 0 ? ", viewer \(formatBytes(Int(w.viewer)))" : "") + "\n"
+        }
         if let f = r.compressedToFit {
             out += "  Compressed to fit \(formatBytes(Int(f.capacity))): \(f.instances) images in \(syntaxName(f.syntax)), \(formatBytes(Int(f.before))) → \(formatBytes(Int(f.after)))\n"
         }
