@@ -38,6 +38,10 @@ import TestSupport
         #expect((report["notTranscoded"] as? [Any])?.isEmpty == true)
         #expect(report["instances"] as? Int == 8)
         #expect(try CLI.run(["verify", dir + "/disc"]).status == 0)
+        // The same as a disc image: one STD-GEN-CD disc that verify passes.
+        let iso = try CLI.run(["create", source, "--iso", dir + "/disc.iso", "--transcode", "--invent", "--skip-invalid"])
+        #expect(iso.status == 1, "\(iso.stderr)")
+        #expect(try CLI.run(["verify", dir + "/disc.iso"]).status == 0)
         let dciodvfy = try External.run("dciodvfy", [dir + "/disc/DICOMDIR"])
         #expect(!dciodvfy.stderr.contains("Error"), "\(dciodvfy.stderr)")
         let compared = try External.run("python3", [External.repoRoot.appendingPathComponent("Tests/Interop/compare_pixels.py").path, source, dir + "/disc"])
