@@ -662,7 +662,7 @@ _dicomfs_request_create() {
     repeating_flags=()
     non_repeating_flags=(--label-from-instances --no-splitting --allow-lossy --display-application --version -h --help)
     repeating_options=(--instance)
-    non_repeating_options=(--store --output -o --from --profile --fileset-id --fileset-uid --label-text --barcode --barcode-symbology --include-non-dicom --copies --priority)
+    non_repeating_options=(--store --output -o --from --profile --fileset-id --fileset-uid --label-text --label-style --barcode --barcode-symbology --include-non-dicom --copies --priority)
     __dicomfs_offer_flags_options 0
 
     # Offer option value completions
@@ -694,6 +694,10 @@ _dicomfs_request_create() {
     '--label-text')
         return
         ;;
+    '--label-style')
+        __dicomfs_add_completions -W 'full'$'\n''compact'
+        return
+        ;;
     '--barcode')
         return
         ;;
@@ -717,7 +721,7 @@ _dicomfs_request_run() {
     repeating_flags=()
     non_repeating_flags=(--skip-invalid --transcode --json --version -h --help)
     repeating_options=(--drive)
-    non_repeating_options=(--copies --priority --capacity --lossy-quality)
+    non_repeating_options=(--copies --priority --capacity --lossy-quality --label-logo)
     __dicomfs_offer_flags_options 1
 
     # Offer option value completions
@@ -736,6 +740,10 @@ _dicomfs_request_run() {
         return
         ;;
     '--lossy-quality')
+        return
+        ;;
+    '--label-logo')
+        __dicomfs_add_completions -o plusdirs -fX '!*.@(png)'
         return
         ;;
     esac
@@ -816,7 +824,7 @@ _dicomfs_serve() {
     repeating_flags=()
     non_repeating_flags=(--web --viewer --transcode --no-transcode --no-jobs --mcm --version -h --help)
     repeating_options=(--ae --allow-calling-ae --allow-address --drive)
-    non_repeating_options=(--config --host --port --spool --out --idle --max-associations --max-pdu --timeout --max-instance --max-spool --min-free --profile --copies --capacity --label-text --mcm-wait --tls-cert --tls-key --tls-ca --status --log-level)
+    non_repeating_options=(--config --host --port --spool --out --idle --max-associations --max-pdu --timeout --max-instance --max-spool --min-free --profile --copies --capacity --label-text --label-style --label-logo --mcm-wait --tls-cert --tls-key --tls-ca --status --log-level)
     __dicomfs_offer_flags_options 0
 
     # Offer option value completions
@@ -882,6 +890,14 @@ _dicomfs_serve() {
         return
         ;;
     '--label-text')
+        return
+        ;;
+    '--label-style')
+        __dicomfs_add_completions -W 'full'$'\n''compact'
+        return
+        ;;
+    '--label-logo')
+        __dicomfs_add_completions -o plusdirs -fX '!*.@(png)'
         return
         ;;
     '--mcm-wait')

@@ -23,7 +23,9 @@ static void text_block_fit(cairo_t *cr, const char *text, double x, double y, do
     pango_layout_set_text(layout, text, -1);
     for (;;) {
         char font[96];
-        snprintf(font, sizeof font, "Noto Sans CJK JP, DejaVu Sans%s %.1f", bold ? " Bold" : "", size);
+        /* DejaVu first: its line height sets the spacing (Noto Sans CJK's is twice the em and
+           pushed long lists below the clear ring); CJK characters still fall back to Noto. */
+        snprintf(font, sizeof font, "DejaVu Sans, Noto Sans CJK JP%s %.1f", bold ? " Bold" : "", size);
         PangoFontDescription *desc = pango_font_description_from_string(font);
         pango_layout_set_font_description(layout, desc);
         pango_font_description_free(desc);
@@ -90,7 +92,28 @@ static int draw_zint(cairo_t *cr, const char *value, int symbology, double cx, d
     return 0;
 }
 
-static int draw(cairo_t *cr, const char *text, const char *footer, const char *barcode, const char *symbology, char *error) {
+/* The logo in a box of w x h centred at (cx, top), aspect kept. */
+static int draw_logo(cairo_t *cr, const char *path, double cx, double top, double w, double h, char *error) {
+    cairo_surface_t *img = cairo_image_surface_create_from_png(path);
+    if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+        snprintf(error, 256, "logo %s: %s (a PNG file is expected)", path, cairo_status_to_string(cairo_surface_status(img)));
+        cairo_surface_destroy(img);
+        return -1;
+    }
+    double iw = cairo_image_surface_get_width(img), ih = cairo_image_surface_get_height(img);
+    double scale = fmin(w / iw, h / ih);
+    cairo_save(cr);
+    cairo_translate(cr, cx - iw * scale / 2, top);
+    cairo_scale(cr, scale, scale);
+    cairo_set_source_surface(cr, img, 0, 0);
+    cairo_paint(cr);
+    cairo_restore(cr);
+    cairo_surface_destroy(img);
+    return 0;
+}
+
+static int draw(cairo_t *cr, const char *text, const char *footer, const char *barcode, const char *symbology,
+                const char *logo, int compact, char *error) {
     double c = DISC / 2;
     /* Disc outline (58.5 mm printable radius), hub hole (7.5 mm) and the clear ring (21 mm). */
     cairo_set_source_rgb(cr, 1, 1, 1);
@@ -111,7 +134,12 @@ static int draw(cairo_t *cr, const char *text, const char *footer, const char *b
     cairo_set_source_rgb(cr, 0, 0, 0);
     /* Upper band (above the clear ring): patients, studies, label text. Lower band: content
        type, date, volume, then the barcode near the rim. */
-    text_block_fit(cr, text, c - 35 * MM, 10 * MM, 70 * MM, 26 * MM, 9, 0);
+    double top = 10 * MM;
+    if (logo && *logo) {
+        if (draw_logo(cr, logo, c, 4.5 * MM, 36 * MM, 9 * MM, error) != 0) return -1;
+        top = 14.5 * MM;
+    }
+    text_block_fit(cr, text, c - 35 * MM, top, 70 * MM, 37.5 * MM - top, compact ? 11 : 9, compact);
     text_block_fit(cr, footer, c - 30 * MM, c + 22.5 * MM, 60 * MM, 14 * MM, 7.5, 1);
     if (barcode && *barcode) {
         if (!symbology || !*symbology || strcasecmp(symbology, "QR") == 0)
@@ -137,19 +165,19 @@ static int finish(cairo_surface_t *surface, cairo_t *cr, const char *what, char 
 }
 
 int dicomfs_label_write(const char *base, const char *text, const char *footer,
-                        const char *barcode, const char *symbology, char *error) {
+                        const char *barcode, const char *symbology, const char *logo, int compact, char *error) {
     char path[4096];
     error[0] = 0;
     snprintf(path, sizeof path, "%s.pdf", base);
     cairo_surface_t *pdf = cairo_pdf_surface_create(path, DISC, DISC);
     cairo_t *cr = cairo_create(pdf);
-    if (draw(cr, text, footer, barcode, symbology, error) != 0) { cairo_destroy(cr); cairo_surface_destroy(pdf); return -1; }
+    if (draw(cr, text, footer, barcode, symbology, logo, compact, error) != 0) { cairo_destroy(cr); cairo_surface_destroy(pdf); return -1; }
     if (finish(pdf, cr, "PDF", error) != 0) return -1;
 
     snprintf(path, sizeof path, "%s.svg", base);
     cairo_surface_t *svg = cairo_svg_surface_create(path, DISC, DISC);
     cr = cairo_create(svg);
-    draw(cr, text, footer, barcode, symbology, error);
+    draw(cr, text, footer, barcode, symbology, logo, compact, error);
     if (finish(svg, cr, "SVG", error) != 0) return -1;
 
     /* 300 dpi PNG: 120 mm is 1417 pixels. */
@@ -157,7 +185,7 @@ int dicomfs_label_write(const char *base, const char *text, const char *footer,
     cairo_surface_t *png = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, px, px);
     cr = cairo_create(png);
     cairo_scale(cr, px / DISC, px / DISC);
-    draw(cr, text, footer, barcode, symbology, error);
+    draw(cr, text, footer, barcode, symbology, logo, compact, error);
     snprintf(path, sizeof path, "%s.png", base);
     cairo_status_t written = cairo_surface_write_to_png(png, path);
     if (finish(png, cr, "PNG", error) != 0) return -1;

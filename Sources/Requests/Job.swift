@@ -29,6 +29,8 @@ public enum Job {
         /// compressed lossily at this quality where the volume's profile has a lossy syntax
         /// (`TranscodeStage`; each a new instance).
         public var lossyQuality = 90
+        /// A PNG drawn at the top of every label (the station's or hospital's logo).
+        public var labelLogo: String?
         public init() {}
     }
 

@@ -4,14 +4,27 @@ import FileSet
 import Foundation
 
 /// The printable label of one volume (PDF, PNG at 300 dpi, SVG) on a 120 mm disc template:
-/// patients and studies (from the instances, when the request says so), the Label Text,
-/// the institution, the creation date, "DICOM ONLY" or "DICOM PLUS WEB" (IHE PDI),
-/// "Volume n of N", and the Barcode Value in its symbology.
+/// patients (name, ID, birth date, sex) and studies, from the instances when the request
+/// says so, the Label Text, the institution and the sending AE title, the number of studies
+/// and images, the creation date, "DICOM ONLY" or "DICOM PLUS WEB" (IHE PDI), "Volume n of
+/// N", the Barcode Value in its symbology, and a logo when the station has one.
+///
+/// Two styles (Label Style Selection, PS3.4 S.3.2.1.1, whose terms are the device's own):
+/// FULL (the default) lists up to three studies per patient; COMPACT one larger line per
+/// patient and none per study.
 enum Labels {
+    enum Style: String, Sendable, CaseIterable {
+        case full = "FULL", compact = "COMPACT"
+        /// A request's Label Style Selection: FULL or COMPACT; anything else the default.
+        init(selection: String?) { self = selection.flatMap { Style(rawValue: $0.trimmingCharacters(in: .whitespaces).uppercased()) } ?? .full }
+    }
+
     /// `header(patient)`: the header of one of the patient's instances, for what the profile's
     /// records leave out (STD-GEN-CD's PATIENT records carry no birth date or sex).
-    static func write(base: String, dicomdir: DICOMDIR, request: MediaRequest, institution: String?, web: Bool,
-                      volume n: Int, of total: Int, fileSetID: String, header: (DirectoryRecord) -> DataSet? = { _ in nil }) throws -> [String] {
+    static func write(base: String, dicomdir: DICOMDIR, request: MediaRequest, institution: String?, sender: String? = nil, web: Bool,
+                      volume n: Int, of total: Int, fileSetID: String, logo: String? = nil,
+                      header: (DirectoryRecord) -> DataSet? = { _ in nil }) throws -> [String] {
+        let style = Style(selection: request.labelStyle)
         var lines: [String] = []
         if request.labelFromInstances {
             let patients = dicomdir.roots.filter { $0.type == .patient }
@@ -24,6 +37,7 @@ enum Labels {
                 if let sex = p.keys.string(.patientSex) ?? file?.string(.patientSex), !sex.isEmpty { line += "  sex " + sex }
                 lines.append(line)
                 let studies = p.children.filter { $0.type == .study }
+                guard style == .full else { continue }
                 for s in studies.prefix(3) {
                     lines.append(([s.keys.date(.studyDate)?.iso, s.keys.string(.studyDescription)].compactMap { $0 }).joined(separator: "  "))
                 }
@@ -32,11 +46,19 @@ enum Labels {
             if patients.count > 3 { lines.append("+ \(patients.count - 3) more patients") }
         }
         if let t = request.labelText, !t.isEmpty { lines.append(t) }
-        if let i = institution, !i.isEmpty { lines.append(i) }
+        let from = [institution, sender.map { "sent by \($0)" }].compactMap { $0 }.filter { !$0.isEmpty }
+        if !from.isEmpty { lines.append(from.joined(separator: ", ")) }
+        var studies = 0, images = 0
+        dicomdir.forEachRecord { r in
+            if r.type == .study { studies += 1 } else if r.reference != nil { images += 1 }
+        }
+        let counts = "\(studies) \(studies == 1 ? "study" : "studies"), \(images) \(images == 1 ? "instance" : "instances")"
         let date = ISO8601DateFormatter.string(from: Date(), timeZone: .current, formatOptions: [.withFullDate])
-        let footer = [web ? "DICOM PLUS WEB" : "DICOM ONLY", "Created \(date)", "Volume \(n) of \(total)", fileSetID].filter { !$0.isEmpty }.joined(separator: "\n")
+        let footer = [web ? "DICOM PLUS WEB" : "DICOM ONLY", counts, "Created \(date)", "Volume \(n) of \(total)", fileSetID]
+            .filter { !$0.isEmpty }.joined(separator: "\n")
         var error = [CChar](repeating: 0, count: 256)
-        let rc = dicomfs_label_write(base, lines.joined(separator: "\n"), footer, request.barcodeValue, request.barcodeSymbology, &error)
+        let rc = dicomfs_label_write(base, lines.joined(separator: "\n"), footer, request.barcodeValue, request.barcodeSymbology, logo,
+                                     style == .compact ? 1 : 0, &error)
         guard rc == 0 else {
             throw RequestError("label \(base): \(String(decoding: error.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self))")
         }

@@ -7,9 +7,9 @@ import Foundation
 /// from a Part 10 dataset (SOP Class 1.2.840.10008.5.1.1.33) or the same attributes in the
 /// PS3.18 DICOM JSON model; only its syntax is checked here, as Annex S recommends.
 ///
-/// Two attributes are checked but need no field: Preserve Composite Instances After Media
-/// Creation (the store is never changed, so YES and NO both hold) and Label Style Selection
-/// (device-specific defined terms; dicomfs has one label style). Allow Lossy Compression YES
+/// One attribute is checked but needs no field: Preserve Composite Instances After Media
+/// Creation (the store is never changed, so YES and NO both hold). Label Style Selection:
+/// FULL or COMPACT (`Labels.Style`). Allow Lossy Compression YES
 /// lets a job that transcodes compress lossily (`Job.RunOptions.lossyQuality`); NO, or
 /// nothing, never does.
 public struct MediaRequest: Codable, Sendable, Equatable {
@@ -37,6 +37,9 @@ public struct MediaRequest: Codable, Sendable, Equatable {
     public var barcodeSymbology: String?
     public var mediaDisposition: String?
     public var allowSplitting = true
+    /// Label Style Selection (2200,0003): FULL or COMPACT (`Labels.Style`; other terms are
+    /// another device's and give the default).
+    public var labelStyle: String?
     /// Allow Lossy Compression (2200,000F) YES (nil, as in jobs written before it was kept: NO).
     public var allowLossy: Bool?
     /// NO, or FOR_PHYSICIAN, FOR_PATIENT, FOR_TEACHING, FOR_RESEARCH: web content is added.
@@ -118,6 +121,7 @@ public struct MediaRequest: Codable, Sendable, Equatable {
         r.mediaDisposition = ds.string(.mediaDisposition)
         r.allowSplitting = yes(.allowMediaSplitting) ?? true
         r.allowLossy = yes(.allowLossyCompression)
+        r.labelStyle = ds.string(.labelStyleSelection)
         r.includeNonDICOM = ds.string(.includeNonDICOMObjects)?.uppercased() ?? "NO"
         r.includeDisplayApplication = yes(.includeDisplayApplication) ?? false
         r.copies = ds.int(.numberOfCopies) ?? 1

@@ -203,7 +203,9 @@ struct Runner {
         mastering()
         let result = try ISOMaster.master(try MasterPlan.make(staged: staged, scratch: scratch + "/dicomdir"), to: image, settings: settings)
         let dir = try DICOMDIRReader.read(try DICOMFile.read(bytes: staged.dicomdir)).dicomdir
-        let institution = entries.first.flatMap { try? DICOMFile.read(path: $0.path, options: .headerOnly).dataSet.string(Tag(0x0008, 0x0080)) }
+        let first = entries.first.flatMap { try? DICOMFile.read(path: $0.path, options: .headerOnly) }
+        let institution = first?.dataSet.string(.institutionName)
+        let sender = first?.meta.string(.sourceApplicationEntityTitle)?.trimmingCharacters(in: .whitespaces)
         var sourceOf: [String: String] = [:]
         for c in staged.copies { sourceOf[c.fileID.path] = staged.source + "/" + c.source }
         let firstHeader: (DirectoryRecord) -> DataSet? = { record in
@@ -214,8 +216,8 @@ struct Runner {
             }
             return found
         }
-        let labels = try Labels.write(base: job + "/" + name, dicomdir: dir, request: request, institution: institution, web: web,
-                                      volume: n, of: total, fileSetID: staged.report.fileSetID, header: firstHeader)
+        let labels = try Labels.write(base: job + "/" + name, dicomdir: dir, request: request, institution: institution, sender: sender, web: web,
+                                      volume: n, of: total, fileSetID: staged.report.fileSetID, logo: options.labelLogo, header: firstHeader)
         return (JobState.Volume(number: n, fileSetID: staged.report.fileSetID, fileSetUID: staged.report.fileSetUID, image: name + ".iso",
                                 instances: kept.map(\.sopInstanceUID), bytes: result.bytes, burned: 0, labels: labels), leftOut)
     }

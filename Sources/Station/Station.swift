@@ -18,6 +18,9 @@ public struct Recipe: Sendable {
     public var drives: [String] = []
     public var capacity: Int64?
     public var labelText: String?
+    /// FULL or COMPACT (`request create --label-style`), and a PNG logo on every label.
+    public var labelStyle: String?
+    public var labelLogo: String?
     /// Group by study (default) or by patient: a disc per study, or per patient.
     public var perPatient = false
     /// Leave out instances the staging refuses instead of failing the job.
@@ -205,6 +208,7 @@ public final class Station: @unchecked Sendable {
         var request = MediaRequest()
         request.fileSetID = nil
         request.labelText = recipe.labelText
+        request.labelStyle = recipe.labelStyle
         request.labelFromInstances = true
         request.includeNonDICOM = recipe.web || recipe.viewer ? "FOR_PATIENT" : "NO"
         request.includeDisplayApplication = recipe.viewer
@@ -232,6 +236,7 @@ public final class Station: @unchecked Sendable {
             run.capacity = recipe.capacity
             run.skipInvalid = recipe.skipInvalid
             run.transcode = recipe.transcode
+            run.labelLogo = recipe.labelLogo
             logger.info("job started", metadata: ["job": "\(job)", "study": "\(study)", "instances": "\(request.references.count)"])
             let state = try Job.run(job, options: run)
             logger.info("job ended", metadata: ["job": "\(job)", "status": "\(state.status.rawValue)", "info": "\(state.info.rawValue)",

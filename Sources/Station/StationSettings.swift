@@ -239,6 +239,11 @@ private final class Section {
         r.drives = try strings("drive") ?? r.drives
         r.capacity = try size("capacity") ?? r.capacity
         r.labelText = try string("label-text") ?? r.labelText
+        if let style = try string("label-style") {
+            guard ["FULL", "COMPACT"].contains(style.uppercased()) else { throw fail("label-style", "\"full\" or \"compact\"") }
+            r.labelStyle = style.uppercased()
+        }
+        r.labelLogo = try string("label-logo") ?? r.labelLogo
         r.transcode = try bool("transcode") ?? r.transcode
         r.skipInvalid = try bool("skip-invalid") ?? r.skipInvalid
         r.out = try string("out") ?? r.out

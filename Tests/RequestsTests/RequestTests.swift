@@ -225,7 +225,7 @@ import TestSupport
     /// written for people, birth date and sex read from the instances,
     /// content type, volume, barcode text), the PDF rasterized by pdftoppm, and the PNG kept
     /// as a test artefact (.build/test-artefacts/labels/).
-    @Test(.enabled(if: External.has("pdftotext", "pdftoppm"), "needs pdftotext and pdftoppm")) func labelCarriesTheRequestedInformation() throws {
+    @Test(.enabled(if: External.has("pdftotext", "pdftoppm", "pdfimages"), "needs pdftotext, pdftoppm and pdfimages")) func labelCarriesTheRequestedInformation() throws {
         let dir = try External.tempDirectory().path
         try FileManager.default.createDirectory(atPath: dir + "/store", withIntermediateDirectories: true)
         var uids: [String] = []
@@ -248,9 +248,24 @@ import TestSupport
         let text = String(decoding: try External.run("pdftotext", [dir + "/job/VOL001.pdf", "-"]).stdout, as: UTF8.self)
         // Names for people, and birth date and sex from the instances (STD-GEN-CD records have neither).
         for expected in ["Doe, Jane", "Müller, Jürgen", "山田 太郎", "DCMFS003", "2024-05-10", "born 1970-01-01", "sex F",
-                         "For Dr. Müller", "DICOM PLUS WEB", "Volume 1 of 1", "ACC-2024-0001"] {
+                         "For Dr. Müller", "dicomfs General Hospital", "4 studies, 6 instances", "DICOM PLUS WEB", "Volume 1 of 1", "ACC-2024-0001"] {
             #expect(text.contains(expected), "\(expected) missing from the label: \(text)")
         }
+        // COMPACT (Label Style Selection): the patients, no study lines; with a logo (the
+        // first label's own PNG) drawn above them.
+        r.labelStyle = "COMPACT"
+        try Job.create(r, store: dir + "/store", job: dir + "/compact")
+        var options = Job.RunOptions()
+        options.labelLogo = dir + "/job/VOL001.png"
+        #expect(try Job.run(dir + "/compact", options: options).status == .DONE)
+        let compact = String(decoding: try External.run("pdftotext", [dir + "/compact/VOL001.pdf", "-"]).stdout, as: UTF8.self)
+        #expect(compact.contains("Doe, Jane") && compact.contains("born 1970-01-01") && !compact.contains("2024-05-10"), "\(compact)")
+        let images = try External.run("pdfimages", ["-list", dir + "/compact/VOL001.pdf"])
+        #expect(String(decoding: images.stdout, as: UTF8.self).split(separator: "\n").count >= 3, "the logo is an image in the PDF")
+        options.labelLogo = dir + "/store/" + (try FileManager.default.contentsOfDirectory(atPath: dir + "/store").first ?? "")
+        try Job.create(r, store: dir + "/store", job: dir + "/badlogo")
+        let bad = try Job.run(dir + "/badlogo", options: options)
+        #expect(bad.status == .FAILURE && (bad.detail ?? "").contains("a PNG file is expected"), "\(bad)")
         let png = try External.run("pdftoppm", ["-png", "-r", "150", "-singlefile", dir + "/job/VOL001.pdf", dir + "/label"])
         #expect(png.status == 0 && FileManager.default.fileExists(atPath: dir + "/label.png"))
         let svg = try String(contentsOfFile: dir + "/job/VOL001.svg", encoding: .utf8)

@@ -48,6 +48,9 @@ struct RequestCreate: ParsableCommand {
     @Option(help: "Label Text.")
     var labelText: String?
 
+    @Option(help: "Label Style Selection: full (patients and up to three studies each; default) or compact (one larger line per patient).")
+    var labelStyle: LabelStyleOption?
+
     @Flag(help: "Label Using Information Extracted From Instances: YES.")
     var labelFromInstances = false
 
@@ -85,6 +88,7 @@ struct RequestCreate: ParsableCommand {
             if let fileSetID { r.fileSetID = fileSetID }
             if let fileSetUID { r.fileSetUID = fileSetUID }
             if let labelText { r.labelText = labelText }
+            if let labelStyle { r.labelStyle = labelStyle.rawValue.uppercased() }
             if labelFromInstances { r.labelFromInstances = true }
             if let barcode { r.barcodeValue = barcode }
             if let barcodeSymbology { r.barcodeSymbology = barcodeSymbology }
@@ -131,6 +135,9 @@ struct RequestRun: ParsableCommand {
     @Option(help: "With --transcode and Allow Lossy Compression YES in the request: the quality, 1–100 (default 90).")
     var lossyQuality: Int?
 
+    @Option(help: "A PNG logo drawn at the top of every label.", completion: .file(extensions: ["png"]))
+    var labelLogo: String?
+
     @Flag(help: "Print the final status as JSON.")
     var json = false
 
@@ -138,6 +145,7 @@ struct RequestRun: ParsableCommand {
         var options = Job.RunOptions()
         options.skipInvalid = skipInvalid
         options.transcode = transcode
+        options.labelLogo = labelLogo
         if let q = lossyQuality {
             guard (1...100).contains(q) else { throw ValidationError("--lossy-quality \(q): 1 to 100") }
             options.lossyQuality = q
@@ -239,4 +247,10 @@ func requestFailure(_ e: RequestError) -> ExitCode {
 
 extension MediaRequest.Priority: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.uppercased()) }
+}
+
+/// `--label-style`: the two label styles dicomfs draws (Label Style Selection's terms are
+/// the device's own).
+enum LabelStyleOption: String, ExpressibleByArgument, CaseIterable {
+    case full, compact
 }

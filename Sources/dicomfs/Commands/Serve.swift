@@ -89,6 +89,12 @@ struct Serve: ParsableCommand {
     @Option(help: "Label Text printed on each disc's label.")
     var labelText: String?
 
+    @Option(help: "Label style: full (patients and up to three studies each; default) or compact (one larger line per patient).")
+    var labelStyle: LabelStyleOption?
+
+    @Option(help: "A PNG logo drawn at the top of every label.", completion: .file(extensions: ["png"]))
+    var labelLogo: String?
+
     @Flag(inversion: .prefixedNo, help: "Rewrite instances whose syntax the profile refuses as Explicit VR Little Endian (default on).")
     var transcode: Bool?
 
@@ -173,6 +179,8 @@ struct Serve: ParsableCommand {
         if !drive.isEmpty { s.recipe.drives = drive }
         if let n = try size(capacity, "capacity") { s.recipe.capacity = n }
         if let labelText { s.recipe.labelText = labelText }
+        if let labelStyle { s.recipe.labelStyle = labelStyle.rawValue.uppercased() }
+        if let labelLogo { s.recipe.labelLogo = labelLogo }
         if let transcode { s.recipe.transcode = transcode }
         return s
     }
