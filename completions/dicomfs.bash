@@ -647,13 +647,13 @@ _dicomfs_request() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    create|run|status|cancel|watch)
+    create|run|retry|status|cancel|watch)
         # Offer subcommand argument completions
         "_dicomfs_request_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'create run status cancel watch' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'create run retry status cancel watch' -- "${cur}"))
         ;;
     esac
 }
@@ -718,6 +718,46 @@ _dicomfs_request_create() {
 }
 
 _dicomfs_request_run() {
+    repeating_flags=()
+    non_repeating_flags=(--skip-invalid --transcode --json --version -h --help)
+    repeating_options=(--drive)
+    non_repeating_options=(--copies --priority --capacity --lossy-quality --label-logo)
+    __dicomfs_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--copies')
+        return
+        ;;
+    '--priority')
+        __dicomfs_add_completions -W 'HIGH'$'\n''MED'$'\n''LOW'
+        return
+        ;;
+    '--capacity')
+        return
+        ;;
+    '--drive')
+        return
+        ;;
+    '--lossy-quality')
+        return
+        ;;
+    '--label-logo')
+        __dicomfs_add_completions -o plusdirs -fX '!*.@(png)'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __dicomfs_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_dicomfs_request_retry() {
     repeating_flags=()
     non_repeating_flags=(--skip-invalid --transcode --json --version -h --help)
     repeating_options=(--drive)

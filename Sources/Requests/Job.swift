@@ -109,6 +109,22 @@ public enum Job {
         try state.write(job)
     }
 
+    /// Runs a job that ended in FAILURE (CANCELED included) again, from the start: its
+    /// images, labels and state are removed, the request kept. Any other job is refused.
+    public static func retry(_ job: String, options: RunOptions = RunOptions(), progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> JobState {
+        let state = try status(job)
+        guard state.status == .FAILURE else {
+            throw RequestError("only a job that ended in FAILURE (CANCELED included) is retried; this one is \(state.status.rawValue) (\(state.info.rawValue))")
+        }
+        _ = try read(job)   // the request must still be there
+        let fm = FileManager.default
+        for name in (try? fm.contentsOfDirectory(atPath: job)) ?? [] where name.hasPrefix("VOL") || name.hasPrefix(".VOL") || name.hasPrefix(".fit-") {
+            try? fm.removeItem(atPath: job + "/" + name)
+        }
+        try JobState().write(job)
+        return try run(job, options: options, progress: progress)
+    }
+
     static func read(_ job: String) throws -> Stored {
         guard let data = FileManager.default.contents(atPath: job + "/REQUEST.json"),
               let stored = try? JSONDecoder().decode(Stored.self, from: data) else { throw RequestError("\(job)/REQUEST.json: unreadable") }

@@ -145,6 +145,8 @@ public struct MediaRequest: Codable, Sendable, Equatable {
     }
 
     static func fromJSON(_ data: Data, path: String) throws -> MediaRequest {
+        // A job's own REQUEST.json ({"store": …, "request": {…}}), dropped in a hot folder.
+        if let stored = try? JSONDecoder().decode(Job.Stored.self, from: data) { return stored.request }
         let ds: DataSet
         do { ds = try JSONDataSet.decode(data) } catch { throw RequestError("\(path): not DICOM JSON (\(userText(error, otherwise: "it does not parse as JSON")))") }
         return try from(ds)

@@ -29,6 +29,14 @@ struct Runner {
         var check = Check()
         for ref in request.references {
             let profile = ref.profile.flatMap(ApplicationProfile.named) ?? .stdGenCD
+            // A Study or Series Instance UID in place of an instance's: every instance of it.
+            if index.byInstance[ref.sopInstanceUID] == nil, let group = index.byGroup[ref.sopInstanceUID] {
+                for entry in group where !check.items.contains(where: { $0.entry.sopInstanceUID == entry.sopInstanceUID }) {
+                    let one = MediaRequest.Reference(sopClassUID: entry.sopClassUID, sopInstanceUID: entry.sopInstanceUID, profile: ref.profile)
+                    if let failure = refusal(entry, profile: profile, options: options) { check.failed.append(failure) } else { check.items.append((one, entry, profile)) }
+                }
+                continue
+            }
             guard let entry = index.byInstance[ref.sopInstanceUID] else {
                 check.failed.append(.init(sopClassUID: ref.sopClassUID, sopInstanceUID: ref.sopInstanceUID, failureReason: 0x0112, detail: "no such instance in the store"))
                 continue
@@ -38,15 +46,20 @@ struct Runner {
                                           detail: "the stored instance is of SOP Class \(entry.sopClassUID)"))
                 continue
             }
-            if !profile.allows(transferSyntax: entry.transferSyntaxUID)
-                && !(options.transcode && (try? Transcoder.targetSyntax(for: profile)) != nil) {
-                check.failed.append(.init(sopClassUID: entry.sopClassUID, sopInstanceUID: ref.sopInstanceUID, failureReason: 0x0122,
-                                          detail: "transfer syntax \(entry.transferSyntaxUID) is not allowed by \(profile.name) (run with --transcode to rewrite it)"))
+            if let failure = refusal(entry, profile: profile, options: options) {
+                check.failed.append(failure)
                 continue
             }
             check.items.append((ref, entry, profile))
         }
         return check
+    }
+
+    /// 0122H for an instance whose syntax its profile refuses (and --transcode cannot fix).
+    static func refusal(_ entry: StoreIndex.Entry, profile: ApplicationProfile, options: Job.RunOptions) -> JobState.FailedInstance? {
+        guard !profile.allows(transferSyntax: entry.transferSyntaxUID), !(options.transcode && (try? Transcoder.targetSyntax(for: profile)) != nil) else { return nil }
+        return .init(sopClassUID: entry.sopClassUID, sopInstanceUID: entry.sopInstanceUID, failureReason: 0x0122,
+                     detail: "transfer syntax \(entry.transferSyntaxUID) is not allowed by \(profile.name) (run with --transcode to rewrite it)")
     }
 
     func run(_ state: inout JobState) throws {
@@ -81,7 +94,8 @@ struct Runner {
             let plan: [[VolumePlanner.Item]]
             do {
                 plan = try VolumePlanner.plan(entries.map { .init(sopInstanceUID: $0.sopInstanceUID, patient: $0.patient, study: $0.study, series: $0.series, bytes: $0.bytes) },
-                                             capacity: capacity)
+                                             capacity: capacity, web: request.includeNonDICOM != "NO" || request.includeDisplayApplication,
+                                             viewer: request.includeDisplayApplication)
             } catch VolumePlanner.Failure.instanceTooLarge(let item) {
                 throw RunFailure(info: .INST_OVERSIZED, detail: "instance \(item.sopInstanceUID) (\(item.bytes) bytes) is larger than one volume of \(capacity) bytes")
             }
@@ -105,7 +119,11 @@ struct Runner {
             state.failed += leftOut
             try state.write(job)
         }
-        // Copies: burned to the drives in turn; without drives the image serves every copy.
+        // Copies: burned to the drives in turn; without drives the image serves every copy,
+        // and the job says so.
+        if options.drives.isEmpty && request.copies > 1 {
+            state.notes = (state.notes ?? []) + ["\(request.copies) copies asked and no drive given: each volume's one image serves every copy (burn it \(request.copies) times, or run with --drive)"]
+        }
         if !options.drives.isEmpty {
             state.info = .BURNING
             for v in state.volumes.indices {

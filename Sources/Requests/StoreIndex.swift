@@ -15,6 +15,9 @@ struct StoreIndex {
     }
 
     var byInstance: [String: Entry] = [:]
+    /// Instances by their Study or Series Instance UID, when a request names one of those
+    /// instead of instances (store order).
+    var byGroup: [String: [Entry]] = [:]
 
     init(store: String, wanted: Set<String>) throws {
         let files: [String]
@@ -27,7 +30,9 @@ struct StoreIndex {
         }()
         let found = parallelMap(files.count) { i -> Entry? in
             let path = store + "/" + files[i]
-            guard let f = try? DICOMFile.read(path: path, options: options), let uid = f.sopInstanceUID, wanted.contains(uid) else { return nil }
+            guard let f = try? DICOMFile.read(path: path, options: options), let uid = f.sopInstanceUID,
+                  wanted.contains(uid) || wanted.contains(f.dataSet.string(.studyInstanceUID) ?? "") || wanted.contains(f.dataSet.string(.seriesInstanceUID) ?? "")
+            else { return nil }
             var st = stat()
             let size = stat(path, &st) == 0 ? Int64(st.st_size) : 0
             return Entry(path: path, sopInstanceUID: uid, sopClassUID: f.sopClassUID ?? "", transferSyntaxUID: f.meta.string(.transferSyntaxUID) ?? "",
@@ -35,6 +40,10 @@ struct StoreIndex {
                          series: f.dataSet.string(.seriesInstanceUID) ?? "", bytes: size)
         }
         // The first file in walk order wins when a store holds an instance twice.
-        for case let e? in found where byInstance[e.sopInstanceUID] == nil { byInstance[e.sopInstanceUID] = e }
+        for case let e? in found where byInstance[e.sopInstanceUID] == nil {
+            byInstance[e.sopInstanceUID] = e
+            if wanted.contains(e.study) { byGroup[e.study, default: []].append(e) }
+            if wanted.contains(e.series) { byGroup[e.series, default: []].append(e) }
+        }
     }
 }

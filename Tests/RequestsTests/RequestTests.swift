@@ -157,6 +157,64 @@ import TestSupport
         #expect(dir.allRecords.compactMap { $0.reference?.transferSyntaxUID }.allSatisfy { $0 == "1.2.840.10008.1.2.4.91" })
     }
 
+    /// What a disc station is asked in practice: a study or series UID instead of every
+    /// instance's; a job that failed run again (`Job.retry`); copies without a drive said
+    /// plainly; a job's own REQUEST.json dropped into a hot folder.
+    @Test func studyUIDsRetryCopiesAndHotFolder() throws {
+        let s = try makeStore(patients: 1, studies: 2, images: 3)
+        var studies: [String: [String]] = [:], series: [String: [String]] = [:]
+        for f in try FileManager.default.subpathsOfDirectory(atPath: s.store) {
+            guard let h = try? DICOMFile.read(path: s.store + "/" + f, options: .headerOnly), let uid = h.sopInstanceUID else { continue }
+            studies[h.dataSet.string(.studyInstanceUID) ?? "", default: []].append(uid)
+            series[h.dataSet.string(.seriesInstanceUID) ?? "", default: []].append(uid)
+        }
+        let (study, inStudy) = try #require(studies.first)
+        let otherSeries = try #require(series.first { !inStudy.contains($0.value[0]) })
+        var r = request([study, otherSeries.key])
+        r.copies = 3
+        try Job.create(r, store: s.store, job: s.dir + "/groups")
+        let done = try Job.run(s.dir + "/groups")
+        #expect(done.status == .DONE && done.volumes.first.map { Set($0.instances) } == Set(inStudy + otherSeries.value), "\(done)")
+        #expect(done.notes?.contains { $0.contains("3 copies asked and no drive given") } == true, "\(done.notes ?? [])")
+        // Retry: refused for a job that is DONE; a canceled one runs from the start.
+        #expect(throws: RequestError.self) { try Job.retry(s.dir + "/groups") }
+        try Job.create(request(s.uids), store: s.store, job: s.dir + "/canceled")
+        _ = try Job.cancel(s.dir + "/canceled")
+        let again = try Job.retry(s.dir + "/canceled")
+        #expect(again.status == .DONE && again.volumes.count == 1 && again.volumes[0].instances.count == s.uids.count, "\(again)")
+        // A job's REQUEST.json is a request too.
+        let inbox = s.dir + "/inbox"
+        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: s.dir + "/groups/REQUEST.json", toPath: inbox + "/REPEAT.json")
+        var hot = HotFolder(inbox: inbox, store: s.store, out: s.dir + "/hot")
+        hot.runOptions = Job.RunOptions()
+        #expect(try hot.processOnce() == ["REPEAT.json"])
+        let repeated = try Job.status(s.dir + "/hot/REPEAT")
+        #expect(repeated.status == .DONE && repeated.volumes.first?.instances.count == inStudy.count + otherSeries.value.count, "\(repeated)")
+    }
+
+    /// A volume of 5 MB with the web content and the viewer: planned with their size counted,
+    /// every volume's image fits and verifies (they were planned without it before, and the
+    /// first volume needed 6.6 MB).
+    @Test func volumesWithTheViewerFitTheirCapacity() throws {
+        let s = try makeStore(patients: 2, studies: 2, images: 10, rows: 256, cols: 256)
+        var r = request(s.uids)
+        r.includeNonDICOM = "FOR_PATIENT"
+        r.includeDisplayApplication = true
+        var options = Job.RunOptions()
+        options.capacity = 5_000_000
+        try Job.create(r, store: s.store, job: s.dir + "/five")
+        let state = try Job.run(s.dir + "/five", options: options)
+        #expect(state.status == .DONE && state.volumes.count >= 2, "\(state)")
+        for v in state.volumes {
+            var st = stat()
+            #expect(stat(s.dir + "/five/" + v.image, &st) == 0 && st.st_size <= 5_000_000, "\(v.image): \(st.st_size) bytes")
+            #expect(try ISOVerifier.verify(s.dir + "/five/" + v.image).errors == 0)
+            #expect(try ISOStorage(try ISOImage.open(s.dir + "/five/" + v.image)).fileExists("VIEWER/INDEX.HTM"))
+        }
+        #expect(state.volumes.flatMap(\.instances).sorted() == s.uids.sorted())
+    }
+
     @Test func copiesCarryTheSameFileSetUID() throws {
         let s = try makeStore(patients: 1, studies: 1, images: 3)
         var r = request(s.uids)

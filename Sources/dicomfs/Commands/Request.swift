@@ -13,7 +13,7 @@ struct Request: ParsableCommand {
         Include Non-DICOM Objects / Include Display Application ask), masters it and burns it \
         when drives are given. Job status: IDLE, PENDING, CREATING, DONE, FAILURE.
         """,
-        subcommands: [RequestCreate.self, RequestRun.self, RequestStatus.self, RequestCancel.self, RequestWatch.self]
+        subcommands: [RequestCreate.self, RequestRun.self, RequestRetry.self, RequestStatus.self, RequestCancel.self, RequestWatch.self]
     )
 }
 
@@ -114,6 +114,34 @@ struct RequestRun: ParsableCommand {
     @Argument(help: "The job folder.", completion: .directory)
     var job: String
 
+    @OptionGroup var runOptions: JobRunOptions
+
+    func run() throws {
+        let options = try runOptions.options()
+        try runOptions.finish(job) { try mediaOperation { try Job.run(job, options: options) } }
+    }
+}
+
+struct RequestRetry: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retry",
+        abstract: "Run a job that ended in FAILURE or CANCELED again, from the start.",
+        discussion: "Its images, labels and state are removed and the request run again, with the options given here. A job in any other state is refused (exit 1). Exit status as for run."
+    )
+
+    @Argument(help: "The job folder.", completion: .directory)
+    var job: String
+
+    @OptionGroup var runOptions: JobRunOptions
+
+    func run() throws {
+        let options = try runOptions.options()
+        try runOptions.finish(job) { try mediaOperation { try Job.retry(job, options: options) } }
+    }
+}
+
+/// The options of running a job, shared by run and retry.
+struct JobRunOptions: ParsableArguments {
     @Option(help: "Number of Copies (overrides the request).")
     var copies: Int?
 
@@ -141,7 +169,7 @@ struct RequestRun: ParsableCommand {
     @Flag(help: "Print the final status as JSON.")
     var json = false
 
-    func run() throws {
+    func options() throws -> Job.RunOptions {
         var options = Job.RunOptions()
         options.skipInvalid = skipInvalid
         options.transcode = transcode
@@ -157,8 +185,13 @@ struct RequestRun: ParsableCommand {
             guard let n = MediaKind.parseSize(capacity) else { throw ValidationError("--capacity \(capacity): expected a size such as 700MB") }
             options.capacity = n
         }
+        return options
+    }
+
+    /// Prints the state the run ended in; exit 1 for FAILURE or instances left out.
+    func finish(_ job: String, _ body: () throws -> JobState) throws {
         do {
-            let state = try mediaOperation { try Job.run(job, options: options) }
+            let state = try body()
             printState(state, job: job, json: json)
             if state.status == .FAILURE || !state.failed.isEmpty { throw ExitCode(Exit.findings) }
         } catch let e as RequestError { throw requestFailure(e) }
