@@ -90,7 +90,14 @@ enum Pages {
 /// README.TXT: what is on the medium and how to open it. Plain ASCII, so it can serve as
 /// the File-set descriptor without a character set.
 enum Readme {
-    static func text(_ model: ContentModel, fileSetID: String, viewer: Bool, creator: String) -> String {
+    /// The line that records how the pictures were made, read back by `recorded(in:)` so an
+    /// update makes its renderings as the disc's first ones were made.
+    static func picturesLine(_ o: WebContentWriter.Options) -> String {
+        "Pictures: at most \(o.imageSize) pixels on the longer side, JPEG quality \(o.jpegQuality)"
+            + (o.viewerValues ? ", viewer with modality values." : ".")
+    }
+
+    static func text(_ model: ContentModel, fileSetID: String, viewer: Bool, creator: String, options: WebContentWriter.Options = .init()) -> String {
         let studies = model.patients.reduce(0) { $0 + $1.studies.count }
         return """
         DICOM medium\(fileSetID.isEmpty ? "" : " " + fileSetID)
@@ -110,6 +117,7 @@ enum Readme {
         \(viewer ? "VIEWER/       an image viewer that runs in the browser, offline\n" : "")
         The renderings are for reference and are not for diagnosis. Nothing on this
         medium starts by itself; open INDEX.HTM yourself.
+        \(picturesLine(options))
 
         Created by \(creator).
 

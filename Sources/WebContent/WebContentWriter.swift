@@ -27,6 +27,20 @@ public enum WebContentWriter {
         public var viewerBudget = 256 * 1024 * 1024
         public var creator = "dicomfs 0.1.0"
         public init() {}
+
+        /// The settings a file-set's web content was made with, from the line README.TXT
+        /// records them in; nil when there is none (made by another tool, or before it).
+        public static func recorded(in root: String) -> Options? {
+            guard let text = try? String(contentsOfFile: root + "/README.TXT", encoding: .utf8),
+                  let line = text.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("Pictures: at most ") }) else { return nil }
+            let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+            guard numbers.count >= 2, (64...8192).contains(numbers[0]), (10...100).contains(numbers[1]) else { return nil }
+            var o = Options()
+            o.imageSize = numbers[0]
+            o.jpegQuality = numbers[1]
+            o.viewerValues = line.contains("modality values")
+            return o
+        }
     }
 
     public struct Result: Sendable {
@@ -42,7 +56,7 @@ public enum WebContentWriter {
         let warnings = try Renderings.write(model, into: &out, options: options, progress: progress)
         let reports = Reports.write(model, into: &out, renderedFrames: warnings.frames)
         try Pages.write(model, fileSetID: dir.fileSetID, viewer: options.viewer, into: &out, renderedFrames: warnings.frames, reports: reports.links)
-        try out.write("README.TXT", Readme.text(model, fileSetID: dir.fileSetID, viewer: options.viewer, creator: options.creator))
+        try out.write("README.TXT", Readme.text(model, fileSetID: dir.fileSetID, viewer: options.viewer, creator: options.creator, options: options))
         if options.viewer { try ViewerWriter.write(model, into: &out, options: options, renderedFrames: warnings.frames, reports: reports.links) }
         return Result(files: out.files, warnings: warnings.messages + reports.warnings)
     }

@@ -30,7 +30,9 @@ extension WebContentWriter {
     /// `root` from its DICOMDIR: every file written to a scratch folder inside the set first,
     /// then renamed into place, then every old web file not written again deleted. The
     /// instances are read through the set's confined root, by their resolved File IDs.
-    public static func refresh(fileSet root: String, viewer: Bool, options: Options = Options(),
+    /// Without `options`, the pictures are made as the set's README.TXT says its were
+    /// (size, quality, modality values), so an update keeps a disc's settings.
+    public static func refresh(fileSet root: String, viewer: Bool, options: Options? = nil,
                                progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> RefreshReport {
         let storage: FolderStorage
         let dir: DICOMDIR
@@ -45,7 +47,7 @@ extension WebContentWriter {
             throw WebContentError("cannot create \(scratch) (the folder is read-only?)")
         }
         defer { try? fm.removeItem(atPath: scratch) }
-        var options = options
+        var options = options ?? Options.recorded(in: root) ?? Options()
         options.viewer = viewer
         let result = try write(dir, locate: { id in
             guard let path = try? id.resolvedPath().get(), storage.confined.kind(path) == .file else { return nil }

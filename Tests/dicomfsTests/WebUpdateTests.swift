@@ -61,4 +61,27 @@ import TestSupport
         #expect(try webFilesMentioning(["DCMFS003"], in: set).isEmpty)
         #expect(try CLI.run(["verify", set]).status == 0)
     }
+
+    /// A disc made with pictures of another size and quality, and modality values in the
+    /// viewer, keeps them when an update regenerates its web content.
+    @Test func anUpdateKeepsTheDiscsPictureSettings() throws {
+        let (dir, source) = try CLI.sampleSource()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let set = dir + "/SET"
+        let c = try CLI.run(["create", source, "-o", set, "--web", "--viewer", "--viewer-values", "--viewer-max-size", "100", "--viewer-quality", "55"])
+        try #require(c.status == 0, "\(c.stderr)")
+        let line = "Pictures: at most 100 pixels on the longer side, JPEG quality 55, viewer with modality values."
+        #expect(try String(contentsOfFile: set + "/README.TXT", encoding: .utf8).contains(line))
+        let data = try FileManager.default.contentsOfDirectory(atPath: set + "/VIEWER/DATA").filter { $0.hasPrefix("R") }
+        #expect(try data.contains { try String(contentsOfFile: set + "/VIEWER/DATA/" + $0, encoding: .utf8).contains("\"kind\":\"values\"") })
+        #expect(try CLI.run(["remove", set, "--patient-id", "DCMFS003"]).status == 0)
+        let added = try CLI.run(["add", set, source + "/ct-japanese.dcm"])
+        #expect(added.status == 0, "\(added.stdout) \(added.stderr)")
+        #expect(try String(contentsOfFile: set + "/README.TXT", encoding: .utf8).contains(line), "the settings line is lost")
+        let after = try FileManager.default.contentsOfDirectory(atPath: set + "/VIEWER/DATA").filter { $0.hasPrefix("R") }
+        #expect(try after.contains { try String(contentsOfFile: set + "/VIEWER/DATA/" + $0, encoding: .utf8).contains("\"kind\":\"values\"") })
+        let w = try CLI.run(["web", set, "--viewer"])
+        let readme = try String(contentsOfFile: set + "/README.TXT", encoding: .utf8)
+        #expect(w.status == 0 && readme.contains(line))
+    }
 }
