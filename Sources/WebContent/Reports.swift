@@ -109,11 +109,21 @@ enum Reports {
         b += "</table>\n"
         b += content(ds.sequence(.contentSequence) ?? [], depth: 2, images: images)
         if kind == .keyObjects {
-            // The images a Key Object Selection points at (Current Requested Procedure Evidence).
+            // The images a Key Object Selection points at: its IMAGE items, then whatever else
+            // Current Requested Procedure Evidence lists (a KO written without the one or the
+            // other still shows its images).
             var refs: [String] = []
+            func note(_ uid: String?) { if let uid, !refs.contains(uid) { refs.append(uid) } }
+            func walk(_ items: [DataSet]) {
+                for i in items {
+                    for r in i.sequence(.referencedSOPSequence) ?? [] { note(r.string(.referencedSOPInstanceUID)) }
+                    walk(i.sequence(.contentSequence) ?? [])
+                }
+            }
+            walk(ds.sequence(.contentSequence) ?? [])
             for st in ds.sequence(.currentRequestedProcedureEvidenceSequence) ?? [] {
                 for se in st.sequence(.referencedSeriesSequence) ?? [] {
-                    for r in se.sequence(.referencedSOPSequence) ?? [] { if let uid = r.string(.referencedSOPInstanceUID) { refs.append(uid) } }
+                    for r in se.sequence(.referencedSOPSequence) ?? [] { note(r.string(.referencedSOPInstanceUID)) }
                 }
             }
             if !refs.isEmpty {

@@ -60,7 +60,8 @@ enum ViewerAssets {
     #view { position: absolute; left: 0; top: 0; width: 100%; height: 100%; }
     #report { position: absolute; left: 0; top: 0; width: 100%; height: 100%; border: 0; background: #fff; display: none; }
     .series.report { font-weight: bold; }
-    .series.report span.doc { display: inline-block; width: 48px; text-align: center; font-size: 1.6em; }
+    .series.report span.doc { display: inline-flex; align-items: center; justify-content: center; width: 34px; height: 42px; margin: 0 7px;
+      border: 2px solid #bbb; border-radius: 3px 10px 3px 3px; font-size: 0.7em; color: #fff; background: #345; flex: none; }
     .overlay { position: absolute; font-size: 0.85em; white-space: pre; text-shadow: 1px 1px 1px #000; pointer-events: none; }
     #overlay-tl { left: 0.5em; top: 0.4em; } #overlay-tr { right: 0.5em; top: 0.4em; text-align: right; }
     #overlay-bl { left: 0.5em; bottom: 0.4em; } #overlay-br { right: 0.5em; bottom: 0.4em; text-align: right; color: #f88; }
@@ -295,7 +296,7 @@ enum ViewerAssets {
             se.appendChild(text(st.date + " " + st.description)); list.appendChild(se);
             (st.reports || []).forEach(function (r) {
               var row = document.createElement("div"); row.className = "series report";
-              var icon = document.createElement("span"); icon.className = "doc"; icon.textContent = "\u{1F4C4}";
+              var icon = document.createElement("span"); icon.className = "doc"; icon.textContent = r.pdf ? "PDF" : "SR";
               row.appendChild(icon);
               row.appendChild(text(r.title + (r.pdf ? " (PDF)" : "")));
               row.addEventListener("click", function () { openReport(row, r); });
@@ -386,7 +387,8 @@ enum ViewerAssets {
         show: show,
         setWindow: function (c, w) { state.center = c; state.width = w; paintFrame(); },
         measure: function (x0, y0, x1, y1) { state.line = { x0: x0, y0: y0, x1: x1, y1: y1 }; draw(); return state.lineText; },
-        canvas: function () { return canvas; }
+        canvas: function () { return canvas; },
+        picture: function () { return image ? { width: image.width, height: image.height } : null; }
       };
     })();
 

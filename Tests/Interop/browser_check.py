@@ -64,7 +64,8 @@ def main():
                 return {sum: sum, center: m[0], frame: DICOMFS.state.frame, wc: DICOMFS.state.center, ww: DICOMFS.state.width,
                         series: DICOMFS.state.current, frames: DICOMFS.state.series[DICOMFS.state.current].labels.length,
                         kind: DICOMFS.state.series[DICOMFS.state.current].kind, scaleBar: DICOMFS.state.scaleBar,
-                        edges: DICOMFS.state.edges, width: DICOMFS.state.series[DICOMFS.state.current].width};"""
+                        edges: DICOMFS.state.edges, width: DICOMFS.state.series[DICOMFS.state.current].width,
+                        picture: DICOMFS.picture(), modality: (DICOMFS.state.series[DICOMFS.state.current].info || {}).series};"""
             viewer = {"initial": driver.execute_script(probe)}
             driver.save_screenshot(os.path.join(artefacts, "viewer-initial.png"))
             # Scroll: arrow key, then the mouse wheel back.
@@ -108,7 +109,13 @@ def main():
                     if driver.execute_script("return !!DICOMFS.state.series[DICOMFS.state.current]"):
                         break
                     time.sleep(0.1)
+                for _ in range(30):   # the picture loads after the series' data
+                    if driver.execute_script("var p = DICOMFS.picture(), s = DICOMFS.state.series[DICOMFS.state.current];"
+                                             " return !!(p && s && (s.kind !== 'jpeg' || p.width === s.width))"):
+                        break
+                    time.sleep(0.1)
                 opened.append(driver.execute_script(probe))
+                driver.save_screenshot(os.path.join(artefacts, "viewer-series-%d.png" % len(opened)))
             viewer["series"] = opened
             driver.save_screenshot(os.path.join(artefacts, "viewer-last-series.png"))
             for entry in driver.get_log("browser"):

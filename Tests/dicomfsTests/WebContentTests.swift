@@ -153,6 +153,123 @@ import TestSupport
         #expect(text.stdout.contains("Web content:") && text.stdout.contains("viewer"), "\(text.stdout)")
     }
 
+    /// Issue #19's acceptance: CT, CR (1955 × 1841), a US cine, an SR with text, numbers and
+    /// codes, a KO and an encapsulated PDF on one STD-GEN-CD disc with web content and viewer.
+    /// INDEX.HTM shows birth date and sex (the records do not carry them); the SR page holds
+    /// every text and every number with its unit as pydicom reads them; the PDF is the
+    /// encapsulated document byte for byte; Chromium opens every page and the viewer without
+    /// console errors, the SR in the viewer's main pane, and the CR picture at ≥ 1800 px.
+    @Test(.enabled(if: External.hasPydicom && External.has("chromium", "chromedriver") && External.hasPythonModule("selenium"),
+                   "needs pydicom, chromium, chromedriver and selenium"))
+    func aReferringDoctorsDisc() throws {
+        let s = try source()
+        defer { try? FileManager.default.removeItem(atPath: s.dir) }
+        let pdf = "%PDF-1.1\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+        let made = try External.python("""
+        import sys, os, pydicom
+        from pydicom.data import get_testdata_file
+        from pydicom.dataset import Dataset, FileMetaDataset
+        from pydicom.uid import generate_uid, ExplicitVRLittleEndian
+        src, ct1, ct2, pdf = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+        ct = pydicom.dcmread(ct1, stop_before_pixels=True)
+        ct2uid = pydicom.dcmread(ct2, stop_before_pixels=True).SOPInstanceUID
+        def base(cls, modality, number):
+            ds = Dataset()
+            for k in ("PatientName", "PatientID", "PatientBirthDate", "PatientSex", "StudyInstanceUID", "StudyDate", "StudyTime", "StudyID",
+                      "AccessionNumber", "ReferringPhysicianName", "SpecificCharacterSet"):
+                if k in ct: setattr(ds, k, ct.get(k))
+            ds.SOPClassUID = cls; ds.SOPInstanceUID = generate_uid(); ds.SeriesInstanceUID = generate_uid()
+            ds.Modality = modality; ds.SeriesNumber = number; ds.InstanceNumber = 1
+            ds.ContentDate = "20240301"; ds.ContentTime = "120000"
+            ds.file_meta = FileMetaDataset(); ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+            ds.file_meta.MediaStorageSOPClassUID = ds.SOPClassUID; ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+            return ds
+        def code(value, scheme, meaning):
+            c = Dataset(); c.CodeValue = value; c.CodingSchemeDesignator = scheme; c.CodeMeaning = meaning; return c
+        def item(vt, name, **kw):
+            i = Dataset(); i.RelationshipType = "CONTAINS"; i.ValueType = vt; i.ConceptNameCodeSequence = [name]
+            for k, v in kw.items(): setattr(i, k, v)
+            return i
+        # A Comprehensive SR: text, two numbers with units, a coded finding.
+        sr = base("1.2.840.10008.5.1.4.1.1.88.33", "SR", 80)
+        sr.ValueType = "CONTAINER"; sr.ContinuityOfContent = "SEPARATE"; sr.CompletionFlag = "COMPLETE"; sr.VerificationFlag = "UNVERIFIED"
+        sr.ConceptNameCodeSequence = [code("18748-4", "LN", "Diagnostic imaging report")]
+        m1 = Dataset(); m1.NumericValue = "12.5"; m1.MeasurementUnitsCodeSequence = [code("mm", "UCUM", "millimeter")]
+        m2 = Dataset(); m2.NumericValue = "43"; m2.MeasurementUnitsCodeSequence = [code("[hnsf'U]", "UCUM", "Hounsfield unit")]
+        sr.ContentSequence = [
+            item("TEXT", code("121071", "DCM", "Finding"), TextValue="Small hypodense lesion in the left lobe."),
+            item("NUM", code("410668003", "SCT", "Length"), MeasuredValueSequence=[m1]),
+            item("NUM", code("112031", "DCM", "Attenuation Coefficient"), MeasuredValueSequence=[m2]),
+            item("CODE", code("121071", "DCM", "Finding"), ConceptCodeSequence=[code("44054006", "SCT", "Cyst")]),
+        ]
+        sr.save_as(os.path.join(src, "report-sr.dcm"), enforce_file_format=True)
+        # A KO naming both CT images.
+        ko = base("1.2.840.10008.5.1.4.1.1.88.59", "KO", 81)
+        ko.ValueType = "CONTAINER"; ko.ContinuityOfContent = "SEPARATE"
+        ko.ConceptNameCodeSequence = [code("113000", "DCM", "Of Interest")]
+        refs = []
+        for uid in (ct.SOPInstanceUID, ct2uid):
+            r = Dataset(); r.ReferencedSOPClassUID = ct.SOPClassUID; r.ReferencedSOPInstanceUID = uid
+            refs.append(item("IMAGE", code("113000", "DCM", "Of Interest"), ReferencedSOPSequence=[r]))
+        ko.ContentSequence = refs
+        ko.save_as(os.path.join(src, "key-images.dcm"), enforce_file_format=True)
+        # The PDF.
+        doc = base("1.2.840.10008.5.1.4.1.1.104.1", "DOC", 82)
+        doc.DocumentTitle = "Discharge letter"; doc.MIMETypeOfEncapsulatedDocument = "application/pdf"; doc.BurnedInAnnotation = "YES"
+        doc.AcquisitionDateTime = "20240301120000"; doc.ConceptNameCodeSequence = []
+        doc.EncapsulatedDocument = pdf.encode() + (b"\\0" if len(pdf) % 2 else b"")
+        doc.save_as(os.path.join(src, "letter.dcm"), enforce_file_format=True)
+        # A CR of 1955 x 1841.
+        cr = pydicom.dcmread(get_testdata_file("RG1_UNCR.dcm"))
+        cr.save_as(os.path.join(src, "chest-cr.dcm"))
+        print("ok", cr.Columns)
+        """, [s.source, CLI.sample("ct-head-1.dcm"), CLI.sample("ct-head-2.dcm"), pdf])
+        #expect(made.stdout.hasPrefix("ok"), "\(made.stderr)")
+        let fs = s.dir + "/fs"
+        let r = try CLI.run(["create", s.source, "-o", fs, "--web", "--viewer", "--invent"])
+        #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
+        // Birth date and sex on INDEX.HTM, from the files (STD-GEN-CD's records lack them).
+        let index = try String(contentsOfFile: fs + "/INDEX.HTM", encoding: .utf8)
+        #expect(index.contains("<th>Sex</th>") && index.contains("<td>1970-01-01</td><td>F</td>"), "\(index)")
+        // Every text and number (value and unit) of the SR, as pydicom reads them, on its page.
+        let expected = try External.python("""
+        import sys, pydicom
+        ds = pydicom.dcmread(sys.argv[1])
+        def walk(items):
+            for i in items:
+                if "TextValue" in i: print(i.TextValue)
+                for m in i.get("MeasuredValueSequence", []):
+                    print(m.NumericValue, m.MeasurementUnitsCodeSequence[0].CodeValue)
+                for c in i.get("ConceptCodeSequence", []): print(c.CodeMeaning)
+                walk(i.get("ContentSequence", []))
+        walk(ds.ContentSequence)
+        """, [s.source + "/report-sr.dcm"]).stdout.split(separator: "\n").map(String.init)
+        #expect(expected.count == 4, "\(expected)")
+        let pages = try FileManager.default.subpathsOfDirectory(atPath: fs + "/IHE_PDI").filter { $0.hasSuffix(".HTM") }
+            .map { try String(contentsOfFile: fs + "/IHE_PDI/" + $0, encoding: .utf8) }
+        let srPage = try #require(pages.first { $0.contains("Small hypodense lesion") }, "no page shows the SR")
+        for line in expected {
+            let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+            let shown = parts.count == 2 && Double(parts[0]) != nil ? parts[0] + " " + parts[1].replacingOccurrences(of: "'", with: "&#39;") : line
+            #expect(srPage.contains(shown) || srPage.contains(line), "the SR page lacks \"\(line)\"")
+        }
+        #expect(pages.contains { $0.contains("<h2>Key images</h2>") }, "no KO page lists its key images")
+        let pdfs = try FileManager.default.subpathsOfDirectory(atPath: fs + "/IHE_PDI").filter { $0.hasSuffix(".PDF") }
+        #expect(pdfs.count == 1 && (try? String(contentsOfFile: fs + "/IHE_PDI/" + (pdfs.first ?? ""), encoding: .utf8)) == pdf)
+        // The browser.
+        let artefacts = External.repoRoot.appendingPathComponent(".build/test-artefacts/referring-doctor").path
+        let b = try External.run("python3", [External.repoRoot.appendingPathComponent("Tests/Interop/browser_check.py").path, fs, artefacts])
+        let report = try #require(try JSONSerialization.jsonObject(with: b.stdout) as? [String: Any], "\(b.stderr.suffix(600))")
+        #expect((report["console"] as? [Any])?.isEmpty == true, "\(report["console"] ?? "")")
+        #expect((report["broken_images"] as? [Any])?.isEmpty == true, "\(report["broken_images"] ?? "")")
+        let viewer = report["viewer"] as? [String: Any] ?? [:]
+        let reports = viewer["reports"] as? [[String: Any]] ?? []
+        #expect(reports.count >= 3 && reports.allSatisfy { $0["shown"] as? Bool == true }, "\(reports)")
+        let series = viewer["series"] as? [[String: Any]] ?? []
+        let widest = series.compactMap { ($0["picture"] as? [String: Any])?["width"] as? Int }.max() ?? 0
+        #expect(widest >= 1800, "the CR reaches the viewer at \(widest) px: \(series.map { $0["picture"] ?? "" })")
+    }
+
     @Test(.enabled(if: External.hasPydicom, "needs pydicom")) func iheLayoutRulesHold() throws {
         let s = try source(extra: true)
         let fs = s.dir + "/fs"
