@@ -3,23 +3,29 @@ import DICOM
 
 /// The lossless encapsulated syntaxes dicomfs writes, each through a real codec library:
 /// JPEG Lossless SV1 (GDCM's 16-bit IJG build), JPEG-LS lossless (CharLS), JPEG 2000
-/// lossless (OpenJPEG).
+/// lossless (OpenJPEG); and RLE Lossless, DICOM's own format (PS3.5 Annex G), ours.
 public enum LosslessSyntax: String, Sendable, CaseIterable {
     case jpegLossless = "1.2.840.10008.1.2.4.70"
     case jpegLS = "1.2.840.10008.1.2.4.80"
     case jpeg2000 = "1.2.840.10008.1.2.4.90"
+    case rle = "1.2.840.10008.1.2.5"
 
     public var name: String {
         switch self {
         case .jpegLossless: return "JPEG Lossless SV1"
         case .jpegLS: return "JPEG-LS Lossless"
         case .jpeg2000: return "JPEG 2000 Lossless"
+        case .rle: return "RLE Lossless"
         }
     }
 
     /// Encodes one frame: `samples` as decoded (sign-extended for signed data), interleaved.
     /// `bits`: Bits Stored.
-    func encode(_ samples: [Int32], width: Int, height: Int, components: Int, bits: Int, signed: Bool) throws -> [UInt8] {
+    func encode(_ samples: [Int32], width: Int, height: Int, components: Int, bits: Int, signed: Bool,
+                allocated: Int = 16, highBit: Int? = nil) throws -> [UInt8] {
+        if self == .rle {
+            return try RLEEncoder.encode(samples, width: width, height: height, components: components, allocated: allocated, bits: bits, highBit: highBit ?? bits - 1)
+        }
         let packed = Self.pack(samples, bits: bits)
         var out: UnsafeMutablePointer<UInt8>?
         var length = 0
@@ -35,6 +41,8 @@ public enum LosslessSyntax: String, Sendable, CaseIterable {
                 return encode(p.baseAddress, Int32(width), Int32(height), Int32(components), Int32(precision), &out, &length, &error)
             case .jpegLS:
                 return dicomfs_jpegls_encode_lossless(p.baseAddress, Int32(width), Int32(height), Int32(components), Int32(max(2, bits)), &out, &length, &error)
+            case .rle:
+                return -1   // (encoded above)
             case .jpeg2000:
                 return dicomfs_j2k_encode_lossless(p.baseAddress, Int32(width), Int32(height), Int32(components), Int32(bits), signed ? 1 : 0, &out, &length, &error)
             }

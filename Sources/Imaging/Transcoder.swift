@@ -47,7 +47,8 @@ public enum Transcoder {
         var decoded: [[Int32]] = []
         let ds = try encapsulate(file, access) { f in
             decoded.append(f.samples)
-            return try lossless.encode(f.samples, width: f.width, height: f.height, components: f.samplesPerPixel, bits: d.bitsStored, signed: d.isSigned)
+            return try lossless.encode(f.samples, width: f.width, height: f.height, components: f.samplesPerPixel, bits: d.bitsStored, signed: d.isSigned,
+                                       allocated: d.bitsAllocated, highBit: d.highBit)
         }
         let bytes = try encode(ds, file, sopInstanceUID: nil, syntax: syntax)
         // Lossless means proven: what was written decodes to the same samples, frame by frame.

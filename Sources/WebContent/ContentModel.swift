@@ -24,6 +24,8 @@ struct ContentModel {
     struct Study {
         var name: String          // S0000001
         var date: String, time: String, description: String, id: String, accession: String
+        /// Referring Physician's Name (for people) and Institution Name, from the instances.
+        var referring = "", institution = ""
         var series: [Series]
     }
     struct Patient {
@@ -81,10 +83,14 @@ struct ContentModel {
                     series.append(Series(name: "R" + pad(r), modality: text(se.keys, .modality), number: text(se.keys, .seriesNumber),
                                          description: value(se.keys, seriesHeader, .seriesDescription), instances: instances))
                 }
-                let studyHeader = { firstHeader(study) }
-                studies.append(Study(name: "S" + pad(s), date: date(study.keys, .studyDate), time: text(study.keys, .studyTime),
-                                     description: value(study.keys, studyHeader, .studyDescription), id: text(study.keys, .studyID),
-                                     accession: text(study.keys, .accessionNumber), series: series))
+                // (read once a study: referring physician and institution are in no record)
+                let header = firstHeader(study)
+                var st = Study(name: "S" + pad(s), date: date(study.keys, .studyDate), time: text(study.keys, .studyTime),
+                               description: value(study.keys, { header }, .studyDescription), id: text(study.keys, .studyID),
+                               accession: value(study.keys, { header }, .accessionNumber), series: series)
+                st.referring = header?.personName(.referringPhysicianName)?.forPeople ?? ""
+                st.institution = header.map { text($0, .institutionName) } ?? ""
+                studies.append(st)
             }
             patients.append(Patient(name: "P" + pad(p), patientName: display, id: text(patient.keys, .patientID),
                                     birthDate: value(patient.keys, patientHeader, .patientBirthDate, asDate: true),

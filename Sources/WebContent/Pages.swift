@@ -18,12 +18,13 @@ enum Pages {
         var body = "<h1>DICOM images\(fileSetID.isEmpty ? "" : " – " + HTML.escape(fileSetID))</h1>\n"
         body += "<p>This medium holds DICOM images and reports (in the DICOM folder, listed in the DICOMDIR file) and these web pages, which show reduced renderings of the images.</p>\n"
         if viewer { body += "<p><a href=\"VIEWER/INDEX.HTM\">Open the image viewer</a> (scrolling, zoom, window and level; runs in this browser, offline).</p>\n" }
-        body += "<table>\n<tr><th>Patient</th><th>ID</th><th>Birth date</th><th>Sex</th><th>Study date</th><th>Study</th></tr>\n"
+        body += "<table>\n<tr><th>Patient</th><th>ID</th><th>Birth date</th><th>Sex</th><th>Study date</th><th>Study</th><th>Institution</th></tr>\n"
         for p in model.patients {
             for (k, s) in p.studies.enumerated() {
                 let who = k == 0 ? "<a href=\"IHE_PDI/\(p.name).HTM\">\(HTML.escape(p.patientName.isEmpty ? "(no name)" : p.patientName))</a>" : ""
                 body += "<tr><td>\(who)</td><td>\(k == 0 ? HTML.escape(p.id) : "")</td><td>\(k == 0 ? HTML.escape(p.birthDate) : "")</td><td>\(k == 0 ? HTML.escape(p.sex) : "")</td>"
-                body += "<td>\(HTML.escape(s.date))</td><td><a href=\"IHE_PDI/\(s.name).HTM\">\(HTML.escape(s.description.isEmpty ? "(no description)" : s.description))</a></td></tr>\n"
+                body += "<td>\(HTML.escape(s.date))</td><td><a href=\"IHE_PDI/\(s.name).HTM\">\(HTML.escape(s.description.isEmpty ? "(no description)" : s.description))</a></td>"
+                body += "<td>\(HTML.escape(s.institution))</td></tr>\n"
             }
         }
         body += "</table>\n"
@@ -43,6 +44,8 @@ enum Pages {
             for s in p.studies {
                 var sb = "<p><a href=\"\(p.name).HTM\">\(HTML.escape(p.patientName))</a></p>\n"
                 sb += "<h1>\(HTML.escape(s.description.isEmpty ? "Study" : s.description))</h1>\n<p>\(HTML.escape(s.date))\(s.id.isEmpty ? "" : ", study ID " + HTML.escape(s.id))</p>\n"
+                let facts = [("Accession", s.accession), ("Referring physician", s.referring), ("Institution", s.institution)].filter { !$0.1.isEmpty }
+                if !facts.isEmpty { sb += "<p>" + facts.map { "\($0.0): \(HTML.escape($0.1))" }.joined(separator: "; ") + "</p>\n" }
                 // Reports first: what the referring doctor looks for.
                 let studyReports = s.series.flatMap { r in r.instances.compactMap { reports[r.name + "/" + $0.name] } }
                 if !studyReports.isEmpty {

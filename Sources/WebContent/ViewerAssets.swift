@@ -219,7 +219,7 @@ enum ViewerAssets {
 
       function overlay() {
         var s = state.series[state.current], info = s.info;
-        $("overlay-tl").textContent = info.patient + "\n" + info.patientID + "\n" + info.study;
+        $("overlay-tl").textContent = info.patient + "\n" + info.patientID + "\n" + info.study + (info.institution ? "\n" + info.institution : "");
         $("overlay-tr").textContent = info.series + "\nImage " + s.labels[state.frame] + "  (" + (state.frame + 1) + "/" + s.labels.length + ")";
         $("overlay-bl").textContent = s.kind === "rgb" ? "Colour\nZoom " + state.zoom.toFixed(2) :
           "W " + Math.round(state.width) + "  L " + Math.round(state.center) + (s.kind === "jpeg" ? " (rendered grey levels)" : "") +
@@ -307,7 +307,8 @@ enum ViewerAssets {
               var img = document.createElement("img"); img.src = r.thumb; img.alt = "";
               row.appendChild(img);
               row.appendChild(text(r.modality + " #" + r.number + " " + r.description + " (" + r.frames + ")"));
-              var info = { patient: p.name, patientID: p.id, study: st.date + " " + st.description,
+              var info = { patient: p.name, patientID: [p.id, p.birth ? "born " + p.birth : "", p.sex ? "sex " + p.sex : ""].filter(Boolean).join("  "),
+                           study: st.date + " " + st.description, institution: st.institution,
                            series: r.modality + " series " + r.number + " " + r.description };
               row.addEventListener("click", function () { open(r.id, info); });
               list.appendChild(row);

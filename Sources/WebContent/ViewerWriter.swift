@@ -24,6 +24,7 @@ enum ViewerWriter {
                 let links = s.series.flatMap { r in r.instances.compactMap { reports[r.name + "/" + $0.name] } }
                 let listed = links.map { "{\"title\":\(HTML.js($0.title)),\"href\":\(HTML.js("../" + $0.path)),\"pdf\":\($0.kind == .pdf)}" }
                 index += (si > 0 ? "," : "") + "{\"date\":\(HTML.js(s.date)),\"description\":\(HTML.js(s.description)),"
+                index += "\"institution\":\(HTML.js(s.institution)),\"referring\":\(HTML.js(s.referring)),"
                 index += "\"reports\":[" + listed.joined(separator: ",") + "],\"series\":["
                 var first = true
                 for r in s.series {

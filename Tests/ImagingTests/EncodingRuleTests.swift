@@ -19,6 +19,36 @@ import TestSupport
         #expect(big.extended?.lengths == [10, 0, 0, 0, 0, 0, 0, 0, 20, 0, 0, 0, 0, 0, 0, 0, 30, 0, 0, 0, 0, 0, 0, 0])
     }
 
+    /// RLE Lossless, ours: runs, literals longer than 128 bytes, rows never crossed, even
+    /// segments; our decoder gets the samples back (GDCM and pydicom do too:
+    /// TranscodeTests.uncompressedImagesAreCompressedLosslessly).
+    @Test func rleRoundTrips() throws {
+        var rng = SystemRandomNumberGenerator()
+        for (allocated, stored, high, signed, components) in [(8, 8, 7, false, 1), (8, 8, 7, false, 3), (16, 12, 11, true, 1), (16, 16, 15, false, 1), (16, 10, 13, false, 1)] {
+            let width = 301, height = 7
+            let lo = signed ? -(1 << (stored - 1)) : 0, hi = signed ? (1 << (stored - 1)) - 1 : (1 << stored) - 1
+            var samples = [Int32](repeating: 0, count: width * height * components)
+            for i in samples.indices {
+                // Flat stretches (runs, some across a row end), noise (literals) and steps.
+                samples[i] = i % 300 < 150 ? Int32(lo + (i / 97) % 3) : Int32(Int.random(in: lo...hi, using: &rng))
+            }
+            let code = try RLEEncoder.encode(samples, width: width, height: height, components: components, allocated: allocated, bits: stored, highBit: high)
+            var ds = DataSet()
+            ds.set(.rows, .US, numbers: [Double(height)]); ds.set(.columns, .US, numbers: [Double(width)])
+            ds.set(.bitsAllocated, .US, numbers: [Double(allocated)]); ds.set(.bitsStored, .US, numbers: [Double(stored)])
+            ds.set(.highBit, .US, numbers: [Double(high)]); ds.set(.pixelRepresentation, .US, numbers: [signed ? 1 : 0])
+            ds.set(.samplesPerPixel, .US, numbers: [Double(components)]); ds.set(.photometricInterpretation, .CS, components == 3 ? "RGB" : "MONOCHROME2")
+            let back = try RLEDecoder.decode(code, try PixelDescription(ds))
+            #expect(back.samples == samples, "\(allocated)/\(stored)/\(high) signed \(signed) × \(components)")
+            let segments = Int(code[0])
+            #expect(segments == components * allocated / 8)
+            for k in 0..<segments {
+                let start = Int(code[4 + 4 * k]) | Int(code[5 + 4 * k]) << 8 | Int(code[6 + 4 * k]) << 16
+                #expect(start % 2 == 0, "segment \(k + 1) starts at an odd offset")
+            }
+        }
+    }
+
     @Test func lossyHistoryIsAppendedNeverReset() {
         var ds = DataSet()
         LossyHistory.record(&ds, method: "ISO_10918_1", ratio: 12.345)

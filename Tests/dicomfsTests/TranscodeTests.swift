@@ -58,7 +58,8 @@ import TestSupport
 
     /// Uncompressed CT, MR, US, RGB and multi-frame instances (8, 12 and 16 bits, signed and
     /// unsigned) onto the compressed profiles: JPEG 2000 Lossless for STD-GEN-DVD-J2K, JPEG
-    /// Lossless SV1 for STD-GEN-DVD-JPEG, JPEG-LS Lossless for STD-GEN-MIME, each asked for
+    /// Lossless SV1 for STD-GEN-DVD-JPEG, JPEG-LS Lossless and RLE Lossless (ours, PS3.5
+    /// Annex G) for STD-GEN-MIME, each asked for
     /// with --transcode-to (refused for a profile that does not allow it). GDCM (`gdcmconv --raw`) and pydicom (python-gdcm)
     /// both decode every output to the source's pixels exactly; the sets verify.
     @Test(.enabled(if: External.hasPydicom && External.hasPythonModule("gdcm") && External.has("gdcmconv"), "needs pydicom, python-gdcm, gdcmconv"))
@@ -82,9 +83,9 @@ import TestSupport
         """, [source] + names)
         #expect(made.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == String(names.count), "\(made.stderr)")
         let wanted = [("STD-GEN-DVD-J2K", "1.2.840.10008.1.2.4.90"), ("STD-GEN-DVD-JPEG", "1.2.840.10008.1.2.4.70"),
-                      ("STD-GEN-MIME", "1.2.840.10008.1.2.4.80")]
+                      ("STD-GEN-MIME", "1.2.840.10008.1.2.4.80"), ("STD-GEN-MIME", "1.2.840.10008.1.2.5")]
         for (profile, syntax) in wanted {
-            let out = dir + "/" + profile
+            let out = dir + "/" + profile + "-" + syntax
             // Every instance is native, which each profile allows: --transcode-to asks for
             // every image in its syntax (`--transcode` alone rewrites only what a profile
             // refuses, into the profile's own lossless syntax).

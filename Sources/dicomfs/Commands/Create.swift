@@ -97,7 +97,7 @@ struct Create: ParsableCommand {
     @Flag(help: "Rewrite instances whose transfer syntax the profile refuses, losslessly: Explicit VR Little Endian for STD-GEN-CD, JPEG 2000 Lossless for the J2K profiles, JPEG Lossless SV1 for the JPEG ones (every frame checked after encoding; the source is never changed).")
     var transcode = false
 
-    @Option(help: "With --transcode: the syntax to write instead (a UID the profile allows: 1.2.840.10008.1.2.1, .4.70, .4.80 or .4.90).")
+    @Option(help: "With --transcode: the syntax to write instead (a UID the profile allows: 1.2.840.10008.1.2.1, .4.70, .4.80, .4.90 or 1.2.840.10008.1.2.5 for RLE).")
     var transcodeTo: String?
 
     @Option(help: "With --transcode: compress images lossily at this quality, 1–100, in the profile's lossy syntax (JPEG Baseline or Extended for the JPEG profiles, JPEG 2000 for the J2K ones), each as a new instance (Image Type DERIVED, new SOP Instance UID, the original in Source Image Sequence, Lossy Image Compression 01 with ratio and method). Never without this option.")

@@ -10,7 +10,8 @@ struct Transcode: ParsableCommand {
         Each FILE is written to DIR under its own name in --to: Explicit VR Little Endian \
         (1.2.840.10008.1.2.1: compressed pixels decoded), JPEG Lossless SV1 \
         (1.2.840.10008.1.2.4.70, GDCM's IJG build), JPEG-LS Lossless (1.2.840.10008.1.2.4.80, \
-        CharLS) or JPEG 2000 Lossless (1.2.840.10008.1.2.4.90, OpenJPEG) — the same code as \
+        CharLS), JPEG 2000 Lossless (1.2.840.10008.1.2.4.90, OpenJPEG) or RLE Lossless \
+        (1.2.840.10008.1.2.5, PS3.5 Annex G) — the same code as \
         create --transcode. A compressed file is written only after every frame has been \
         decoded again and found equal, sample for sample, to the source's decoding. The SOP \
         Instance UID stays; the sources are never changed. With --allow-lossy QUALITY, --to may \
