@@ -65,54 +65,16 @@ int dicomfs_jpeg_decode(const uint8_t *bytes, size_t length, int keep_color, dic
     return 0;
 }
 
-int dicomfs_jpeg_encode(const uint8_t *pixels, int width, int height, int components, int quality,
-                        uint8_t **out, size_t *out_length, char *error) {
-    struct jpeg_compress_struct info;
-    struct jpeg_failure failure;
-    unsigned char *buffer = NULL;
-    unsigned long size = 0;
-    info.err = jpeg_std_error(&failure.base);
-    failure.base.error_exit = jpeg_fail;
-    failure.base.emit_message = jpeg_quiet;
-    failure.error = error;
-    if (setjmp(failure.jump)) {
-        jpeg_destroy_compress(&info);
-        free(buffer);
-        return -1;
-    }
-    jpeg_create_compress(&info);
-    jpeg_mem_dest(&info, &buffer, &size);
-    info.image_width = (JDIMENSION)width;
-    info.image_height = (JDIMENSION)height;
-    info.input_components = components;
-    info.in_color_space = components == 3 ? JCS_RGB : JCS_GRAYSCALE;
-    jpeg_set_defaults(&info);
-    jpeg_set_quality(&info, quality, TRUE);
-    jpeg_start_compress(&info, TRUE);
-    size_t row = (size_t)width * (size_t)components;
-    while (info.next_scanline < info.image_height) {
-        JSAMPROW line = (JSAMPROW)(pixels + row * info.next_scanline);
-        jpeg_write_scanlines(&info, &line, 1);
-    }
-    jpeg_finish_compress(&info);
-    jpeg_destroy_compress(&info);
-    *out = buffer;
-    *out_length = size;
-    return 0;
-}
-
-int dicomfs_jpeg_baseline_encode(const uint8_t *pixels, int width, int height, int components, int quality,
-                                 uint8_t **out, size_t *out_length, char *error) {
+/* libjpeg-turbo at `quality`; colour as YCbCr, chroma halved horizontally only (4:2:2) when
+   `ybr422`, else libjpeg's default 4:2:0 (the web renderings). */
+static int jpeg_encode(const uint8_t *pixels, int width, int height, int components, int quality, int ybr422,
+                       uint8_t **out, size_t *out_length, char *error) {
     struct jpeg_compress_struct info;
     struct jpeg_failure failure;
     unsigned char *buffer = NULL;
     unsigned long size = 0;
     *out = NULL;
     *out_length = 0;
-    if (width < 1 || height < 1 || (components != 1 && components != 3) || quality < 1 || quality > 100) {
-        snprintf(error, 256, "JPEG Baseline: cannot encode %d x %d x %d at quality %d", width, height, components, quality);
-        return -1;
-    }
     info.err = jpeg_std_error(&failure.base);
     failure.base.error_exit = jpeg_fail;
     failure.base.emit_message = jpeg_quiet;
@@ -130,8 +92,7 @@ int dicomfs_jpeg_baseline_encode(const uint8_t *pixels, int width, int height, i
     info.in_color_space = components == 3 ? JCS_RGB : JCS_GRAYSCALE;
     jpeg_set_defaults(&info);
     jpeg_set_quality(&info, quality, TRUE);
-    if (components == 3) {
-        // YCbCr with chroma halved horizontally only: YBR_FULL_422 (PS3.5 8.2.1).
+    if (components == 3 && ybr422) {
         info.comp_info[0].h_samp_factor = 2;
         info.comp_info[0].v_samp_factor = 1;
         info.comp_info[1].h_samp_factor = info.comp_info[1].v_samp_factor = 1;
@@ -148,6 +109,22 @@ int dicomfs_jpeg_baseline_encode(const uint8_t *pixels, int width, int height, i
     *out = buffer;
     *out_length = size;
     return 0;
+}
+
+int dicomfs_jpeg_encode(const uint8_t *pixels, int width, int height, int components, int quality,
+                        uint8_t **out, size_t *out_length, char *error) {
+    return jpeg_encode(pixels, width, height, components, quality, 0, out, out_length, error);
+}
+
+int dicomfs_jpeg_baseline_encode(const uint8_t *pixels, int width, int height, int components, int quality,
+                                 uint8_t **out, size_t *out_length, char *error) {
+    if (width < 1 || height < 1 || (components != 1 && components != 3) || quality < 1 || quality > 100) {
+        snprintf(error, 256, "JPEG Baseline: cannot encode %d x %d x %d at quality %d", width, height, components, quality);
+        *out = NULL;
+        *out_length = 0;
+        return -1;
+    }
+    return jpeg_encode(pixels, width, height, components, quality, 1, out, out_length, error);
 }
 
 // MARK: OpenJPEG
