@@ -12,6 +12,9 @@ copied from a USB disk or a share).
   --against PATH   compare with another dicomfs binary instead of dcmmkdir (a regression
                    check: the same corpus, the same command, old binary vs new); the two
                    DICOMDIRs (same fixed File-set UID) must then be byte-identical.
+  --linearity      dicomfs alone on the sizes given (e.g. large,million), --pairs runs each,
+                   warm: median wall, CPU and peak RSS, and each per 75,000 files. (No peer:
+                   a trend, not a ratio; dcmmkdir would take an hour on a million files.)
 
 Targets (issue #22): 75k files, warm: median wall <= 0.55 s, >= 25x dcmmkdir, peak RSS
 <= 0.4x dcmmkdir's; cold: a ratio at least the warm one.
@@ -32,6 +35,7 @@ SIZES = {
     # name: (patients, studies, series, images) -> files
     "small": (31, 5, 5, 10),     # 7,750
     "large": (30, 5, 5, 100),    # 75,000
+    "million": (400, 5, 5, 100),  # 1,000,000 (for --linearity)
 }
 UID = "1.2.826.0.1.3680043.10.543.22"
 
@@ -61,8 +65,11 @@ def main():
     ap.add_argument("--pairs", type=int, default=5)
     ap.add_argument("--cold", action="store_true")
     ap.add_argument("--against", help="another dicomfs binary to compare with, instead of dcmmkdir")
+    ap.add_argument("--linearity", action="store_true")
     ap.add_argument("--dir", default=os.environ.get("BENCH_DIR", "/tmp/dicomfs-bench"))
     args = ap.parse_args()
+    if args.linearity:
+        return linearity(args)
     if args.cold and not can_drop_caches():
         print("--cold needs root and a writable /proc/sys/vm/drop_caches; skipped (nothing measured)")
         return
@@ -97,6 +104,30 @@ def main():
         summary.append(f"{name} ({files} files): {line}")
     print()
     print("\n".join(summary))
+
+
+def linearity(args):
+    """dicomfs alone on each size: median of --pairs warm runs, scaled per 75,000 files."""
+    import statistics
+    from harness import measure
+    bin_dir = build()
+    print(f"machine: {machine()}; cache: warm (every file read before every run); dicomfs alone")
+    for name in args.sizes.split(","):
+        path, files = corpus(bin_dir, args.dir, name)
+        dicomdir = os.path.join(path, "DICOMDIR")
+
+        def prepare():
+            if os.path.exists(dicomdir):
+                os.remove(dicomdir)
+            warm(path)
+
+        ours = Command("dicomfs", [os.path.join(bin_dir, "dicomfs"), "create", "--in-place", "--fileset-uid", UID, path], cwd=path, before=prepare)
+        runs = [measure(ours) for _ in range(args.pairs)]
+        wall, cpu, rss = (statistics.median(getattr(r, k) for r in runs) for k in ("wall", "cpu", "rss_mb"))
+        per = 75_000 / files
+        print(f"{name}: {files} files, {args.pairs} runs: median wall {wall:.3f} s ({wall * per:.3f} s per 75k), "
+              f"CPU {cpu:.3f} s ({cpu * per:.3f} s per 75k), peak RSS {rss:.0f} MB ({rss * per:.1f} MB per 75k); "
+              f"walls {', '.join(f'{r.wall:.2f}' for r in runs)}")
 
 
 if __name__ == "__main__":
