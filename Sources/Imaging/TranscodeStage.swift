@@ -72,10 +72,12 @@ public enum TranscodeStage {
         /// target; an image that cannot be compressed (no pixels, a colour model the codec
         /// does not take) goes native when the profile refuses it as it is.
         @Sendable func rewrite(_ file: DICOMFile, lossy: LossySyntax?, refused: Bool) throws -> ([UInt8], String) {
-            if let lossy, let quality = lossyQuality, let bytes = try? Transcoder.rewriteLossy(file, to: lossy, quality: quality) {
-                return (bytes, lossy.rawValue)
+            if let lossy, let quality = lossyQuality {
+                do { return (try Transcoder.rewriteLossy(file, to: lossy, quality: quality), lossy.rawValue) } catch {
+                    // Kept as it is, with why, when the profile takes it so; else lossless below.
+                    if !refused && requested == nil { throw error }
+                }
             }
-            if !refused && requested == nil && lossy != nil { throw ImagingError("not compressed lossily: kept as it is") }
             do { return (try Transcoder.rewrite(file, to: target), target) } catch let first as ImagingError {
                 guard refused, let fallback else { throw first }
                 return (try Transcoder.rewrite(file, to: fallback), fallback)

@@ -27,11 +27,12 @@ struct Runner {
     static func check(_ request: MediaRequest, store: String, options: Job.RunOptions) throws -> Check {
         let index = try StoreIndex(store: store, wanted: Set(request.references.map(\.sopInstanceUID)))
         var check = Check()
+        var taken: Set<String> = []   // (an instance named on its own and by its study goes once)
         for ref in request.references {
             let profile = ref.profile.flatMap(ApplicationProfile.named) ?? .stdGenCD
             // A Study or Series Instance UID in place of an instance's: every instance of it.
             if index.byInstance[ref.sopInstanceUID] == nil, let group = index.byGroup[ref.sopInstanceUID] {
-                for entry in group where !check.items.contains(where: { $0.entry.sopInstanceUID == entry.sopInstanceUID }) {
+                for entry in group where taken.insert(entry.sopInstanceUID).inserted {
                     let one = MediaRequest.Reference(sopClassUID: entry.sopClassUID, sopInstanceUID: entry.sopInstanceUID, profile: ref.profile)
                     if let failure = refusal(entry, profile: profile, options: options) { check.failed.append(failure) } else { check.items.append((one, entry, profile)) }
                 }
@@ -50,6 +51,7 @@ struct Runner {
                 check.failed.append(failure)
                 continue
             }
+            guard taken.insert(entry.sopInstanceUID).inserted else { continue }
             check.items.append((ref, entry, profile))
         }
         return check
