@@ -59,6 +59,16 @@ def corpus(bin_dir, base, name):
     return path, p * s * r * i
 
 
+def preparer(path, cold):
+    """Before each run: the DICOMDIR removed, the cache dropped (cold) or every file read."""
+    def prepare():
+        dicomdir = os.path.join(path, "DICOMDIR")
+        if os.path.exists(dicomdir):
+            os.remove(dicomdir)
+        drop_caches() if cold else warm(path)
+    return prepare
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="small,large")
@@ -80,11 +90,7 @@ def main():
     for name in args.sizes.split(","):
         path, files = corpus(bin_dir, args.dir, name)
         dicomdir = os.path.join(path, "DICOMDIR")
-
-        def prepare():
-            if os.path.exists(dicomdir):
-                os.remove(dicomdir)
-            drop_caches() if args.cold else warm(path)
+        prepare = preparer(path, args.cold)
 
         def keep(where):
             return lambda: os.replace(dicomdir, os.path.join(args.dir, where))
@@ -114,13 +120,7 @@ def linearity(args):
     print(f"machine: {machine()}; cache: warm (every file read before every run); dicomfs alone")
     for name in args.sizes.split(","):
         path, files = corpus(bin_dir, args.dir, name)
-        dicomdir = os.path.join(path, "DICOMDIR")
-
-        def prepare():
-            if os.path.exists(dicomdir):
-                os.remove(dicomdir)
-            warm(path)
-
+        prepare = preparer(path, cold=False)
         ours = Command("dicomfs", [os.path.join(bin_dir, "dicomfs"), "create", "--in-place", "--fileset-uid", UID, path], cwd=path, before=prepare)
         runs = [measure(ours) for _ in range(args.pairs)]
         wall, cpu, rss = (statistics.median(getattr(r, k) for r in runs) for k in ("wall", "cpu", "rss_mb"))
