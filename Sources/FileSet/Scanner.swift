@@ -114,6 +114,10 @@ public enum ScanResult: Sendable {
 /// and copying only the elements directory records use.
 public struct InstanceScanner: Sendable {
     public var workers: Int
+    /// Below this many files a second the first batch was waiting on the disk, not parsing
+    /// (a warm cache scans over 100,000 a second on two cores; a cold one under 20,000), and
+    /// the rest is read with `deepThreads` threads. (Tests set it to take that path.)
+    var slowRate = 40_000.0
     /// The profile whose extra keys the records will carry (what to keep of each header).
     public var profile: ApplicationProfile
 
@@ -257,7 +261,10 @@ public struct InstanceScanner: Sendable {
         let keyMaker = RecordKeyMaker(profile: profile, invent: false)  // anything to invent is left to the builder
         let workers = self.workers
         let files = files
-        @Sendable func batch(_ start: Int) -> [ScanResult] {
+        /// `deep`: the disk is slow (a cold cache: a folder just copied from a USB disk or a
+        /// share), so the batch is read with more threads than processors, for more reads in
+        /// flight; the first batch decides, by its rate.
+        @Sendable func batch(_ start: Int, deep: Bool = false) -> [ScanResult] {
             let end = min(files.count, start + batchSize)
             // Runs of at most 64 files in one folder: each run opens its folder once and its
             // files relative to it.
@@ -270,22 +277,26 @@ public struct InstanceScanner: Sendable {
                 runs.append(i..<j)
                 i = j
             }
-            let results = parallelMap(runs.count, workers: workers) { [runs] r -> [ScanResult] in
+            let one = { @Sendable [runs] (r: Int) -> [ScanResult] in
                 let run = runs[r]
                 let folder = OpenFolder(root + "/" + folderPart(files[run.lowerBound]))
                 return run.map { Self.scanOne(root: root, relative: files[$0], folder: folder, levels: levels, options: options, keyMaker: keyMaker) }
             }
+            let results = deep ? parallelMapWaiting(runs.count, threads: Self.deepThreads, one) : parallelMap(runs.count, workers: workers, one)
             progress?(end)
             return results.flatMap { $0 }
         }
         var start = 0
+        let began = DispatchTime.now().uptimeNanoseconds
         var current = files.isEmpty ? [] : batch(0)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
+        let deep = files.count > batchSize && seconds * slowRate > Double(min(batchSize, files.count))
         while start < files.count {
             let nextStart = start + batchSize
             let ahead = Ahead()
             let group = DispatchGroup()
             if nextStart < files.count {
-                DispatchQueue.global().async(group: group) { ahead.results = batch(nextStart) }
+                DispatchQueue.global().async(group: group) { ahead.results = batch(nextStart, deep: deep) }
             }
             defer { group.wait() }  // also when consume throws: no worker outlives the scan
             try consume(current)
@@ -294,6 +305,9 @@ public struct InstanceScanner: Sendable {
             start = nextStart
         }
     }
+
+    /// Threads reading at once when the disk is slow.
+    static let deepThreads = 16
 
     /// The batch scanned ahead, handed from its thread to the caller's after `wait`.
     /// `@unchecked Sendable`: written by the scanning job, read by the caller only after the

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import DICOM
 import Testing
 import TestSupport
@@ -72,5 +75,22 @@ import TestSupport
         let b = #expect(throws: DICOMError.self) { try Self.read(bytes, parallel: false) }
         #expect(a?.description == b?.description)
         #expect(a?.offset == at)
+    }
+}
+
+/// The thread-per-reader map used when the disk is slow: results in index order, every index
+/// once, with more threads than processors and more threads than items.
+@Suite(.tags(.unit)) struct WaitingMapTests {
+    @Test func resultsInOrderWhateverTheThreads() {
+        for (count, threads) in [(0, 4), (1, 16), (10, 16), (10_000, 16), (257, 3)] {
+            let calls = WorkCounter()
+            let out = parallelMapWaiting(count, threads: threads) { i -> Int in
+                _ = calls.increment()
+                if i % 97 == 0 { usleep(200) }   // some wait, as a read from a slow disk does
+                return i * 3
+            }
+            #expect(out == (0..<count).map { $0 * 3 }, "\(count) items on \(threads) threads")
+            #expect(calls.increment() == count, "every index exactly once")
+        }
     }
 }

@@ -118,3 +118,31 @@ import TestSupport
         #expect(fast > 100, "the fast path took \(fast) of \(files.count) files")
     }
 }
+
+/// A slow disk (a cold cache) makes the scan read with more threads than processors: the same
+/// results, in the same order, as the processor-sized scan.
+@Suite(.tags(.unit)) struct DeepScanTests {
+    @Test func theDeepScanFindsWhatTheUsualOneFinds() throws {
+        let dir = try Folders.corpus(naming: .messy, patients: 4, studies: 3)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let files = try DirectoryWalker(root: dir).files
+        #expect(files.count > 64)
+        func scan(slowRate: Double) -> [String] {
+            var scanner = InstanceScanner(workers: 2)
+            scanner.slowRate = slowRate
+            var seen: [String] = []
+            scanner.scan(root: dir, files: files, batchSize: 16) { batch in
+                for r in batch {
+                    switch r {
+                    case .instance(let i): seen.append("I " + i.relativePath + " " + i.sopInstanceUID)
+                    case .notDICOM(let p, _): seen.append("N " + p)
+                    case .unusable(let p, _): seen.append("U " + p)
+                    }
+                }
+            }
+            return seen
+        }
+        let usual = scan(slowRate: 0), deep = scan(slowRate: .infinity)   // never / always deep after the first batch
+        #expect(usual.count == files.count && deep == usual)
+    }
+}

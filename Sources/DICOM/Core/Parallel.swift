@@ -24,6 +24,38 @@ public func parallelMap<T>(_ count: Int, workers: Int = max(1, min(8, onlineProc
     return work.takeResults()
 }
 
+/// `body(0..<count)` on `threads` threads of its own, results in index order: for work that
+/// mostly waits on a slow disk (a cold cache), where more reads in flight shorten the wait
+/// and `concurrentPerform`'s pool, sized to the processors, would keep the disk's queue short.
+public func parallelMapWaiting<T>(_ count: Int, threads: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+    guard count > 0 else { return [] }
+    let n = min(max(1, threads), count)
+    let work = ParallelWork(count: count, workers: n, body: body)
+    let done = DispatchSemaphore(value: 0)
+    for _ in 0..<n {
+        var thread = pthread_t()
+        let box = Unmanaged.passRetained(WaitingWorker { work.run(); done.signal() })
+        if pthread_create(&thread, nil, { raw in
+            let worker = Unmanaged<WaitingWorker>.fromOpaque(raw!).takeRetainedValue()
+            worker.run()
+            return nil
+        }, box.toOpaque()) == 0 {
+            pthread_detach(thread)
+        } else {
+            box.takeRetainedValue().run()   // no thread to be had: the caller does the share
+        }
+    }
+    for _ in 0..<n { done.wait() }
+    return work.takeResults()
+}
+
+/// One `parallelMapWaiting` thread's job. `@unchecked Sendable`: created before its thread
+/// starts and run once by it.
+private final class WaitingWorker: @unchecked Sendable {
+    let run: () -> Void
+    init(_ run: @escaping () -> Void) { self.run = run }
+}
+
 /// The shared state of one parallelMap: distinct slots per index, a counter handing them out.
 /// `@unchecked Sendable`: each slot is written by the one worker its index was handed to, and
 /// read only after every worker has returned (`concurrentPerform` waits for them).
