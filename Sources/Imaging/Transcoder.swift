@@ -191,7 +191,7 @@ public enum Transcoder {
         func bytes(_ values: [Int], width: Int) -> [UInt8] {
             values.flatMap { v in (0..<width).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
         }
-        if offsets.last! <= limit { return (bytes(offsets, width: 4), nil) }
+        if (offsets.last ?? 0) <= limit { return (bytes(offsets, width: 4), nil) }
         return ([], (bytes(offsets, width: 8), bytes(lengths, width: 8)))
     }
 

@@ -87,8 +87,9 @@ struct Runner {
             // Fit the medium before splitting it (PS3.4 Annex S allows lossless changes):
             // the images stored natively compressed losslessly where the profile allows it.
             if options.transcode, !VolumePlanner.fitsOne(entries.map(\.bytes), capacity: capacity), let syntax = TranscodeStage.compressedTarget(for: profile) {
-                fitFolders.append(job + "/.fit-\(fitFolders.count + 1)")
-                let (packed, note) = try compressToFit(entries, profile: profile, syntax: syntax, folder: fitFolders.last!)
+                let folder = job + "/.fit-\(fitFolders.count + 1)"
+                fitFolders.append(folder)
+                let (packed, note) = try compressToFit(entries, profile: profile, syntax: syntax, folder: folder)
                 entries = packed
                 state.notes = (state.notes ?? []) + [note]
                 try state.write(job)

@@ -36,8 +36,8 @@ public func parallelMapWaiting<T>(_ count: Int, threads: Int, _ body: @escaping 
         var thread = pthread_t()
         let box = Unmanaged.passRetained(WaitingWorker { work.run(); done.signal() })
         if pthread_create(&thread, nil, { raw in
-            let worker = Unmanaged<WaitingWorker>.fromOpaque(raw!).takeRetainedValue()
-            worker.run()
+            guard let raw else { return nil }
+            Unmanaged<WaitingWorker>.fromOpaque(raw).takeRetainedValue().run()
             return nil
         }, box.toOpaque()) == 0 {
             pthread_detach(thread)
