@@ -86,7 +86,9 @@ struct Runner {
             let capacity = options.capacity ?? MediaKind.for(profile).capacity ?? Int64.max / 4
             // Fit the medium before splitting it (PS3.4 Annex S allows lossless changes):
             // the images stored natively compressed losslessly where the profile allows it.
-            if options.transcode, !VolumePlanner.fitsOne(entries.map(\.bytes), capacity: capacity), let syntax = TranscodeStage.compressedTarget(for: profile) {
+            let overhead = VolumePlanner.Overhead(web: request.includeNonDICOM != "NO" || request.includeDisplayApplication,
+                                                  viewer: request.includeDisplayApplication)
+            if options.transcode, !VolumePlanner.fitsOne(entries.map(\.bytes), capacity: capacity, overhead: overhead), let syntax = TranscodeStage.compressedTarget(for: profile) {
                 let folder = job + "/.fit-\(fitFolders.count + 1)"
                 fitFolders.append(folder)
                 let (packed, note) = try compressToFit(entries, profile: profile, syntax: syntax, folder: folder)
@@ -97,8 +99,7 @@ struct Runner {
             let plan: [[VolumePlanner.Item]]
             do {
                 plan = try VolumePlanner.plan(entries.map { .init(sopInstanceUID: $0.sopInstanceUID, patient: $0.patient, study: $0.study, series: $0.series, bytes: $0.bytes) },
-                                             capacity: capacity, web: request.includeNonDICOM != "NO" || request.includeDisplayApplication,
-                                             viewer: request.includeDisplayApplication)
+                                             capacity: capacity, overhead: overhead)
             } catch VolumePlanner.Failure.instanceTooLarge(let item) {
                 throw RunFailure(info: .INST_OVERSIZED, detail: "instance \(item.sopInstanceUID) (\(item.bytes) bytes) is larger than one volume of \(capacity) bytes")
             }

@@ -12,40 +12,28 @@ struct VolumePlanner {
         case instanceTooLarge(Item)
     }
 
+    /// What a volume takes besides its instances: per instance its record and, with web
+    /// content, a rendering of at most a quarter of its bytes plus its share of the pages
+    /// (8 KB); per volume 1 MB (DICOMDIR, README, pages) and 256 KB more for the viewer's own
+    /// files. Measured renderings come to 3–16% of the instances' bytes (README: CT 7%, CR 4%,
+    /// US 16%), so volumes planned this way fit with room to spare.
+    struct Overhead {
+        var web = false
+        var viewer = false
+        func perInstance(_ bytes: Int64) -> Int64 { 4096 + (web ? bytes / 4 + 8192 : 0) }
+        var perVolume: Int64 { (1 << 20) + (viewer ? 256 << 10 : 0) }
+    }
+
     /// Whether instances of these sizes fit one volume, by the reckoning `plan` uses.
-    static func fitsOne(_ bytes: [Int64], capacity: Int64, perInstanceOverhead: Int64 = 4096, fixedOverhead: Int64 = 1 << 20) -> Bool {
-        bytes.reduce(0) { $0 + $1 + perInstanceOverhead } <= capacity - fixedOverhead
+    static func fitsOne(_ bytes: [Int64], capacity: Int64, overhead: Overhead = Overhead()) -> Bool {
+        bytes.reduce(0) { $0 + $1 + overhead.perInstance($1) } <= capacity - overhead.perVolume
     }
 
-    /// What a volume's web content adds, as planned: per image a rendering of at most a
-    /// quarter of its bytes plus its share of the pages (8 KB), and 256 KB for the viewer's
-    /// own files and index. Measured renderings come to 3–16% of the instances' bytes
-    /// (README: CT 7%, CR 4%, US 16%), so volumes planned this way fit with room to spare.
-    static func overhead(web: Bool, viewer: Bool, bytes: Int64) -> Int64 {
-        4096 + (web ? bytes / 4 + 8192 : 0)
-    }
-
-    /// Each volume's items, with web content (and the viewer) counted when the volumes will carry it.
-    static func plan(_ items: [Item], capacity: Int64, web: Bool, viewer: Bool) throws -> [[Item]] {
-        let weighted = items.map { i -> Item in
-            var w = i
-            w.bytes += overhead(web: web, viewer: viewer, bytes: i.bytes) - 4096
-            return w
-        }
-        let byUID = Dictionary(items.map { ($0.sopInstanceUID, $0) }, uniquingKeysWith: { a, _ in a })
-        let fixed: Int64 = (1 << 20) + (viewer ? 256 << 10 : 0)
-        do {
-            return try plan(weighted, capacity: capacity, fixedOverhead: fixed).map { $0.compactMap { byUID[$0.sopInstanceUID] } }
-        } catch Failure.instanceTooLarge(let item) {
-            throw Failure.instanceTooLarge(byUID[item.sopInstanceUID] ?? item)
-        }
-    }
-
-    /// Each volume's items. `overhead` is added per volume (DICOMDIR, web content estimate).
-    static func plan(_ items: [Item], capacity: Int64, perInstanceOverhead: Int64 = 4096, fixedOverhead: Int64 = 1 << 20) throws -> [[Item]] {
-        let room = capacity - fixedOverhead
-        func size(_ group: [Item]) -> Int64 { group.reduce(0) { $0 + $1.bytes + perInstanceOverhead } }
-        if let big = items.first(where: { $0.bytes + perInstanceOverhead > room }) { throw Failure.instanceTooLarge(big) }
+    /// Each volume's items, with what each instance and volume takes besides counted.
+    static func plan(_ items: [Item], capacity: Int64, overhead: Overhead = Overhead()) throws -> [[Item]] {
+        let room = capacity - overhead.perVolume
+        func size(_ group: [Item]) -> Int64 { group.reduce(0) { $0 + $1.bytes + overhead.perInstance($1.bytes) } }
+        if let big = items.first(where: { $0.bytes + overhead.perInstance($0.bytes) > room }) { throw Failure.instanceTooLarge(big) }
         var volumes: [[Item]] = [[]]
         var used: Int64 = 0
         /// Places a group whole where it fits, else whole on a fresh volume, else split one
