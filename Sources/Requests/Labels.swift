@@ -3,6 +3,16 @@ import DICOM
 import FileSet
 import Foundation
 
+/// The two label styles dicomfs draws, as Label Style Selection (2200,0003) names them (its
+/// terms are the device's own).
+public enum LabelStyle: String, Sendable, CaseIterable {
+    case full = "FULL", compact = "COMPACT"
+    /// A request's Label Style Selection: FULL or COMPACT; anything else the default.
+    public init(selection: String?) {
+        self = selection.flatMap { LabelStyle(rawValue: $0.trimmingCharacters(in: .whitespaces).uppercased()) } ?? .full
+    }
+}
+
 /// The printable label of one volume (PDF, PNG at 300 dpi, SVG) on a 120 mm disc template:
 /// patients (name, ID, birth date, sex) and studies, from the instances when the request
 /// says so, the Label Text, the institution and the sending AE title, the number of studies
@@ -13,18 +23,12 @@ import Foundation
 /// FULL (the default) lists up to three studies per patient; COMPACT one larger line per
 /// patient and none per study.
 enum Labels {
-    enum Style: String, Sendable, CaseIterable {
-        case full = "FULL", compact = "COMPACT"
-        /// A request's Label Style Selection: FULL or COMPACT; anything else the default.
-        init(selection: String?) { self = selection.flatMap { Style(rawValue: $0.trimmingCharacters(in: .whitespaces).uppercased()) } ?? .full }
-    }
-
     /// `header(patient)`: the header of one of the patient's instances, for what the profile's
     /// records leave out (STD-GEN-CD's PATIENT records carry no birth date or sex).
     static func write(base: String, dicomdir: DICOMDIR, request: MediaRequest, institution: String?, sender: String? = nil, web: Bool,
                       volume n: Int, of total: Int, fileSetID: String, logo: String? = nil,
                       header: (DirectoryRecord) -> DataSet? = { _ in nil }) throws -> [String] {
-        let style = Style(selection: request.labelStyle)
+        let style = LabelStyle(selection: request.labelStyle)
         var lines: [String] = []
         if request.labelFromInstances {
             let patients = dicomdir.roots.filter { $0.type == .patient }

@@ -9,7 +9,7 @@ import Foundation
 ///
 /// One attribute is checked but needs no field: Preserve Composite Instances After Media
 /// Creation (the store is never changed, so YES and NO both hold). Label Style Selection:
-/// FULL or COMPACT (`Labels.Style`). Allow Lossy Compression YES
+/// FULL or COMPACT (`LabelStyle`). Allow Lossy Compression YES
 /// lets a job that transcodes compress lossily (`Job.RunOptions.lossyQuality`); NO, or
 /// nothing, never does.
 public struct MediaRequest: Codable, Sendable, Equatable {
@@ -37,7 +37,7 @@ public struct MediaRequest: Codable, Sendable, Equatable {
     public var barcodeSymbology: String?
     public var mediaDisposition: String?
     public var allowSplitting = true
-    /// Label Style Selection (2200,0003): FULL or COMPACT (`Labels.Style`; other terms are
+    /// Label Style Selection (2200,0003): FULL or COMPACT (`LabelStyle`; other terms are
     /// another device's and give the default).
     public var labelStyle: String?
     /// Allow Lossy Compression (2200,000F) YES (nil, as in jobs written before it was kept: NO).

@@ -19,7 +19,7 @@ public struct Recipe: Sendable {
     public var capacity: Int64?
     public var labelText: String?
     /// FULL or COMPACT (`request create --label-style`), and a PNG logo on every label.
-    public var labelStyle: String?
+    public var labelStyle: LabelStyle?
     public var labelLogo: String?
     /// Group by study (default) or by patient: a disc per study, or per patient.
     public var perPatient = false
@@ -208,7 +208,7 @@ public final class Station: @unchecked Sendable {
         var request = MediaRequest()
         request.fileSetID = nil
         request.labelText = recipe.labelText
-        request.labelStyle = recipe.labelStyle
+        request.labelStyle = recipe.labelStyle?.rawValue
         request.labelFromInstances = true
         request.includeNonDICOM = recipe.web || recipe.viewer ? "FOR_PATIENT" : "NO"
         request.includeDisplayApplication = recipe.viewer

@@ -2,6 +2,7 @@ import DICOM
 import FileSet
 import Foundation
 import Media
+import Requests
 import TOMLKit
 
 /// Everything `dicomfs serve` runs with. Read from a TOML file (`serve --config FILE`, see
@@ -240,8 +241,8 @@ private final class Section {
         r.capacity = try size("capacity") ?? r.capacity
         r.labelText = try string("label-text") ?? r.labelText
         if let style = try string("label-style") {
-            guard ["FULL", "COMPACT"].contains(style.uppercased()) else { throw fail("label-style", "\"full\" or \"compact\"") }
-            r.labelStyle = style.uppercased()
+            guard let known = LabelStyle(rawValue: style.uppercased()) else { throw fail("label-style", "\"full\" or \"compact\"") }
+            r.labelStyle = known
         }
         r.labelLogo = try string("label-logo") ?? r.labelLogo
         r.transcode = try bool("transcode") ?? r.transcode

@@ -49,7 +49,7 @@ struct RequestCreate: ParsableCommand {
     var labelText: String?
 
     @Option(help: "Label Style Selection: full (patients and up to three studies each; default) or compact (one larger line per patient).")
-    var labelStyle: LabelStyleOption?
+    var labelStyle: LabelStyle?
 
     @Flag(help: "Label Using Information Extracted From Instances: YES.")
     var labelFromInstances = false
@@ -88,7 +88,7 @@ struct RequestCreate: ParsableCommand {
             if let fileSetID { r.fileSetID = fileSetID }
             if let fileSetUID { r.fileSetUID = fileSetUID }
             if let labelText { r.labelText = labelText }
-            if let labelStyle { r.labelStyle = labelStyle.rawValue.uppercased() }
+            if let labelStyle { r.labelStyle = labelStyle.rawValue }
             if labelFromInstances { r.labelFromInstances = true }
             if let barcode { r.barcodeValue = barcode }
             if let barcodeSymbology { r.barcodeSymbology = barcodeSymbology }
@@ -282,8 +282,8 @@ extension MediaRequest.Priority: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.uppercased()) }
 }
 
-/// `--label-style`: the two label styles dicomfs draws (Label Style Selection's terms are
-/// the device's own).
-enum LabelStyleOption: String, ExpressibleByArgument, CaseIterable {
-    case full, compact
+/// `--label-style full|compact`.
+extension LabelStyle: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.uppercased()) }
+    public static var allValueStrings: [String] { allCases.map { $0.rawValue.lowercased() } }
 }

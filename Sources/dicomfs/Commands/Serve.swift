@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import Media
 import Network
+import Requests
 import Station
 
 struct Serve: ParsableCommand {
@@ -90,7 +91,7 @@ struct Serve: ParsableCommand {
     var labelText: String?
 
     @Option(help: "Label style: full (patients and up to three studies each; default) or compact (one larger line per patient).")
-    var labelStyle: LabelStyleOption?
+    var labelStyle: LabelStyle?
 
     @Option(help: "A PNG logo drawn at the top of every label.", completion: .file(extensions: ["png"]))
     var labelLogo: String?
@@ -179,7 +180,7 @@ struct Serve: ParsableCommand {
         if !drive.isEmpty { s.recipe.drives = drive }
         if let n = try size(capacity, "capacity") { s.recipe.capacity = n }
         if let labelText { s.recipe.labelText = labelText }
-        if let labelStyle { s.recipe.labelStyle = labelStyle.rawValue.uppercased() }
+        if let labelStyle { s.recipe.labelStyle = labelStyle }
         if let labelLogo { s.recipe.labelLogo = labelLogo }
         if let transcode { s.recipe.transcode = transcode }
         return s
