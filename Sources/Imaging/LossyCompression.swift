@@ -122,7 +122,8 @@ public enum LossyHistory {
     /// The transform byte of the first COD marker of a J2K codestream: 0 is the 9/7
     /// irreversible wavelet (ISO 15444-1 A.6.1, Table A.20).
     static func j2kIrreversible(_ b: [UInt8]) -> Bool {
-        guard let start = firstIndex(of: [0xFF, 0x4F], in: b, limit: 64) else { return false }
+        // SOC (FF4F) opens the code stream, within the first bytes (a JP2 box may come first).
+        guard let start = (0..<max(0, min(b.count, 64) - 1)).first(where: { b[$0] == 0xFF && b[$0 + 1] == 0x4F }) else { return false }
         var i = start + 2
         while i + 4 <= b.count, b[i] == 0xFF {
             let marker = b[i + 1], length = Int(b[i + 2]) << 8 | Int(b[i + 3])
@@ -147,14 +148,5 @@ public enum LossyHistory {
             i += 2 + length
         }
         return 0
-    }
-
-    private static func firstIndex(of pattern: [UInt8], in b: [UInt8], limit: Int) -> Int? {
-        var i = 0
-        while i + pattern.count <= min(b.count, limit) {
-            if b[i] == pattern[0] && b[i + 1] == pattern[1] { return i }
-            i += 1
-        }
-        return nil
     }
 }

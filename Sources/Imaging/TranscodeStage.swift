@@ -87,12 +87,13 @@ public enum TranscodeStage {
         let results = parallelMap(files.count, workers: workers) { i -> (Int, (String, String, Int64, Int64)?, String?) in
             let rel = files[i]
             let from = source + "/" + rel, to = mirror + "/" + rel
+            var st = stat()
+            let size = stat(from, &st) == 0 ? Int(st.st_size) : 0
             // Counted when done: a file is the unit of work (a cine may take seconds), the
             // bytes read give the rate (the bar throttles its own drawing).
             defer {
                 let done = counter.increment() + 1
-                var st = stat()
-                if let bytesRead, stat(from, &st) == 0 { bytesRead(Int64(bytes.increment(by: Int(st.st_size)) + Int(st.st_size))) }
+                bytesRead?(Int64(bytes.increment(by: size) + size))
                 progress?("transcoding", done, files.count)
             }
             do { try FileOps.makeDirectories(directoryName(to)) } catch { return (i, nil, "cannot make a folder in the scratch area: \(error)") }
@@ -111,9 +112,7 @@ public enum TranscodeStage {
                         let file = try DICOMFile.read(path: from)
                         let (bytes, written) = try rewrite(file, lossy: lossy, refused: refused)
                         try FileOps.writeAtomically(bytes, to: to)
-                        var st = stat()
-                        let before = stat(from, &st) == 0 ? Int64(st.st_size) : 0
-                        return (i, (syntax, written, before, Int64(bytes.count)), nil)
+                        return (i, (syntax, written, Int64(size), Int64(bytes.count)), nil)
                     } catch {
                         link(from, to)
                         return (i, nil, userText(error, otherwise: "cannot be rewritten"))

@@ -2,7 +2,7 @@ import DICOM
 
 /// What the viewer needs to measure and orient an image: the spacing of its rendered pixels
 /// and the patient directions at its edges.
-struct ViewerGeometry: Sendable, Equatable {
+struct ViewerGeometry: Sendable {
     /// Millimetres between stored pixels: along a column (row spacing) and along a row. The
     /// viewer scales them to what it shows by `native` over the picture's own size.
     var spacing: (row: Double, column: Double)?
@@ -12,11 +12,6 @@ struct ViewerGeometry: Sendable, Equatable {
     var spacingKind = "patient"
     /// Letters at the left, right, top and bottom edges.
     var edges: [String]?
-
-    static func == (a: Self, b: Self) -> Bool {
-        a.spacing?.row == b.spacing?.row && a.spacing?.column == b.spacing?.column && a.spacingKind == b.spacingKind && a.edges == b.edges
-            && a.native == b.native
-    }
 
     /// From an instance's attributes; `width` × `height`: its stored size.
     init(_ ds: DataSet, width: Int, height: Int) {
