@@ -59,7 +59,7 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("qrencode"), .linkedLibrary("zint"), .linkedLibrary("m")]),
         // The DICOM Upper Layer (PS3.8) on SwiftNIO, DIMSE (PS3.7), Verification and Storage SCP,
         // the spool received instances go to. Beside FileSet: it needs only the DICOM codec.
-        .target(name: "Network", dependencies: ["DICOM", .product(name: "NIOCore", package: "swift-nio"),
+        .target(name: "Network", dependencies: ["DICOM", "CConfined", .product(name: "NIOCore", package: "swift-nio"),
                                                 .product(name: "NIOPosix", package: "swift-nio"),
                                                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                                                 .product(name: "Logging", package: "swift-log")]),

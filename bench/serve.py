@@ -135,17 +135,41 @@ def main():
     print(f"machine: {machine()}; {len(files)} files of 64 x 64 x 16 bits on loopback; "
           f"dicomfs fsyncs every instance before answering, storescp does not sync")
 
+    # What a run received is moved aside, not deleted, before the next run, and deleted at the
+    # end. Deleting thousands of files between runs makes every file either server creates in
+    # the next few minutes slower (ext4 without a journal, as here, skips recently freed
+    # inodes one by one: measured 0.04 -> 0.4 ms of CPU per created file, growing run after
+    # run), which a station that keeps or moves what it receives does not see.
+    trash = os.path.join(base, "trash")
+    shutil.rmtree(trash, ignore_errors=True)
+    os.makedirs(trash)
+    moved = [0]
+
     def empty(where):
         def run():
             for name in os.listdir(where) if os.path.isdir(where) else []:
-                p = os.path.join(where, name)
-                if name != ".incoming":
-                    shutil.rmtree(p) if os.path.isdir(p) else os.remove(p)
+                if not name.startswith("."):   # the spool's .incoming and .journal stay
+                    moved[0] += 1
+                    os.rename(os.path.join(where, name), os.path.join(trash, str(moved[0])))
         return run
 
+    def chunk_dirs(n):
+        """n folders holding every n-th file (hard links, made once): a storescu each, given
+        its folder (+sd +r), since 5,000 paths overflow a command line."""
+        out = []
+        for k in range(n):
+            d = os.path.join(base, f"chunks-{len(files)}-{n}", str(k))
+            if not os.path.exists(d + ".complete"):
+                shutil.rmtree(d, ignore_errors=True)
+                os.makedirs(d)
+                for i, f in enumerate(files[k::n]):
+                    os.link(f, os.path.join(d, "%06d.dcm" % i))
+                open(d + ".complete", "w").close()
+            out.append(d)
+        return out
+
     def senders(port, n):
-        chunks = [files[k::n] for k in range(n)]
-        script = " & ".join("TCP_NODELAY=1 /usr/bin/storescu -aec DICOMFS 127.0.0.1 %d %s" % (port, " ".join(c)) for c in chunks) + " & wait"
+        script = " & ".join("TCP_NODELAY=1 /usr/bin/storescu +sd +r -aec DICOMFS 127.0.0.1 %d %s" % (port, d) for d in chunk_dirs(n)) + " & wait"
         return ["sh", "-c", script]
 
     try:
@@ -162,6 +186,7 @@ def main():
         theirs.terminate()
         ours.wait()
         theirs.wait()
+        shutil.rmtree(trash, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -101,4 +102,46 @@ int dicomfs_unlink_beneath(int dirfd, const char *path, int folder) {
     close(parent); free(copy);
     errno = e;
     return r;
+}
+
+static unsigned int crc32c_table[256];
+static pthread_once_t crc32c_once = PTHREAD_ONCE_INIT;
+
+static void crc32c_init(void) {
+    for (unsigned int i = 0; i < 256; i++) {
+        unsigned int x = i;
+        for (int k = 0; k < 8; k++) x = (x & 1) ? (x >> 1) ^ 0x82F63B78u : x >> 1;
+        crc32c_table[i] = x;
+    }
+}
+
+static unsigned int crc32c_soft(unsigned int c, const unsigned char *p, unsigned long n) {
+    pthread_once(&crc32c_once, crc32c_init);
+    while (n--) c = crc32c_table[(c ^ *p++) & 0xFF] ^ (c >> 8);
+    return c;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("sse4.2")))
+static unsigned int crc32c_hard(unsigned int c, const unsigned char *p, unsigned long n) {
+    unsigned long long c64 = c;
+    while (n >= 8) {
+        unsigned long long v;
+        __builtin_memcpy(&v, p, 8);
+        c64 = __builtin_ia32_crc32di(c64, v);
+        p += 8;
+        n -= 8;
+    }
+    c = (unsigned int)c64;
+    while (n--) c = __builtin_ia32_crc32qi(c, *p++);
+    return c;
+}
+#endif
+
+unsigned int dicomfs_crc32c(unsigned int crc, const unsigned char *p, unsigned long n) {
+    unsigned int c = ~crc;
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("sse4.2")) return ~crc32c_hard(c, p, n);
+#endif
+    return ~crc32c_soft(c, p, n);
 }

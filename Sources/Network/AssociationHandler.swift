@@ -44,6 +44,8 @@ final class AssociationHandler: ChannelInboundHandler {
     private let logger: Logger
     private let counter: AssociationCounter
     private let io: DispatchQueue
+    /// Blocks given to `io` and not yet back on the event loop (touched on the event loop only).
+    private var ioWork = 0
 
     private var state = State.awaitingRequest
     private var context: ChannelHandlerContext?
@@ -143,7 +145,10 @@ final class AssociationHandler: ChannelInboundHandler {
             state = .releasing
             // Answered after every message before it has been answered.
             let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let sink = self.sink
             io.async {
+                // A released association's instances are files in their folders.
+                sink?.filed()
                 bound.execute { me in
                     me.write(PDUCodec.encode(.releaseRP), flush: true)
                     me.close()
@@ -251,9 +256,10 @@ final class AssociationHandler: ChannelInboundHandler {
         pending = []
         pendingBytes = 0
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        ioWork += 1
         io.async {
             for f in fragments { slot.append(f) }
-            bound.execute { $0.track(-n) }
+            bound.execute { $0.track(-n); $0.ioWork -= 1 }
         }
     }
 
@@ -269,7 +275,7 @@ final class AssociationHandler: ChannelInboundHandler {
         let syntax = contexts[ctx]?.syntax ?? TransferSyntax.implicitVRLittleEndian.uid
         let abstract = contexts[ctx]?.abstract ?? ""
         let logger = self.logger
-        io.async {
+        let work: @Sendable () -> (command: [UInt8], data: [UInt8]?) = {
             var response: Command
             var data: DataSet?
             switch (command.field, receiving) {
@@ -317,10 +323,26 @@ final class AssociationHandler: ChannelInboundHandler {
             }
             let encodedData = try? data.map { try DataSetEncoder(explicitVR: TransferSyntax(uid: syntax).isExplicitVR).encode($0) }
             if data != nil && encodedData == nil { response.dataSet.set(.commandDataSetType, .US, numbers: [Double(Command.noDataSet)]) }
-            let commandBytes = (try? response.encoded()) ?? []
+            return ((try? response.encoded()) ?? [], encodedData ?? nil)
+        }
+        // A small instance wholly in memory, nothing of this association on the I/O queue, no
+        // other association: stored on the event loop, which has nobody else to serve. Two
+        // thread hand-offs an instance saved (measured: a quarter of the SCP's CPU time with
+        // one sender, in wake-ups); with several associations the I/O queues keep the event
+        // loops free.
+        if case .store = receiving, ioWork == 0, counter.current <= 1 {
+            let (commandBytes, data) = work()
+            if restBytes > 0 { track(-restBytes) }
+            send(command: commandBytes, data: data, context: ctx)
+            return
+        }
+        ioWork += 1
+        io.async {
+            let (commandBytes, data) = work()
             bound.execute { me in
                 if restBytes > 0 { me.track(-restBytes) }
-                me.send(command: commandBytes, data: encodedData ?? nil, context: ctx)
+                me.ioWork -= 1
+                me.send(command: commandBytes, data: data, context: ctx)
             }
         }
     }

@@ -100,6 +100,7 @@ public final class Station: @unchecked Sendable {
     public func stop() {
         timer?.cancel()
         jobs.sync {}
+        spool.checkpoint()
     }
 
     /// Called for every instance stored with success.
@@ -167,6 +168,8 @@ public final class Station: @unchecked Sendable {
         let ae = String(first.prefix { $0 != "/" })
         let recipe = recipe(ae)
         let base = recipe.out ?? options.out
+        // Every instance of the study a file and synced, so none comes back from the journal.
+        spool.checkpoint()
         let bytes = keys.reduce(Int64(0)) { $0 + Spool.bytes(under: options.spool + "/" + $1) }
         if let short = DiskSpace.shortfall(at: base, need: DiskSpace.jobNeed(bytes), keep: options.minFreeBytes) {
             logger.warning("not enough space in \(base) for the job of \(keys.joined(separator: ", ")): \(short) bytes short; it waits in the spool")
@@ -339,6 +342,8 @@ public struct StationStorage: StorageSink {
     public func begin(_ request: StoreRequest) throws -> IncomingInstance {
         Notifying(inner: try station.spool.begin(request), station: station, request: request)
     }
+
+    public func filed() { station.spool.filed() }
 
     final class Notifying: IncomingInstance {
         let inner: IncomingInstance

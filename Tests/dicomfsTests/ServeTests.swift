@@ -156,16 +156,16 @@ import TestSupport
         let answered = ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").split(separator: "\n")
             .filter { $0.hasPrefix("0000 ") }.map { String($0.split(separator: " ")[1]) }
         #expect(answered.count >= 60 && answered.count < files.count, "\(answered.count) of \(files.count)")
+        // A restart clears what the kill cut off and writes out what the journal holds.
+        let again = try ServeProcess(["--no-jobs", "--spool", serve.spool])
+        defer { again.stop() }
+        #expect(ServeProcess.files(serve.spool + "/.incoming").isEmpty)
         let received = ServeProcess.files(serve.spool).filter { $0.hasSuffix(".dcm") }
         for uid in answered {
             let path = try #require(received.first { $0.hasSuffix("/" + uid + ".dcm") }, "\(uid) was answered with success but is not in the spool")
             let file = try DICOMFile.read(path: serve.spool + "/" + path)
             #expect(file.sopInstanceUID == uid && file.dataSet[.pixelData]?.bytes?.count == 64 * 64 * 2)
         }
-        // A restart clears what the kill cut off and takes the rest as they are.
-        let again = try ServeProcess(["--no-jobs", "--spool", serve.spool])
-        defer { again.stop() }
-        #expect(ServeProcess.files(serve.spool + "/.incoming").isEmpty)
     }
 
     /// 32 associations at once, each sending 20 instances: all arrive.

@@ -6,6 +6,10 @@
 long dicomfs_copy_file_range(int fd_in, int fd_out, unsigned long length);
 int dicomfs_syncfs(int fd);
 
+/// CRC-32C (Castagnoli) of `n` bytes, continuing `crc` (0 to start): the SSE 4.2 instruction
+/// where the processor has it, else a table. Checks the spool journal's records.
+unsigned int dicomfs_crc32c(unsigned int crc, const unsigned char *p, unsigned long n);
+
 /// Opens `path` (relative, "/"-separated) beneath the folder `dirfd`, never through a
 /// symbolic link and never out of that folder: openat2 with RESOLVE_BENEATH and
 /// RESOLVE_NO_SYMLINKS where the kernel has it, else one O_NOFOLLOW openat per component.
