@@ -5,44 +5,6 @@ import Dispatch
 import Glibc
 #endif
 
-/// What a Storage SCP is asked to store: from the C-STORE-RQ and the association.
-public struct StoreRequest: Sendable {
-    public var sopClassUID: String
-    public var sopInstanceUID: String
-    public var transferSyntaxUID: String
-    public var callingAE: String
-    public var calledAE: String
-}
-
-/// How a store ended: the C-STORE-RSP status, an Error Comment, and where the file is.
-public struct StoreOutcome: Sendable {
-    public var status: UInt16
-    public var comment: String?
-    /// The stored file (nil on failure).
-    public var path: String?
-    public var studyInstanceUID: String?
-    public var patientID: String?
-}
-
-/// Where received instances go. `begin` is called on the association's I/O queue, and so is
-/// everything on the returned instance, in order.
-public protocol StorageSink: Sendable {
-    func begin(_ request: StoreRequest) throws -> IncomingInstance
-    /// Returns once every instance answered so far is a file in its folder (called before an
-    /// association's release is answered).
-    func filed()
-}
-
-/// One instance being received: fragments appended as they arrive, then made durable.
-public protocol IncomingInstance: AnyObject {
-    func append(_ fragment: [UInt8]) throws
-    /// Syncs and publishes the file; the outcome is what the SCP answers. Called once.
-    func finish() -> StoreOutcome
-    /// The association ended before the last fragment: nothing of it may remain.
-    func abandon()
-}
-
-
 /// The spool of a Storage SCP: each instance becomes a Part 10 file (the meta group made from
 /// the association: Source AE Title, the negotiated transfer syntax, our Implementation Class
 /// UID) at `CALLED_AE/STUDY_UID/SOP_INSTANCE_UID.dcm`, and is durable before the success
@@ -59,27 +21,27 @@ public final class Spool: StorageSink, @unchecked Sendable {
     public var maxInstanceBytes: Int = 4 << 30
     /// Refuse instances (A700) once the spool holds this many bytes; nil: no limit but the disk.
     public var maxSpoolBytes: Int64?
-    private let lock = NSLockLike()
-    private var counter = 0
+    let lock = NSLockLike()
+    var counter = 0
     /// Bytes of the instances in the spool: counted once at start, then kept up to date as
     /// instances arrive and studies leave for jobs (`released`).
-    private var held: Int64 = 0
-    private let journal: SpoolJournal
+    var held: Int64 = 0
+    let journal: SpoolJournal
     /// Serialises the journal's writes and its checkpoints.
-    private let journalLock = NSLockLike()
+    let journalLock = NSLockLike()
     /// Writes the journaled instances' files, in order.
-    private let filer = DispatchQueue(label: "dicomfs.spool.filer")
+    let filer = DispatchQueue(label: "dicomfs.spool.filer")
     /// Targets journaled whose file is not written yet (under `lock`).
-    private var pending: Set<String> = []
+    var pending: Set<String> = []
     /// Journaled instances waiting for the filer, and whether a filer run is scheduled (under
     /// `lock`). The filer runs every few milliseconds, not once an instance: waking a thread
     /// per instance costs the SCP a context switch on the path to its response.
-    private var toFile: [(target: String, bytes: [UInt8])] = []
-    private var filerScheduled = false
+    var toFile: [(target: String, bytes: [UInt8])] = []
+    var filerScheduled = false
     /// Journaled instances whose file could not be written yet (disk full): retried before a
     /// checkpoint, which waits for them (under `lock`).
-    private var unfiled: [(target: String, bytes: [UInt8])] = []
-    private var lastAppend = 0.0
+    var unfiled: [(target: String, bytes: [UInt8])] = []
+    var lastAppend = 0.0
     private var idleTimer: DispatchSourceTimer?
 
     /// Opens (or makes) the spool at `root`. Fragments a crash cut off are removed (they were
@@ -109,162 +71,10 @@ public final class Spool: StorageSink, @unchecked Sendable {
 
     deinit { idleTimer?.cancel() }
 
-    /// A record a crash left: the file is written (unless an identical one is there) and synced
-    /// with the rest by the caller.
-    private func restore(_ record: SpoolJournal.Record) throws {
-        let parts = record.target.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." && !$0.hasPrefix(".") }) else {
-            throw StoreFailure(Status.processingFailure, "the spool journal names \"\(record.target)\", which is not a spool path")
-        }
-        let target = root + "/" + record.target
-        if let existing = Self.readAll(target), existing == record.bytes { return }
-        try Self.makeDirectory(root + "/" + parts[0])
-        try Self.makeDirectory(root + "/" + parts[0] + "/" + parts[1])
-        try writeFile(target, record.bytes)
-    }
-
-    /// Every journaled instance is a file, synced, and the journal starts again. Called before
-    /// a study leaves the spool (so no record of it can come back after a crash) and at the end.
-    public func checkpoint() {
-        // Most of the flushing happens before the lock, so stores wait only for the rest.
-        fileAll()
-        Self.syncFileSystem(root)
-        journalLock.lock(); defer { journalLock.unlock() }
-        checkpointLocked()
-    }
-
-    /// The checkpoint itself; `journalLock` held. False when files could not be written.
-    @discardableResult
-    private func checkpointLocked() -> Bool {
-        guard journal.offset > 0 else { return true }
-        fileAll()
-        filer.sync { self.retryUnfiled() }
-        lock.lock(); let stuck = !unfiled.isEmpty; lock.unlock()
-        guard !stuck else { return false }
-        Self.syncFileSystem(root)
-        return (try? journal.reset()) != nil
-    }
-
-    private func checkpointWhenIdle() {
-        journalLock.lock()
-        let idle = journal.offset > 0 && Self.now() - lastAppend >= 0.5
-        journalLock.unlock()
-        if idle { checkpoint() }
-    }
-
-    public func filed() { fileAll() }
-
-    /// Writes every journaled instance's file now.
-    private func fileAll() { filer.sync { self.fileWaiting() } }
-
-    private func fileWaiting() {
-        lock.lock(); let items = toFile; toFile = []; filerScheduled = false; lock.unlock()
-        for item in items { file(item.target, item.bytes) }
-    }
-
-    /// Whether an instance of `count` bytes goes through the journal (a path of the longest
-    /// kind counted: AE title, two UIDs).
-    fileprivate func journals(_ count: Int) -> Bool {
-        journal.accepts(target: String(repeating: "x", count: 16 + 64 + 64 + 16), bytes: count)
-    }
-
-    /// Journals a small instance, syncs the journal and hands the file to the filer.
-    fileprivate func journal(_ target: String, _ bytes: [UInt8]) throws {
-        let relative = String(target.dropFirst(root.count + 1))
-        guard journal.accepts(target: relative, bytes: bytes.count) else {
-            throw StoreFailure(Status.outOfResources, "the instance does not fit in the spool journal")
-        }
-        journalLock.lock()
-        if !journal.fits(target: relative, bytes: bytes.count) { checkpointLocked() }
-        guard journal.fits(target: relative, bytes: bytes.count) else {
-            journalLock.unlock()
-            throw StoreFailure(Status.outOfResources, "the spool journal is full and its instances cannot be written out (is the disk full?)")
-        }
-        do { _ = try journal.write(target: relative, bytes: bytes) } catch { journalLock.unlock(); throw error }
-        lastAppend = Self.now()
-        // Queued before the journal lock is let go, so that a checkpoint (which files
-        // everything queued) covers it; the filer runs a little later, after the sync (a file
-        // made while the journal syncs slows both: measured 0.3–1 ms instead of 0.15 ms).
-        lock.lock(); toFile.append((target, bytes)); let waiting = toFile.count; let schedule = !filerScheduled; filerScheduled = true; lock.unlock()
-        journalLock.unlock()
-        try journal.sync()
-        if schedule {
-            filer.asyncAfter(deadline: .now() + (waiting >= 64 ? 0 : 0.01)) { self.fileWaiting() }
-        }
-    }
-
-    /// Writes a journaled instance's file in place (not synced: the checkpoint does that). No
-    /// temporary name: nothing reads a spooled file before the checkpoint that follows this
-    /// write, and a crash in the middle leaves a file the journal's replay writes again.
-    private func file(_ target: String, _ bytes: [UInt8]) {
-        do {
-            let flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW
-            var fd = open(target, flags, 0o644)
-            if fd < 0 && errno == ENOENT {
-                let folder = String(target[..<(target.lastIndex(of: "/") ?? target.endIndex)])
-                try Self.makeDirectory(String(folder[..<(folder.lastIndex(of: "/") ?? folder.endIndex)]))
-                try Self.makeDirectory(folder)
-                fd = open(target, flags, 0o644)
-            }
-            guard fd >= 0 else { throw StoreFailure(Status.outOfResources, "cannot create \(target) (\(errnoText()))") }
-            defer { close(fd) }
-            try Self.writeAll(fd, bytes)
-            lock.lock(); pending.remove(target); lock.unlock()
-        } catch {
-            lock.lock(); unfiled.append((target, bytes)); lock.unlock()
-        }
-    }
-
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {
-        var done = 0
-        while done < bytes.count {
-            let w = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
-            if w < 0 && errno == EINTR { continue }
-            guard w > 0 else {
-                let full = errno == ENOSPC || errno == EDQUOT
-                throw StoreFailure(Status.outOfResources, full ? "the spool is full" : "cannot write to the spool (\(errnoText()))")
-            }
-            done += w
-        }
-    }
-
-    private func retryUnfiled() {
-        lock.lock(); let again = unfiled; unfiled = []; lock.unlock()
-        for (target, bytes) in again { file(target, bytes) }
-    }
-
-    /// A file written whole and synced under a temporary name in `.incoming`, renamed into place.
-    private func writeFile(_ target: String, _ bytes: [UInt8]) throws {
-        lock.lock(); counter += 1; let n = counter; lock.unlock()
-        let temp = root + "/.incoming/\(getpid())-\(n).part"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard fd >= 0 else { throw StoreFailure(Status.outOfResources, "cannot create a file in the spool (\(errnoText()))") }
-        do { try Self.writeAll(fd, bytes) } catch { close(fd); _ = unlink(temp); throw error }
-        _ = fdatasync(fd)
-        close(fd)
-        guard rename(temp, target) == 0 else { _ = unlink(temp); throw StoreFailure(Status.outOfResources, "cannot move an instance into the spool (\(errnoText()))") }
-    }
-
-    static func syncFileSystem(_ path: String) {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if fd >= 0 { _ = dicomfs_syncfs(fd); close(fd) }
-    }
-
-    static func now() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-    }
-
-    static func readAll(_ path: String) -> [UInt8]? {
-        guard let source = try? FileByteSource(path: path) else { return nil }
-        return (try? source.readBytes(at: 0, count: source.size)) ?? nil
-    }
-
     /// Folders this spool made and that still exist (checked with one stat: a study folder
     /// moves away to a job).
     private var made: Set<String> = []
-    private func madeBefore(_ folder: String) -> Bool {
+    func madeBefore(_ folder: String) -> Bool {
         lock.lock(); let known = made.contains(folder); lock.unlock()
         var st = stat()
         if known && stat(folder, &st) == 0 { return true }
@@ -313,7 +123,7 @@ public final class Spool: StorageSink, @unchecked Sendable {
     }
 
     /// A temporary file in `.incoming` for an instance too large to keep in memory.
-    fileprivate func temporary() throws -> (path: String, fd: Int32) {
+    func temporary() throws -> (path: String, fd: Int32) {
         lock.lock(); counter += 1; let n = counter; lock.unlock()
         let temp = root + "/.incoming/\(getpid())-\(n).part"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
@@ -349,7 +159,7 @@ public final class Spool: StorageSink, @unchecked Sendable {
 
     /// Puts a finished instance in place: `CALLED_AE/STUDY/UID.dcm`; an identical earlier copy
     /// makes this one redundant (success), a different one is kept beside it (warning).
-    fileprivate func publish(_ received: Received, request: StoreRequest, dataSetOffset: Int) -> StoreOutcome {
+    func publish(_ received: Received, request: StoreRequest, dataSetOffset: Int) -> StoreOutcome {
         // Three values of the header, by the scan's fast path (from memory for small
         // instances, else from the file); the general reader for what it declines.
         let raw: RawHeader?
@@ -485,133 +295,4 @@ public final class Spool: StorageSink, @unchecked Sendable {
         }
         return out.sorted()
     }
-}
-
-/// A store refused before or while receiving: the status and comment to answer with.
-public struct StoreFailure: DescribedError, Sendable {
-    public var description: String { comment }
-    public var status: UInt16
-    public var comment: String
-    public init(_ status: UInt16, _ comment: String) { self.status = status; self.comment = comment }
-}
-
-final class SpooledInstance: IncomingInstance {
-    let spool: Spool
-    let request: StoreRequest
-    let dataSetOffset: Int
-    /// The file, once the instance outgrew memory.
-    private var temp: String?
-    private var fd: Int32 = -1
-    private var bytes = 0
-    private var failure: StoreFailure?
-    /// Everything received, while it stays under `keptBytes`: such an instance is journaled
-    /// from memory; a larger one goes to a temporary file.
-    private var kept: [UInt8]?
-    static let keptBytes = 1 << 20
-
-    init(spool: Spool, request: StoreRequest, header: [UInt8]) {
-        self.spool = spool
-        self.request = request
-        self.dataSetOffset = header.count
-        kept = header
-    }
-
-    deinit { abandon() }
-
-    private func write(_ b: [UInt8]) throws {
-        if kept != nil {
-            if (kept?.count ?? 0) + b.count <= Self.keptBytes { kept?.append(contentsOf: b); return }
-            let (path, descriptor) = try spool.temporary()
-            temp = path
-            fd = descriptor
-            let held = kept ?? []
-            kept = nil
-            try write(held)
-        }
-        var done = 0
-        while done < b.count {
-            let n = b.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                let out = errno == ENOSPC || errno == EDQUOT
-                throw StoreFailure(Status.outOfResources, out ? "the spool is full" : "cannot write to the spool (\(errnoText()))")
-            }
-            done += n
-        }
-    }
-
-    func append(_ fragment: [UInt8]) throws {
-        if failure != nil { return }   // the rest of a refused instance is read and dropped
-        bytes += fragment.count
-        if bytes > spool.maxInstanceBytes {
-            failure = StoreFailure(Status.outOfResources, "the instance is larger than the \(spool.maxInstanceBytes) bytes allowed")
-            return
-        }
-        if !spool.fits(Int64(bytes)) {
-            failure = StoreFailure(Status.outOfResources, "the spool is full: this instance would take it past its limit of \(spool.maxSpoolBytes ?? 0) bytes")
-            return
-        }
-        do { try write(fragment) } catch let f as StoreFailure { failure = f }
-    }
-
-    func finish() -> StoreOutcome {
-        if let failure {
-            abandon()
-            return StoreOutcome(status: failure.status, comment: failure.comment)
-        }
-        if let memory = kept {
-            if spool.journals(memory.count) {
-                kept = nil
-                return spool.publish(.bytes(memory), request: request, dataSetOffset: dataSetOffset)
-            }
-            // Larger than a small journal can take: a file of its own, like a large instance.
-            do {
-                let (path, descriptor) = try spool.temporary()
-                temp = path
-                fd = descriptor
-                kept = nil
-                try write(memory)
-            } catch let f as StoreFailure {
-                abandon()
-                return StoreOutcome(status: f.status, comment: f.comment)
-            } catch {
-                abandon()
-                return StoreOutcome(status: Status.outOfResources, comment: "cannot write to the spool")
-            }
-        }
-        guard let temp else { return StoreOutcome(status: Status.processingFailure, comment: "nothing was received") }
-        // fdatasync: the data and the size are what a reader needs after a crash.
-        guard fdatasync(fd) == 0 else {
-            let why = errnoText()
-            abandon()
-            return StoreOutcome(status: Status.outOfResources, comment: "cannot sync the instance to disk (\(why))")
-        }
-        close(fd)
-        fd = -1
-        self.temp = nil
-        return spool.publish(.file(temp), request: request, dataSetOffset: dataSetOffset)
-    }
-
-    func abandon() {
-        kept = nil
-        if fd >= 0 { close(fd); fd = -1 }
-        if let temp { _ = unlink(temp); self.temp = nil }
-    }
-}
-
-/// UIDs that are safe as file names and valid (PS3.5 §9.1 syntax).
-enum UIDCheck {
-    static func isSafe(_ uid: String) -> Bool { UIDRegistry.isValid(uid) }
-}
-
-func errnoText() -> String { String(cString: strerror(errno)) }
-
-/// A pthread mutex (Foundation is kept out of this module).
-final class NSLockLike: @unchecked Sendable {
-    // `@unchecked Sendable`: a mutex is what makes sharing safe.
-    private var m = pthread_mutex_t()
-    init() { pthread_mutex_init(&m, nil) }
-    deinit { pthread_mutex_destroy(&m) }
-    func lock() { pthread_mutex_lock(&m) }
-    func unlock() { pthread_mutex_unlock(&m) }
 }

@@ -1,0 +1,163 @@
+import CConfined
+import DICOM
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How the spool makes small instances durable and then files: the journal (`SpoolJournal`)
+/// written and synced before the answer, the files written by the filer a little later,
+/// checkpoints that retire the journal, and the replay of what a crash left.
+extension Spool {
+    /// A record a crash left: the file is written (unless an identical one is there) and synced
+    /// with the rest by the caller.
+    func restore(_ record: SpoolJournal.Record) throws {
+        let parts = record.target.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." && !$0.hasPrefix(".") }) else {
+            throw StoreFailure(Status.processingFailure, "the spool journal names \"\(record.target)\", which is not a spool path")
+        }
+        let target = root + "/" + record.target
+        if let existing = Self.readAll(target), existing == record.bytes { return }
+        try Self.makeDirectory(root + "/" + parts[0])
+        try Self.makeDirectory(root + "/" + parts[0] + "/" + parts[1])
+        try writeFile(target, record.bytes)
+    }
+
+    /// Every journaled instance is a file, synced, and the journal starts again. Called before
+    /// a study leaves the spool (so no record of it can come back after a crash) and at the end.
+    public func checkpoint() {
+        // Most of the flushing happens before the lock, so stores wait only for the rest.
+        fileAll()
+        Self.syncFileSystem(root)
+        journalLock.lock(); defer { journalLock.unlock() }
+        checkpointLocked()
+    }
+
+    /// The checkpoint itself; `journalLock` held. False when files could not be written.
+    @discardableResult
+    func checkpointLocked() -> Bool {
+        guard journal.offset > 0 else { return true }
+        fileAll()
+        filer.sync { self.retryUnfiled() }
+        lock.lock(); let stuck = !unfiled.isEmpty; lock.unlock()
+        guard !stuck else { return false }
+        Self.syncFileSystem(root)
+        return (try? journal.reset()) != nil
+    }
+
+    func checkpointWhenIdle() {
+        journalLock.lock()
+        let idle = journal.offset > 0 && Self.now() - lastAppend >= 0.5
+        journalLock.unlock()
+        if idle { checkpoint() }
+    }
+
+    public func filed() { fileAll() }
+
+    /// Writes every journaled instance's file now.
+    func fileAll() { filer.sync { self.fileWaiting() } }
+
+    func fileWaiting() {
+        lock.lock(); let items = toFile; toFile = []; filerScheduled = false; lock.unlock()
+        for item in items { file(item.target, item.bytes) }
+    }
+
+    /// Whether an instance of `count` bytes goes through the journal (a path of the longest
+    /// kind counted: AE title, two UIDs).
+    func journals(_ count: Int) -> Bool {
+        journal.accepts(target: String(repeating: "x", count: 16 + 64 + 64 + 16), bytes: count)
+    }
+
+    /// Journals a small instance, syncs the journal and hands the file to the filer.
+    func journal(_ target: String, _ bytes: [UInt8]) throws {
+        let relative = String(target.dropFirst(root.count + 1))
+        guard journal.accepts(target: relative, bytes: bytes.count) else {
+            throw StoreFailure(Status.outOfResources, "the instance does not fit in the spool journal")
+        }
+        journalLock.lock()
+        if !journal.fits(target: relative, bytes: bytes.count) { checkpointLocked() }
+        guard journal.fits(target: relative, bytes: bytes.count) else {
+            journalLock.unlock()
+            throw StoreFailure(Status.outOfResources, "the spool journal is full and its instances cannot be written out (is the disk full?)")
+        }
+        do { _ = try journal.write(target: relative, bytes: bytes) } catch { journalLock.unlock(); throw error }
+        lastAppend = Self.now()
+        // Queued before the journal lock is let go, so that a checkpoint (which files
+        // everything queued) covers it; the filer runs a little later, after the sync (a file
+        // made while the journal syncs slows both: measured 0.3–1 ms instead of 0.15 ms).
+        lock.lock(); toFile.append((target, bytes)); let waiting = toFile.count; let schedule = !filerScheduled; filerScheduled = true; lock.unlock()
+        journalLock.unlock()
+        try journal.sync()
+        if schedule {
+            filer.asyncAfter(deadline: .now() + (waiting >= 64 ? 0 : 0.01)) { self.fileWaiting() }
+        }
+    }
+
+    /// Writes a journaled instance's file in place (not synced: the checkpoint does that). No
+    /// temporary name: nothing reads a spooled file before the checkpoint that follows this
+    /// write, and a crash in the middle leaves a file the journal's replay writes again.
+    func file(_ target: String, _ bytes: [UInt8]) {
+        do {
+            let flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW
+            var fd = open(target, flags, 0o644)
+            if fd < 0 && errno == ENOENT {
+                let folder = String(target[..<(target.lastIndex(of: "/") ?? target.endIndex)])
+                try Self.makeDirectory(String(folder[..<(folder.lastIndex(of: "/") ?? folder.endIndex)]))
+                try Self.makeDirectory(folder)
+                fd = open(target, flags, 0o644)
+            }
+            guard fd >= 0 else { throw StoreFailure(Status.outOfResources, "cannot create \(target) (\(errnoText()))") }
+            defer { close(fd) }
+            try Self.writeAll(fd, bytes)
+            lock.lock(); pending.remove(target); lock.unlock()
+        } catch {
+            lock.lock(); unfiled.append((target, bytes)); lock.unlock()
+        }
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {
+        var done = 0
+        while done < bytes.count {
+            let w = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
+            if w < 0 && errno == EINTR { continue }
+            guard w > 0 else {
+                let full = errno == ENOSPC || errno == EDQUOT
+                throw StoreFailure(Status.outOfResources, full ? "the spool is full" : "cannot write to the spool (\(errnoText()))")
+            }
+            done += w
+        }
+    }
+
+    func retryUnfiled() {
+        lock.lock(); let again = unfiled; unfiled = []; lock.unlock()
+        for (target, bytes) in again { file(target, bytes) }
+    }
+
+    /// A file written whole and synced under a temporary name in `.incoming`, renamed into place.
+    func writeFile(_ target: String, _ bytes: [UInt8]) throws {
+        lock.lock(); counter += 1; let n = counter; lock.unlock()
+        let temp = root + "/.incoming/\(getpid())-\(n).part"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw StoreFailure(Status.outOfResources, "cannot create a file in the spool (\(errnoText()))") }
+        do { try Self.writeAll(fd, bytes) } catch { close(fd); _ = unlink(temp); throw error }
+        _ = fdatasync(fd)
+        close(fd)
+        guard rename(temp, target) == 0 else { _ = unlink(temp); throw StoreFailure(Status.outOfResources, "cannot move an instance into the spool (\(errnoText()))") }
+    }
+
+    static func syncFileSystem(_ path: String) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 { _ = dicomfs_syncfs(fd); close(fd) }
+    }
+
+    static func now() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
+    static func readAll(_ path: String) -> [UInt8]? {
+        guard let source = try? FileByteSource(path: path) else { return nil }
+        return (try? source.readBytes(at: 0, count: source.size)) ?? nil
+    }
+}
