@@ -89,7 +89,7 @@ extension Spool {
         journalLock.unlock()
         try journal.sync()
         if schedule {
-            filer.asyncAfter(deadline: .now() + (waiting >= 64 ? 0 : 0.01)) { self.fileWaiting() }
+            filer.asyncAfter(deadline: .now() + (waiting >= 64 ? 0 : 0.01)) { [weak self] in self?.fileWaiting() }
         }
     }
 

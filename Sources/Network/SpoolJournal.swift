@@ -52,6 +52,11 @@ final class SpoolJournal {
         }
         fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { throw StoreFailure(Status.outOfResources, "cannot open the spool journal \(path) (\(errnoText()))") }
+        // One server per spool: a second one would write into the same journal.
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw StoreFailure(Status.outOfResources, "the spool \(path.dropLast("/.journal".count)) is in use by another dicomfs serve")
+        }
     }
 
     deinit { close(fd) }

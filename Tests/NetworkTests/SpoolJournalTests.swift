@@ -137,3 +137,16 @@ extension SpoolJournalTests {
         #expect(back == ["1.2.826.0.1.3680043.10.1338.9.1.dcm"])
     }
 }
+
+extension SpoolJournalTests {
+    /// Two servers on one spool would write into one journal: the second is refused, named.
+    @Test func aSpoolServesOneServerAtATime() throws {
+        let root = try External.tempDirectory().path
+        let first = try Spool(root: root, idleCheckpoints: false)
+        #expect(throws: StoreFailure.self) { _ = try Spool(root: root, idleCheckpoints: false) }
+        do { _ = try Spool(root: root, idleCheckpoints: false) } catch let f as StoreFailure {
+            #expect(f.comment.contains("in use by another dicomfs serve"))
+        }
+        withExtendedLifetime(first) {}
+    }
+}
