@@ -115,6 +115,7 @@ extension Spool {
         }
     }
 
+    /// Writes all of `bytes` at the descriptor's position; a full disk is "the spool is full".
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {
         var done = 0
         while done < bytes.count {

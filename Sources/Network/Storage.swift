@@ -83,16 +83,7 @@ final class SpooledInstance: IncomingInstance {
             kept = nil
             try write(held)
         }
-        var done = 0
-        while done < b.count {
-            let n = b.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                let out = errno == ENOSPC || errno == EDQUOT
-                throw StoreFailure(Status.outOfResources, out ? "the spool is full" : "cannot write to the spool (\(errnoText()))")
-            }
-            done += n
-        }
+        try Spool.writeAll(fd, b)
     }
 
     func append(_ fragment: [UInt8]) throws {
