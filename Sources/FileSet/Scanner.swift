@@ -264,16 +264,17 @@ public struct InstanceScanner: Sendable {
         /// `deep`: the disk is slow (a cold cache: a folder just copied from a USB disk or a
         /// share), so the batch is read with more threads than processors, for more reads in
         /// flight; the first batch decides, by its rate.
-        @Sendable func batch(_ start: Int, deep: Bool = false) -> [ScanResult] {
-            let end = min(files.count, start + batchSize)
+        @Sendable func batch(_ start: Int, _ end: Int, deep: Bool = false) -> [ScanResult] {
             // Runs of at most 64 files in one folder: each run opens its folder once and its
-            // files relative to it.
+            // files relative to it. On a slow disk runs of 8: a run's files are read one after
+            // the other, so shorter runs put more reads in flight.
+            let longest = deep ? 8 : 64
             var runs: [Range<Int>] = []
             var i = start
             while i < end {
                 let folder = folderPart(files[i])
                 var j = i + 1
-                while j < end && j - i < 64 && folderPart(files[j]) == folder { j += 1 }
+                while j < end && j - i < longest && folderPart(files[j]) == folder { j += 1 }
                 runs.append(i..<j)
                 i = j
             }
@@ -286,28 +287,39 @@ public struct InstanceScanner: Sendable {
             progress?(end)
             return results.flatMap { $0 }
         }
+        // A first, short batch times the disk: on a slow one it would take long with few
+        // threads (a 4,096-file first batch from a cold cache took about 0.4 s).
+        let first = min(files.count, min(batchSize, Self.probeFiles))
         var start = 0
         let began = DispatchTime.now().uptimeNanoseconds
-        var current = files.isEmpty ? [] : batch(0)
+        var current = files.isEmpty ? [] : batch(0, first)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
-        let deep = files.count > batchSize && seconds * slowRate > Double(min(batchSize, files.count))
+        let deep = files.count > first && seconds * slowRate > Double(first)
+        var nextStart = first
         while start < files.count {
-            let nextStart = start + batchSize
+            let aheadStart = nextStart
+            let aheadEnd = min(files.count, aheadStart + (deep ? batchSize * Self.deepBatches : batchSize))
             let ahead = Ahead()
             let group = DispatchGroup()
-            if nextStart < files.count {
-                DispatchQueue.global().async(group: group) { ahead.results = batch(nextStart, deep: deep) }
+            if aheadStart < files.count {
+                DispatchQueue.global().async(group: group) { ahead.results = batch(aheadStart, aheadEnd, deep: deep) }
             }
             defer { group.wait() }  // also when consume throws: no worker outlives the scan
             try consume(current)
             group.wait()
             current = ahead.results
-            start = nextStart
+            start = aheadStart
+            nextStart = aheadEnd
         }
     }
 
     /// Threads reading at once when the disk is slow.
-    static let deepThreads = 16
+    static let deepThreads = 64
+    /// On a slow disk a batch is this many times longer: each batch ends with fewer reads in
+    /// flight than threads, as its last runs finish.
+    static let deepBatches = 2
+    /// Files of the first batch, the one that decides whether the disk is slow.
+    static let probeFiles = 512
 
     /// The batch scanned ahead, handed from its thread to the caller's after `wait`.
     /// `@unchecked Sendable`: written by the scanning job, read by the caller only after the
