@@ -11,8 +11,12 @@ public enum DICOMDIRReader {
         public var inactiveRecords: Int
         /// Files referenced only by inactive records (dcm4che deactivates instead of deleting).
         public var inactiveFileIDs: [FileID] = []
-        /// The DICOMDIR as read, for checks that need its meta information or elements.
+        /// The DICOMDIR as read, for checks that need its meta information or elements. Its
+        /// Directory Record Sequence is left empty (the records are in `dicomdir`): the parsed
+        /// items of a large file-set took as much memory again as its records.
         public var file: DICOMFile
+        /// The structure elements of PS3.3 Table F.3-3 missing from items: where, and which.
+        public var missingItemElements: [(offset: Int?, tag: Tag)] = []
         /// Its name in the storage ("DICOMDIR", or "dicomdir" on a disc shown in lower case).
         public var name = "DICOMDIR"
 
@@ -74,7 +78,8 @@ public enum DICOMDIRReader {
             let item = items[i]
             return Node(record: makeRecord(item, offset: item.itemOffset ?? 0), markedInactive: item.int(.recordInUseFlag) == 0,
                         lower: item.int(.offsetOfReferencedLowerLevelDirectoryEntity) ?? 0,
-                        next: item.int(.offsetOfTheNextDirectoryRecord) ?? 0)
+                        next: item.int(.offsetOfTheNextDirectoryRecord) ?? 0,
+                        missing: Self.structureTags.filter { !item.contains($0) })
         }
         let byOffset = OffsetIndex(items)
 
@@ -166,8 +171,20 @@ public enum DICOMDIRReader {
         dir.inactive = inactiveOrder.compactMap { inactiveTrees[$0] }
         if let d = ds.strings(.fileSetDescriptorFileID), !d.isEmpty { dir.descriptorFileID = FileID(trusted: d) }
         dir.descriptorCharacterSet = ds.string(.specificCharacterSetOfFileSetDescriptorFile)
-        return Result(dicomdir: dir, findings: findings, inactiveRecords: inactive, inactiveFileIDs: inactiveFiles, file: file)
+        // The items are records now: the file keeps an empty sequence in their place.
+        var kept = file
+        if let sequence = ds[.directoryRecordSequence] {
+            kept.dataSet.set(DataElement(.directoryRecordSequence, .SQ, .sequence([]), offset: sequence.offset,
+                                         valueOffset: sequence.valueOffset, undefinedLength: sequence.hadUndefinedLength))
+        }
+        var result = Result(dicomdir: dir, findings: findings, inactiveRecords: inactive, inactiveFileIDs: inactiveFiles, file: kept)
+        result.missingItemElements = zip(items, nodes).flatMap { item, node in node.missing.map { (item.itemOffset, $0) } }
+        return result
     }
+
+    /// Type 1 in every directory record (PS3.3 Table F.3-3), whatever a tolerant reader can do
+    /// without them.
+    static let structureTags: [Tag] = [.offsetOfTheNextDirectoryRecord, .recordInUseFlag, .offsetOfReferencedLowerLevelDirectoryEntity, .directoryRecordType]
 
     static func makeRecord(_ item: DataSet, offset: Int) -> DirectoryRecord {
         let typeText = item.string(.directoryRecordType) ?? ""
@@ -204,6 +221,8 @@ public enum DICOMDIRReader {
         let markedInactive: Bool
         let lower: Int
         let next: Int
+        /// Structure elements the item lacks (`structureTags`).
+        let missing: [Tag]
     }
 
     /// Item index by item offset: a binary search over the offsets in file order (no hashing

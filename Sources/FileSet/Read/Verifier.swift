@@ -43,7 +43,7 @@ public struct Verifier: Sendable {
         timer.mark("read DICOMDIR")
         var findings = read.findings
         var header: [Finding] = []
-        checkDICOMDIRFile(read.file, read.dicomdir, storage: storage, &header)
+        checkDICOMDIRFile(read, storage: storage, &header)
         findings += header.map { var h = $0; h.file = h.file ?? "DICOMDIR"; return h }
         let records = read.dicomdir.allRecords
 
@@ -136,7 +136,8 @@ public struct Verifier: Sendable {
 
     // MARK: The DICOMDIR file
 
-    private func checkDICOMDIRFile(_ file: DICOMFile, _ dir: DICOMDIR, storage: FileSetStorage, _ f: inout [Finding]) {
+    private func checkDICOMDIRFile(_ read: DICOMDIRReader.Result, storage: FileSetStorage, _ f: inout [Finding]) {
+        let (file, dir) = (read.file, read.dicomdir)
         let s = "DICOMDIR"
         // The structure elements of PS3.3 Table F.3-3: Type 1 in the header and every item,
         // whatever a tolerant reader can do without them.
@@ -146,12 +147,9 @@ public struct Verifier: Sendable {
             f.append(Finding(.error, .structureMissing, s, file: s, tag: tag,
                              "\(tag) \(DataDictionary.keyword(for: tag)) is missing; it is Type 1 (PS3.3 Table F.3-3)"))
         }
-        let itemTags: [Tag] = [.offsetOfTheNextDirectoryRecord, .recordInUseFlag, .offsetOfReferencedLowerLevelDirectoryEntity, .directoryRecordType]
-        for item in file.dataSet.sequence(.directoryRecordSequence) ?? [] {
-            for tag in itemTags where !item.contains(tag) {
-                f.append(Finding(.error, .structureMissing, "record at byte \(item.itemOffset ?? 0)", file: s, offset: item.itemOffset, tag: tag,
-                                 "\(tag) \(DataDictionary.keyword(for: tag)) is missing; it is Type 1 in every directory record (PS3.3 Table F.3-3)"))
-            }
+        for (offset, tag) in read.missingItemElements {
+            f.append(Finding(.error, .structureMissing, "record at byte \(offset ?? 0)", file: s, offset: offset, tag: tag,
+                             "\(tag) \(DataDictionary.keyword(for: tag)) is missing; it is Type 1 in every directory record (PS3.3 Table F.3-3)"))
         }
         if file.preamble == nil || !file.hasMetaInformation {
             f.append(Finding(.error, .dicomdirNotPart10, s, "not a DICOM Part 10 file: it needs a preamble, \"DICM\" and File Meta Information (PS3.10 §7.1)"))
