@@ -42,6 +42,8 @@ public final class Spool: StorageSink, @unchecked Sendable {
     /// checkpoint, which waits for them (under `lock`).
     var unfiled: [(target: String, bytes: [UInt8])] = []
     var lastAppend = 0.0
+    /// Files the filer wrote since a checkpoint's `syncfs` began (nil: not counting).
+    var filedSince: [String]?
     private var idleTimer: DispatchSourceTimer?
 
     /// Opens (or makes) the spool at `root`. Fragments a crash cut off are removed (they were

@@ -26,23 +26,44 @@ extension Spool {
     /// Every journaled instance is a file, synced, and the journal starts again. Called before
     /// a study leaves the spool (so no record of it can come back after a crash) and at the end.
     public func checkpoint() {
-        // Most of the flushing happens before the lock, so stores wait only for the rest.
+        // The flushing happens before the lock (one syncfs, however much else the file system
+        // holds: a job mastering an image, say), so stores wait only for the files written
+        // meanwhile, each synced on its own.
         fileAll()
+        lock.lock(); filedSince = []; lock.unlock()
         Self.syncFileSystem(root)
         journalLock.lock(); defer { journalLock.unlock() }
-        checkpointLocked()
+        checkpointLocked(late: true)
     }
 
-    /// The checkpoint itself; `journalLock` held. False when files could not be written.
+    /// The checkpoint itself; `journalLock` held. `late`: only the files written since the
+    /// last `syncfs` need syncing (else one `syncfs` does it all). False when files could not
+    /// be written.
     @discardableResult
-    func checkpointLocked() -> Bool {
+    func checkpointLocked(late: Bool = false) -> Bool {
         guard journal.offset > 0 else { return true }
         fileAll()
         filer.sync { self.retryUnfiled() }
-        lock.lock(); let stuck = !unfiled.isEmpty; lock.unlock()
+        lock.lock(); let stuck = !unfiled.isEmpty; let written = filedSince; filedSince = nil; lock.unlock()
         guard !stuck else { return false }
-        Self.syncFileSystem(root)
+        if late, let written, written.count <= 256 {
+            var folders: Set<String> = []
+            for path in written {
+                Self.syncFile(path)
+                let folder = directoryPart(path)
+                folders.insert(folder)
+                folders.insert(directoryPart(folder))
+            }
+            for folder in folders { Self.syncDirectory(folder) }
+        } else {
+            Self.syncFileSystem(root)
+        }
         return (try? journal.reset()) != nil
+    }
+
+    static func syncFile(_ path: String) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        if fd >= 0 { _ = fsync(fd); close(fd) }
     }
 
     func checkpointWhenIdle() {
@@ -56,6 +77,8 @@ extension Spool {
 
     /// Writes every journaled instance's file now.
     func fileAll() { filer.sync { self.fileWaiting() } }
+
+    private func directoryPart(_ path: String) -> String { String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]) }
 
     func fileWaiting() {
         lock.lock(); let items = toFile; toFile = []; filerScheduled = false; lock.unlock()
@@ -109,7 +132,7 @@ extension Spool {
             guard fd >= 0 else { throw StoreFailure(Status.outOfResources, "cannot create \(target) (\(errnoText()))") }
             defer { close(fd) }
             try Self.writeAll(fd, bytes)
-            lock.lock(); pending.remove(target); lock.unlock()
+            lock.lock(); pending.remove(target); filedSince?.append(target); lock.unlock()
         } catch {
             lock.lock(); unfiled.append((target, bytes)); lock.unlock()
         }
