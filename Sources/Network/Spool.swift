@@ -1,4 +1,3 @@
-import CConfined
 import DICOM
 import Dispatch
 #if canImport(Glibc)
@@ -226,7 +225,7 @@ public final class Spool: StorageSink, @unchecked Sendable {
             }
             // The new entry is made durable; the old name's removal from .incoming need not be
             // (a restart clears .incoming anyway).
-            Self.syncDirectory(folder)
+            Self.sync(folder, folder: true)
             var st = stat()
             if stat(target, &st) == 0 { lock.lock(); held += Int64(st.st_size); lock.unlock() }
         }
@@ -282,8 +281,9 @@ public final class Spool: StorageSink, @unchecked Sendable {
         if mkdir(path, 0o755) != 0 && errno != EEXIST { throw StoreFailure(Status.outOfResources, "cannot create \(path) (\(errnoText()))") }
     }
 
-    static func syncDirectory(_ path: String) {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    /// fsync of a file or (with `folder`) a folder; failures are left to the next checkpoint.
+    static func sync(_ path: String, folder: Bool = false) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | (folder ? O_DIRECTORY : O_NOFOLLOW))
         if fd >= 0 { _ = fsync(fd); close(fd) }
     }
 

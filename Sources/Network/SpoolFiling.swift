@@ -17,7 +17,7 @@ extension Spool {
             throw StoreFailure(Status.processingFailure, "the spool journal names \"\(record.target)\", which is not a spool path")
         }
         let target = root + "/" + record.target
-        if let existing = Self.readAll(target), existing == record.bytes { return }
+        if let existing = Self.readTail(target, from: 0), existing == record.bytes { return }
         try Self.makeDirectory(root + "/" + parts[0])
         try Self.makeDirectory(root + "/" + parts[0] + "/" + parts[1])
         try writeFile(target, record.bytes)
@@ -49,22 +49,18 @@ extension Spool {
         if late, let written, written.count <= 256 {
             var folders: Set<String> = []
             for path in written {
-                Self.syncFile(path)
-                let folder = directoryPart(path)
+                Self.sync(path)
+                let folder = folderOf(path)
                 folders.insert(folder)
-                folders.insert(directoryPart(folder))
+                folders.insert(folderOf(folder))
             }
-            for folder in folders { Self.syncDirectory(folder) }
+            for folder in folders { Self.sync(folder, folder: true) }
         } else {
             Self.syncFileSystem(root)
         }
         return (try? journal.reset()) != nil
     }
 
-    static func syncFile(_ path: String) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        if fd >= 0 { _ = fsync(fd); close(fd) }
-    }
 
     func checkpointWhenIdle() {
         journalLock.lock()
@@ -78,23 +74,21 @@ extension Spool {
     /// Writes every journaled instance's file now.
     func fileAll() { filer.sync { self.fileWaiting() } }
 
-    private func directoryPart(_ path: String) -> String { String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]) }
-
     func fileWaiting() {
         lock.lock(); let items = toFile; toFile = []; filerScheduled = false; lock.unlock()
         for item in items { file(item.target, item.bytes) }
     }
 
-    /// Whether an instance of `count` bytes goes through the journal (a path of the longest
-    /// kind counted: AE title, two UIDs).
+    /// Whether an instance of `count` bytes goes through the journal (with a path of the
+    /// longest kind: AE title, study UID, SOP Instance UID and a suffix).
     func journals(_ count: Int) -> Bool {
-        journal.accepts(target: String(repeating: "x", count: 16 + 64 + 64 + 16), bytes: count)
+        journal.accepts(pathBytes: 16 + 64 + 64 + 16, dataBytes: count)
     }
 
     /// Journals a small instance, syncs the journal and hands the file to the filer.
     func journal(_ target: String, _ bytes: [UInt8]) throws {
         let relative = String(target.dropFirst(root.count + 1))
-        guard journal.accepts(target: relative, bytes: bytes.count) else {
+        guard journal.accepts(pathBytes: relative.utf8.count, dataBytes: bytes.count) else {
             throw StoreFailure(Status.outOfResources, "the instance does not fit in the spool journal")
         }
         journalLock.lock()
@@ -124,8 +118,8 @@ extension Spool {
             let flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW
             var fd = open(target, flags, 0o644)
             if fd < 0 && errno == ENOENT {
-                let folder = String(target[..<(target.lastIndex(of: "/") ?? target.endIndex)])
-                try Self.makeDirectory(String(folder[..<(folder.lastIndex(of: "/") ?? folder.endIndex)]))
+                let folder = folderOf(target)
+                try Self.makeDirectory(folderOf(folder))
                 try Self.makeDirectory(folder)
                 fd = open(target, flags, 0o644)
             }
@@ -142,7 +136,7 @@ extension Spool {
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {
         var done = 0
         while done < bytes.count {
-            let w = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
+            let w = bytes.withUnsafeBytes { b in b.baseAddress.map { Glibc.write(fd, $0 + done, b.count - done) } ?? -1 }
             if w < 0 && errno == EINTR { continue }
             guard w > 0 else {
                 let full = errno == ENOSPC || errno == EDQUOT
@@ -159,10 +153,7 @@ extension Spool {
 
     /// A file written whole and synced under a temporary name in `.incoming`, renamed into place.
     func writeFile(_ target: String, _ bytes: [UInt8]) throws {
-        lock.lock(); counter += 1; let n = counter; lock.unlock()
-        let temp = root + "/.incoming/\(getpid())-\(n).part"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard fd >= 0 else { throw StoreFailure(Status.outOfResources, "cannot create a file in the spool (\(errnoText()))") }
+        let (temp, fd) = try temporary()
         do { try Self.writeAll(fd, bytes) } catch { close(fd); _ = unlink(temp); throw error }
         _ = fdatasync(fd)
         close(fd)
@@ -179,9 +170,7 @@ extension Spool {
         clock_gettime(CLOCK_MONOTONIC, &t)
         return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
-
-    static func readAll(_ path: String) -> [UInt8]? {
-        guard let source = try? FileByteSource(path: path) else { return nil }
-        return (try? source.readBytes(at: 0, count: source.size)) ?? nil
-    }
 }
+
+/// The folder part of a "/"-separated path ("" for a bare name).
+func folderOf(_ path: String) -> String { String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) }

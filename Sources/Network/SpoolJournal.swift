@@ -71,7 +71,7 @@ final class SpoolJournal {
         let zeros = [UInt8](repeating: 0, count: 1 << 20)
         var done = 0
         while done < capacity {
-            let n = zeros.withUnsafeBytes { Glibc.write(fd, $0.baseAddress!, min($0.count, capacity - done)) }
+            let n = zeros.withUnsafeBytes { z in z.baseAddress.map { Glibc.write(fd, $0, min(z.count, capacity - done)) } ?? -1 }
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { _ = unlink(temp); throw StoreFailure(Status.outOfResources, "cannot write the spool journal (\(errnoText()))") }
             done += n
@@ -80,7 +80,7 @@ final class SpoolJournal {
             _ = unlink(temp)
             throw StoreFailure(Status.outOfResources, "cannot make the spool journal \(path) (\(errnoText()))")
         }
-        Spool.syncDirectory(String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]))
+        Spool.sync(folderOf(path), folder: true)
     }
 
     /// Bytes a record of this size takes, header and alignment included.
@@ -88,9 +88,9 @@ final class SpoolJournal {
         (headerSize + pathBytes + dataBytes + 7) & ~7
     }
 
-    /// Whether a record of `bytes` bytes for `target` can be journaled at all.
-    func accepts(target: String, bytes: Int) -> Bool {
-        target.utf8.count <= Self.maxPath && Self.size(pathBytes: target.utf8.count, dataBytes: bytes) <= capacity
+    /// Whether a record of `dataBytes` bytes, with a path of `pathBytes`, can be journaled at all.
+    func accepts(pathBytes: Int, dataBytes: Int) -> Bool {
+        pathBytes <= Self.maxPath && Self.size(pathBytes: pathBytes, dataBytes: dataBytes) <= capacity
     }
 
     /// Whether the record still fits before the end.
@@ -166,7 +166,7 @@ final class SpoolJournal {
         var buffer = [UInt8](repeating: 0, count: count)
         var done = 0
         while done < count {
-            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(at + done)) }
+            let n = buffer.withUnsafeMutableBytes { b in b.baseAddress.map { pread(fd, $0 + done, count - done, off_t(at + done)) } ?? -1 }
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { return nil }
             done += n
@@ -189,7 +189,7 @@ final class SpoolJournal {
         for part in [a, b, c] where !part.isEmpty {
             var done = 0
             while done < part.count {
-                let w = part.withUnsafeBytes { pwrite(fd, $0.baseAddress! + done, $0.count - done, off_t(at + done)) }
+                let w = part.withUnsafeBytes { p in p.baseAddress.map { pwrite(fd, $0 + done, p.count - done, off_t(at + done)) } ?? -1 }
                 if w < 0 && errno == EINTR { continue }
                 guard w > 0 else {
                     let full = errno == ENOSPC || errno == EDQUOT

@@ -31,21 +31,24 @@ import TestSupport
 
     func path(_ root: String, _ uid: String) -> String { root + "/DICOMFS/" + Self.study + "/" + uid + ".dcm" }
 
+    /// Stores `uids` in a spool at `root`, then loses their files as a crash before the next
+    /// checkpoint would (`before` sees each file first); the spool is closed on return.
+    func storeThenLoseFiles(_ root: String, _ uids: [String], before: (String) throws -> Void = { _ in }) throws {
+        let spool = try Spool(root: root, idleCheckpoints: false)
+        for uid in uids { #expect(try store(spool, uid).status == Status.success) }
+        spool.filed()
+        for uid in uids {
+            try before(uid)
+            try FileManager.default.removeItem(atPath: path(root, uid))
+        }
+    }
+
     let uids = (1...3).map { "1.2.826.0.1.3680043.10.1338.1.\($0)" }
 
     @Test func answeredInstancesComeBackFromTheJournal() throws {
         let root = try External.tempDirectory().path
         var copies: [String: Data] = [:]
-        do {
-            let spool = try Spool(root: root, idleCheckpoints: false)
-            for uid in uids { #expect(try store(spool, uid).status == Status.success) }
-            spool.filed()
-            for uid in uids {
-                copies[uid] = try Data(contentsOf: URL(fileURLWithPath: path(root, uid)))
-                // The crash: the file never reached the disk.
-                try FileManager.default.removeItem(atPath: path(root, uid))
-            }
-        }
+        try storeThenLoseFiles(root, uids) { copies[$0] = try Data(contentsOf: URL(fileURLWithPath: path(root, $0))) }
         _ = try Spool(root: root, idleCheckpoints: false)
         for uid in uids {
             let back = try Data(contentsOf: URL(fileURLWithPath: path(root, uid)))
@@ -69,12 +72,7 @@ import TestSupport
 
     @Test func aTornRecordEndsTheReplay() throws {
         let root = try External.tempDirectory().path
-        do {
-            let spool = try Spool(root: root, idleCheckpoints: false)
-            for uid in uids { try store(spool, uid) }
-            spool.filed()
-            for uid in uids { try FileManager.default.removeItem(atPath: path(root, uid)) }
-        }
+        try storeThenLoseFiles(root, uids)
         // One byte of the third record's pixels changed, as a write cut short would leave it.
         let journal = try FileHandle(forUpdating: URL(fileURLWithPath: root + "/.journal"))
         let all = try Data(contentsOf: URL(fileURLWithPath: root + "/.journal"))
@@ -143,10 +141,8 @@ extension SpoolJournalTests {
     @Test func aSpoolServesOneServerAtATime() throws {
         let root = try External.tempDirectory().path
         let first = try Spool(root: root, idleCheckpoints: false)
-        #expect(throws: StoreFailure.self) { _ = try Spool(root: root, idleCheckpoints: false) }
-        do { _ = try Spool(root: root, idleCheckpoints: false) } catch let f as StoreFailure {
-            #expect(f.comment.contains("in use by another dicomfs serve"))
-        }
+        let refusal = #expect(throws: StoreFailure.self) { _ = try Spool(root: root, idleCheckpoints: false) }
+        #expect(refusal?.comment.contains("in use by another dicomfs serve") == true)
         withExtendedLifetime(first) {}
     }
 }
