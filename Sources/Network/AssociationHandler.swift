@@ -325,10 +325,10 @@ final class AssociationHandler: ChannelInboundHandler {
             if data != nil && encodedData == nil { response.dataSet.set(.commandDataSetType, .US, numbers: [Double(Command.noDataSet)]) }
             return ((try? response.encoded()) ?? [], encodedData ?? nil)
         }
-        // A small instance wholly in memory, nothing of this association on the I/O queue, no
-        // other association: stored on the event loop, which has nobody else to serve. Two
-        // thread hand-offs an instance saved (measured: a quarter of the SCP's CPU time with
-        // one sender, in wake-ups); with several associations the I/O queues keep the event
+        // A store with nothing of this association left on the I/O queue and no other
+        // association open: finished on the event loop, which has nobody else to serve, saving
+        // two thread hand-offs an instance (thread switches were a large share of the SCP's
+        // profile with one sender). With several associations the I/O queues keep the event
         // loops free.
         if case .store = receiving, ioWork == 0, counter.current <= 1 {
             let (commandBytes, data) = work()
