@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Fuzzes dicomfs's readers of untrusted input with libFuzzer + AddressSanitizer:
 #   Fuzz/run.sh [SECONDS] [TARGET…]     (default 60 s each; targets part10 dicomdir iso mime zip pdu)
-# part10 also renders every input that parses (icon and web sizes). Seeds: Fuzz/seeds, a
-# file-set, ISO image, MIME message, its fragments and a ZIP made from the samples by the
-# dicomfs built here, and pydicom's test files when installed. Each run stops by itself
+# part10 also renders every input that parses (icon and web sizes). Seeds: Fuzz/seeds, the
+# images in Tests/dicomfsTests/Fixtures that once made a reader spin, a file-set, ISO image,
+# MIME message, its fragments and a ZIP made from the samples by the dicomfs built here, and
+# pydicom's test files when installed. Each run stops by itself
 # (-max_total_time), refuses inputs over 10 s (-timeout) or 2 GB (-rss_limit_mb, and
 # -malloc_limit_mb=1024 for any single allocation). Findings go to Fuzz/out/TARGET-… and
 # make the script fail; executions and coverage are printed per target. FUZZ_BUILD names
@@ -53,6 +54,10 @@ seed() { local t=$1; shift; [ -d "$work/$t" ] && cp "$@" "$work/$t/" 2>/dev/null
 seed part10 Fuzz/seeds/*
 seed dicomdir "$work/set/DICOMDIR"
 seed iso "$work/set.iso"
+# Images that once made a reader spin (the tests' fixtures): the campaign starts from them.
+if [ -d "$work/iso" ]; then
+  for f in Tests/dicomfsTests/Fixtures/*.iso.gz; do gzip -dc "$f" > "$work/iso/$(basename "$f" .gz)"; done
+fi
 seed mime "$work/set.mime" "$work"/part.mime.*
 seed zip "$work/set.zip"
 if [ -d "$work/pdu" ]; then

@@ -14,6 +14,10 @@ final class AcquiredDrive {
         let rawValue: Int32
         static let loadTray = Flags(rawValue: 1)
         static let overwritableIsBlank = Flags(rawValue: 2)
+        /// No table of contents emulated for overwritable media and image files: libisoburn
+        /// would walk the chain of older sessions, and a crafted chain makes it spin for minutes.
+        /// Reading needs only the newest tree, which the superblock at block 0 points to.
+        static let noTOCEmulation = Flags(rawValue: 16)
         static let noACL = Flags(rawValue: 32)
         static let noXattr = Flags(rawValue: 64)
     }

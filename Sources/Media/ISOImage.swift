@@ -44,7 +44,7 @@ public final class ISOImage: Sendable {
         let watchdog = loadLimits.map { LoadWatchdog(what: path, limits: $0) }
         defer { watchdog?.stop() }
         return try LibraryThread.shared.run { lib in
-            let drive = try AcquiredDrive(lib, address: address, flags: [.noACL, .noXattr])
+            let drive = try AcquiredDrive(lib, address: address, flags: [.noACL, .noXattr, .noTOCEmulation])
             defer { drive.release() }
             let status = drive.status
             guard status == BURN_DISC_APPENDABLE || status == BURN_DISC_FULL else {
