@@ -72,7 +72,7 @@ public final class DICOMClient: @unchecked Sendable {
     @discardableResult
     public func associate(_ contexts: [ProposedContext]) throws -> Accepted {
         let inbox = self.inbox, max = Int(options.maxPDULength)
-        var ssl: NIOSSLContext?
+        let ssl: NIOSSLContext?
         if options.tlsCA != nil || options.tlsCertificate != nil {
             do {
                 var config = TLSConfiguration.makeClientConfiguration()
@@ -85,6 +85,8 @@ public final class DICOMClient: @unchecked Sendable {
                 }
                 ssl = try NIOSSLContext(configuration: config)
             } catch { throw NetworkError("TLS: the CA, certificate or key files are not readable PEM, or do not match") }
+        } else {
+            ssl = nil
         }
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(.milliseconds(Int64(options.timeout * 1000)))
