@@ -72,11 +72,17 @@ public enum FileOps {
         }
     }
 
+    /// The most one `write` call is given. Measured on Linux 6.18 / ext4 (a 20 MB DICOMDIR
+    /// written to a new file, then fsync, 8 runs taking turns): in one call 146 ms, in 4 MiB
+    /// calls 115 ms, in 1 MiB calls 5 ms, 64 KiB 7 ms — very large single writes into the page
+    /// cache took the slow path (the spool's writer keeps to the same piece size).
+    static let writePiece = 1 << 20
+
     static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, _ path: String) throws {
         guard let base = bytes.baseAddress else { return }
         var done = 0
         while done < bytes.count {
-            let n = write(fd, base + done, bytes.count - done)
+            let n = write(fd, base + done, min(writePiece, bytes.count - done))
             if n < 0 { if errno == EINTR { continue }; throw FileSetError.io("cannot write \(path): \(errorText())") }
             done += n
         }
