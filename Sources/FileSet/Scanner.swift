@@ -15,6 +15,8 @@ public final class ScannedInstance: @unchecked Sendable {
     public let size: Int
     public let sopClassUID: String
     public let sopInstanceUID: String
+    /// `fnv1a` of the SOP Instance UID, made by the scan worker for the duplicate check.
+    let sopInstanceUIDHash: UInt64
     public let transferSyntaxUID: String
     /// The top-level elements the leaf record may need (see `InstanceScanner.keptTags(for:)`);
     /// empty once the worker has made the leaf record from them.
@@ -55,6 +57,7 @@ public final class ScannedInstance: @unchecked Sendable {
         self.size = size
         self.sopClassUID = sopClassUID
         self.sopInstanceUID = sopInstanceUID
+        sopInstanceUIDHash = fnv1a(sopInstanceUID)
         self.transferSyntaxUID = transferSyntaxUID
         self.warnings = warnings
         self.patientID = patientID

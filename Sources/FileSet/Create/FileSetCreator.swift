@@ -223,9 +223,7 @@ public enum FileSetCreator {
         report.fileSetID = dir.fileSetID
         report.fileSetUID = dir.fileSetUID
         report.instances = instanceCount
-        var counts: [RecordType: Int] = [:]
-        dir.forEachRecord { counts[$0.type, default: 0] += 1 }
-        report.records = Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) })
+        report.records = Dictionary(uniqueKeysWithValues: DirectoryRecord.countByType(dir.roots).map { ($0.key.rawValue, $0.value) })
         releaseInBackground(dir.roots)
         dir.roots = []
         built.roots = []

@@ -131,7 +131,7 @@ enum Staging {
             return
         }
         for w in inst.warnings { staged.warnings.append("\(key): \(w)") }
-        if let first = seen.add(inst.sopInstanceUID, path: key, size: inst.size) {
+        if let first = seen.add(inst.sopInstanceUID, hashed: inst.sopInstanceUIDHash, path: key, size: inst.size) {
             if try isDuplicate(inst, first: first, inputs: inputs, staged: &staged, errors: &errors) { return }
             seen.insert(inst.sopInstanceUID, path: key, size: inst.size)
         }

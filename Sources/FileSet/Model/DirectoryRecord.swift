@@ -114,6 +114,21 @@ public struct DirectoryRecord: Sendable {
         for c in children { try c.forEach(body) }
     }
 
+    /// How many records of each type these and their descendants hold. Reads each record's
+    /// type in place: `forEach` hands out copies, a retain per reference a record holds, which
+    /// on a 75,000-instance directory took 1% of a create's CPU on its one serial thread.
+    public static func countByType(_ records: [DirectoryRecord]) -> [RecordType: Int] {
+        var counts: [RecordType: Int] = [:]
+        func add(_ records: [DirectoryRecord]) {
+            for i in records.indices {
+                counts[records[i].type, default: 0] += 1
+                if !records[i].children.isEmpty { add(records[i].children) }
+            }
+        }
+        add(records)
+        return counts
+    }
+
     /// Changes this record and every one below it, in place, depth first.
     public mutating func modifyAll(_ body: (inout DirectoryRecord) throws -> Void) rethrows {
         try body(&self)
