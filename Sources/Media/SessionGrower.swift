@@ -36,7 +36,9 @@ public enum SessionGrower {
             throw MediaError.io("cannot write \(dicomdirPath)")
         }
         let outcome: SessionWriter.Outcome = try LibraryThread.shared.run { lib in
-            let drive = try AcquiredDrive(lib, address: address, flags: [.noACL, .noXattr])
+            // Without the emulated table of contents, as ISOImage.open reads it: growing needs
+            // only the newest session, and a crafted chain of older ones made libisoburn spin.
+            let drive = try AcquiredDrive(lib, address: address, flags: [.noACL, .noXattr, .noTOCEmulation])
             defer { drive.release() }
             guard drive.status == BURN_DISC_APPENDABLE else {
                 throw MediaError.unusable("\(path): the medium is \(drive.status.word); a session can be added only to an appendable disc (written with `burn --multi`) or an image file")
