@@ -24,8 +24,8 @@ struct SeenInstances {
     /// Records `uid` for this file, unless an earlier file has it or (when only the hashes are
     /// equal) may have it: that file is returned instead, for the caller to settle, and
     /// `insert(_:path:size:)` then records a UID that proved different. `hashed`: `fnv1a(uid)`
-    /// as the scan worker computed it (hashing on the one thread that folds a scan in cost
-    /// that thread 2% of a large create).
+    /// as the scan worker computed it (on the one thread that folds a scan in, the hash and
+    /// its retain were 1.6% of a 75,000-file create's CPU in perf).
     mutating func add(_ uid: String, hashed: UInt64? = nil, path: String, size: Int) -> (path: String, size: Int)? {
         let h = customHash?(uid) ?? hashed ?? fnv1a(uid)
         if !byUID.isEmpty, let i = byUID[uid] { return files[Int(i)] }
