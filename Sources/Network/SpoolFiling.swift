@@ -61,7 +61,6 @@ extension Spool {
         return (try? journal.reset()) != nil
     }
 
-
     func checkpointWhenIdle() {
         journalLock.lock()
         let idle = journal.offset > 0 && Self.now() - lastAppend >= 0.5
@@ -133,18 +132,11 @@ extension Spool {
     }
 
     /// Writes all of `bytes` at the descriptor's position; a full disk is "the spool is full".
-    /// In pieces of 1 MiB: single writes of several MiB took the page cache's slow path on
-    /// Linux 6.18 / ext4 (FileSet's `FileOps.writePiece` has the figures).
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {
-        var done = 0
-        while done < bytes.count {
-            let w = bytes.withUnsafeBytes { b in b.baseAddress.map { Glibc.write(fd, $0 + done, min(1 << 20, b.count - done)) } ?? -1 }
-            if w < 0 && errno == EINTR { continue }
-            guard w > 0 else {
-                let full = errno == ENOSPC || errno == EDQUOT
-                throw StoreFailure(Status.outOfResources, full ? "the spool is full" : "cannot write to the spool (\(errnoText()))")
-            }
-            done += w
+        let failed = bytes.withUnsafeBytes { FileWriting.writeAll(fd, $0) }
+        guard failed == 0 else {
+            let full = failed == ENOSPC || failed == EDQUOT
+            throw StoreFailure(Status.outOfResources, full ? "the spool is full" : "cannot write to the spool (\(String(cString: strerror(failed))))")
         }
     }
 

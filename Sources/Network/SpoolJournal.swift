@@ -1,4 +1,5 @@
 import CConfined
+import DICOM
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -68,13 +69,13 @@ final class SpoolJournal {
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw StoreFailure(Status.outOfResources, "cannot create the spool journal \(temp) (\(errnoText()))") }
         defer { close(fd) }
-        let zeros = [UInt8](repeating: 0, count: 1 << 20)
+        let zeros = [UInt8](repeating: 0, count: FileWriting.piece)
         var done = 0
         while done < capacity {
-            let n = zeros.withUnsafeBytes { z in z.baseAddress.map { Glibc.write(fd, $0, min(z.count, capacity - done)) } ?? -1 }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { _ = unlink(temp); throw StoreFailure(Status.outOfResources, "cannot write the spool journal (\(errnoText()))") }
-            done += n
+            let count = min(zeros.count, capacity - done)
+            let failed = zeros.withUnsafeBytes { FileWriting.writeAll(fd, UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+            guard failed == 0 else { _ = unlink(temp); throw StoreFailure(Status.outOfResources, "cannot write the spool journal (\(String(cString: strerror(failed))))") }
+            done += count
         }
         guard fsync(fd) == 0, rename(temp, path) == 0 else {
             _ = unlink(temp)
