@@ -27,7 +27,7 @@ struct SeenInstances {
     /// as the scan worker computed it (on the one thread that folds a scan in, the hash and
     /// its retain were 1.6% of a 75,000-file create's CPU in perf).
     mutating func add(_ uid: String, hashed: UInt64? = nil, path: String, size: Int) -> (path: String, size: Int)? {
-        let h = customHash?(uid) ?? hashed ?? fnv1a(uid)
+        let h = (customHash == nil ? hashed : nil) ?? hash(uid)
         if !byUID.isEmpty, let i = byUID[uid] { return files[Int(i)] }
         if let i = byHash[h] { return files[Int(i)] }
         byHash[h] = Int32(files.count)
