@@ -225,7 +225,7 @@ public final class Spool: StorageSink, @unchecked Sendable {
             }
             // The new entry is made durable; the old name's removal from .incoming need not be
             // (a restart clears .incoming anyway).
-            Self.sync(folder, folder: true)
+            FileWriting.sync(folder, folder: true)
             var st = stat()
             if stat(target, &st) == 0 { lock.lock(); held += Int64(st.st_size); lock.unlock() }
         }
@@ -279,12 +279,6 @@ public final class Spool: StorageSink, @unchecked Sendable {
 
     static func makeDirectory(_ path: String) throws {
         if mkdir(path, 0o755) != 0 && errno != EEXIST { throw StoreFailure(Status.outOfResources, "cannot create \(path) (\(errnoText()))") }
-    }
-
-    /// fsync of a file or (with `folder`) a folder; failures are left to the next checkpoint.
-    static func sync(_ path: String, folder: Bool = false) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | (folder ? O_DIRECTORY : O_NOFOLLOW))
-        if fd >= 0 { _ = fsync(fd); close(fd) }
     }
 
     static func list(_ path: String) -> [String] {

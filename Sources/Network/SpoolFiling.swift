@@ -49,12 +49,12 @@ extension Spool {
         if late, let written, written.count <= 256 {
             var folders: Set<String> = []
             for path in written {
-                Self.sync(path)
+                FileWriting.sync(path)
                 let folder = folderOf(path)
                 folders.insert(folder)
                 folders.insert(folderOf(folder))
             }
-            for folder in folders { Self.sync(folder, folder: true) }
+            for folder in folders { FileWriting.sync(folder, folder: true) }
         } else {
             Self.syncFileSystem(root)
         }

@@ -81,7 +81,7 @@ final class SpoolJournal {
             _ = unlink(temp)
             throw StoreFailure(Status.outOfResources, "cannot make the spool journal \(path) (\(errnoText()))")
         }
-        Spool.sync(folderOf(path), folder: true)
+        FileWriting.sync(folderOf(path), folder: true)
     }
 
     /// Bytes a record of this size takes, header and alignment included.

@@ -2,8 +2,9 @@
 import Glibc
 #endif
 
-/// Writing whole buffers to a file descriptor: one loop for every writer of files (FileSet's
-/// commits, the network spool), so the piece size below is decided in one place.
+/// Writing whole buffers to a file descriptor and syncing files and folders: one place for
+/// every writer of files (FileSet's commits, the network spool), so the piece size below is
+/// decided once.
 public enum FileWriting {
     /// The most one `write` call is given. Very large single writes into the page cache took
     /// the slow path on Linux 6.18 / ext4: a 20 MB file written new and synced (a diagnostic
@@ -23,5 +24,12 @@ public enum FileWriting {
             done += n
         }
         return 0
+    }
+
+    /// fsync of a file (never opened through a link) or, with `folder`, a folder. A failure is not reported: callers sync again later (a checkpoint) or have
+    /// already made the data durable and only make its name so.
+    public static func sync(_ path: String, folder: Bool = false) {
+        let fd = SystemPath.withCPath(path) { open($0, O_RDONLY | O_CLOEXEC | (folder ? O_DIRECTORY : O_NOFOLLOW)) }
+        if fd >= 0 { _ = fsync(fd); close(fd) }
     }
 }

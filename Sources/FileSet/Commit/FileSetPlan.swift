@@ -1,3 +1,4 @@
+import DICOM
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -90,12 +91,12 @@ public struct FileSetPlan: Sendable {
             try FileOps.makeDirectories(directoryName(target))
             try FileOps.copyFile(from: extra.source, to: target)
         }
-        if !copies.isEmpty { FileOps.syncDirectory(root) }
+        if !copies.isEmpty { FileWriting.sync(root, folder: true) }
         try FileOps.writeAtomically(dicomdir, to: root + "/DICOMDIR")
         if !deletable.isEmpty {
             for p in deletable where confined.kind(p) == .file { confined.unlink(p) }
             confined.removeEmptyParents(of: deletable)
-            FileOps.syncDirectory(root)
+            FileWriting.sync(root, folder: true)
         }
         if !journaled.isEmpty { Journal.remove(in: root) }
     }

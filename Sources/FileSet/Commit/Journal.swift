@@ -1,3 +1,5 @@
+import DICOM
+
 /// The files an update is about to add or delete, written (and synced) before it touches
 /// them: if the process dies between copying files and committing the DICOMDIR, or between
 /// committing and deleting, the next run knows which unreferenced files are its own
@@ -20,7 +22,7 @@ struct Journal {
 
     static func remove(in root: String) {
         FileOps.unlinkIfPresent(root + "/" + name)
-        FileOps.syncDirectory(root)
+        FileWriting.sync(root, folder: true)
     }
 
     /// Deletes the journaled files the current DICOMDIR does not reference, then the journal.

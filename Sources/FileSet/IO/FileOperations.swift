@@ -114,14 +114,7 @@ public enum FileOps {
             SystemPath.withCPath(temp) { _ = unlink($0) }
             throw FileSetError.io("cannot rename \(temp) to \(path): \(why)")
         }
-        syncDirectory(dir)
-    }
-
-    static func syncDirectory(_ path: String) {
-        let fd = SystemPath.withCPath(path) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-        guard fd >= 0 else { return }
-        fsync(fd)
-        close(fd)
+        FileWriting.sync(dir, folder: true)
     }
 
     /// Flushes everything written under a folder (one syncfs instead of an fsync per file).
@@ -229,7 +222,7 @@ public func publishFolder(_ temporary: String, as destination: String) throws {
     guard SystemPath.withCPath(temporary, { t in SystemPath.withCPath(destination) { rename(t, $0) } }) == 0 else {
         throw FileSetError.io("cannot move the finished folder into place at \(destination): \(FileOps.errorText())")
     }
-    FileOps.syncDirectory(directoryName(destination))
+    FileWriting.sync(directoryName(destination), folder: true)
 }
 
 /// The folder part of a path ("." when there is none). Ours, not NSString's: on Linux its
