@@ -63,7 +63,7 @@ extension Spool {
 
     func checkpointWhenIdle() {
         journalLock.lock()
-        let idle = journal.offset > 0 && Self.now() - lastAppend >= 0.5
+        let idle = journal.offset > 0 && MonotonicClock.seconds() - lastAppend >= 0.5
         journalLock.unlock()
         if idle { checkpoint() }
     }
@@ -97,7 +97,7 @@ extension Spool {
             throw StoreFailure(Status.outOfResources, "the spool journal is full and its instances cannot be written out (is the disk full?)")
         }
         do { _ = try journal.write(target: relative, bytes: bytes) } catch { journalLock.unlock(); throw error }
-        lastAppend = Self.now()
+        lastAppend = MonotonicClock.seconds()
         // Queued before the journal lock is let go, so that a checkpoint (which files
         // everything queued) covers it; the filer runs a little later, after the sync (a file
         // made while the journal syncs slows both: measured 0.3–1 ms instead of 0.15 ms).
@@ -157,12 +157,6 @@ extension Spool {
     static func syncFileSystem(_ path: String) {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd >= 0 { _ = dicomfs_syncfs(fd); close(fd) }
-    }
-
-    static func now() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 }
 

@@ -129,11 +129,11 @@ public final class Station: @unchecked Sendable {
     }
 
     private func touch(_ key: String) {
-        lock.lock(); waiting[key] = Self.now(); lock.unlock()
+        lock.lock(); waiting[key] = MonotonicClock.seconds(); lock.unlock()
     }
 
     private func tick() {
-        let now = Self.now()
+        let now = MonotonicClock.seconds()
         lock.lock()
         let idle = Set(waiting.filter { now - $0.value >= options.idleSeconds }.map(\.key))
         let all = Array(waiting.keys)
@@ -297,12 +297,6 @@ public final class Station: @unchecked Sendable {
             if empty { return }
             usleep(100_000)
         }
-    }
-
-    static func now() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     static func stamp() -> String {

@@ -1,3 +1,4 @@
+import DICOM
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -30,12 +31,6 @@ final class ProgressBar: @unchecked Sendable {
     /// Bytes the current phase has read so far, for a rate beside the counts (0: none said).
     private var phaseBytes: Int64 = 0
 
-    private static func now() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-    }
-
     static func grouped(_ n: Int) -> String {
         let digits = String(n)
         var out = ""
@@ -49,7 +44,7 @@ final class ProgressBar: @unchecked Sendable {
     func update(_ stage: String, _ done: Int, _ total: Int) {
         guard enabled, total > 0 else { return }
         lock.lock(); defer { lock.unlock() }
-        let t = Self.now()
+        let t = MonotonicClock.seconds()
         if stage != phase { phase = stage; phaseStart = t; lastDraw = 0; phaseBytes = 0 }
         guard t - lastDraw >= 0.1 || done >= total else { return }
         lastDraw = t

@@ -1,3 +1,4 @@
+import DICOM
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -5,13 +6,7 @@ import Glibc
 /// Phase timings on stderr when DICOMFS_TIMINGS is set: where a long run spends its time.
 struct PhaseTimer {
     private let enabled = getenv("DICOMFS_TIMINGS") != nil
-    private var last = PhaseTimer.now()
-
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
+    private var last = MonotonicClock.seconds()
 
     /// Resident set size now, from /proc/self/statm (0 where there is none).
     static func residentMB() -> Int {
@@ -28,7 +23,7 @@ struct PhaseTimer {
 
     mutating func mark(_ phase: String) {
         guard enabled else { return }
-        let t = Self.now()
+        let t = MonotonicClock.seconds()
         let line = "timing: \(phase) \(Int((t - last) * 1000)) ms, resident \(Self.residentMB()) MB\n"
         _ = line.withCString { write(2, $0, strlen($0)) }
         last = t
