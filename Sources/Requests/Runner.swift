@@ -224,7 +224,7 @@ struct Runner {
         try? fm.removeItem(atPath: image)
         mastering()
         let result = try ISOMaster.master(try MasterPlan.make(staged: staged, scratch: scratch + "/dicomdir"), to: image, settings: settings)
-        let dir = try DICOMDIRReader.read(try DICOMFile.read(bytes: staged.dicomdir)).dicomdir
+        let dir = try DICOMDIRReader.read(bytes: staged.dicomdir).dicomdir
         let first = entries.first.flatMap { try? DICOMFile.read(path: $0.path, options: .headerOnly) }
         let institution = first?.dataSet.string(.institutionName)
         let sender = first?.meta.string(.sourceApplicationEntityTitle)?.trimmingCharacters(in: .whitespaces)

@@ -71,7 +71,7 @@ extension WebContentWriter {
                            imageSize: Int? = nil, jpegQuality: Int? = nil, viewerValues: Bool = false,
                            progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws {
         let dir: DICOMDIR
-        do { dir = try DICOMDIRReader.read(try DICOMFile.read(bytes: staged.dicomdir)).dicomdir } catch {
+        do { dir = try DICOMDIRReader.read(bytes: staged.dicomdir).dicomdir } catch {
             throw WebContentError("cannot read the staged DICOMDIR back (\(userText(error)))")
         }
         var sources: [String: String] = [:]

@@ -61,9 +61,34 @@ public struct DICOMFile: Sendable {
     }
 
     public static func read(source: ByteSource, options: ReadOptions = ReadOptions()) throws -> DICOMFile {
+        try read(source: source, options: options, mapping: nil)
+    }
+
+    /// Reads a file whose data set holds one long top-level sequence — a DICOMDIR's Directory
+    /// Record Sequence holds an item per file of the file-set — and hands each item of the
+    /// sequence `tag` to `transform` as soon as it is parsed (on all cores, for a long run of
+    /// defined-length items), keeping only what `transform` returns. Memory then holds the
+    /// results instead of every item's elements at once: a DICOMDIR of 75,000 records parsed
+    /// whole took about six times its size. The file comes back with that sequence empty (its
+    /// offsets kept); the results come in file order; errors and warnings are the same as a
+    /// whole read gives.
+    public static func read<T: Sendable>(source: ByteSource, path: String, options: ReadOptions = ReadOptions(),
+                                         mappingItemsOf tag: Tag, _ transform: @escaping @Sendable (DataSet) -> T) throws -> (file: DICOMFile, items: [T]) {
+        let mapping = ItemMapping(tag: tag, transform: transform)
+        do {
+            var file = try read(source: source, options: options, mapping: mapping)
+            file.path = path
+            return (file, mapping.results.compactMap { $0 as? T })
+        } catch let e as DICOMError {
+            throw e.withFile(path)
+        }
+    }
+
+    private static func read(source: ByteSource, options: ReadOptions, mapping: ItemMapping?) throws -> DICOMFile {
         guard source.size > 0 else { throw DICOMError(.notDICOM, "empty file (0 bytes), not DICOM", offset: 0) }
         let cursor = Cursor(source: source, readAhead: options.readAhead)
         let parser = DataSetParser(cursor: cursor, options: options)
+        parser.mapping = mapping
         var preamble: [UInt8]?
         var metaStart: Int?
         var warnings: [ReadWarning] = []
@@ -137,6 +162,7 @@ public struct DICOMFile: Sendable {
                 let inflated = try inflateRaw(compressed)
                 let inner = Cursor(source: MemoryByteSource(inflated), readAhead: 1 << 16)
                 let innerParser = DataSetParser(cursor: inner, options: options)
+                innerParser.mapping = mapping
                 (file.dataSet, _) = try innerParser.parseDataSet(end: nil, depth: 0, syntax: .explicitLittle, charset: .default)
                 warnings += innerParser.warnings.map { var w = $0; w.message += " (in the inflated data set)"; return w }
                 file.stoppedAt = innerParser.stoppedAt

@@ -44,6 +44,8 @@ final class DataSetParser {
     /// set is then copied out at its exact size (no repeated growth, no spare capacity kept by
     /// the tens of thousands of small items a DICOMDIR holds).
     private var scratch: [[DataElement]] = []
+    /// A top-level sequence whose items are handed over as they are parsed, not kept.
+    var mapping: ItemMapping?
 
     init(cursor: Cursor, options: ReadOptions) {
         self.cursor = cursor
@@ -279,6 +281,12 @@ final class DataSetParser {
             if vr == .SQ || vr == .UN || !syntax.explicitVR {
                 // UN of undefined length is an Implicit VR Little Endian sequence (PS3.5 §6.2.2).
                 let inner = vr == .SQ ? syntax : .implicitLittle
+                if depth == 0, let mapping, mapping.tag == tag {
+                    mapping.results += try parseSequence(tag: tag, end: nil, limit: limit, depth: depth + 1, syntax: inner, charset: charset,
+                                                         transform: mapping.transform)
+                    cursor.bigEndian = syntax.bigEndian
+                    return DataElement(tag, .SQ, .sequence([]), offset: start, valueOffset: valueStart, undefinedLength: true)
+                }
                 let items = try parseSequence(tag: tag, end: nil, limit: limit, depth: depth + 1, syntax: inner, charset: charset)
                 cursor.bigEndian = syntax.bigEndian
                 return DataElement(tag, .SQ, .sequence(items), offset: start, valueOffset: valueStart, undefinedLength: true)
@@ -297,8 +305,16 @@ final class DataSetParser {
             warn("odd value length \(n); DICOM values have even length", offset: start, tag: tag)
         }
         if vr == .SQ && !discard {
+            if depth == 0, let mapping, mapping.tag == tag {
+                mapping.results += try parseItemsInParallel(tag: tag, start: valueStart, end: valueStart + n, depth: depth + 1,
+                                                            syntax: syntax, charset: charset, transform: mapping.transform)
+                    ?? parseSequence(tag: tag, end: valueStart + n, limit: limit, depth: depth + 1, syntax: syntax, charset: charset,
+                                     transform: mapping.transform)
+                cursor.bigEndian = syntax.bigEndian
+                return DataElement(tag, .SQ, .sequence([]), offset: start, valueOffset: valueStart)
+            }
             let items = try parseItemsInParallel(tag: tag, start: valueStart, end: valueStart + n, depth: depth + 1,
-                                                 syntax: syntax, charset: charset)
+                                                 syntax: syntax, charset: charset, transform: { $0 })
                 ?? parseSequence(tag: tag, end: valueStart + n, limit: limit, depth: depth + 1, syntax: syntax, charset: charset)
             cursor.bigEndian = syntax.bigEndian
             return DataElement(tag, .SQ, .sequence(items), offset: start, valueOffset: valueStart)
@@ -317,12 +333,18 @@ final class DataSetParser {
     /// `end` is the declared end of a defined-length sequence; `limit` the end of its container.
     private func parseSequence(tag: Tag, end declaredEnd: Int?, limit: Int, depth: Int, syntax: Syntax,
                                charset: SpecificCharacterSet) throws -> [DataSet] {
+        try parseSequence(tag: tag, end: declaredEnd, limit: limit, depth: depth, syntax: syntax, charset: charset, transform: { $0 })
+    }
+
+    /// Each item goes through `transform` as soon as it is parsed.
+    private func parseSequence<T>(tag: Tag, end declaredEnd: Int?, limit: Int, depth: Int, syntax: Syntax,
+                                  charset: SpecificCharacterSet, transform: (DataSet) -> T) throws -> [T] {
         var end = declaredEnd
         guard depth <= options.maxDepth else {
             throw error(.tooDeep, "sequences nested deeper than \(options.maxDepth) levels", at: cursor.pos, tag)
         }
         cursor.bigEndian = syntax.bigEndian
-        var items: [DataSet] = []
+        var items: [T] = []
         while true {
             if let end, cursor.pos >= end { break }
             let start = cursor.pos
@@ -365,7 +387,7 @@ final class DataSetParser {
             cursor.bigEndian = syntax.bigEndian
             var placed = item
             placed.itemOffset = start
-            items.append(placed)
+            items.append(transform(placed))
         }
         return items
     }
@@ -410,5 +432,20 @@ func swapToLittleEndian(_ bytes: inout [UInt8], unit: Int) {
         var a = i, b = i + unit - 1
         while a < b { bytes.swapAt(a, b); a += 1; b -= 1 }
         i += unit
+    }
+}
+
+/// The items of one top-level sequence, each handed to `transform` as soon as it is parsed
+/// (in the worker that parsed it) and only the results kept: see
+/// `DICOMFile.read(source:path:options:mappingItemsOf:_:)`. Owned by one read; the workers
+/// return their results to it, they never touch it.
+final class ItemMapping {
+    let tag: Tag
+    let transform: @Sendable (DataSet) -> any Sendable
+    var results: [any Sendable] = []
+
+    init(tag: Tag, transform: @escaping @Sendable (DataSet) -> any Sendable) {
+        self.tag = tag
+        self.transform = transform
     }
 }

@@ -10,8 +10,10 @@ extension DataSetParser {
     /// The items of the defined-length sequence [start, end), or nil when the sequence is not
     /// a plain run of defined-length items that fit it (the sequential parser then reads it and
     /// reports whatever is wrong).
-    func parseItemsInParallel(tag: Tag, start: Int, end: Int, depth: Int, syntax: Syntax,
-                              charset: SpecificCharacterSet) throws -> [DataSet]? {
+    /// Each item goes through `transform` in its worker as soon as it is parsed (the identity,
+    /// except for a mapped sequence: see `ItemMapping`).
+    func parseItemsInParallel<T: Sendable>(tag: Tag, start: Int, end: Int, depth: Int, syntax: Syntax,
+                                           charset: SpecificCharacterSet, transform: @escaping @Sendable (DataSet) -> T) throws -> [T]? {
         let workers = onlineProcessors()
         guard workers > 1, cursor.source.supportsConcurrentReads, end - start >= Self.parallelSequenceBytes,
               depth <= options.maxDepth, !syntax.bigEndian else { return nil }
@@ -19,28 +21,28 @@ extension DataSetParser {
         let chunkCount = min(bounds.count, workers * 16)
         let perChunk = (bounds.count + chunkCount - 1) / chunkCount
         let source = SharedSource(cursor.source), options = self.options
-        let results = parallelMap(chunkCount, workers: workers) { chunk -> Result<([DataSet], [ReadWarning]), Error> in
+        let results = parallelMap(chunkCount, workers: workers) { chunk -> Result<([T], [ReadWarning]), Error> in
             let lo = min(bounds.count, chunk * perChunk), hi = min(bounds.count, lo + perChunk)
             let parser = DataSetParser(cursor: Cursor(source: source.source, at: lo < hi ? bounds[lo].start : start, readAhead: 64 * 1024),
                                        options: options)
             return Result {
-                var items: [DataSet] = []
+                var items: [T] = []
                 items.reserveCapacity(hi - lo)
                 for b in bounds[lo..<hi] {
                     parser.cursor.seek(b.start + 8)
                     var (item, _) = try parser.parseDataSet(end: b.end, depth: depth, syntax: syntax, charset: charset)
                     item.itemOffset = b.start
-                    items.append(item)
+                    items.append(transform(item))
                 }
                 return (items, parser.warnings)
             }
         }
-        var all: [DataSet] = []
+        var all: [T] = []
         all.reserveCapacity(bounds.count)
         for r in results {
             let (items, warnings) = try r.get()
             all += items
-            for w in warnings { warn(w.message, offset: w.offset, tag: w.tag) }
+            for w in warnings { warn(w.message, offset: w.offset, tag: w.tag, damage: w.damage) }
         }
         cursor.seek(end)
         return all

@@ -129,7 +129,7 @@ public struct StagedFileSet: Sendable {
     }
 
     public mutating func setDescriptor(_ fileID: FileID, characterSet: String?) throws {
-        let read = try DICOMDIRReader.read(try DICOMFile.read(bytes: dicomdir))
+        let read = try DICOMDIRReader.read(bytes: dicomdir)
         var dir = read.dicomdir
         dir.descriptorFileID = fileID
         dir.descriptorCharacterSet = characterSet

@@ -51,43 +51,55 @@ public enum DICOMDIRReader {
                                  "the DICOMDIR is found only as \"\(other)\" (case differs, common on discs mounted on Linux)"))
             name = other
         }
-        let file: DICOMFile
+        // Each record is made as soon as its item is parsed, and the item dropped: the parsed
+        // items of a large file-set took about six times the DICOMDIR's size.
+        let file: DICOMFile, nodes: [Node]
         do {
-            file = try storage.readDICOM(name, options: ReadOptions(bulkDataThreshold: 1 << 16))
+            (file, nodes) = try DICOMFile.read(source: try storage.open(name), path: storage.display(name), options: readOptions,
+                                               mappingItemsOf: .directoryRecordSequence, Node.init(item:))
+        } catch let e as DICOMError {
+            throw FileSetError.unusableInput("\(e.withFile(storage.display(name)))")
         } catch {
             throw FileSetError.unusableInput("\(error)")
         }
-        var result = try read(file)
+        var result = try read(file, nodes: nodes)
         result.findings = found + result.findings
         result.name = name
         return result
     }
 
+    /// Reads a DICOMDIR held in memory (one just encoded, say).
+    public static func read(bytes: [UInt8]) throws -> Result {
+        let (file, nodes) = try DICOMFile.read(source: MemoryByteSource(bytes), path: "DICOMDIR", options: readOptions,
+                                               mappingItemsOf: .directoryRecordSequence, Node.init(item:))
+        return try read(file, nodes: nodes)
+    }
+
+    /// Reads a DICOMDIR parsed whole.
     public static func read(_ file: DICOMFile) throws -> Result {
+        try read(file, nodes: file.dataSet.sequence(.directoryRecordSequence)?.map(Node.init(item:)) ?? [])
+    }
+
+    static let readOptions = ReadOptions(bulkDataThreshold: 1 << 16)
+
+    /// `nodes`: the records and links of the items of the Directory Record Sequence, in file order.
+    private static func read(_ file: DICOMFile, nodes: [Node]) throws -> Result {
         var findings: [Finding] = file.warnings.map {
             $0.damage ? Finding(.error, .dicomdirDamaged, "DICOMDIR", $0.description, file: "DICOMDIR", offset: $0.offset, tag: $0.tag)
                 : Finding(.warning, .dicomdirParseWarning, "DICOMDIR", $0.description, file: "DICOMDIR", offset: $0.offset, tag: $0.tag)
         }
         let ds = file.dataSet
-        guard let items = ds.sequence(.directoryRecordSequence) else {
+        guard ds.sequence(.directoryRecordSequence) != nil else {
             throw FileSetError.unusableInput("\(file.path ?? "DICOMDIR"): not a DICOMDIR: no Directory Record Sequence (0004,1220)")
         }
-        // Every item's record and links, made on all cores (a DICOMDIR can hold a record per
-        // file of a large file-set); the offsets are then followed serially.
-        let nodes = parallelMap(items.count) { i -> Node in
-            let item = items[i]
-            return Node(record: makeRecord(item, offset: item.itemOffset ?? 0), markedInactive: item.int(.recordInUseFlag) == 0,
-                        lower: item.int(.offsetOfReferencedLowerLevelDirectoryEntity) ?? 0,
-                        next: item.int(.offsetOfTheNextDirectoryRecord) ?? 0,
-                        missing: Self.structureTags.filter { !item.contains($0) })
-        }
-        let byOffset = OffsetIndex(items)
+        // The offsets are followed serially, over records made as the items were parsed.
+        let byOffset = OffsetIndex(nodes)
 
         var inactive = 0
         var inactiveFiles: [FileID] = []
         var inactiveTrees: [Int: (parent: Int?, records: [DirectoryRecord])] = [:]   // by the active parent's offset (-1: root)
         var inactiveOrder: [Int] = []
-        var visited = [Bool](repeating: false, count: items.count)
+        var visited = [Bool](repeating: false, count: nodes.count)
         /// Follows a chain of sibling records from `offset`, recursing into children. Records
         /// below an inactive one count as inactive too (dcm4che deactivates whole subtrees).
         /// `via` names where the offset being followed is held: the header's (0004,1200), a
@@ -151,21 +163,21 @@ public enum DICOMDIRReader {
 
         let declaredFirst = ds.int(.offsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity)
         let first = declaredFirst ?? 0
-        var roots = first == 0 && items.isEmpty ? [] : chain(from: first, parent: nil, depth: 0)
-        if first == 0 && !items.isEmpty {
+        var roots = first == 0 && nodes.isEmpty ? [] : chain(from: first, parent: nil, depth: 0)
+        if first == 0 && !nodes.isEmpty {
             let what = declaredFirst == nil ? "(0004,1200) Offset of the First Directory Record of the Root Directory Entity is missing"
                 : "(0004,1200) is 0"
-            findings.append(Finding(.error, .rootMissing, "DICOMDIR", file: "DICOMDIR", tag: Tag(0x0004, 0x1200), "\(what) but there are \(items.count) records"))
+            findings.append(Finding(.error, .rootMissing, "DICOMDIR", file: "DICOMDIR", tag: Tag(0x0004, 0x1200), "\(what) but there are \(nodes.count) records"))
         }
         if let last = ds.int(.offsetOfTheLastDirectoryRecordOfTheRootDirectoryEntity), let lastRoot = lastRootOffset(first, nodes, byOffset),
            last != lastRoot {
             findings.append(Finding(.warning, .rootLast, "DICOMDIR", file: "DICOMDIR", tag: Tag(0x0004, 0x1202), "(0004,1202) is \(last) but the last root record is at byte \(lastRoot) (as some writers, e.g. GDCM, get wrong)"))
         }
-        let unreached = items.indices.filter { !visited[$0] }.compactMap { items[$0].itemOffset }
+        let unreached = nodes.indices.filter { !visited[$0] }.compactMap { nodes[$0].offset }
         if !unreached.isEmpty {
             findings.append(Finding(.error, .recordUnreachable, "DICOMDIR", file: "DICOMDIR", offset: unreached[0], "\(unreached.count) record\(unreached.count == 1 ? " is" : "s are") not reachable from the root (first at byte \(unreached[0]))"))
             // Recover what the links lose: rebuild those records by their order in the sequence.
-            if roots.isEmpty { roots = rebuildBySequence(items) }
+            if roots.isEmpty { roots = rebuildBySequence(nodes) }
         }
         var dir = DICOMDIR(fileSetID: ds.string(.fileSetID) ?? "", fileSetUID: file.meta.string(.mediaStorageSOPInstanceUID) ?? "", roots: roots)
         dir.inactive = inactiveOrder.compactMap { inactiveTrees[$0] }
@@ -173,12 +185,12 @@ public enum DICOMDIRReader {
         dir.descriptorCharacterSet = ds.string(.specificCharacterSetOfFileSetDescriptorFile)
         // The items are records now: the file keeps an empty sequence in their place.
         var kept = file
-        if let sequence = ds[.directoryRecordSequence] {
+        if let sequence = ds[.directoryRecordSequence], sequence.items?.isEmpty == false {
             kept.dataSet.set(DataElement(.directoryRecordSequence, .SQ, .sequence([]), offset: sequence.offset,
                                          valueOffset: sequence.valueOffset, undefinedLength: sequence.hadUndefinedLength))
         }
         var result = Result(dicomdir: dir, findings: findings, inactiveRecords: inactive, inactiveFileIDs: inactiveFiles, file: kept)
-        result.missingItemElements = zip(items, nodes).flatMap { item, node in node.missing.map { (item.itemOffset, $0) } }
+        result.missingItemElements = nodes.flatMap { node in node.missing.map { (node.offset, $0) } }
         return result
     }
 
@@ -188,21 +200,60 @@ public enum DICOMDIRReader {
 
     static func makeRecord(_ item: DataSet, offset: Int) -> DirectoryRecord {
         let typeText = item.string(.directoryRecordType) ?? ""
-        // The item itself serves as the keys: its (0004,xxxx) structure elements are skipped by
-        // everything that reads keys, and the writer rebuilds them.
-        var record = DirectoryRecord(type: RecordType(rawValue: typeText) ?? .private, keys: item)
+        let type = RecordType(rawValue: typeText) ?? .private
+        var record: DirectoryRecord
+        if let leaf = regularLeaf(item, type: type) {
+            record = DirectoryRecord(type: type, encoded: leaf)
+        } else {
+            // The item itself serves as the keys: its (0004,xxxx) structure elements are skipped
+            // by everything that reads keys, and the writer rebuilds them.
+            record = DirectoryRecord(type: type, keys: item)
+            if let components = item.strings(.referencedFileID), !components.isEmpty {
+                record.reference = InstanceReference(fileID: FileID(trusted: components),
+                                                     sopClassUID: item.string(.referencedSOPClassUIDInFile) ?? "",
+                                                     sopInstanceUID: item.string(.referencedSOPInstanceUIDInFile) ?? "",
+                                                     transferSyntaxUID: item.string(.referencedTransferSyntaxUIDInFile) ?? "",
+                                                     relatedGeneralSOPClassUID: item.string(.referencedRelatedGeneralSOPClassUIDInFile))
+            }
+        }
         record.typeText = typeText
         record.offset = offset
         record.privateRecordUID = item.string(.privateRecordUID)
-        if let components = item.strings(.referencedFileID), !components.isEmpty {
-            record.reference = InstanceReference(fileID: FileID(trusted: components),
-                                                 sopClassUID: item.string(.referencedSOPClassUIDInFile) ?? "",
-                                                 sopInstanceUID: item.string(.referencedSOPInstanceUIDInFile) ?? "",
-                                                 transferSyntaxUID: item.string(.referencedTransferSyntaxUIDInFile) ?? "",
-                                                 relatedGeneralSOPClassUID: item.string(.referencedRelatedGeneralSOPClassUIDInFile))
-        }
         record.inUse = item.int(.recordInUseFlag) != 0
         return record
+    }
+
+    /// A leaf record kept encoded, as a creator keeps its leaves (a few hundred bytes instead
+    /// of a parsed item: a file-set has one per file), when nothing about it is irregular: its
+    /// (0004,xxxx) elements are exactly those a writer makes, each well-formed — structure
+    /// offsets of 4 bytes, a valid File ID, valid UIDs — so that leaving them out of `keys`
+    /// hides nothing a check would report, and its keys encode. Anything else keeps the item
+    /// as it was read, for the checks and findings of a tolerant reader.
+    private static func regularLeaf(_ item: DataSet, type: RecordType) -> EncodedLeaf? {
+        guard type.isLeaf, type != .private else { return nil }
+        for e in item.elements {
+            guard e.tag.group <= 0x0004 else { break }
+            guard let b = e.bytes else { return nil }
+            switch e.tag {
+            case .offsetOfTheNextDirectoryRecord, .offsetOfReferencedLowerLevelDirectoryEntity:
+                guard e.vr == .UL, b.count == 4 else { return nil }
+            case .recordInUseFlag:
+                guard e.vr == .US, b.count == 2 else { return nil }
+            case .directoryRecordType, .referencedFileID:
+                guard e.vr == .CS else { return nil }
+            case .referencedSOPClassUIDInFile, .referencedSOPInstanceUIDInFile, .referencedTransferSyntaxUIDInFile,
+                 .referencedRelatedGeneralSOPClassUIDInFile:
+                guard e.vr == .UI, let uid = item.string(e.tag), UIDRegistry.isValid(uid) else { return nil }
+            default:
+                return nil
+            }
+        }
+        guard let components = item.strings(.referencedFileID), FileID.violations(of: components).isEmpty,
+              let sopClass = item.string(.referencedSOPClassUIDInFile), let sopInstance = item.string(.referencedSOPInstanceUIDInFile),
+              let syntax = item.string(.referencedTransferSyntaxUIDInFile) else { return nil }
+        return try? EncodedLeaf(filePath: components.joined(separator: "/"), sopClassUID: sopClass, sopInstanceUID: sopInstance,
+                                transferSyntaxUID: syntax, relatedGeneralSOPClassUID: item.string(.referencedRelatedGeneralSOPClassUIDInFile),
+                                keys: item, encoder: DataSetEncoder())
     }
 
     private static func lastRootOffset(_ first: Int, _ nodes: [Node], _ byOffset: OffsetIndex) -> Int? {
@@ -214,23 +265,34 @@ public enum DICOMDIRReader {
         return nil
     }
 
-    /// A record made from its item, with the item's links.
-    struct Node {
+    /// A record made from its item, with the item's links: all the reader keeps of an item.
+    struct Node: Sendable {
         let record: DirectoryRecord
+        /// Where the item starts.
+        let offset: Int?
         /// (0004,1410) is 0000H.
         let markedInactive: Bool
         let lower: Int
         let next: Int
         /// Structure elements the item lacks (`structureTags`).
         let missing: [Tag]
+
+        init(item: DataSet) {
+            record = makeRecord(item, offset: item.itemOffset ?? 0)
+            offset = item.itemOffset
+            markedInactive = item.int(.recordInUseFlag) == 0
+            lower = item.int(.offsetOfReferencedLowerLevelDirectoryEntity) ?? 0
+            next = item.int(.offsetOfTheNextDirectoryRecord) ?? 0
+            missing = structureTags.filter { !item.contains($0) }
+        }
     }
 
     /// Item index by item offset: a binary search over the offsets in file order (no hashing
     /// of tens of thousands of keys).
     struct OffsetIndex {
         private let sorted: [(offset: Int, index: Int)]
-        init(_ items: [DataSet]) {
-            var pairs = items.enumerated().compactMap { i, item in item.itemOffset.map { (offset: $0, index: i) } }
+        init(_ nodes: [Node]) {
+            var pairs = nodes.enumerated().compactMap { i, node in node.offset.map { (offset: $0, index: i) } }
             if !pairs.indices.dropFirst().allSatisfy({ pairs[$0 - 1].offset < pairs[$0].offset }) { pairs.sort { $0.offset < $1.offset } }
             sorted = pairs
         }
@@ -246,7 +308,7 @@ public enum DICOMDIRReader {
 
     /// Last resort when the offsets lead nowhere: the order of the records in the sequence
     /// (PATIENT, then its STUDY, SERIES and leaves) as writers lay them out depth-first.
-    static func rebuildBySequence(_ items: [DataSet]) -> [DirectoryRecord] {
+    static func rebuildBySequence(_ nodes: [Node]) -> [DirectoryRecord] {
         var roots: [DirectoryRecord] = []
         // Where the open PATIENT, STUDY and SERIES are: index paths into `roots`.
         var patient: [Int]?, study: [Int]?, series: [Int]?
@@ -255,8 +317,8 @@ public enum DICOMDIRReader {
             roots.modify(at: parent) { $0.children.append(r); at = parent + [$0.children.count - 1] }
             return at
         }
-        for item in items where item.int(.recordInUseFlag) != 0 {
-            let r = makeRecord(item, offset: item.itemOffset ?? 0)
+        for node in nodes where !node.markedInactive {
+            let r = node.record
             switch r.type {
             case .patient:
                 roots.append(r); patient = [roots.count - 1]; study = nil; series = nil

@@ -71,29 +71,31 @@ public struct Verifier: Sendable {
         for (i, r) in perRecord.enumerated() {
             findings += r.keys.map { var k = $0; k.file = "DICOMDIR"; k.offset = k.offset ?? records[i].offset; return k }
         }
-        var referenced: [String: DirectoryRecord] = [:]   // File ID path (upper case) → its record
+        // Record indices, not copies: a leaf's reference is decoded where it is used.
+        var referenced: [String: Int] = [:]   // File ID path (upper case) → its record
         referenced.reserveCapacity(records.count)
-        var toCheck: [(ref: InstanceReference, record: DirectoryRecord)] = []
+        var toCheck: [Int] = []
         for (i, r) in perRecord.enumerated() {
             findings += r.reference.map { var k = $0; k.file = "DICOMDIR"; k.offset = records[i].offset; k.tag = Tag(0x0004, 0x1500).description; return k }
-            guard let key = r.key, let ref = records[i].reference else { continue }
+            guard let key = r.key else { continue }
             if let other = referenced[key] {
-                findings.append(Finding(.error, .referenceDuplicate, "\(DICOMDIRReader.describe(records[i])) → \(ref.fileID.path)",
-                                        "file already referenced by the \(DICOMDIRReader.describe(other)); a file is referenced by at most one record (PS3.3 F.3.2.2)"))
+                findings.append(Finding(.error, .referenceDuplicate, "\(DICOMDIRReader.describe(records[i])) → \(records[i].reference?.fileID.path ?? "")",
+                                        "file already referenced by the \(DICOMDIRReader.describe(records[other])); a file is referenced by at most one record (PS3.3 F.3.2.2)"))
                 continue
             }
-            referenced[key] = records[i]
-            toCheck.append((ref, records[i]))
+            referenced[key] = i
+            toCheck.append(i)
         }
         timer.mark("record checks")
         let workers = max(1, min(8, sysconfCores()))
         findings += parallelMap(toCheck.count, workers: workers) { [toCheck] i -> [Finding] in
             var f: [Finding] = []
-            let c = toCheck[i]
+            let record = records[toCheck[i]]
+            guard let ref = record.reference else { return f }
             // Built only for a finding: most files have none.
-            let subject = { "\(DICOMDIRReader.describe(c.record)) → \(c.ref.fileID.path)" }
-            checker.checkReferencedFile(c.ref.fileID, in: storage, c.ref, record: c.record, subject: subject, &f)
-            for k in f.indices where f[k].file == nil { f[k].file = c.ref.fileID.path }
+            let subject = { "\(DICOMDIRReader.describe(record)) → \(ref.fileID.path)" }
+            checker.checkReferencedFile(ref.fileID, in: storage, ref, record: record, subject: subject, &f)
+            for k in f.indices where f[k].file == nil { f[k].file = ref.fileID.path }
             return f
         }.flatMap { $0 }
         timer.mark("referenced files")
@@ -191,8 +193,9 @@ public struct Verifier: Sendable {
             f.append(Finding(.warning, .recordTypeUnknown, DICOMDIRReader.describe(r), "record type \"\(r.typeText)\" is retired or unknown; it is not checked"))
             return
         }
+        let keys = r.keys   // decoded once: a leaf read from a DICOMDIR keeps its keys encoded
         for spec in RecordKeys.keys(for: r.type) {
-            let e = r.keys[spec.tag]
+            let e = keys[spec.tag]
             switch spec.type {
             case .type1 where !(e.map(hasValue) ?? false):
                 f.append(Finding(.error, .keyType1, DICOMDIRReader.describe(r), file: "DICOMDIR", offset: r.offset, tag: spec.tag, "Type 1 key \(spec.tag) \(DataDictionary.keyword(for: spec.tag)) is \(e == nil ? "missing" : "empty") (PS3.3 \(RecordKeys.tableName(r.type)))"))
@@ -204,8 +207,8 @@ public struct Verifier: Sendable {
         }
         // Every value against its VR and VM (PS3.5 §6.2), as dciodvfy checks them.
         // Any value at all (the first may be empty: "\\ISO 2022 IR 87").
-        let declaresCharset = r.keys[.specificCharacterSet]?.bytes?.contains { $0 != 0x20 && $0 != 0x5C && $0 != 0 } ?? false
-        for e in r.keys.elements where !e.tag.isPrivate && e.vr != .SQ && !e.vr.isBulk {
+        let declaresCharset = keys[.specificCharacterSet]?.bytes?.contains { $0 != 0x20 && $0 != 0x5C && $0 != 0 } ?? false
+        for e in keys.elements where !e.tag.isPrivate && e.vr != .SQ && !e.vr.isBulk {
             if !declaresCharset, ValueRules.textVRs.contains(e.vr), let raw = e.bytes, let bad = ValueRules.outsideDefaultRepertoire(raw) {
                 f.append(Finding(.error, .keyValue, DICOMDIRReader.describe(r), file: "DICOMDIR", offset: r.offset, tag: e.tag,
                                  "\(e.tag) \(DataDictionary.keyword(for: e.tag)) \(e.vr.rawValue): byte \(bad) is outside the default character repertoire and the record has no Specific Character Set (0008,0005) (PS3.5 §6.1.2)"))
@@ -214,7 +217,7 @@ public struct Verifier: Sendable {
             // On bytes first, as create checks them: a single value that certainly holds needs
             // no decoding (verify runs this for every key of every record).
             if let raw = e.bytes, !raw.contains(0x5C), e.vr != .UI, ValueRules.quickOK(e.vr, raw) { continue }
-            guard let values = r.keys.strings(e.tag) else { continue }
+            guard let values = keys.strings(e.tag) else { continue }
             for p in ValueRules.problems(e.tag, e.vr, values) {
                 f.append(Finding(.error, .keyValue, DICOMDIRReader.describe(r), file: "DICOMDIR", offset: r.offset, tag: e.tag,
                                  "\(e.tag) \(DataDictionary.keyword(for: e.tag)) \(e.vr.rawValue): \(p)"))
@@ -222,7 +225,7 @@ public struct Verifier: Sendable {
         }
         // The Content Sequence of SR and Key Object records holds the concept modifiers of the
         // document title only (PS3.3 F.5): Relationship Type HAS CONCEPT MOD, as dciodvfy checks.
-        if r.type == .srDocument || r.type == .keyObjectDoc, let items = r.keys.sequence(.contentSequence) {
+        if r.type == .srDocument || r.type == .keyObjectDoc, let items = keys.sequence(.contentSequence) {
             for (i, item) in items.enumerated() {
                 let rel = item.string(.relationshipType) ?? ""
                 if rel != "HAS CONCEPT MOD" {
@@ -231,7 +234,7 @@ public struct Verifier: Sendable {
                 }
             }
         }
-        if r.type.isLeaf && r.type != .private && r.reference == nil {
+        if r.type.isLeaf && r.type != .private && !r.isLeaf {
             f.append(Finding(.error, .referenceMissing, DICOMDIRReader.describe(r), "leaf record without Referenced File ID (0004,1500)"))
         }
     }
@@ -301,7 +304,7 @@ public struct Verifier: Sendable {
         if record.type == .image || !record.type.isLeaf {
             // A file without a value is no contradiction: a creator filled the Type 1 key (create
             // --invent does, and says so).
-            if let n = record.keys.string(.instanceNumber), let m = file.dataSet.string(.instanceNumber), !m.isEmpty, n != m {
+            if let n = record.keys(only: [.instanceNumber]).string(.instanceNumber), let m = file.dataSet.string(.instanceNumber), !m.isEmpty, n != m {
                 f.append(Finding(.warning, .instanceNumber, subject(), "Instance Number is \(m) in the file but \(n) in the record"))
             }
         }
