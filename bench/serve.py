@@ -15,11 +15,15 @@ favour. DCMTK's tools run with TCP_NODELAY=1 (else Nagle and delayed ACKs cost e
 about 40 ms per instance). The RSS columns are the senders'; each server's peak RSS is read
 from /proc at the end (VmHWM).
 
+With --peer-sync, B's storescp runs with bench/peer_sync.c preloaded: every file it writes
+has its data synced (fdatasync) before it is closed and the response sent — a like-for-like
+durability comparison (still less than dicomfs's: storescp's folder entries are not synced).
+
 With --soak N (e.g. 20000), instead: N distinct instances sent by one storescu to dicomfs
 alone, the server's resident size (VmRSS) read as the spool passes 5,000 instances and at
 the end: a station runs for months, so memory must stay flat (target: within 10%).
 
-Usage: bench/serve.py [--files 5000] [--senders 4] [--pairs 5] [--soak N] [--dir /tmp/dicomfs-bench]
+Usage: bench/serve.py [--files 5000] [--senders 4] [--pairs 5] [--peer-sync] [--soak N] [--dir /tmp/dicomfs-bench]
 """
 import argparse
 import os
@@ -115,6 +119,7 @@ def main():
     ap.add_argument("--pairs", type=int, default=5)
     ap.add_argument("--dir", default=os.environ.get("BENCH_DIR", "/tmp/dicomfs-bench"))
     ap.add_argument("--soak", type=int, default=0)
+    ap.add_argument("--peer-sync", action="store_true", help="storescp syncs each file's data before answering (bench/peer_sync.c)")
     args = ap.parse_args()
     bin_dir = build()
     base = os.path.join(args.dir, "serve")
@@ -129,11 +134,18 @@ def main():
                              "--out", ours_dir + "/out", "--no-jobs", "--log-level", "warning"], stderr=subprocess.DEVNULL)
     # DCMTK disables Nagle only when TCP_NODELAY is set in its environment; without it every
     # response waits for the peer's delayed ACK (about 40 ms per instance), on both sides.
+    peer_env = {**os.environ, "TCP_NODELAY": "1"}
+    if args.peer_sync:
+        shim = os.path.join(base, "peer_sync.so")
+        subprocess.run(["cc", "-shared", "-fPIC", "-O2", "-o", shim, os.path.join(os.path.dirname(os.path.abspath(__file__)), "peer_sync.c"),
+                        "-ldl"], check=True)
+        peer_env["LD_PRELOAD"] = shim
     theirs = subprocess.Popen(["/usr/bin/storescp", "-aet", "DICOMFS", "-od", theirs_dir, str(p2)], stderr=subprocess.DEVNULL,
-                              env={**os.environ, "TCP_NODELAY": "1"})
+                              env=peer_env)
     time.sleep(1)
     print(f"machine: {machine()}; {len(files)} files of 64 x 64 x 16 bits on loopback; "
-          f"dicomfs fsyncs every instance before answering, storescp does not sync")
+          f"dicomfs fsyncs every instance before answering, storescp "
+          + ("fdatasyncs each file before answering (bench/peer_sync.c; its folder entries are not synced)" if args.peer_sync else "does not sync"))
 
     # What a run received is moved aside, not deleted, before the next run, and deleted at the
     # end. Deleting thousands of files between runs makes every file either server creates in
