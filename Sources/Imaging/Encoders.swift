@@ -1,3 +1,4 @@
+import DICOM
 import CCodecs
 import SystemZlib
 
@@ -36,7 +37,7 @@ extension Image8 {
             dicomfs_jpeg_encode(buf.baseAddress, Int32(width), Int32(height), Int32(channels), Int32(quality), &out, &length, &error)
         }
         defer { dicomfs_free(out) }
-        guard rc == 0, let out else { throw ImagingError(cText(error)) }
+        guard rc == 0, let out else { throw ImagingError(String(cBuffer: error)) }
         return Array(UnsafeBufferPointer(start: out, count: length))
     }
 }

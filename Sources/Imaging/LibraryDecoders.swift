@@ -1,3 +1,4 @@
+import DICOM
 import CCodecs
 import Foundation
 
@@ -56,7 +57,7 @@ enum LibraryDecoders {
         let rc = call.rc, error = call.error
         defer { dicomfs_free(image.data); image.data = nil }
         guard rc == 0, let data = image.data else {
-            throw ImagingError(frame.isEmpty ? "empty frame" : cText(error))
+            throw ImagingError(frame.isEmpty ? "empty frame" : String(cBuffer: error))
         }
         let n = Int(image.components), w = Int(image.width), h = Int(image.height), bits = Int(image.bits)
         guard w == d.columns, h == d.rows, n == d.samplesPerPixel else {
@@ -86,7 +87,3 @@ enum LibraryDecoders {
     }
 }
 
-/// A C error buffer as text (up to its terminating zero).
-func cText(_ buffer: [CChar]) -> String {
-    String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-}

@@ -53,14 +53,13 @@ public enum LossySyntax: String, Sendable, CaseIterable {
         var length = 0
         var error = [CChar](repeating: 0, count: 256)
         let rc: Int32
-        switch self {
         // (8 bits allocated in JPEG Extended: the baseline process, which process 2 includes)
-        case .jpegBaseline, .jpegExtended where allocated == 8:
+        if self == .jpegBaseline || (self == .jpegExtended && allocated == 8) {
             let bytes = f.samples.map { UInt8(clamping: $0) }
             rc = bytes.withUnsafeBufferPointer {
                 dicomfs_jpeg_baseline_encode($0.baseAddress, Int32(f.width), Int32(f.height), Int32(f.samplesPerPixel), Int32(quality), &out, &length, &error)
             }
-        case .jpegExtended, .jpeg2000:
+        } else {
             // (the Extended encoder takes 2 bytes a sample whatever the precision)
             let packed = LosslessSyntax.pack(f.samples, bits: self == .jpegExtended ? 12 : bits)
             rc = packed.withUnsafeBufferPointer { p in
@@ -70,7 +69,7 @@ public enum LossySyntax: String, Sendable, CaseIterable {
                                          Self.ratio(quality: quality), &out, &length, &error)
             }
         }
-        guard rc == 0, let out else { throw ImagingError("\(name): \(cText(error))") }
+        guard rc == 0, let out else { throw ImagingError("\(name): \(String(cBuffer: error))") }
         defer { dicomfs_free(out) }
         return Array(UnsafeBufferPointer(start: out, count: length))
     }

@@ -1,3 +1,4 @@
+import DICOM
 import CIsoBurn
 import Foundation
 
@@ -58,7 +59,7 @@ final class AcquiredDrive {
         var number: Int32 = 0
         var name = [CChar](repeating: 0, count: 80)
         _ = burn_disc_get_profile(drive, &number, &name)
-        return (number, String(cString: name))
+        return (number, String(cBuffer: name))
     }
 
     /// 1× in kB/s for the current medium (CD 176.4, DVD 1,385, BD 4,496).

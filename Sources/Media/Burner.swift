@@ -1,3 +1,4 @@
+import DICOM
 import CIsoBurn
 import FileSet
 import Foundation
@@ -52,7 +53,7 @@ public enum Burner {
             if let infos {
                 for i in 0..<Int(count) {
                     var adr = [CChar](repeating: 0, count: 4096)
-                    if burn_drive_get_adr(infos + i, &adr) > 0 { scanned.append(String(cString: adr)) }
+                    if burn_drive_get_adr(infos + i, &adr) > 0 { scanned.append(String(cBuffer: adr)) }
                 }
                 burn_drive_info_free(infos)
             }
@@ -204,7 +205,7 @@ extension Burner {
         burn_drive_set_speed(drive.drive, 0, options.speed.map { Int32($0 * drive.kilobytesPerX) } ?? 0)
         var reasons = [CChar](repeating: 0, count: Int(BURN_REASONS_LEN))
         guard burn_write_opts_auto_write_type(wo, disc, &reasons, 0) != BURN_WRITE_NONE else {
-            throw MediaError.unusable("\(drive.address): no usable write mode (\(String(cString: reasons)))")
+            throw MediaError.unusable("\(drive.address): no usable write mode (\(String(cBuffer: reasons)))")
         }
         let start = Date()
         burn_disc_write(wo, disc)

@@ -1,3 +1,4 @@
+import DICOM
 import CIsoBurn
 import FileSet
 import Foundation
@@ -224,7 +225,7 @@ final class LoadWatchdog: @unchecked Sendable {
     private static func fscanf_statm(_ f: UnsafeMutablePointer<FILE>, _ size: inout Int, _ resident: inout Int) -> Bool {
         var buffer = [CChar](repeating: 0, count: 128)
         guard fgets(&buffer, 128, f) != nil else { return false }
-        let fields = String(cString: buffer).split(separator: " ")
+        let fields = String(cBuffer: buffer).split(separator: " ")
         guard fields.count >= 2, let s = Int(fields[0]), let r = Int(fields[1]) else { return false }
         size = s; resident = r
         return true

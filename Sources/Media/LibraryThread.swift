@@ -1,3 +1,4 @@
+import DICOM
 import CIsoBurn
 import Foundation
 
@@ -68,7 +69,7 @@ final class LibraryThread: @unchecked Sendable {
     private static func initializeLibraries() -> MediaError? {
         var message = [CChar](repeating: 0, count: 1024)
         guard isoburn_initialize(&message, 0) == 1 else {
-            return MediaError.library("cannot initialize libisoburn: \(String(cString: message))")
+            return MediaError.library("cannot initialize libisoburn: \(String(cBuffer: message))")
         }
         guard isoburn_is_compatible(isoburn_header_version_major, isoburn_header_version_minor, isoburn_header_version_micro, 0) == 1 else {
             return MediaError.library("the installed libisoburn is older than the one dicomfs was built with")
@@ -110,10 +111,10 @@ struct LibraryMessage: CustomStringConvertible {
         var severity = [CChar](repeating: 0, count: 81)
         var code: Int32 = 0, osErrno: Int32 = 0, imageID: Int32 = 0
         while burn_msgs_obtain(&minimum, &code, &text, &osErrno, &severity) == 1 {
-            out.append(LibraryMessage(severity: String(cString: severity), text: String(cString: text)))
+            out.append(LibraryMessage(severity: String(cBuffer: severity), text: String(cBuffer: text)))
         }
         while iso_obtain_msgs(&minimum, &code, &imageID, &text, &severity) == 1 {
-            out.append(LibraryMessage(severity: String(cString: severity), text: String(cString: text)))
+            out.append(LibraryMessage(severity: String(cBuffer: severity), text: String(cBuffer: text)))
         }
         // DICOMFS_LIBDEBUG=1 shows every library message, for diagnosing drive problems.
         if getenv("DICOMFS_LIBDEBUG") != nil { for m in out { print("lib: \(m)") } }
