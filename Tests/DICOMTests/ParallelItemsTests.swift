@@ -48,6 +48,30 @@ import TestSupport
         #expect(x[7999].string(.patientID) == "ID7999")
     }
 
+    /// Items handed to a function as they are parsed (the DICOMDIR reader's way) come out
+    /// as the whole read gives them, in file order, on both paths; the file keeps the
+    /// sequence empty, its offsets kept; warnings are the same.
+    @Test func mappedItemsAreTheItemsParsed() throws {
+        var bytes = try Self.bigFile()
+        let at = try Self.patientIDTagOffset(bytes, item: 6000)
+        bytes[at + 2] = 0x05   // a warning in item 6000, as in sameWarnings
+        let whole = try Self.read(bytes, parallel: false)
+        let items = try #require(whole.dataSet.sequence(.directoryRecordSequence))
+        for parallel in [true, false] {
+            let source: ByteSource = parallel ? MemoryByteSource(bytes) : SerialSource(bytes)
+            let (file, mapped) = try DICOMFile.read(source: source, path: "x", mappingItemsOf: .directoryRecordSequence) {
+                ($0.itemOffset, $0.elements.map(\.tag), $0.string(.patientName))
+            }
+            #expect(mapped.count == items.count)
+            #expect(mapped.map(\.0) == items.map(\.itemOffset))
+            #expect(mapped.map(\.1) == items.map { $0.elements.map(\.tag) })
+            #expect(mapped.map(\.2) == items.map { $0.string(.patientName) })
+            #expect(file.dataSet.sequence(.directoryRecordSequence)?.isEmpty == true)
+            #expect(file.dataSet[.directoryRecordSequence]?.valueOffset == whole.dataSet[.directoryRecordSequence]?.valueOffset)
+            #expect(file.warnings == whole.warnings)
+        }
+    }
+
     /// Offset of item `k`'s Patient ID tag, found through the items the reader reports.
     static func patientIDTagOffset(_ bytes: [UInt8], item k: Int) throws -> Int {
         let file = try read(bytes, parallel: false)
