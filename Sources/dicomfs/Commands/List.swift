@@ -73,10 +73,12 @@ struct List: ParsableCommand {
 /// The tree as people read it.
 enum ListingText {
     static func render(_ dir: DICOMDIR, roots: [DirectoryRecord]) -> String {
-        let instances = roots.reduce(0) { $0 + $1.preorder().filter { $0.reference != nil }.count }
+        var instances = 0
+        for r in roots { r.forEach { if $0.isLeaf { instances += 1 } } }
         var out = "File-set \(dir.fileSetID.isEmpty ? "(no ID)" : dir.fileSetID)  UID \(dir.fileSetUID)  \(instances) instance\(instances == 1 ? "" : "s")\n"
         func line(_ r: DirectoryRecord, _ depth: Int) {
-            let k = r.keys
+            // A leaf shows one key: only that one is decoded (leaves are most records).
+            let k = r.isLeaf ? r.keys(only: [.instanceNumber]) : r.keys
             let indent = String(repeating: "  ", count: depth)
             var parts: [String] = [r.typeText]
             switch r.type {
