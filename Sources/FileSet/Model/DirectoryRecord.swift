@@ -8,8 +8,9 @@ import DICOM
 /// Trees are edited in place through their arrays (`forEachLeaf`, `modify(at:)`).
 public struct DirectoryRecord: Sendable {
     public var type: RecordType
-    /// The record's keys. Records read from a DICOMDIR also hold their (0004,xxxx) structure
-    /// elements here; they are not keys, and the writer always rebuilds them.
+    /// The record's keys. Records read from a DICOMDIR that are not kept encoded (all but
+    /// regular leaves) also hold their (0004,xxxx) structure elements here; they are not keys,
+    /// and the writer always rebuilds them.
     public var keys: DataSet {
         get {
             switch content {
@@ -38,8 +39,9 @@ public struct DirectoryRecord: Sendable {
     /// The record type exactly as written, for types this reader does not know (retired ones).
     public var typeText: String
 
-    /// Keys and reference as values, or, for the leaves a creator makes by the ten thousand,
-    /// already encoded (a few hundred bytes a record instead of a data set and five strings).
+    /// Keys and reference as values, or, for the leaves a creator makes by the ten thousand
+    /// and the regular leaves a reader reads, encoded (a few hundred bytes a record instead of
+    /// a data set and five strings).
     /// Reading `keys` or `reference` of an encoded record decodes them; setting one stores values.
     enum Content: Sendable {
         /// Boxed: most records of a large directory are encoded leaves, and this case is large.
