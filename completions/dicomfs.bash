@@ -864,7 +864,7 @@ _dicomfs_serve() {
     repeating_flags=()
     non_repeating_flags=(--web --viewer --transcode --no-transcode --no-jobs --mcm --version -h --help)
     repeating_options=(--ae --allow-calling-ae --allow-address --drive)
-    non_repeating_options=(--config --host --port --spool --out --idle --max-associations --max-pdu --timeout --max-instance --max-spool --min-free --profile --copies --capacity --label-text --label-style --label-logo --mcm-wait --tls-cert --tls-key --tls-ca --status --log-level)
+    non_repeating_options=(--config --host --port --spool --out --idle --max-associations --max-pdu --timeout --max-instance --max-spool --min-free --profile --copies --capacity --label-text --label-style --label-logo --lossy-quality --mcm-wait --tls-cert --tls-key --tls-ca --status --log-level)
     __dicomfs_offer_flags_options 0
 
     # Offer option value completions
@@ -938,6 +938,9 @@ _dicomfs_serve() {
         ;;
     '--label-logo')
         __dicomfs_add_completions -o plusdirs -fX '!*.@(png)'
+        return
+        ;;
+    '--lossy-quality')
         return
         ;;
     '--mcm-wait')

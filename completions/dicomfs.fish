@@ -71,7 +71,7 @@ function __dicomfs_parse_tokens -S
                 __dicomfs_parse_subcommand 1 'store=' 'out=' 'interval=' 'once' 'version' 'h/help'
             end
         case 'serve'
-            __dicomfs_parse_subcommand 0 'config=' 'host=' 'port=' 'ae=+' 'spool=' 'out=' 'idle=' 'allow-calling-ae=+' 'allow-address=+' 'max-associations=' 'max-pdu=' 'timeout=' 'max-instance=' 'max-spool=' 'min-free=' 'profile=' 'web' 'viewer' 'copies=' 'drive=+' 'capacity=' 'label-text=' 'label-style=' 'label-logo=' 'transcode' 'no-transcode' 'no-jobs' 'mcm' 'mcm-wait=' 'tls-cert=' 'tls-key=' 'tls-ca=' 'status=' 'log-level=' 'version' 'h/help'
+            __dicomfs_parse_subcommand 0 'config=' 'host=' 'port=' 'ae=+' 'spool=' 'out=' 'idle=' 'allow-calling-ae=+' 'allow-address=+' 'max-associations=' 'max-pdu=' 'timeout=' 'max-instance=' 'max-spool=' 'min-free=' 'profile=' 'web' 'viewer' 'copies=' 'drive=+' 'capacity=' 'label-text=' 'label-style=' 'label-logo=' 'transcode' 'no-transcode' 'lossy-quality=' 'no-jobs' 'mcm' 'mcm-wait=' 'tls-cert=' 'tls-key=' 'tls-ca=' 'status=' 'log-level=' 'version' 'h/help'
         case 'send'
             __dicomfs_parse_subcommand 1 'to=' 'calling-ae=' 'set=+' 'map=' 'journal=' 'force' 'dry-run' 'new-uids' 'tls-ca=' 'tls-cert=' 'tls-key=' 'timeout=' 'json' 'version' 'h/help'
         case 'transcode'
@@ -397,6 +397,7 @@ complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_option
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" label-logo' -l 'label-logo' -d 'A PNG logo drawn at the top of every label.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'png\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" transcode' -l 'transcode' -d 'Rewrite instances whose syntax the profile refuses as Explicit VR Little Endian (default on).'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" no-transcode' -l 'no-transcode' -d 'Rewrite instances whose syntax the profile refuses as Explicit VR Little Endian (default on).'
+complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" lossy-quality' -l 'lossy-quality' -d 'Quality (1–100) of the lossy compression a Media Creation request with Allow Lossy Compression YES gets, where the profile has a lossy syntax (default 90).' -rfka ''
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" no-jobs' -l 'no-jobs' -d 'Receive only: keep the studies in the spool and make no jobs.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" mcm' -l 'mcm' -d 'Media Creation Management SCP (PS3.4 Annex S): jobs come from N-CREATE/N-ACTION over the network, not from idle studies.'
 complete -c 'dicomfs' -n '__dicomfs_should_offer_completions_for_flags_or_options "dicomfs serve" mcm-wait' -l 'mcm-wait' -d 'With --mcm: seconds an initiated request waits for referenced instances still arriving (0: missing ones fail the N-ACTION at once; default 60).' -rfka ''

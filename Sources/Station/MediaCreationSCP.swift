@@ -133,6 +133,7 @@ public final class MediaCreationSCP: NormalizedService, @unchecked Sendable {
             options.capacity = recipe.capacity
             options.skipInvalid = recipe.skipInvalid
             options.transcode = recipe.transcode
+            options.lossyQuality = recipe.lossyQuality
             options.labelLogo = recipe.labelLogo
             if let n = ds?.int(.numberOfCopies) {
                 guard (1...99).contains(n) else { return answer(Status.invalidArgument, "Number of Copies \(n): 1–99") }

@@ -27,6 +27,9 @@ public struct Recipe: Sendable {
     public var skipInvalid = true
     /// Rewrite instances the profile refuses as Explicit VR Little Endian.
     public var transcode = true
+    /// The quality (1–100) of lossy compression, made only for a Media Creation request whose
+    /// Allow Lossy Compression is YES, where the volume's profile has a lossy syntax.
+    public var lossyQuality = 90
     /// Where this recipe's jobs and images go (default: the station's OUT).
     public var out: String?
     public init() {}
@@ -239,6 +242,7 @@ public final class Station: @unchecked Sendable {
             run.capacity = recipe.capacity
             run.skipInvalid = recipe.skipInvalid
             run.transcode = recipe.transcode
+            run.lossyQuality = recipe.lossyQuality
             run.labelLogo = recipe.labelLogo
             logger.info("job started", metadata: ["job": "\(job)", "study": "\(study)", "instances": "\(request.references.count)"])
             let state = try Job.run(job, options: run)

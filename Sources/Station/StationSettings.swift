@@ -246,6 +246,7 @@ private final class Section {
         }
         r.labelLogo = try string("label-logo") ?? r.labelLogo
         r.transcode = try bool("transcode") ?? r.transcode
+        r.lossyQuality = try int("lossy-quality", 1...100) ?? r.lossyQuality
         r.skipInvalid = try bool("skip-invalid") ?? r.skipInvalid
         r.out = try string("out") ?? r.out
         if let g = try string("group") {

@@ -313,6 +313,66 @@ import TestSupport
         #expect(!ServeProcess.files(serve.out).contains { $0.hasSuffix(".store") || ($0.hasSuffix("STATE.json") && !$0.hasPrefix("mcm/")) })
     }
 
+    /// A Media Creation request with Allow Lossy Compression YES is compressed lossily at the
+    /// station's --lossy-quality (JPEG 2000 on a J2K profile), and says so in each image's
+    /// Derivation Description; one that does not allow it stays lossless.
+    @Test(.enabled(if: hasPynetdicom && External.has("xorriso"), "needs pynetdicom and xorriso"))
+    func mediaCreationRequestsAllowingLossyGetTheStationsQuality() throws {
+        let serve = try ServeProcess(["--mcm", "--mcm-wait", "0", "--profile", "STD-GEN-DVD-J2K", "--lossy-quality", "35"])
+        defer { serve.stop() }
+        let dir = try External.tempDirectory().path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let files = try ServeProcess.corpus(dir + "/in", patients: 1, studies: 1, series: 1, images: 3, size: 32)
+        let stored = try External.run("python3", [Self.sender, "127.0.0.1", String(serve.port), "DICOMFS", "PACS"] + files)
+        #expect(stored.status == 0, "\(stored.stderr)")
+        let r = try External.python("""
+        import sys, time
+        from pydicom import dcmread
+        from pydicom.dataset import Dataset
+        from pynetdicom import AE
+        MCM = "1.2.840.10008.5.1.1.33"
+        port = int(sys.argv[1]); files = sys.argv[2:]
+        ae = AE(ae_title="PACS"); ae.add_requested_context(MCM)
+        a = ae.associate("127.0.0.1", port, ae_title="DICOMFS")
+        assert a.is_established
+        for allow in ("YES", "NO"):
+            ds = Dataset(); ds.AllowLossyCompression = allow; ds.ReferencedSOPSequence = []
+            for f in files:
+                x = dcmread(f, stop_before_pixels=True); i = Dataset()
+                i.ReferencedSOPClassUID = x.SOPClassUID; i.ReferencedSOPInstanceUID = x.SOPInstanceUID
+                ds.ReferencedSOPSequence.append(i)
+            st, attrs = a.send_n_create(ds, MCM, None)
+            uid = attrs.SOPInstanceUID
+            act = Dataset(); act.NumberOfCopies = 1   # (an empty Dataset: pynetdicom sends no data PDV at all)
+            a.send_n_action(act, 1, MCM, uid)
+            status = ""
+            for _ in range(240):
+                st, got = a.send_n_get([0x21000020], MCM, uid)
+                status = got.ExecutionStatus
+                if status in ("DONE", "FAILURE"): break
+                time.sleep(0.5)
+            print(allow, uid, status)
+        a.release()
+        """, [String(serve.port)] + files)
+        let lines = r.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        #expect(lines.count == 2 && lines.allSatisfy { $0.count == 3 && $0[2] == "DONE" }, "\(r.stdout) \(r.stderr.suffix(800))")
+        guard lines.count == 2, lines.allSatisfy({ $0.count == 3 }) else { return }
+        var seen: [String] = []
+        for line in lines {
+            let image = serve.out + "/mcm/" + line[1] + "/VOL001.iso", x = dir + "/x-" + line[0]
+            _ = try External.run("xorriso", ["-osirrox", "on", "-indev", image, "-extract", "/", x])
+            let described = try External.python("""
+            import sys
+            from pydicom.fileset import FileSet
+            fs = FileSet(sys.argv[1] + "/DICOMDIR")
+            print(sorted({(str(i.load().get("DerivationDescription", "-")), i.TransferSyntaxUID) for i in fs}))
+            """, [x])
+            seen.append(line[0] + " " + described.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        #expect(seen[0].hasPrefix("YES ") && seen[0].contains("quality 35") && seen[0].contains("1.2.840.10008.1.2.4.91"), "\(seen[0])")
+        #expect(seen[1].hasPrefix("NO ") && !seen[1].contains("quality") && !seen[1].contains("1.2.840.10008.1.2.4.91"), "\(seen[1])")
+    }
+
     /// A configuration file routes called AE titles to recipes and callers: BYPATIENT (only
     /// PACS may call it) makes one disc of a patient's two studies, BYSTUDY one disc per study;
     /// command-line options take precedence over the file (spool, out, port here). A misspelt
@@ -373,6 +433,12 @@ import TestSupport
         try "[server]\nport = 11112\n[ae.X]\ncopys = 2\n".write(toFile: config, atomically: true, encoding: .utf8)
         let bad = try CLI.run(["serve", "--config", config])
         #expect(bad.status == 2 && bad.stderr.contains("station.toml: [ae.X] unknown key \"copys\""), "\(bad.stderr)")
+        // The lossy quality of Media Creation requests that allow it: 1–100, in the file and as an option.
+        try "[server]\nport = 11112\n[recipe]\nlossy-quality = 101\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let quality = try CLI.run(["serve", "--config", config])
+        #expect(quality.status == 2 && quality.stderr.contains("lossy-quality") && quality.stderr.contains("1–100"), "\(quality.stderr)")
+        let option = try CLI.run(["serve", "--spool", dir + "/s", "--out", dir + "/o", "--lossy-quality", "0"])
+        #expect(option.status == 2 && option.stderr.contains("--lossy-quality 0: 1–100"), "\(option.stderr)")
     }
 
     /// A request the jobs' disk cannot hold (here: --min-free larger than the disk) is

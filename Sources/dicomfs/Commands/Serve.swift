@@ -99,6 +99,9 @@ struct Serve: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Rewrite instances whose syntax the profile refuses as Explicit VR Little Endian (default on).")
     var transcode: Bool?
 
+    @Option(help: "Quality (1–100) of the lossy compression a Media Creation request with Allow Lossy Compression YES gets, where the profile has a lossy syntax (default 90).")
+    var lossyQuality: Int?
+
     @Flag(help: "Receive only: keep the studies in the spool and make no jobs.")
     var noJobs = false
 
@@ -130,6 +133,7 @@ struct Serve: ParsableCommand {
         if let port, !(1...65_535).contains(port) && port != 0 { throw ValidationError("--port \(port): 1–65535") }
         if let maxPdu, !(4096...16_777_216).contains(maxPdu) { throw ValidationError("--max-pdu \(maxPdu): 4096–16777216") }
         if let copies, !(1...99).contains(copies) { throw ValidationError("--copies \(copies): 1–99") }
+        if let lossyQuality, !(1...100).contains(lossyQuality) { throw ValidationError("--lossy-quality \(lossyQuality): 1–100") }
         for ae in aeTitles + allowCallingAE {
             do { try StationSettings.checkAETitle(ae, "--ae/--allow-calling-ae") } catch let e as SettingsError { throw ValidationError(e.description) }
         }
@@ -183,6 +187,7 @@ struct Serve: ParsableCommand {
         if let labelStyle { s.recipe.labelStyle = labelStyle }
         if let labelLogo { s.recipe.labelLogo = labelLogo }
         if let transcode { s.recipe.transcode = transcode }
+        if let lossyQuality { s.recipe.lossyQuality = lossyQuality }
         return s
     }
 
