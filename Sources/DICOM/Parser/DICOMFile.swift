@@ -74,11 +74,11 @@ public struct DICOMFile: Sendable {
     /// whole read gives.
     public static func read<T: Sendable>(source: ByteSource, path: String, options: ReadOptions = ReadOptions(),
                                          mappingItemsOf tag: Tag, _ transform: @escaping @Sendable (DataSet) -> T) throws -> (file: DICOMFile, items: [T]) {
-        let mapping = ItemMapping(tag: tag, transform: transform)
+        let mapping = MappedItems(tag: tag, transform: transform)
         do {
             var file = try read(source: source, options: options, mapping: mapping)
             file.path = path
-            return (file, mapping.results.compactMap { $0 as? T })
+            return (file, mapping.results)
         } catch let e as DICOMError {
             throw e.withFile(path)
         }

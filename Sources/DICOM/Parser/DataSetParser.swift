@@ -282,8 +282,7 @@ final class DataSetParser {
                 // UN of undefined length is an Implicit VR Little Endian sequence (PS3.5 §6.2.2).
                 let inner = vr == .SQ ? syntax : .implicitLittle
                 if depth == 0, let mapping, mapping.tag == tag {
-                    mapping.results += try parseSequence(tag: tag, end: nil, limit: limit, depth: depth + 1, syntax: inner, charset: charset,
-                                                         transform: mapping.transform)
+                    try mapping.parseItems(self, tag: tag, start: valueStart, end: nil, limit: limit, depth: depth + 1, syntax: inner, charset: charset)
                     cursor.bigEndian = syntax.bigEndian
                     return DataElement(tag, .SQ, .sequence([]), offset: start, valueOffset: valueStart, undefinedLength: true)
                 }
@@ -306,10 +305,7 @@ final class DataSetParser {
         }
         if vr == .SQ && !discard {
             if depth == 0, let mapping, mapping.tag == tag {
-                mapping.results += try parseItemsInParallel(tag: tag, start: valueStart, end: valueStart + n, depth: depth + 1,
-                                                            syntax: syntax, charset: charset, transform: mapping.transform)
-                    ?? parseSequence(tag: tag, end: valueStart + n, limit: limit, depth: depth + 1, syntax: syntax, charset: charset,
-                                     transform: mapping.transform)
+                try mapping.parseItems(self, tag: tag, start: valueStart, end: valueStart + n, limit: limit, depth: depth + 1, syntax: syntax, charset: charset)
                 cursor.bigEndian = syntax.bigEndian
                 return DataElement(tag, .SQ, .sequence([]), offset: start, valueOffset: valueStart)
             }
@@ -337,7 +333,7 @@ final class DataSetParser {
     }
 
     /// Each item goes through `transform` as soon as it is parsed.
-    private func parseSequence<T>(tag: Tag, end declaredEnd: Int?, limit: Int, depth: Int, syntax: Syntax,
+    func parseSequence<T>(tag: Tag, end declaredEnd: Int?, limit: Int, depth: Int, syntax: Syntax,
                                   charset: SpecificCharacterSet, transform: (DataSet) -> T) throws -> [T] {
         var end = declaredEnd
         guard depth <= options.maxDepth else {
@@ -435,17 +431,36 @@ func swapToLittleEndian(_ bytes: inout [UInt8], unit: Int) {
     }
 }
 
-/// The items of one top-level sequence, each handed to `transform` as soon as it is parsed
-/// (in the worker that parsed it) and only the results kept: see
-/// `DICOMFile.read(source:path:options:mappingItemsOf:_:)`. Owned by one read; the workers
-/// return their results to it, they never touch it.
-final class ItemMapping {
-    let tag: Tag
-    let transform: @Sendable (DataSet) -> any Sendable
-    var results: [any Sendable] = []
+/// A top-level sequence whose items are each handed to a function as soon as they are parsed
+/// (in the worker that parsed them, for a long sequence) and only the results kept: see
+/// `DICOMFile.read(source:path:options:mappingItemsOf:_:)`. A protocol, so that the parser
+/// need not know the results' type and they are kept in an array of that type (no box per item).
+protocol ItemMapping: AnyObject {
+    var tag: Tag { get }
+    /// Parses the sequence's items from the parser's cursor (`end`: the sequence's declared end,
+    /// nil for undefined length), keeping what the function makes of each.
+    func parseItems(_ parser: DataSetParser, tag: Tag, start: Int, end: Int?, limit: Int, depth: Int, syntax: Syntax,
+                    charset: SpecificCharacterSet) throws
+}
 
-    init(tag: Tag, transform: @escaping @Sendable (DataSet) -> any Sendable) {
+/// Owned by one read; its workers return their results to it, they never touch it.
+final class MappedItems<T: Sendable>: ItemMapping {
+    let tag: Tag
+    let transform: @Sendable (DataSet) -> T
+    var results: [T] = []
+
+    init(tag: Tag, transform: @escaping @Sendable (DataSet) -> T) {
         self.tag = tag
         self.transform = transform
+    }
+
+    func parseItems(_ parser: DataSetParser, tag: Tag, start: Int, end: Int?, limit: Int, depth: Int, syntax: Syntax,
+                    charset: SpecificCharacterSet) throws {
+        if let end, let items = try parser.parseItemsInParallel(tag: tag, start: start, end: end, depth: depth, syntax: syntax,
+                                                               charset: charset, transform: transform) {
+            results += items
+        } else {
+            results += try parser.parseSequence(tag: tag, end: end, limit: limit, depth: depth, syntax: syntax, charset: charset, transform: transform)
+        }
     }
 }
