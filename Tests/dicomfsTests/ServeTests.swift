@@ -214,6 +214,29 @@ import TestSupport
         #expect(rogue.status != 0, "a client certificate the CA did not sign was accepted")
     }
 
+    /// The start of a pynetdicom Media Creation Management SCU (arguments: port, files): an
+    /// association from PACS to DICOMFS, and `referencing(files)`, a request's Referenced SOP
+    /// Sequence for those files.
+    static let mcmClient = """
+    import sys, time
+    from pydicom import dcmread
+    from pydicom.dataset import Dataset
+    from pynetdicom import AE
+    MCM = "1.2.840.10008.5.1.1.33"
+    port = int(sys.argv[1]); files = sys.argv[2:]
+    ae = AE(ae_title="PACS"); ae.add_requested_context(MCM)
+    a = ae.associate("127.0.0.1", port, ae_title="DICOMFS")
+    assert a.is_established
+    def referencing(files):
+        ds = Dataset(); ds.ReferencedSOPSequence = []
+        for f in files:
+            x = dcmread(f, stop_before_pixels=True); i = Dataset()
+            i.ReferencedSOPClassUID = x.SOPClassUID; i.ReferencedSOPInstanceUID = x.SOPInstanceUID
+            ds.ReferencedSOPSequence.append(i)
+        return ds
+
+    """
+
     /// Media Creation Management over DIMSE, driven by pynetdicom as dcm4chee's MCM SCU drives
     /// an SCP: C-STORE of 40 instances, N-CREATE without an instance UID (assigned, and
     /// returned in the attribute list), N-ACTION Initiate, N-GET polling until DONE; then A510
@@ -232,22 +255,8 @@ import TestSupport
         #expect(files.count == 40)
         let stored = try External.run("python3", [Self.sender, "127.0.0.1", String(serve.port), "DICOMFS", "PACS"] + files)
         #expect(stored.status == 0, "\(stored.stderr)")
-        let r = try External.python("""
-        import sys, time
-        from pydicom import dcmread
-        from pydicom.dataset import Dataset
-        from pynetdicom import AE
-        MCM = "1.2.840.10008.5.1.1.33"
-        port = int(sys.argv[1]); files = sys.argv[2:]
-        ae = AE(ae_title="PACS"); ae.add_requested_context(MCM)
-        a = ae.associate("127.0.0.1", port, ae_title="DICOMFS")
-        assert a.is_established
-        ds = Dataset(); ds.LabelText = "MCM TEST"
-        ds.ReferencedSOPSequence = []
-        for f in files:
-            x = dcmread(f, stop_before_pixels=True); i = Dataset()
-            i.ReferencedSOPClassUID = x.SOPClassUID; i.ReferencedSOPInstanceUID = x.SOPInstanceUID
-            ds.ReferencedSOPSequence.append(i)
+        let r = try External.python(Self.mcmClient + """
+        ds = referencing(files); ds.LabelText = "MCM TEST"
         st, attrs = a.send_n_create(ds, MCM, None)
         uid = attrs.SOPInstanceUID
         print("create", hex(st.Status), uid)
@@ -325,22 +334,9 @@ import TestSupport
         let files = try ServeProcess.corpus(dir + "/in", patients: 1, studies: 1, series: 1, images: 3, size: 32)
         let stored = try External.run("python3", [Self.sender, "127.0.0.1", String(serve.port), "DICOMFS", "PACS"] + files)
         #expect(stored.status == 0, "\(stored.stderr)")
-        let r = try External.python("""
-        import sys, time
-        from pydicom import dcmread
-        from pydicom.dataset import Dataset
-        from pynetdicom import AE
-        MCM = "1.2.840.10008.5.1.1.33"
-        port = int(sys.argv[1]); files = sys.argv[2:]
-        ae = AE(ae_title="PACS"); ae.add_requested_context(MCM)
-        a = ae.associate("127.0.0.1", port, ae_title="DICOMFS")
-        assert a.is_established
+        let r = try External.python(Self.mcmClient + """
         for allow in ("YES", "NO"):
-            ds = Dataset(); ds.AllowLossyCompression = allow; ds.ReferencedSOPSequence = []
-            for f in files:
-                x = dcmread(f, stop_before_pixels=True); i = Dataset()
-                i.ReferencedSOPClassUID = x.SOPClassUID; i.ReferencedSOPInstanceUID = x.SOPInstanceUID
-                ds.ReferencedSOPSequence.append(i)
+            ds = referencing(files); ds.AllowLossyCompression = allow
             st, attrs = a.send_n_create(ds, MCM, None)
             uid = attrs.SOPInstanceUID
             act = Dataset(); act.NumberOfCopies = 1   # (an empty Dataset: pynetdicom sends no data PDV at all)
