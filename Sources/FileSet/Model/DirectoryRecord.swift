@@ -281,8 +281,7 @@ struct EncodedLeaf: Sendable, Equatable {
             if let (vr, value) = find(tag) { elements.append(DataElement(tag, vr, bytes: Array(value))) }
         }
         let charset = elements.first { $0.tag == .specificCharacterSet }.map { SpecificCharacterSet(String(decoding: $0.bytes ?? [], as: UTF8.self)) }
-        return DataSet(sortedElements: elements.filter { tags.contains($0.tag) || $0.tag == .specificCharacterSet },
-                       characterSet: charset ?? .default)
+        return DataSet(sortedElements: elements, characterSet: charset ?? .default)
     }
 
     /// The VR and value of the top-level element `tag`, by walking the element headers (the
