@@ -136,7 +136,7 @@ extension Spool {
         let failed = bytes.withUnsafeBytes { FileWriting.writeAll(fd, $0) }
         guard failed == 0 else {
             let full = failed == ENOSPC || failed == EDQUOT
-            throw StoreFailure(Status.outOfResources, full ? "the spool is full" : "cannot write to the spool (\(String(cString: strerror(failed))))")
+            throw StoreFailure(Status.outOfResources, full ? "the spool is full" : "cannot write to the spool (\(errnoText(failed)))")
         }
     }
 

@@ -74,7 +74,7 @@ final class SpoolJournal {
         while done < capacity {
             let count = min(zeros.count, capacity - done)
             let failed = zeros.withUnsafeBytes { FileWriting.writeAll(fd, UnsafeRawBufferPointer(rebasing: $0[..<count])) }
-            guard failed == 0 else { _ = unlink(temp); throw StoreFailure(Status.outOfResources, "cannot write the spool journal (\(String(cString: strerror(failed))))") }
+            guard failed == 0 else { _ = unlink(temp); throw StoreFailure(Status.outOfResources, "cannot write the spool journal (\(errnoText(failed)))") }
             done += count
         }
         guard fsync(fd) == 0, rename(temp, path) == 0 else {

@@ -150,7 +150,7 @@ enum UIDCheck {
     static func isSafe(_ uid: String) -> Bool { UIDRegistry.isValid(uid) }
 }
 
-func errnoText() -> String { String(cString: strerror(errno)) }
+func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
 /// A pthread mutex (Foundation is kept out of this module).
 final class NSLockLike: @unchecked Sendable {

@@ -23,7 +23,7 @@ public enum FileSetError: DescribedError, Sendable, Equatable {
 
 /// The few system calls file-set writing needs, each through one wrapper that says what failed.
 public enum FileOps {
-    static func errorText() -> String { String(cString: strerror(errno)) }
+    static func errorText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
     /// `mkdir -p`; errors name the folder that could not be made.
     public static func makeDirectories(_ path: String) throws {
@@ -74,7 +74,7 @@ public enum FileOps {
 
     static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, _ path: String) throws {
         let failed = FileWriting.writeAll(fd, bytes)
-        guard failed == 0 else { throw FileSetError.io("cannot write \(path): \(String(cString: strerror(failed)))") }
+        guard failed == 0 else { throw FileSetError.io("cannot write \(path): \(errorText(failed))") }
     }
 
     /// The prefix of every temporary name a dicomfs writer uses beside its target.
