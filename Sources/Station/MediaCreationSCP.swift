@@ -128,13 +128,7 @@ public final class MediaCreationSCP: NormalizedService, @unchecked Sendable {
         guard UIDRegistry.isValid(uid), let state = try? Job.status(job) else { return answer(Status.noSuchSOPInstance, "no media creation request \(uid)") }
         switch type {
         case 1:
-            var options = Job.RunOptions()
-            options.drives = recipe.drives
-            options.capacity = recipe.capacity
-            options.skipInvalid = recipe.skipInvalid
-            options.transcode = recipe.transcode
-            options.lossyQuality = recipe.lossyQuality
-            options.labelLogo = recipe.labelLogo
+            var options = recipe.runOptions
             if let n = ds?.int(.numberOfCopies) {
                 guard (1...99).contains(n) else { return answer(Status.invalidArgument, "Number of Copies \(n): 1–99") }
                 options.copies = n

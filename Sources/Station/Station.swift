@@ -29,10 +29,23 @@ public struct Recipe: Sendable {
     public var transcode = true
     /// The quality (1–100) of lossy compression, made only for a Media Creation request whose
     /// Allow Lossy Compression is YES, where the volume's profile has a lossy syntax.
-    public var lossyQuality = 90
+    public var lossyQuality = Job.RunOptions().lossyQuality
     /// Where this recipe's jobs and images go (default: the station's OUT).
     public var out: String?
     public init() {}
+
+    /// How a job of this recipe runs: the one place a recipe becomes run options, for the
+    /// jobs of idle studies and for Media Creation requests alike.
+    var runOptions: Job.RunOptions {
+        var run = Job.RunOptions()
+        run.drives = drives
+        run.capacity = capacity
+        run.skipInvalid = skipInvalid
+        run.transcode = transcode
+        run.lossyQuality = lossyQuality
+        run.labelLogo = labelLogo
+        return run
+    }
 }
 
 /// The disc station behind `dicomfs serve`: a Storage SCP whose received studies become
@@ -237,13 +250,7 @@ public final class Station: @unchecked Sendable {
             if !FileManager.default.fileExists(atPath: job) {
                 try Job.create(request, store: store, job: job)
             }
-            var run = Job.RunOptions()
-            run.drives = recipe.drives
-            run.capacity = recipe.capacity
-            run.skipInvalid = recipe.skipInvalid
-            run.transcode = recipe.transcode
-            run.lossyQuality = recipe.lossyQuality
-            run.labelLogo = recipe.labelLogo
+            let run = recipe.runOptions
             logger.info("job started", metadata: ["job": "\(job)", "study": "\(study)", "instances": "\(request.references.count)"])
             let state = try Job.run(job, options: run)
             logger.info("job ended", metadata: ["job": "\(job)", "status": "\(state.status.rawValue)", "info": "\(state.info.rawValue)",
