@@ -52,7 +52,7 @@ public enum DICOMDIRReader {
             name = other
         }
         // Each record is made as soon as its item is parsed, and the item dropped: the parsed
-        // items of a large file-set took about six times the DICOMDIR's size.
+        // items of a large file-set took about six times the DICOMDIR's size (one timed run).
         let file: DICOMFile, nodes: [Node]
         do {
             (file, nodes) = try DICOMFile.read(source: try storage.open(name), path: storage.display(name), options: readOptions,
@@ -231,6 +231,7 @@ public enum DICOMDIRReader {
     /// as it was read, for the checks and findings of a tolerant reader.
     private static func regularLeaf(_ item: DataSet, type: RecordType) -> EncodedLeaf? {
         guard type.isLeaf, type != .private else { return nil }
+        var sopClass: String?, sopInstance: String?, syntax: String?, related: String?   // decoded once
         for e in item.elements {
             guard e.tag.group <= 0x0004 else { break }
             guard let b = e.bytes else { return nil }
@@ -244,15 +245,20 @@ public enum DICOMDIRReader {
             case .referencedSOPClassUIDInFile, .referencedSOPInstanceUIDInFile, .referencedTransferSyntaxUIDInFile,
                  .referencedRelatedGeneralSOPClassUIDInFile:
                 guard e.vr == .UI, let uid = item.string(e.tag), UIDRegistry.isValid(uid) else { return nil }
+                switch e.tag {
+                case .referencedSOPClassUIDInFile: sopClass = uid
+                case .referencedSOPInstanceUIDInFile: sopInstance = uid
+                case .referencedTransferSyntaxUIDInFile: syntax = uid
+                default: related = uid
+                }
             default:
                 return nil
             }
         }
         guard let components = item.strings(.referencedFileID), FileID.violations(of: components).isEmpty,
-              let sopClass = item.string(.referencedSOPClassUIDInFile), let sopInstance = item.string(.referencedSOPInstanceUIDInFile),
-              let syntax = item.string(.referencedTransferSyntaxUIDInFile) else { return nil }
+              let sopClass, let sopInstance, let syntax else { return nil }
         return try? EncodedLeaf(filePath: components.joined(separator: "/"), sopClassUID: sopClass, sopInstanceUID: sopInstance,
-                                transferSyntaxUID: syntax, relatedGeneralSOPClassUID: item.string(.referencedRelatedGeneralSOPClassUIDInFile),
+                                transferSyntaxUID: syntax, relatedGeneralSOPClassUID: related,
                                 keys: item, encoder: DataSetEncoder())
     }
 
