@@ -69,7 +69,7 @@ public struct DICOMFile: Sendable {
     /// sequence `tag` to `transform` as soon as it is parsed (on all cores, for a long run of
     /// defined-length items), keeping only what `transform` returns. Memory then holds the
     /// results instead of every item's elements at once: a DICOMDIR of 75,000 records parsed
-    /// whole took about six times its size. The file comes back with that sequence empty (its
+    /// whole took about six times its size (one timed run). The file comes back with that sequence empty (its
     /// offsets kept); the results come in file order; errors and warnings are the same as a
     /// whole read gives.
     public static func read<T: Sendable>(source: ByteSource, path: String, options: ReadOptions = ReadOptions(),
