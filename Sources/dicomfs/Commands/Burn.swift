@@ -4,6 +4,7 @@ import Media
 
 struct Drives: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "drives",
         abstract: "List optical drives and what medium each holds.",
         discussion: """
         Shows each drive libburn finds (vendor, model, medium profile such as CD-R, DVD+RW or \
@@ -33,6 +34,7 @@ struct Drives: ParsableCommand {
 
 struct Burn: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "burn",
         abstract: "Write a file-set or an ISO image to a disc (or a stdio: pseudo-drive).",
         discussion: """
         SOURCE is a file-set folder (mastered on the fly with the same names and options as \

@@ -17,6 +17,7 @@ extension ApplicationProfile: ExpressibleByArgument {
 
 struct Create: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "create",
         abstract: "Make a file-set with a DICOMDIR from a folder of DICOM Part 10 files (File-set Creator).",
         discussion: """
         SOURCE is scanned recursively; files that are not DICOM are left out and listed. By default \

@@ -3,6 +3,7 @@ import DICOM
 
 struct Dump: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "dump",
         abstract: "Print the meta information and data set of DICOM files.",
         discussion: """
         Values are decoded per Specific Character Set; long values are cut unless --full. \

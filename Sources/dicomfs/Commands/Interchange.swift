@@ -5,6 +5,7 @@ import Media
 
 struct Mime: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "mime",
         abstract: "Send or receive a file-set as a MIME message (PS3.10 Annex K).",
         subcommands: [MimeExport.self, MimeImport.self]
     )
@@ -94,6 +95,7 @@ struct MimeImport: ParsableCommand {
 
 struct Zip: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "zip",
         abstract: "Write a file-set as a ZIP archive (PS3.12): DICOMDIR at the root, File IDs as paths.",
         discussion: "DICOM files are stored without compression; other files are deflated."
     )
@@ -114,6 +116,7 @@ struct Zip: ParsableCommand {
 
 struct Unzip: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "unzip",
         abstract: "Rebuild a file-set from a ZIP archive, then verify it.",
         discussion: """
         Refuses entries whose paths would leave the folder (.., leading /, backslash), symbolic \

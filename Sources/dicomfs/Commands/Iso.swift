@@ -41,6 +41,7 @@ struct ImageOptions: ParsableArguments {
 
 struct Iso: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "iso",
         abstract: "Master an ISO 9660 image of a file-set (PS3.12 names, level 1).",
         discussion: """
         Every name in FILESET must already be a PS3.12 name (1–8 of A–Z 0–9 _, no extension on \

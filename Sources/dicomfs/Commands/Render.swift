@@ -5,6 +5,7 @@ import Imaging
 
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "render",
         abstract: "Render a frame of a DICOM image to PNG or JPEG.",
         discussion: """
         Decodes native Pixel Data (1–32 bits, signed or not, MONOCHROME1/2, RGB, YBR_FULL, \

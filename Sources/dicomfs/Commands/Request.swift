@@ -5,6 +5,7 @@ import Requests
 
 struct Request: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "request",
         abstract: "Media creation requests (PS3.4 Annex S), offline: create, run, status, cancel, watch.",
         discussion: """
         A request names instances by SOP Instance UID; `run` finds them under the store, splits \

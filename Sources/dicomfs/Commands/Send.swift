@@ -7,6 +7,7 @@ import Station
 
 struct Send: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "send",
         abstract: "Send a received disc (or a folder of files) to a PACS with C-STORE, reconciling the patient.",
         discussion: """
         SOURCE is a file-set folder, an ISO image or a drive (verified first; a set with errors \

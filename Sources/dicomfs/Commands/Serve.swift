@@ -10,6 +10,7 @@ import Station
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Run the disc station: a Storage SCP whose received studies become media jobs.",
         discussion: """
         Listens for DICOM associations (PS3.8) called AE-TITLE and answers C-ECHO and C-STORE. \

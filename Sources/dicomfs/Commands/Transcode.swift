@@ -5,6 +5,7 @@ import Imaging
 
 struct Transcode: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "transcode",
         abstract: "Rewrite DICOM files in another transfer syntax, losslessly unless --allow-lossy.",
         discussion: """
         Each FILE is written to DIR under its own name in --to: Explicit VR Little Endian \

@@ -43,6 +43,7 @@ struct UpdateFlags: ParsableArguments {
 
 struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "add",
         abstract: "Add DICOM files to an existing file-set (File-set Updater).",
         discussion: """
         New instances get File IDs in the folders their patient, study or series already use \
@@ -194,6 +195,7 @@ struct Add: ParsableCommand {
 
 struct Remove: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "remove",
         abstract: "Remove instances from a file-set (File-set Updater).",
         discussion: """
         Removes the selected instances' records, then records left without children, writes a \

@@ -4,6 +4,7 @@ import Media
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "verify",
         abstract: "Check a received file-set thoroughly, read-only (File-set Reader).",
         discussion: """
         Checks the DICOMDIR (Part 10, Explicit VR Little Endian, Media Storage Directory SOP \

@@ -4,6 +4,7 @@ import WebContent
 
 struct Web: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "web",
         abstract: "Write or rebuild the IHE PDI web content (and the viewer) of a file-set folder.",
         discussion: """
         Regenerates INDEX.HTM, README.TXT and IHE_PDI/ (with --viewer also VIEWER/) from the \
