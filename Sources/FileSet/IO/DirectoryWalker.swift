@@ -78,7 +78,7 @@ public struct DirectoryWalker: Sendable {
         while let entry = readdir(dir) {
             let name = entryName(entry)
             if name == "." || name == ".." { continue }
-            let rel = relative.isEmpty ? name : relative + "/" + name
+            let rel = relative.isEmpty ? name : joinedPath(relative, name)
             var type = entry.pointee.d_type
             if type == UInt8(DT_UNKNOWN) {
                 var st = stat()

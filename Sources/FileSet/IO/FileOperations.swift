@@ -238,6 +238,23 @@ public func lastComponent(_ path: String) -> String {
     String(lastComponentPart(trimmedOfTrailingSlashes(path)))
 }
 
+/// `folder + "/" + name` in one allocation: the walk makes one such path per file, and the
+/// two appends of `+` cost several times the copy (callgrind, one run on 7,750 files).
+func joinedPath(_ folder: String, _ name: String) -> String {
+    var (a, b) = (folder, name)
+    return a.withUTF8 { pa in
+        b.withUTF8 { pb in
+            String(unsafeUninitializedCapacity: pa.count + 1 + pb.count) { out in
+                guard let o = out.baseAddress else { return 0 }
+                if let s = pa.baseAddress { o.initialize(from: s, count: pa.count) }
+                o[pa.count] = 0x2F
+                if let s = pb.baseAddress { (o + pa.count + 1).initialize(from: s, count: pb.count) }
+                return pa.count + 1 + pb.count
+            }
+        }
+    }
+}
+
 /// A relative path's folder ("" at the top) and name, as slices of it, for scans that split
 /// every path they read (no trailing slash expected, none trimmed).
 func folderPart(_ relative: String) -> Substring {
