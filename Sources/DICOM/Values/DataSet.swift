@@ -51,8 +51,13 @@ public struct DataSet: Sendable, Equatable {
 
     /// Inserts or replaces an element, keeping tag order.
     public mutating func set(_ element: DataElement) {
-        let (found, i) = index(of: element.tag)
-        if found { elements[i] = element } else { elements.insert(element, at: i) }
+        // Data sets are mostly built in tag order: an append, not a search and an insert.
+        if elements.isEmpty || elements[elements.count - 1].tag < element.tag {
+            elements.append(element)
+        } else {
+            let (found, i) = index(of: element.tag)
+            if found { elements[i] = element } else { elements.insert(element, at: i) }
+        }
         if element.tag == .specificCharacterSet, let b = element.bytes {
             characterSet = SpecificCharacterSet(String(decoding: b, as: UTF8.self))
         }

@@ -27,7 +27,7 @@ struct RecordKeyMaker: Sendable {
     /// invented numbers.
     func keys(_ type: RecordType, header h: DataSet, path: String, index: Int, notes: inout Notes) -> DataSet {
         let specs = RecordKeys.keys(for: type), extras = profile.extraKeys(for: type)
-        var keys = DataSet()
+        var keys = DataSet(sortedElements: [], characterSet: .default)
         keys.reserveCapacity(specs.count + extras.count + 2)
         for spec in specs {
             if let e = h[spec.tag], hasValue(e) {
