@@ -223,8 +223,11 @@ final class RecordBuilder {
             }.sorted { ($0.2, $0.0.key) < ($1.2, $1.0.key) }
             for (ri, (r, seriesView, _)) in seriesGroups.enumerated() {
                 var seriesRecord = DirectoryRecord(type: .series, keys: keys(.series, seriesView, r.first, index: ri + 1))
-                let sorted = r.leaves.sorted(by: <)
+                // Sorted in place once the group lets go of them: no copy of the leaves, and the
+                // sort only checks leaves that arrive in order, as they usually do.
+                var sorted = r.leaves
                 r.leaves = []
+                sorted.sort(by: <)
                 seriesRecord.children.reserveCapacity(sorted.count)
                 for (li, leaf) in sorted.enumerated() {
                     seriesRecord.children.append(leafRecord(leaf, index: li + 1, keyMaker: keyMaker, inPlace: inPlace, notes: &notes))
