@@ -60,10 +60,10 @@ public enum RecordKeys {
     private static let contentDateTime: [KeySpec] = [KeySpec(.contentDate, .type1), KeySpec(.contentTime, .type1)]
 
     /// The keys of a record type (computed once per type).
-    public static func keys(for type: RecordType) -> [KeySpec] { byType[type] ?? [] }
+    public static func keys(for type: RecordType) -> [KeySpec] { byType[Int(type.caseIndex)] }
 
-    private static let byType: [RecordType: [KeySpec]] =
-        Dictionary(uniqueKeysWithValues: RecordType.allCases.map { ($0, computeKeys(for: $0)) })
+    /// Indexed by `caseIndex` (asked once per record made or verified: an array read, no hash).
+    private static let byType: [[KeySpec]] = RecordType.allCases.map { computeKeys(for: $0) }
 
     private static func computeKeys(for type: RecordType) -> [KeySpec] {
         switch type {
