@@ -134,20 +134,20 @@ public struct InstanceScanner: Sendable {
     /// elements are sorted into levels in one merge.
     struct LevelTags: Sendable {
         static let patientBit: UInt8 = 1, studyBit: UInt8 = 2, seriesBit: UInt8 = 4, leafBit: UInt8 = 8
-        let byLeaf: [RecordType: [(tag: UInt32, mask: UInt8)]]
+        /// Indexed by the leaf type's `caseIndex` (empty for the non-leaf types).
+        let byLeaf: [[(tag: UInt32, mask: UInt8)]]
 
         init(profile: ApplicationProfile) {
             var masks: [UInt32: UInt8] = [:]
             for (type, bit) in [(RecordType.patient, Self.patientBit), (.study, Self.studyBit), (.series, Self.seriesBit)] {
                 for t in RecordKeys.keptTags(for: type, profile: profile) { masks[t.rawValue, default: 0] |= bit }
             }
-            var byLeaf: [RecordType: [(tag: UInt32, mask: UInt8)]] = [:]
-            for type in RecordType.allCases where type.isLeaf {
+            byLeaf = RecordType.allCases.map { type in
+                guard type.isLeaf else { return [] }
                 var m = masks
                 for t in RecordKeys.keptTags(for: type, profile: profile) { m[t.rawValue, default: 0] |= Self.leafBit }
-                byLeaf[type] = m.map { (tag: $0.key, mask: $0.value) }.sorted { $0.tag < $1.tag }
+                return m.map { (tag: $0.key, mask: $0.value) }.sorted { $0.tag < $1.tag }
             }
-            self.byLeaf = byLeaf
         }
     }
 
@@ -163,7 +163,7 @@ public struct InstanceScanner: Sendable {
         private(set) var leaf: [DataElement] = []
 
         init(_ levels: LevelTags, leafType: RecordType) {
-            table = levels.byLeaf[leafType] ?? []
+            table = levels.byLeaf[Int(leafType.caseIndex)]
             pieces.reserveCapacity(24)
             leaf.reserveCapacity(4)
         }
@@ -196,12 +196,7 @@ public struct InstanceScanner: Sendable {
         /// what `add(_:element:encoder:)` encoded.
         func blobs(from source: [UInt8]? = nil) -> ScannedInstance.LevelBlobs {
             let from = source ?? encoded.bytes
-            var sizes = (0, 0, 0)
-            for p in pieces {
-                if p.mask & LevelTags.patientBit != 0 { sizes.0 += p.range.count }
-                if p.mask & LevelTags.studyBit != 0 { sizes.1 += p.range.count }
-                if p.mask & LevelTags.seriesBit != 0 { sizes.2 += p.range.count }
-            }
+            let sizes = self.sizes
             let total = sizes.0 + sizes.1 + sizes.2
             let bytes = from.withUnsafeBufferPointer { src in
                 [UInt8](unsafeUninitializedCapacity: total) { dst, n in
@@ -216,6 +211,40 @@ public struct InstanceScanner: Sendable {
                 }
             }
             return .init(bytes: bytes, studyStart: sizes.0, seriesStart: sizes.0 + sizes.1)
+        }
+
+        /// Bytes of the patient, study and series blobs.
+        private var sizes: (Int, Int, Int) {
+            var sizes = (0, 0, 0)
+            for p in pieces {
+                if p.mask & LevelTags.patientBit != 0 { sizes.0 += p.range.count }
+                if p.mask & LevelTags.studyBit != 0 { sizes.1 += p.range.count }
+                if p.mask & LevelTags.seriesBit != 0 { sizes.2 += p.range.count }
+            }
+            return sizes
+        }
+
+        /// Whether `blobs(from: source)` would be byte for byte `previous`. Files of a series
+        /// carry the same patient, study and series elements: the previous file's blobs are then
+        /// shared, not copied (no allocation, and nothing for the record builder's thread to free).
+        func wouldMake(_ previous: ScannedInstance.LevelBlobs, from source: [UInt8]) -> Bool {
+            let sizes = self.sizes
+            guard previous.studyStart == sizes.0, previous.seriesStart == sizes.0 + sizes.1,
+                  previous.bytes.count == sizes.0 + sizes.1 + sizes.2 else { return false }
+            return source.withUnsafeBufferPointer { src in
+                previous.bytes.withUnsafeBufferPointer { old in
+                    guard let s = src.baseAddress, let o = old.baseAddress else { return old.isEmpty }
+                    var at = 0
+                    for shift in 0..<3 {  // the order blobs(from:) writes them in
+                        let bit = UInt8(1) << shift
+                        for p in pieces where p.mask & bit != 0 {
+                            if memcmp(o + at, s + p.range.lowerBound, p.range.count) != 0 { return false }
+                            at += p.range.count
+                        }
+                    }
+                    return true
+                }
+            }
         }
     }
 
@@ -420,7 +449,7 @@ extension InstanceScanner {
             if e.vr == .SQ || (e.vr.isBulk && e.length > 4096) { return nil }
             split.add(mask, range: e.offset..<e.end, element: { raw.dataElement(e) })
         }
-        let blobs = split.blobs(from: raw.bytes)
+        let blobs = recent.blobs.flatMap { split.wouldMake($0, from: raw.bytes) ? $0 : nil } ?? split.blobs(from: raw.bytes)
         let leafElements = split.leaf
         let leafHeader = DataSet(sortedElements: leafElements, characterSet: raw.characterSet)
         let studyUID = nonEmpty(raw.string(.studyInstanceUID, reusing: recent.study))
@@ -441,6 +470,7 @@ extension InstanceScanner {
             recent.sopClass = (sopClass, leafType)
             recent.study = studyUID
             recent.series = seriesUID
+            recent.blobs = blobs
         }
         return .instance(inst)
     }
@@ -453,6 +483,8 @@ final class RecentValues {
     var sopClass: (uid: String, leafType: RecordType)?
     var study: String?
     var series: String?
+    /// The previous file's level blobs, shared with the next file whose blobs are the same bytes.
+    var blobs: ScannedInstance.LevelBlobs?
 
     private static let perThread = PerThread { RecentValues() }
     static func ofThisThread() -> RecentValues { perThread.value }
