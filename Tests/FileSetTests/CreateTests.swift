@@ -153,6 +153,32 @@ import TestSupport
         #expect(throws: FileSetError.self) { try Folders.create(source) { $0.strict = true } }
     }
 
+    /// A scan thread shares the previous file's level blobs with the next file only when they
+    /// are the same bytes: a file whose patient name differs keeps blobs of its own.
+    @Test func levelBlobsAreSharedOnlyWhenTheyAreTheSameBytes() throws {
+        let source = try Folders.temp()
+        try Folders.write(try SampleFactory.ct(instance: 1), "a.dcm", in: source)
+        try Folders.write(try SampleFactory.ct(instance: 2), "b.dcm", in: source)
+        var other = try DICOMFile.read(bytes: try SampleFactory.ct(instance: 3)).dataSet
+        other.set(.patientName, .PN, "Doe^Janet")
+        try Folders.write(try Part10Writer.encode(other, sopClassUID: "1.2.840.10008.5.1.4.1.1.2", sopInstanceUID: "1.2.3.10"), "c.dcm", in: source)
+        let profile = ApplicationProfile.stdGenCD
+        let (levels, options) = (InstanceScanner.LevelTags(profile: profile), InstanceScanner.readOptions(for: profile))
+        let keyMaker = RecordKeyMaker(profile: profile, invent: false)
+        func scan(_ name: String) throws -> ScannedInstance {
+            let result = InstanceScanner.scanOne(root: source, relative: name, levels: levels, options: options, keyMaker: keyMaker)
+            guard case .instance(let found) = result else { throw FileSetError.io("\(name) was not scanned: \(result)") }
+            return found
+        }
+        let (a, b, c) = (try scan("a.dcm"), try scan("b.dcm"), try scan("c.dcm"))
+        func storage(_ i: ScannedInstance) -> UnsafeRawPointer? { i.levelBlobs.bytes.withUnsafeBytes { $0.baseAddress } }
+        #expect(!a.levelBlobs.bytes.isEmpty)
+        #expect(storage(a) == storage(b))
+        #expect(storage(c) != storage(b))
+        #expect(Array(c.levelBlobs.patient) != Array(b.levelBlobs.patient))
+        #expect(Array(c.levelBlobs.series) == Array(b.levelBlobs.series))
+    }
+
     @Test func inPlaceValidatesEveryPath() throws {
         let source = try Folders.temp()
         try Folders.write(try SampleFactory.ct(instance: 1), "DICOM/ct.dcm", in: source)
