@@ -201,16 +201,26 @@ public struct InstanceScanner: Sendable {
             let bytes = from.withUnsafeBufferPointer { src in
                 [UInt8](unsafeUninitializedCapacity: total) { dst, n in
                     guard let s = src.baseAddress, let d = dst.baseAddress else { return }
-                    for shift in 0..<3 {  // patient, study, series: bits 1, 2, 4
-                        let bit = UInt8(1) << shift
-                        for p in pieces where p.mask & bit != 0 {
-                            (d + n).initialize(from: s + p.range.lowerBound, count: p.range.count)
-                            n += p.range.count
-                        }
+                    forEachPieceInBlobOrder { range in
+                        (d + n).initialize(from: s + range.lowerBound, count: range.count)
+                        n += range.count
+                        return true
                     }
                 }
             }
             return .init(bytes: bytes, studyStart: sizes.0, seriesStart: sizes.0 + sizes.1)
+        }
+
+        /// The kept pieces in the blobs' byte order — patient, then study, then series (a piece
+        /// two levels keep comes twice) — while `body` returns true; false if it stopped.
+        @discardableResult
+        private func forEachPieceInBlobOrder(_ body: (Range<Int>) -> Bool) -> Bool {
+            for bit in [LevelTags.patientBit, LevelTags.studyBit, LevelTags.seriesBit] {
+                for p in pieces where p.mask & bit != 0 {
+                    if !body(p.range) { return false }
+                }
+            }
+            return true
         }
 
         /// Bytes of the patient, study and series blobs.
@@ -235,14 +245,10 @@ public struct InstanceScanner: Sendable {
                 previous.bytes.withUnsafeBufferPointer { old in
                     guard let s = src.baseAddress, let o = old.baseAddress else { return old.isEmpty }
                     var at = 0
-                    for shift in 0..<3 {  // the order blobs(from:) writes them in
-                        let bit = UInt8(1) << shift
-                        for p in pieces where p.mask & bit != 0 {
-                            if memcmp(o + at, s + p.range.lowerBound, p.range.count) != 0 { return false }
-                            at += p.range.count
-                        }
+                    return forEachPieceInBlobOrder { range in
+                        defer { at += range.count }
+                        return memcmp(o + at, s + range.lowerBound, range.count) == 0
                     }
-                    return true
                 }
             }
         }
