@@ -88,7 +88,7 @@ func writeFailure(_ path: String, _ error: Error) -> InterchangeError {
     if code == EROFS || access(folder, W_OK) != 0 {
         return InterchangeError("\(path): the folder \(folder) is read-only or not writable; nothing was written")
     }
-    return InterchangeError("\(path): cannot write\(code != 0 ? " (" + String(cString: strerror(code)) + ")" : ""); nothing was written")
+    return InterchangeError("\(path): cannot write\(code != 0 ? " (" + systemErrorText(code) + ")" : ""); nothing was written")
 }
 
 /// An output file written under a temporary name beside its destination, every write

@@ -156,7 +156,7 @@ extension Burner {
         let address = driveAddress(address)
         var st = stat()
         guard stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
-            throw MediaError.unusable("\(path): cannot read the image (\(String(cString: strerror(errno))))")
+            throw MediaError.unusable("\(path): cannot read the image (\(systemErrorText()))")
         }
         let size = Int64(st.st_size)
         let outcome: SessionWriter.Outcome = try LibraryThread.shared.run { lib in

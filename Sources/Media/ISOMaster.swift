@@ -1,4 +1,5 @@
 import CIsoBurn
+import DICOM
 import FileSet
 import Foundation
 
@@ -77,7 +78,7 @@ public enum ISOMaster {
                 throw error
             }
             guard rename(temporary, target) == 0 else {
-                let why = String(cString: strerror(errno))
+                let why = systemErrorText()
                 unlink(temporary)
                 throw MediaError.io("cannot rename the finished image to \(target): \(why)")
             }

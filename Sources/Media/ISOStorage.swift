@@ -59,7 +59,7 @@ final class BlockDevice: @unchecked Sendable {
 
     init(path: String) throws {
         fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw MediaError.io("cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw MediaError.io("cannot open \(path): \(systemErrorText())") }
         self.path = path
     }
 
@@ -72,7 +72,7 @@ final class BlockDevice: @unchecked Sendable {
             let n = pread(fd, base + done, buffer.count - done, off_t(offset) + off_t(done))
             if n < 0 {
                 if errno == EINTR { continue }
-                throw DICOMError(.io, "read failed: \(String(cString: strerror(errno)))", offset: done, file: name)
+                throw DICOMError(.io, "read failed: \(systemErrorText())", offset: done, file: name)
             }
             if n == 0 { break }
             done += n

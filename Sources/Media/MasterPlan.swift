@@ -88,7 +88,7 @@ public struct MasterPlan: Sendable {
     public static func make(staged: StagedFileSet, scratch: String) throws -> MasterPlan {
         let dicomdirPath = absolutePath(scratch) + "/DICOMDIR"
         guard let out = fopen(dicomdirPath, "wb") else {
-            throw MediaError.io("cannot write \(dicomdirPath): \(String(cString: strerror(errno)))")
+            throw MediaError.io("cannot write \(dicomdirPath): \(systemErrorText())")
         }
         let written = staged.dicomdir.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, out) }
         guard fclose(out) == 0, written == staged.dicomdir.count else { throw MediaError.io("cannot write \(dicomdirPath)") }
@@ -142,7 +142,7 @@ public final class TemporaryFolder: Sendable {
     public init(near file: String) throws {
         var template = Array((directoryName(absolutePath(file)) + "/.dicomfs-tmp-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
-            throw MediaError.io("cannot create a temporary folder next to \(file): \(String(cString: strerror(errno)))")
+            throw MediaError.io("cannot create a temporary folder next to \(file): \(systemErrorText())")
         }
         path = String(cString: made)
     }

@@ -93,7 +93,7 @@ public final class DICOMServer: @unchecked Sendable {
         do {
             channel = try bootstrap.bind(host: host, port: port).wait()
         } catch let e as IOError {
-            throw NetworkError("cannot listen on \(host) port \(port): \(String(cString: strerror(e.errnoCode)))")
+            throw NetworkError("cannot listen on \(host) port \(port): \(systemErrorText(e.errnoCode))")
         } catch {
             throw NetworkError("cannot listen on \(host) port \(port): the address cannot be used")
         }
@@ -126,7 +126,7 @@ public struct NetworkError: DescribedError, Sendable {
         switch error {
         case let e as NetworkError: return e.description
         case let e as StoreFailure: return e.comment
-        case let e as IOError: return String(cString: strerror(e.errnoCode))
+        case let e as IOError: return systemErrorText(e.errnoCode)
         case let e as ChannelError:
             switch e {
             case .connectTimeout: return "no connection within the time allowed"

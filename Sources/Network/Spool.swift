@@ -128,7 +128,7 @@ public final class Spool: StorageSink, @unchecked Sendable {
         lock.lock(); counter += 1; let n = counter; lock.unlock()
         let temp = root + "/.incoming/\(getpid())-\(n).part"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard fd >= 0 else { throw StoreFailure(Status.outOfResources, "cannot create a file in the spool (\(errnoText()))") }
+        guard fd >= 0 else { throw StoreFailure(Status.outOfResources, "cannot create a file in the spool (\(systemErrorText()))") }
         return (temp, fd)
     }
 
@@ -219,7 +219,7 @@ public final class Spool: StorageSink, @unchecked Sendable {
             lock.lock(); held += Int64(b.count); lock.unlock()
         case .file(let temp):
             guard rename(temp, target) == 0 else {
-                let why = errnoText()
+                let why = systemErrorText()
                 _ = unlink(temp)
                 return StoreOutcome(status: Status.outOfResources, comment: "cannot move the instance into the spool (\(why))")
             }
@@ -278,7 +278,7 @@ public final class Spool: StorageSink, @unchecked Sendable {
     }
 
     static func makeDirectory(_ path: String) throws {
-        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw StoreFailure(Status.outOfResources, "cannot create \(path) (\(errnoText()))") }
+        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw StoreFailure(Status.outOfResources, "cannot create \(path) (\(systemErrorText()))") }
     }
 
     static func list(_ path: String) -> [String] {

@@ -122,7 +122,7 @@ extension Spool {
                 try Self.makeDirectory(folder)
                 fd = open(target, flags, 0o644)
             }
-            guard fd >= 0 else { throw StoreFailure(Status.outOfResources, "cannot create \(target) (\(errnoText()))") }
+            guard fd >= 0 else { throw StoreFailure(Status.outOfResources, "cannot create \(target) (\(systemErrorText()))") }
             defer { close(fd) }
             try Self.writeAll(fd, bytes)
             lock.lock(); pending.remove(target); filedSince?.append(target); lock.unlock()
@@ -136,7 +136,7 @@ extension Spool {
         let failed = bytes.withUnsafeBytes { FileWriting.writeAll(fd, $0) }
         guard failed == 0 else {
             let full = failed == ENOSPC || failed == EDQUOT
-            throw StoreFailure(Status.outOfResources, full ? "the spool is full" : "cannot write to the spool (\(errnoText(failed)))")
+            throw StoreFailure(Status.outOfResources, full ? "the spool is full" : "cannot write to the spool (\(systemErrorText(failed)))")
         }
     }
 
@@ -151,7 +151,7 @@ extension Spool {
         do { try Self.writeAll(fd, bytes) } catch { close(fd); _ = unlink(temp); throw error }
         _ = fdatasync(fd)
         close(fd)
-        guard rename(temp, target) == 0 else { _ = unlink(temp); throw StoreFailure(Status.outOfResources, "cannot move an instance into the spool (\(errnoText()))") }
+        guard rename(temp, target) == 0 else { _ = unlink(temp); throw StoreFailure(Status.outOfResources, "cannot move an instance into the spool (\(systemErrorText()))") }
     }
 
     static func syncFileSystem(_ path: String) {

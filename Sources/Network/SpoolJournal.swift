@@ -52,7 +52,7 @@ final class SpoolJournal {
             try Self.make(path, capacity: capacity)
         }
         fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW)
-        guard fd >= 0 else { throw StoreFailure(Status.outOfResources, "cannot open the spool journal \(path) (\(errnoText()))") }
+        guard fd >= 0 else { throw StoreFailure(Status.outOfResources, "cannot open the spool journal \(path) (\(systemErrorText()))") }
         // One server per spool: a second one would write into the same journal.
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
@@ -67,19 +67,19 @@ final class SpoolJournal {
         let temp = path + ".new"
         _ = unlink(temp)
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw StoreFailure(Status.outOfResources, "cannot create the spool journal \(temp) (\(errnoText()))") }
+        guard fd >= 0 else { throw StoreFailure(Status.outOfResources, "cannot create the spool journal \(temp) (\(systemErrorText()))") }
         defer { close(fd) }
         let zeros = [UInt8](repeating: 0, count: FileWriting.piece)
         var done = 0
         while done < capacity {
             let count = min(zeros.count, capacity - done)
             let failed = zeros.withUnsafeBytes { FileWriting.writeAll(fd, UnsafeRawBufferPointer(rebasing: $0[..<count])) }
-            guard failed == 0 else { _ = unlink(temp); throw StoreFailure(Status.outOfResources, "cannot write the spool journal (\(errnoText(failed)))") }
+            guard failed == 0 else { _ = unlink(temp); throw StoreFailure(Status.outOfResources, "cannot write the spool journal (\(systemErrorText(failed)))") }
             done += count
         }
         guard fsync(fd) == 0, rename(temp, path) == 0 else {
             _ = unlink(temp)
-            throw StoreFailure(Status.outOfResources, "cannot make the spool journal \(path) (\(errnoText()))")
+            throw StoreFailure(Status.outOfResources, "cannot make the spool journal \(path) (\(systemErrorText()))")
         }
         FileWriting.sync(folderOf(path), folder: true)
     }
@@ -123,7 +123,7 @@ final class SpoolJournal {
 
     /// Makes every record written so far durable: their data only, the file's blocks exist.
     func sync() throws {
-        guard fdatasync(fd) == 0 else { throw StoreFailure(Status.outOfResources, "cannot sync the spool journal (\(errnoText()))") }
+        guard fdatasync(fd) == 0 else { throw StoreFailure(Status.outOfResources, "cannot sync the spool journal (\(systemErrorText()))") }
     }
 
     /// Retires every record: the first header is zeroed and synced; the next record goes first.
@@ -194,7 +194,7 @@ final class SpoolJournal {
                 if w < 0 && errno == EINTR { continue }
                 guard w > 0 else {
                     let full = errno == ENOSPC || errno == EDQUOT
-                    throw StoreFailure(Status.outOfResources, full ? "the spool is full" : "cannot write the spool journal (\(errnoText()))")
+                    throw StoreFailure(Status.outOfResources, full ? "the spool is full" : "cannot write the spool journal (\(systemErrorText()))")
                 }
                 done += w
             }

@@ -128,7 +128,7 @@ final class SpooledInstance: IncomingInstance {
         guard let temp else { return StoreOutcome(status: Status.processingFailure, comment: "nothing was received") }
         // fdatasync: the data and the size are what a reader needs after a crash.
         guard fdatasync(fd) == 0 else {
-            let why = errnoText()
+            let why = systemErrorText()
             abandon()
             return StoreOutcome(status: Status.outOfResources, comment: "cannot sync the instance to disk (\(why))")
         }
@@ -149,8 +149,6 @@ final class SpooledInstance: IncomingInstance {
 enum UIDCheck {
     static func isSafe(_ uid: String) -> Bool { UIDRegistry.isValid(uid) }
 }
-
-func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
 /// A pthread mutex (Foundation is kept out of this module).
 final class NSLockLike: @unchecked Sendable {

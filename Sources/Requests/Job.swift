@@ -40,7 +40,7 @@ public enum Job {
         guard problems.isEmpty else { throw RequestError("the request is not valid:\n  " + problems.joined(separator: "\n  ")) }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: store, isDirectory: &isDir), isDir.boolValue else { throw RequestError("store \(store): not a folder") }
-        guard mkdir(job, 0o755) == 0 else { throw RequestError("\(job): cannot create the job folder (\(String(cString: strerror(errno))))") }
+        guard mkdir(job, 0o755) == 0 else { throw RequestError("\(job): cannot create the job folder (\(systemErrorText()))") }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try writeAtomically(try encoder.encode(Stored(store: absolute(store), request: request)), to: job + "/REQUEST.json")

@@ -76,7 +76,7 @@ func writeAtomically(_ data: Data, to path: String) throws {
     try h.close()
     guard rename(temp, path) == 0 else {
         unlink(temp)
-        throw RequestError("cannot replace \(path): \(String(cString: strerror(errno)))")
+        throw RequestError("cannot replace \(path): \(systemErrorText())")
     }
 }
 

@@ -62,7 +62,7 @@ extension WebContentWriter {
             do { try fm.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
                 throw WebContentError("cannot create \(folder)")
             }
-            guard rename(f.source, target) == 0 else { throw WebContentError("cannot move \(f.path) into place: \(String(cString: strerror(errno)))") }
+            guard rename(f.source, target) == 0 else { throw WebContentError("cannot move \(f.path) into place: \(systemErrorText())") }
             new.insert(f.path)
         }
         report.written = new.count

@@ -44,7 +44,7 @@ public final class FileByteSource: ByteSource {
     public convenience init(path: String) throws {
         let fd = SystemPath.withCPath(path) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
         guard fd >= 0 else {
-            throw DICOMError(.io, "cannot open: \(String(cString: strerror(errno)))", file: SystemPath.display(path))
+            throw DICOMError(.io, "cannot open: \(systemErrorText())", file: SystemPath.display(path))
         }
         try self.init(descriptor: fd, path: path)
     }
@@ -55,7 +55,7 @@ public final class FileByteSource: ByteSource {
         let path = SystemPath.display(path)
         var st = stat()
         guard fstat(fd, &st) == 0 else {
-            let message = String(cString: strerror(errno))
+            let message = systemErrorText()
             close(fd)
             throw DICOMError(.io, "cannot stat: \(message)", file: path)
         }
@@ -82,7 +82,7 @@ public final class FileByteSource: ByteSource {
             let n = pread(fd, base + done, buffer.count - done, off_t(offset + done))
             if n < 0 {
                 if errno == EINTR { continue }
-                throw DICOMError(.io, "read failed: \(String(cString: strerror(errno)))", offset: offset + done, file: path)
+                throw DICOMError(.io, "read failed: \(systemErrorText())", offset: offset + done, file: path)
             }
             if n == 0 { break }
             done += n

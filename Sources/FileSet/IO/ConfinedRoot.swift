@@ -32,7 +32,7 @@ public final class ConfinedRoot: @unchecked Sendable {
         let root = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
         let fd = SystemPath.withCPath(root) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         guard fd >= 0 else {
-            let why = errno == ENOENT ? "no such folder" : errno == ENOTDIR ? "not a folder" : String(cString: strerror(errno))
+            let why = errno == ENOENT ? "no such folder" : errno == ENOTDIR ? "not a folder" : systemErrorText()
             throw FileSetError.unusableInput("\(SystemPath.display(root)): \(why)")
         }
         self.path = root
@@ -84,7 +84,7 @@ public final class ConfinedRoot: @unchecked Sendable {
             let n = buffer.withUnsafeMutableBytes { read(f, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
-                throw Refusal(path: relative, reason: "cannot read: \(String(cString: strerror(errno)))", notFound: false)
+                throw Refusal(path: relative, reason: "cannot read: \(systemErrorText())", notFound: false)
             }
             if n == 0 { return out }
             out.append(contentsOf: buffer[0..<n])
@@ -163,7 +163,7 @@ public final class ConfinedRoot: @unchecked Sendable {
         case ELOOP: return Refusal(path: relative, reason: "is, or lies under, a symbolic link; links are not followed on received media", notFound: false)
         case EXDEV: return Refusal(path: relative, reason: "leads out of the file-set; not followed", notFound: false)
         case ENOTDIR: return Refusal(path: relative, reason: "a component on the way is not a folder", notFound: true)
-        default: return Refusal(path: relative, reason: "cannot open: \(String(cString: strerror(code)))", notFound: false)
+        default: return Refusal(path: relative, reason: "cannot open: \(systemErrorText(code))", notFound: false)
         }
     }
 }

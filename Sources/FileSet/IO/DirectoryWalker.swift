@@ -23,7 +23,7 @@ public struct DirectoryWalker: Sendable {
         self.followLinks = followLinks
         var rootStat = stat()
         guard SystemPath.withCPath(root, { stat($0, &rootStat) }) == 0 else {
-            throw FileSetError.unusableInput("\(root): \(String(cString: strerror(errno)))")
+            throw FileSetError.unusableInput("\(root): \(systemErrorText())")
         }
         guard rootStat.st_mode & S_IFMT == S_IFDIR else { throw FileSetError.unusableInput("\(root): not a folder") }
         self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
@@ -70,7 +70,7 @@ public struct DirectoryWalker: Sendable {
     private mutating func readEntries(relative: String) -> [(rel: String, kind: Kind)] {
         let dirPath = relative.isEmpty ? root : root + "/" + relative
         guard let dir = SystemPath.withCPath(dirPath, { opendir($0) }) else {
-            skipped.append(Skipped(path: relative.isEmpty ? "." : relative, reason: "cannot open folder: \(String(cString: strerror(errno)))"))
+            skipped.append(Skipped(path: relative.isEmpty ? "." : relative, reason: "cannot open folder: \(systemErrorText())"))
             return []
         }
         defer { closedir(dir) }

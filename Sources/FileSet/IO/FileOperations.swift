@@ -23,15 +23,13 @@ public enum FileSetError: DescribedError, Sendable, Equatable {
 
 /// The few system calls file-set writing needs, each through one wrapper that says what failed.
 public enum FileOps {
-    static func errorText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
-
     /// `mkdir -p`; errors name the folder that could not be made.
     public static func makeDirectories(_ path: String) throws {
         var current = path.hasPrefix("/") ? "" : "."
         for part in path.split(separator: "/") {
             current += "/" + part
             if SystemPath.withCPath(current, { mkdir($0, 0o755) }) != 0 && errno != EEXIST {
-                throw FileSetError.io("cannot create folder \(current): \(errorText())")
+                throw FileSetError.io("cannot create folder \(current): \(systemErrorText())")
             }
         }
     }
@@ -40,13 +38,13 @@ public enum FileOps {
     /// back to read/write; the copy is not fsynced here (the caller syncs the file system once).
     public static func copyFile(from source: String, to destination: String) throws {
         let input = SystemPath.withCPath(source) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
-        guard input >= 0 else { throw FileSetError.io("cannot open \(source): \(errorText())") }
+        guard input >= 0 else { throw FileSetError.io("cannot open \(source): \(systemErrorText())") }
         defer { close(input) }
         let output = SystemPath.withCPath(destination) { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
-        guard output >= 0 else { throw FileSetError.io("cannot create \(destination): \(errorText())") }
+        guard output >= 0 else { throw FileSetError.io("cannot create \(destination): \(systemErrorText())") }
         defer { close(output) }
         var st = stat()
-        guard fstat(input, &st) == 0 else { throw FileSetError.io("cannot stat \(source): \(errorText())") }
+        guard fstat(input, &st) == 0 else { throw FileSetError.io("cannot stat \(source): \(systemErrorText())") }
         var remaining = Int(st.st_size)
         while remaining > 0 {
             let n = dicomfs_copy_file_range(input, output, UInt(remaining))
@@ -57,7 +55,7 @@ public enum FileOps {
                 try copyByReading(input, output, source, destination)
                 return
             }
-            throw FileSetError.io("cannot copy \(source) to \(destination): \(errorText())")
+            throw FileSetError.io("cannot copy \(source) to \(destination): \(systemErrorText())")
         }
         guard remaining == 0 else { throw FileSetError.io("\(source) changed size while it was copied") }
     }
@@ -66,7 +64,7 @@ public enum FileOps {
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; throw FileSetError.io("cannot read \(source): \(errorText())") }
+            if n < 0 { if errno == EINTR { continue }; throw FileSetError.io("cannot read \(source): \(systemErrorText())") }
             if n == 0 { return }
             try buffer.withUnsafeBytes { try writeAll(output, UnsafeRawBufferPointer(rebasing: $0[0..<n]), destination) }
         }
@@ -74,7 +72,7 @@ public enum FileOps {
 
     static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, _ path: String) throws {
         let failed = FileWriting.writeAll(fd, bytes)
-        guard failed == 0 else { throw FileSetError.io("cannot write \(path): \(errorText(failed))") }
+        guard failed == 0 else { throw FileSetError.io("cannot write \(path): \(systemErrorText(failed))") }
     }
 
     /// The prefix of every temporary name a dicomfs writer uses beside its target.
@@ -99,10 +97,10 @@ public enum FileOps {
         // the file is created anew: never opened through a link, never truncating another file.
         SystemPath.withCPath(temp) { _ = unlink($0) }
         let fd = SystemPath.withCPath(temp) { open($0, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644) }
-        guard fd >= 0 else { throw FileSetError.io("cannot create \(temp): \(errorText())") }
+        guard fd >= 0 else { throw FileSetError.io("cannot create \(temp): \(systemErrorText())") }
         do {
             try bytes.withUnsafeBytes { try writeAll(fd, $0, temp) }
-            guard fsync(fd) == 0 else { throw FileSetError.io("cannot fsync \(temp): \(errorText())") }
+            guard fsync(fd) == 0 else { throw FileSetError.io("cannot fsync \(temp): \(systemErrorText())") }
             close(fd)
         } catch {
             close(fd)
@@ -110,7 +108,7 @@ public enum FileOps {
             throw error
         }
         guard SystemPath.withCPath(temp, { t in SystemPath.withCPath(path) { rename(t, $0) } }) == 0 else {
-            let why = errorText()
+            let why = systemErrorText()
             SystemPath.withCPath(temp) { _ = unlink($0) }
             throw FileSetError.io("cannot rename \(temp) to \(path): \(why)")
         }
@@ -145,9 +143,9 @@ public enum FileOps {
     static func copyFileDurably(from source: String, to destination: String) throws {
         try copyFile(from: source, to: destination)
         let fd = SystemPath.withCPath(destination) { open($0, O_RDONLY | O_CLOEXEC) }
-        guard fd >= 0 else { throw FileSetError.io("cannot reopen \(destination): \(errorText())") }
+        guard fd >= 0 else { throw FileSetError.io("cannot reopen \(destination): \(systemErrorText())") }
         defer { close(fd) }
-        guard fsync(fd) == 0 else { throw FileSetError.io("cannot fsync \(destination): \(errorText())") }
+        guard fsync(fd) == 0 else { throw FileSetError.io("cannot fsync \(destination): \(systemErrorText())") }
     }
 
     static func isDirectory(_ path: String) -> Bool {
@@ -183,13 +181,13 @@ public enum FileOps {
     /// Every byte of a file (duplicate comparison, journals: small or rare reads).
     static func readAll(_ path: String) throws -> [UInt8] {
         let fd = SystemPath.withCPath(path) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
-        guard fd >= 0 else { throw FileSetError.io("cannot open \(SystemPath.display(path)): \(errorText())") }
+        guard fd >= 0 else { throw FileSetError.io("cannot open \(SystemPath.display(path)): \(systemErrorText())") }
         defer { close(fd) }
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; throw FileSetError.io("cannot read \(path): \(errorText())") }
+            if n < 0 { if errno == EINTR { continue }; throw FileSetError.io("cannot read \(path): \(systemErrorText())") }
             if n == 0 { return out }
             out.append(contentsOf: buffer[0..<n])
         }
@@ -220,7 +218,7 @@ public func publishFolder(_ temporary: String, as destination: String) throws {
     FileOps.syncFileSystem(of: temporary)
     if FileOps.exists(destination) { SystemPath.withCPath(destination) { _ = rmdir($0) } }   // an empty destination, checked by the caller
     guard SystemPath.withCPath(temporary, { t in SystemPath.withCPath(destination) { rename(t, $0) } }) == 0 else {
-        throw FileSetError.io("cannot move the finished folder into place at \(destination): \(FileOps.errorText())")
+        throw FileSetError.io("cannot move the finished folder into place at \(destination): \(systemErrorText())")
     }
     FileWriting.sync(directoryName(destination), folder: true)
 }
