@@ -286,7 +286,7 @@ import TestSupport
         a.release()
         """, [String(serve.port)] + files)
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 10, "\(r.stdout) \(r.stderr.suffix(800))")
+        #expect(lines.count == 10, "\(r.stdout) \(r.stderr.suffix(800)) server log: \(serve.logText.suffix(1500))")
         guard lines.count == 10 else { return }
         #expect(lines[0].hasPrefix("create 0x0 "))
         #expect(lines[1] == "initiate 0x0")
@@ -351,7 +351,8 @@ import TestSupport
         a.release()
         """, [String(serve.port)] + files)
         let lines = r.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
-        #expect(lines.count == 2 && lines.allSatisfy { $0.count == 3 && $0[2] == "DONE" }, "\(r.stdout) \(r.stderr.suffix(800))")
+        #expect(lines.count == 2 && lines.allSatisfy { $0.count == 3 && $0[2] == "DONE" },
+                "\(r.stdout) \(r.stderr.suffix(800)) server log: \(serve.logText.suffix(1500))")
         guard lines.count == 2, lines.allSatisfy({ $0.count == 3 }) else { return }
         var seen: [String] = []
         for line in lines {
